@@ -1,0 +1,69 @@
+# Stagely Core: the commands people use. `make` (or `make help`) lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+CARGO   ?= cargo
+COMPOSE ?= docker compose
+# nextest runs each test in its own process (and in parallel); plain cargo test is the fallback.
+NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
+# The service's migrate commands, run through cargo so they always use the current code.
+CORE    := $(CARGO) run --quiet -p stagely-core --
+
+.PHONY: help build run test lint fmt codegen codegen-check migrate-up migrate-down migrate-status up down bench clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+build: ## Build every crate (debug)
+	$(CARGO) build --workspace --all-targets
+
+run: ## Start PostgreSQL and Redis (if Docker answers), then serve
+	@echo "make run: not yet available; the service arrives with the stagely-core work (issue 6)." >&2; exit 2
+
+test: ## Run all tests (needs TEST_DATABASE_URL or a Docker engine; see README)
+ifeq ($(NEXTEST),yes)
+	$(CARGO) nextest run --workspace --no-fail-fast
+else
+	$(CARGO) test --workspace --no-fail-fast
+endif
+	$(CARGO) test --workspace --doc
+
+lint: ## Check formatting and run clippy with warnings as errors
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt: ## Format the code
+	$(CARGO) fmt --all
+
+codegen: ## Regenerate stagely-models from schema/migrations
+	@echo "make codegen: not yet available; the generator arrives with the codegen work (issues 3 and 4)." >&2; exit 2
+
+codegen-check: ## Fail with a diff when the generated code is stale
+	@echo "make codegen-check: not yet available; the generator arrives with the codegen work (issues 3 and 4)." >&2; exit 2
+
+migrate-up: ## Apply pending migrations to DATABASE_URL
+	@echo "make migrate-up: not yet available; the migration runner arrives with the stagely-core work (issue 6)." >&2; exit 2
+
+migrate-down: ## Revert the last migration on DATABASE_URL
+	@echo "make migrate-down: not yet available; the migration runner arrives with the stagely-core work (issue 6)." >&2; exit 2
+
+migrate-status: ## Show which migrations are applied on DATABASE_URL
+	@echo "make migrate-status: not yet available; the migration runner arrives with the stagely-core work (issue 6)." >&2; exit 2
+
+up: ## Start PostgreSQL 16 and Redis 7 with Docker Compose and wait until healthy
+	@$(MAKE) --no-print-directory docker-check
+	$(COMPOSE) up --detach --wait
+
+down: ## Stop the Docker Compose services (data stays in the named volume)
+	@$(MAKE) --no-print-directory docker-check
+	$(COMPOSE) down
+
+bench: ## Run the benchmarks and rewrite BENCHMARKS.md
+	@echo "make bench: not yet available; benchmarks arrive with issue 7." >&2; exit 2
+
+clean: ## Remove build output
+	$(CARGO) clean
+
+.PHONY: docker-check
+docker-check:
+	@docker info >/dev/null 2>&1 || { echo "Docker engine not reachable: start Docker, or use your own PostgreSQL and Redis (see README, Prerequisites)." >&2; exit 1; }

@@ -1,0 +1,424 @@
+//! Finding migration files, ordering them, and cutting them into Up and Down sections.
+//!
+//! Layouts understood, in one directory:
+//! - single files with section markers: `-- +migrate Up` / `-- +migrate Down` (sql-migrate),
+//!   `-- +goose Up` / `-- +goose Down` (goose, `StatementBegin/End` kept as comments),
+//!   `-- migrate:up` / `-- migrate:down` (dbmate);
+//! - pairs `N_name.up.sql` + `N_name.down.sql` (golang-migrate, sqlx reversible);
+//! - directories `N_name/up.sql` (+ `down.sql`, diesel) or `N_name/migration.sql` (Prisma);
+//! - plain `.sql` files without markers: the whole file is the Up section.
+//!
+//! Migrations are ordered by the number their name starts with, compared as a number (so `10`
+//! comes after `9`), ties broken by name; files without a number come last, by name. Two
+//! migrations with the same number are an error.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Location, locate};
+
+/// Up or Down SQL of one migration, and where it sits in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The SQL text, exactly as in the file.
+    pub sql: String,
+    /// The file the SQL was read from.
+    pub path: PathBuf,
+    /// The line of `path` on which `sql` starts (1-based).
+    pub first_line: u32,
+}
+
+impl Section {
+    /// Translates a byte offset within `sql` into a line and column of the file.
+    pub fn locate(&self, byte_offset: usize) -> Location {
+        locate(&self.sql, byte_offset, self.first_line)
+    }
+}
+
+/// One migration: a version, a name, and its Up (and maybe Down) SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    /// The leading number of the file or directory name; `None` for unnumbered files.
+    pub version: Option<u64>,
+    /// The rest of the name, without the number, separator and extension (`create_teams`).
+    pub name: String,
+    /// Path of the migration relative to the migrations directory, with `/` separators
+    /// (`001_create_teams.sql`, `3_add/up.sql`).
+    pub file: String,
+    /// The SQL applied when migrating up. Only this reaches the schema catalog.
+    pub up: Section,
+    /// The SQL that reverses `up`, when the migration has one.
+    pub down: Option<Section>,
+}
+
+/// Reads every migration in `dir`, in apply order.
+///
+/// Problems are pushed onto `diagnostics` (all of them, not just the first); migrations that
+/// could not be read are left out of the result.
+pub fn read_migrations(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Migration> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            diagnostics.push(Diagnostic::error(
+                dir,
+                "migrations directory not found; pass --migrations DIR pointing at the folder of numbered .sql files",
+            ));
+            return Vec::new();
+        }
+        Err(err) => {
+            diagnostics.push(Diagnostic::error(
+                dir,
+                format!("cannot read migrations directory: {err}"),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut names: Vec<(String, bool)> = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+                if !name.starts_with('.') {
+                    names.push((name, is_dir));
+                }
+            }
+            Err(err) => diagnostics.push(Diagnostic::error(dir, format!("cannot list directory: {err}"))),
+        }
+    }
+    names.sort();
+
+    let mut migrations = Vec::new();
+    let mut down_files: BTreeMap<String, String> = BTreeMap::new();
+    for (name, is_dir) in &names {
+        if *is_dir {
+            if let Some(m) = read_directory_migration(dir, name, diagnostics) {
+                migrations.push(m);
+            }
+        } else if let Some(stem) = name.strip_suffix(".down.sql") {
+            down_files.insert(stem.to_string(), name.clone());
+        } else if let Some(stem) = name.strip_suffix(".up.sql") {
+            let path = dir.join(name);
+            if let Some(sql) = read_utf8(&path, diagnostics) {
+                migrations.push(Migration {
+                    version: leading_version(stem),
+                    name: description(stem),
+                    file: name.clone(),
+                    up: Section {
+                        sql,
+                        path,
+                        first_line: 1,
+                    },
+                    down: None,
+                });
+            }
+        } else if let Some(stem) = name.strip_suffix(".sql") {
+            let path = dir.join(name);
+            if let Some(text) = read_utf8(&path, diagnostics)
+                && let Some((up, down)) = split_sections(&path, &text, diagnostics)
+            {
+                migrations.push(Migration {
+                    version: leading_version(stem),
+                    name: description(stem),
+                    file: name.clone(),
+                    up,
+                    down,
+                });
+            }
+        }
+    }
+
+    // Pair `N.down.sql` files with their `N.up.sql`.
+    for (stem, down_name) in down_files {
+        let up_name = format!("{stem}.up.sql");
+        let path = dir.join(&down_name);
+        match migrations.iter_mut().find(|m| m.file == up_name) {
+            Some(m) => {
+                if let Some(sql) = read_utf8(&path, diagnostics) {
+                    m.down = Some(Section {
+                        sql,
+                        path,
+                        first_line: 1,
+                    });
+                }
+            }
+            None => diagnostics.push(Diagnostic::error(
+                &path,
+                format!("down migration without an up migration; add {up_name} or remove this file"),
+            )),
+        }
+    }
+
+    if migrations.is_empty() && !diagnostics.iter().any(Diagnostic::is_error) {
+        diagnostics.push(Diagnostic::error(
+            dir,
+            "no migrations found; expected files such as 001_create_teams.sql",
+        ));
+    }
+
+    migrations.sort_by(|a, b| {
+        (a.version.is_none(), a.version, &a.file).cmp(&(b.version.is_none(), b.version, &b.file))
+    });
+    report_duplicate_versions(dir, &migrations, diagnostics);
+    migrations
+}
+
+fn read_directory_migration(dir: &Path, name: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Migration> {
+    let folder = dir.join(name);
+    let (up_file, down_file) = if folder.join("up.sql").is_file() {
+        ("up.sql", Some("down.sql"))
+    } else if folder.join("migration.sql").is_file() {
+        ("migration.sql", None)
+    } else {
+        // Not a migration folder (a README or fixtures folder, say): nothing to read.
+        return None;
+    };
+    let up_path = folder.join(up_file);
+    let sql = read_utf8(&up_path, diagnostics)?;
+    let down = down_file
+        .map(|f| folder.join(f))
+        .filter(|p| p.is_file())
+        .and_then(|path| {
+            read_utf8(&path, diagnostics).map(|sql| Section {
+                sql,
+                path,
+                first_line: 1,
+            })
+        });
+    Some(Migration {
+        version: leading_version(name),
+        name: description(name),
+        file: format!("{name}/{up_file}"),
+        up: Section {
+            sql,
+            path: up_path,
+            first_line: 1,
+        },
+        down,
+    })
+}
+
+fn report_duplicate_versions(dir: &Path, migrations: &[Migration], diagnostics: &mut Vec<Diagnostic>) {
+    for pair in migrations.windows(2) {
+        if let (Some(a), Some(b)) = (pair[0].version, pair[1].version)
+            && a == b
+        {
+            diagnostics.push(Diagnostic::error(
+                &dir.join(&pair[1].file),
+                format!(
+                    "duplicate migration version {b}: {} has it too; give each migration its own number",
+                    pair[0].file
+                ),
+            ));
+        }
+    }
+}
+
+/// Reads a file that must be UTF-8, reporting the position of the first bad byte if it is not.
+fn read_utf8(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            diagnostics.push(Diagnostic::error(path, format!("cannot read file: {err}")));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(err) => {
+            let bytes = err.as_bytes();
+            let valid_up_to = err.utf8_error().valid_up_to();
+            let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+            diagnostics.push(Diagnostic::error_at(
+                path,
+                locate(valid, valid.len(), 1),
+                format!(
+                    "file is not valid UTF-8 (byte 0x{:02x}); save it as UTF-8",
+                    bytes[valid_up_to]
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// Which section a marker line opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Marker {
+    Up,
+    Down,
+}
+
+/// Recognises `-- +migrate Up`, `-- +goose Down`, `-- migrate:up` and friends.
+fn marker(line: &str) -> Option<Marker> {
+    let rest = line.trim().strip_prefix("--")?.trim_start();
+    let word = if let Some(r) = rest
+        .strip_prefix("+migrate")
+        .or_else(|| rest.strip_prefix("+goose"))
+    {
+        r.split_whitespace().next()?
+    } else {
+        rest.strip_prefix("migrate:")?.split_whitespace().next()?
+    };
+    match word.to_ascii_lowercase().as_str() {
+        "up" => Some(Marker::Up),
+        "down" => Some(Marker::Down),
+        _ => None,
+    }
+}
+
+/// Cuts a single-file migration into its Up and Down sections.
+fn split_sections(
+    path: &Path,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(Section, Option<Section>)> {
+    // (marker, line number of the marker, byte offset where the marker line starts, byte offset after it)
+    let mut markers: Vec<(Marker, u32, usize, usize)> = Vec::new();
+    let mut offset = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        if let Some(m) = marker(line) {
+            markers.push((m, index as u32 + 1, offset, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    if markers.is_empty() {
+        let up = Section {
+            sql: text.to_string(),
+            path: path.to_path_buf(),
+            first_line: 1,
+        };
+        return Some((up, None));
+    }
+
+    let mut up = None;
+    let mut down = None;
+    let mut ok = true;
+    for (i, &(kind, line, _, body_start)) in markers.iter().enumerate() {
+        let body_end = markers.get(i + 1).map_or(text.len(), |next| next.2);
+        let section = Section {
+            sql: text[body_start..body_end].to_string(),
+            path: path.to_path_buf(),
+            first_line: line + 1,
+        };
+        let (slot, label) = match kind {
+            Marker::Up => (&mut up, "Up"),
+            Marker::Down => (&mut down, "Down"),
+        };
+        if slot.is_some() {
+            diagnostics.push(Diagnostic::error_at(
+                path,
+                Location { line, column: 1 },
+                format!("second {label} marker in one file; merge the two {label} sections"),
+            ));
+            ok = false;
+        } else {
+            *slot = Some(section);
+        }
+    }
+    match up {
+        Some(up) if ok => Some((up, down)),
+        Some(_) => None,
+        None => {
+            let line = markers[0].1;
+            diagnostics.push(Diagnostic::error_at(
+                path,
+                Location { line, column: 1 },
+                "file has a Down section but no Up section; add `-- +migrate Up` above the SQL that applies the migration",
+            ));
+            None
+        }
+    }
+}
+
+/// The number a migration's name starts with (`001_x` -> 1, `20210425153745_x` -> 20210425153745).
+fn leading_version(stem: &str) -> Option<u64> {
+    let digits: String = stem.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// The name without its leading number and separator (`001_create_teams` -> `create_teams`).
+fn description(stem: &str) -> String {
+    let rest = stem.trim_start_matches(|c: char| c.is_ascii_digit());
+    let rest = rest.strip_prefix(['_', '-', '.']).unwrap_or(rest);
+    if rest.is_empty() {
+        stem.to_string()
+    } else {
+        rest.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> (Option<(Section, Option<Section>)>, Vec<String>) {
+        let mut d = Vec::new();
+        let r = split_sections(Path::new("m.sql"), text, &mut d);
+        (r, d.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn splits_migrate_markers_with_line_of_the_up_sql() {
+        let (r, d) = split("-- +migrate Up\nCREATE TABLE a (id int);\n\n-- +migrate Down\nDROP TABLE a;\n");
+        assert!(d.is_empty());
+        let (up, down) = r.unwrap();
+        assert_eq!(up.sql, "CREATE TABLE a (id int);\n\n");
+        assert_eq!(up.first_line, 2);
+        let down = down.unwrap();
+        assert_eq!(down.sql, "DROP TABLE a;\n");
+        assert_eq!(down.first_line, 5);
+    }
+
+    #[test]
+    fn splits_goose_and_dbmate_markers() {
+        let (r, _) = split(
+            "-- +goose Up\n-- +goose StatementBegin\nSELECT 1;\n-- +goose StatementEnd\n-- +goose Down\nSELECT 2;\n",
+        );
+        let (up, down) = r.unwrap();
+        assert!(up.sql.contains("SELECT 1"));
+        assert_eq!(down.unwrap().sql, "SELECT 2;\n");
+        let (r, _) = split("-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 2;\n");
+        assert_eq!(r.unwrap().0.sql, "SELECT 1;\n");
+    }
+
+    #[test]
+    fn treats_a_file_without_markers_as_all_up() {
+        let (r, _) = split("CREATE TABLE a (id int);\n");
+        let (up, down) = r.unwrap();
+        assert_eq!(up.first_line, 1);
+        assert!(down.is_none());
+    }
+
+    #[test]
+    fn rejects_down_without_up() {
+        let (r, d) = split("-- comment\n-- +migrate Down\nDROP TABLE a;\n");
+        assert!(r.is_none());
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].starts_with("m.sql:2:1: file has a Down section but no Up section"),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn rejects_two_up_markers() {
+        let (r, d) = split("-- +migrate Up\nSELECT 1;\n-- +migrate Up\nSELECT 2;\n");
+        assert!(r.is_none());
+        assert!(d[0].starts_with("m.sql:3:1: second Up marker"), "{d:?}");
+    }
+
+    #[test]
+    fn reads_versions_numerically_and_names_without_them() {
+        assert_eq!(leading_version("010_x"), Some(10));
+        assert_eq!(
+            leading_version("20210425153745_create_history"),
+            Some(20210425153745)
+        );
+        assert_eq!(leading_version("schema"), None);
+        assert_eq!(description("001_create_teams"), "create_teams");
+        assert_eq!(description("20231202170508_create-store"), "create-store");
+        assert_eq!(description("schema"), "schema");
+    }
+}

@@ -1,0 +1,5 @@
+//! Rust models of the Stagely schema.
+//!
+//! Everything in the `generated` module is derived from `schema/migrations` by
+//! `stagely-codegen` (`make codegen`); this file only re-exports it. Never edit generated
+//! files by hand: change a migration and regenerate.
