@@ -3,5 +3,10 @@
 //! The service starts config -> database -> migrations -> serve; the modules here are what
 //! those steps are built from, exposed so tests drive them without the binary.
 
+pub mod config;
 pub mod crypto;
+pub mod db;
+pub mod http;
+pub mod logging;
 pub mod nanoid;
+pub mod secret;

@@ -1,0 +1,39 @@
+//! Log output: human-readable lines for people, JSON lines in production for log collectors.
+//!
+//! Logs go to standard error so that standard output stays clean for command output
+//! (`gen-key`, `migrate status`).
+
+use tracing_subscriber::EnvFilter;
+
+use crate::config::{Environment, LogLevel};
+
+/// Logging could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum LoggingError {
+    /// A global subscriber was already installed (logging initialised twice in one process).
+    #[error("logging was already initialised in this process: {0}")]
+    AlreadyInitialised(String),
+}
+
+/// Installs the global log subscriber: events at `level` and above, as JSON lines when
+/// `environment` is production, else as readable text.
+pub fn init(level: LogLevel, environment: Environment) -> Result<(), LoggingError> {
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter(level))
+        .with_writer(std::io::stderr);
+    let installed = if environment == Environment::Production {
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .try_init()
+    } else {
+        builder.try_init()
+    };
+    installed.map_err(|e| LoggingError::AlreadyInitialised(e.to_string()))
+}
+
+/// The event filter for `level`.
+pub fn filter(level: LogLevel) -> EnvFilter {
+    EnvFilter::new(level.as_str())
+}
