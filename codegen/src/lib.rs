@@ -5,7 +5,9 @@
 //! [`scratch`] makes throw-away databases for `verify` and, behind the `testing` feature,
 //! [`testing`] gives every database test in the workspace a fresh database.
 
+pub mod catalog;
 pub mod diagnostic;
+pub mod emit;
 pub mod scratch;
 pub mod source;
 #[cfg(feature = "testing")]

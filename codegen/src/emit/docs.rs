@@ -1,0 +1,17 @@
+//! Rustdoc attributes from SQL comments.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// One `#[doc = " line"]` per line of `text` (prettyplease renders each as `/// line`).
+pub fn doc_lines(text: Option<&str>) -> Vec<TokenStream> {
+    text.map(|t| {
+        t.lines()
+            .map(|line| {
+                let line = format!(" {}", line.trim_end());
+                quote! { #[doc = #line] }
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}

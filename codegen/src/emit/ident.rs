@@ -1,0 +1,167 @@
+//! Turning SQL names into Rust names.
+//!
+//! Any SQL name becomes a valid Rust identifier: keywords become raw identifiers (`type` ->
+//! `r#type`), the few that cannot be raw get a trailing underscore (`self` -> `self_`), a leading
+//! digit gets a leading underscore, and characters Rust does not allow become `_`.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+
+/// Rust keywords in edition 2024 (strict and reserved), which need `r#` to be identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
+    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
+    "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual",
+    "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "crate", "super", "_"];
+
+/// Names of the standard prelude a generated type must not shadow.
+pub const PRELUDE: &[&str] = &[
+    "AsMut", "AsRef", "Box", "Clone", "Copy", "Default", "DoubleEndedIterator", "Drop", "Eq", "Err",
+    "ExactSizeIterator", "Extend", "Fn", "FnMut", "FnOnce", "From", "FromIterator", "Into", "IntoIterator",
+    "Iterator", "None", "Ok", "Option", "Ord", "PartialEq", "PartialOrd", "Result", "Send", "Sized", "Some",
+    "String", "Sync", "ToOwned", "ToString", "TryFrom", "TryInto", "Unpin", "Vec",
+];
+
+/// Replaces characters that cannot appear in an identifier and fixes a leading digit.
+fn sanitize(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .collect();
+    if out.is_empty() || out.chars().all(|c| c == '_') {
+        out = format!("_{out}");
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// A Rust identifier for `name`, raw or suffixed when `name` is a keyword.
+pub fn ident(name: &str) -> Ident {
+    if NOT_RAW.contains(&name) {
+        Ident::new(&format!("{name}_"), Span::call_site())
+    } else if KEYWORDS.contains(&name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// The snake_case field or function name for a SQL name (`userId` -> `user_id`, `type` -> `r#type`).
+pub fn field_name(sql_name: &str) -> String {
+    let snake = sanitize(&sql_name.to_snake_case());
+    // heck drops a leading underscore; keep one when the name needs it (leading digit).
+    if sql_name.starts_with(|c: char| c.is_ascii_digit()) && !snake.starts_with('_') {
+        format!("_{snake}")
+    } else {
+        snake
+    }
+}
+
+/// The UpperCamelCase type or variant name for a SQL name (`pr_opened` -> `PrOpened`).
+pub fn type_name(sql_name: &str) -> String {
+    let camel = sql_name.to_upper_camel_case();
+    let camel = if camel.is_empty() { sanitize(sql_name) } else { sanitize(&camel) };
+    // A type name must not start with `_` followed by nothing useful; `_1x` becomes `V1x`.
+    match camel.strip_prefix('_') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => format!("V{rest}"),
+        _ => camel,
+    }
+}
+
+/// The SHOUTY_SNAKE_CASE constant name for a SQL name.
+pub fn const_name(sql_name: &str) -> String {
+    sanitize(&sql_name.to_shouty_snake_case())
+}
+
+/// The singular of a table name's last word (`team_members` -> `team_member`,
+/// `categories` -> `category`, `addresses` -> `address`, `status` stays).
+pub fn singular(table: &str) -> String {
+    let (head, last) = match table.rfind('_') {
+        Some(i) => (&table[..=i], &table[i + 1..]),
+        None => ("", table),
+    };
+    let lower = last.to_ascii_lowercase();
+    let cut = |n: usize| &last[..last.len() - n];
+    let singular = if lower.ends_with("ies") && last.len() > 3 {
+        format!("{}y", cut(3))
+    } else if ["sses", "shes", "ches", "xes", "zes"].iter().any(|s| lower.ends_with(s)) {
+        cut(2).to_string()
+    } else if lower.ends_with('s') && !["ss", "us", "is"].iter().any(|s| lower.ends_with(s)) && last.len() > 1 {
+        cut(1).to_string()
+    } else {
+        last.to_string()
+    };
+    format!("{head}{singular}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_become_raw_identifiers() {
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("match").to_string(), "r#match");
+        assert_eq!(ident("async").to_string(), "r#async");
+        assert_eq!(ident("gen").to_string(), "r#gen");
+        assert_eq!(ident("try").to_string(), "r#try");
+        assert_eq!(ident("slug").to_string(), "slug");
+    }
+
+    #[test]
+    fn keywords_that_cannot_be_raw_get_an_underscore() {
+        for name in ["self", "Self", "crate", "super"] {
+            assert_eq!(ident(name).to_string(), format!("{name}_"));
+        }
+        assert_eq!(ident(&field_name("_")).to_string(), "__");
+    }
+
+    #[test]
+    fn field_names_are_snake_case_and_valid() {
+        assert_eq!(field_name("userId"), "user_id");
+        assert_eq!(field_name("Created At"), "created_at");
+        assert_eq!(field_name("1st_place"), "_1st_place");
+        assert_eq!(field_name("a-b"), "a_b");
+        assert_eq!(field_name("naïve"), "na_ve");
+    }
+
+    #[test]
+    fn type_names_are_upper_camel_case_and_valid() {
+        assert_eq!(type_name("pr_opened"), "PrOpened");
+        assert_eq!(type_name("amd64"), "Amd64");
+        assert_eq!(type_name("1x"), "V1x");
+        assert_eq!(type_name("in progress"), "InProgress");
+        assert_eq!(type_name("team_member"), "TeamMember");
+    }
+
+    #[test]
+    fn constants_are_shouty() {
+        assert_eq!(const_name("billing_plan"), "BILLING_PLAN");
+        assert_eq!(const_name("userId"), "USER_ID");
+    }
+
+    #[test]
+    fn singularises_the_last_word() {
+        let cases = [
+            ("teams", "team"),
+            ("team_members", "team_member"),
+            ("categories", "category"),
+            ("addresses", "address"),
+            ("boxes", "box"),
+            ("status", "status"),
+            ("agent_connections", "agent_connection"),
+            ("analysis", "analysis"),
+            ("s", "s"),
+        ];
+        for (plural, one) in cases {
+            assert_eq!(singular(plural), one, "{plural}");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! `migrations.rs`: every migration's SQL, embedded for the runtime migrator.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::Migration;
+
+/// Tokens of `migrations.rs`, or an error per migration the runtime migrator could not run.
+pub fn migrations_module(migrations: &[Migration]) -> Result<TokenStream, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut entries = Vec::new();
+    for m in migrations {
+        let Some(version) = m.version.and_then(|v| i64::try_from(v).ok()) else {
+            errors.push(Diagnostic::error(
+                &m.up.path,
+                "the migration's name must start with a version number (such as 015_...) for the runtime migrator",
+            ));
+            continue;
+        };
+        let Some(down) = &m.down else {
+            errors.push(Diagnostic::error(
+                &m.up.path,
+                "the migration has no Down section; add `-- +migrate Down` with SQL that reverses the Up section",
+            ));
+            continue;
+        };
+        let (name, file) = (&m.name, &m.file);
+        let (up_sql, down_sql) = (sql_literal(&m.up.sql), sql_literal(&down.sql));
+        let (up_line, down_line) = (m.up.first_line, down.first_line);
+        entries.push(quote! {
+            Migration {
+                version: #version,
+                name: #name,
+                file: #file,
+                up_sql: #up_sql,
+                down_sql: #down_sql,
+                up_line: #up_line,
+                down_line: #down_line,
+            }
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(quote! {
+        //! Every migration in apply order, with its SQL, for the runtime migrator.
+
+        /// One migration as written in the migrations directory.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct Migration {
+            /// The number the migration's name starts with; migrations apply in this order.
+            pub version: i64,
+            /// The name after the number (`create_teams`).
+            pub name: &'static str,
+            /// The file, relative to the migrations directory.
+            pub file: &'static str,
+            /// The SQL applied when migrating up.
+            pub up_sql: &'static str,
+            /// The SQL that reverses `up_sql`.
+            pub down_sql: &'static str,
+            /// The line of `file` on which `up_sql` starts (1-based), to turn error positions
+            /// into file lines.
+            pub up_line: u32,
+            /// The line of the file on which `down_sql` starts (1-based).
+            pub down_line: u32,
+        }
+
+        /// All migrations, in apply order.
+        pub static MIGRATIONS: &[Migration] = &[#(#entries),*];
+    })
+}
+
+/// A raw string literal keeping the SQL readable in the generated file.
+fn sql_literal(sql: &str) -> Literal {
+    // A raw string cannot hold a bare carriage return; fall back to an escaped literal.
+    if sql.contains('\r') {
+        return Literal::string(sql);
+    }
+    let mut hashes = 1;
+    while sql.contains(&format!("\"{}", "#".repeat(hashes))) {
+        hashes += 1;
+    }
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{sql}\"{fence}").parse().unwrap_or_else(|_| Literal::string(sql))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_sql_readable_and_exact() {
+        let lit = sql_literal("SELECT 'a\"#b';\n").to_string();
+        assert_eq!(lit, "r##\"SELECT 'a\"#b';\n\"##");
+        assert_eq!(sql_literal("a\r\nb").to_string(), "\"a\\r\\nb\"");
+    }
+}

@@ -1,0 +1,113 @@
+//! Emit: the catalog and the migrations in, the files of `stagely-models/src/generated/` out.
+//!
+//! A pure function: nothing here touches the disk ([`output`] does, once, at the edge).
+//! One module per kind of output: [`structs`] (a file per table or view), [`enums`],
+//! [`migrations`]; [`names`] chooses every Rust name first so clashes are reported together.
+
+pub mod docs;
+pub mod enums;
+pub mod ident;
+pub mod migrations;
+pub mod names;
+pub mod output;
+pub mod structs;
+pub mod types;
+
+use std::path::Path;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::catalog::Catalog;
+use crate::diagnostic::Diagnostic;
+use crate::source::Migration;
+use names::Names;
+use output::{GeneratedFiles, header, render};
+use structs::{RelationContext, relation_module};
+
+/// The generated files and what they contain.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Generated {
+    /// File name -> contents.
+    pub files: GeneratedFiles,
+    /// Number of tables.
+    pub tables: usize,
+    /// Number of views (materialized ones included).
+    pub views: usize,
+    /// Number of enums.
+    pub enums: usize,
+}
+
+/// Emits every generated file. `migrations_dir` names the source in the header line and in
+/// errors; on any error nothing is returned, so nothing gets written.
+pub fn emit(catalog: &Catalog, migrations: &[Migration], migrations_dir: &Path) -> Result<Generated, Vec<Diagnostic>> {
+    let label = migrations_dir.display().to_string().replace('\\', "/");
+    let label = label.trim_end_matches('/');
+    let header = header(label);
+    let problem = |message: String| Diagnostic::error(migrations_dir, message);
+
+    let names = Names::choose(catalog).map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
+    let mut errors = Vec::new();
+    let mut files = GeneratedFiles::default();
+    let mut add = |name: String, tokens: TokenStream, errors: &mut Vec<Diagnostic>| match render(&header, &name, tokens) {
+        Ok(text) => files.insert(name, text),
+        Err(message) => errors.push(problem(message)),
+    };
+
+    let mut modules = Vec::new();
+    for relation in &catalog.tables {
+        let ctx = RelationContext { catalog, names: &names, relation };
+        let module = names.relation(relation).module.clone();
+        match relation_module(&ctx) {
+            Ok(tokens) => add(format!("{module}.rs"), tokens, &mut errors),
+            Err(message) => errors.push(problem(message)),
+        }
+        modules.push((module, relation));
+    }
+    add("enums.rs".into(), enums::enums_module(&names), &mut errors);
+    match migrations::migrations_module(migrations) {
+        Ok(tokens) => add("migrations.rs".into(), tokens, &mut errors),
+        Err(mut problems) => errors.append(&mut problems),
+    }
+
+    let module_decls = modules.iter().map(|(module, _)| {
+        let ident = format_ident!("{}", module);
+        quote! { pub mod #ident; }
+    });
+    let reexports = modules.iter().map(|(module, relation)| {
+        let ident = format_ident!("{}", module);
+        let relation_names = names.relation(relation);
+        let row = format_ident!("{}", relation_names.row);
+        if relation.is_table() {
+            let insert = format_ident!("{}", relation_names.insert);
+            quote! { pub use #ident::{#row, #insert}; }
+        } else {
+            quote! { pub use #ident::#row; }
+        }
+    });
+    add(
+        "mod.rs".into(),
+        quote! {
+            //! Models derived from the SQL migrations: one module per table or view, the enums,
+            //! and the migrations themselves.
+
+            pub mod enums;
+            pub mod migrations;
+            #(#module_decls)*
+
+            pub use enums::*;
+            #(#reexports)*
+        },
+        &mut errors,
+    );
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Generated {
+        files,
+        tables: catalog.tables.iter().filter(|r| r.is_table()).count(),
+        views: catalog.tables.iter().filter(|r| !r.is_table()).count(),
+        enums: names.enums.len(),
+    })
+}

@@ -1,0 +1,199 @@
+//! Every Rust name the emitter will use, chosen once for the whole catalog.
+//!
+//! Deciding all names up front lets the emitter report every clash (two SQL names that map to
+//! one Rust name) before writing anything, and gives each emitter one context to read from.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::catalog::{Catalog, Relation};
+use crate::emit::ident::{PRELUDE, field_name, singular, type_name};
+
+/// The Rust names of one relation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationNames {
+    /// Row struct (`teams` -> `Team`).
+    pub row: String,
+    /// Insert struct (`NewTeam`), for tables.
+    pub insert: String,
+    /// Module and file stem (`teams`).
+    pub module: String,
+}
+
+/// A Rust enum to generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumDef {
+    /// Rust type name.
+    pub name: String,
+    /// The SQL values, in schema order.
+    pub values: Vec<String>,
+    /// Where the values come from: a CHECK on a column, or a `CREATE TYPE ... AS ENUM`.
+    pub origin: EnumOrigin,
+    /// Documentation from the schema's comments.
+    pub doc: Option<String>,
+}
+
+/// Where an [`EnumDef`]'s values are defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnumOrigin {
+    /// `CHECK (column IN (...))` on a text column of `schema.table`.
+    Check {
+        /// `schema.table.column`, for the rustdoc.
+        column: String,
+    },
+    /// An enum type; `sql_name` is how PostgreSQL names it in a query (`mood`, `other.mood`).
+    Type {
+        /// The type name as written in SQL.
+        sql_name: String,
+    },
+}
+
+/// All names, and the enums to generate.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    relations: BTreeMap<(String, String), RelationNames>,
+    column_enums: BTreeMap<(String, String, String), String>,
+    type_enums: BTreeMap<String, String>,
+    /// Enums in name order.
+    pub enums: Vec<EnumDef>,
+}
+
+impl Names {
+    /// Chooses every name, or returns one message per clash.
+    pub fn choose(catalog: &Catalog) -> Result<Self, Vec<String>> {
+        let mut names = Names::default();
+        let mut errors = Vec::new();
+        let mut taken: BTreeMap<String, String> = BTreeMap::new();
+        let mut claim = |rust: &str, what: String, errors: &mut Vec<String>| {
+            if let Some(previous) = taken.insert(rust.to_string(), what.clone()) {
+                errors.push(format!(
+                    "{what} and {previous} both become the Rust name `{rust}`; rename one of them"
+                ));
+            }
+        };
+
+        for relation in &catalog.tables {
+            let stem = qualified(&relation.schema, &relation.name);
+            let row = type_name(&singular(&stem));
+            let module = field_name(&stem);
+            claim(&row, format!("{} `{}`", kind_word(relation), display_name(relation)), &mut errors);
+            let insert = format!("New{row}");
+            if relation.is_table() {
+                claim(&insert, format!("the insert struct of `{}`", display_name(relation)), &mut errors);
+            }
+            claim(&format!("mod {module}"), format!("the module of `{}`", display_name(relation)), &mut errors);
+            names
+                .relations
+                .insert((relation.schema.clone(), relation.name.clone()), RelationNames { row, insert, module });
+        }
+
+        for enum_type in &catalog.enums {
+            let stem = qualified(&enum_type.schema, &enum_type.name);
+            let rust = type_name(&stem);
+            claim(&rust, format!("enum type `{stem}`"), &mut errors);
+            names.type_enums.insert(stem.clone(), rust.clone());
+            names.enums.push(EnumDef {
+                name: rust,
+                values: enum_type.values.clone(),
+                origin: EnumOrigin::Type { sql_name: stem },
+                doc: enum_type.comment.clone(),
+            });
+        }
+
+        // Column enums are named after the column, prefixed with the singular table name when
+        // the column name repeats across tables or would shadow a prelude name.
+        let check_columns: Vec<(&Relation, String, Vec<String>)> = catalog
+            .tables
+            .iter()
+            .filter(|r| r.is_table())
+            .flat_map(|r| {
+                r.checks.iter().filter_map(move |c| {
+                    let allowed = c.allowed_values.as_ref()?;
+                    r.column(&allowed.column)?;
+                    Some((r, allowed.column.clone(), allowed.values.clone()))
+                })
+            })
+            .collect();
+        let mut seen_columns: BTreeMap<&str, BTreeSet<(&str, &str)>> = BTreeMap::new();
+        for (relation, column, _) in &check_columns {
+            seen_columns
+                .entry(column.as_str())
+                .or_default()
+                .insert((relation.schema.as_str(), relation.name.as_str()));
+        }
+        for (relation, column, values) in &check_columns {
+            let key = (relation.schema.clone(), relation.name.clone(), column.clone());
+            if names.column_enums.contains_key(&key) {
+                // Two CHECKs listing values for one column: the first one names the enum.
+                continue;
+            }
+            let plain = type_name(column);
+            let repeats = seen_columns.get(column.as_str()).is_some_and(|tables| tables.len() > 1);
+            let rust = if repeats || PRELUDE.contains(&plain.as_str()) {
+                let table = &names.relations[&(relation.schema.clone(), relation.name.clone())].row;
+                format!("{table}{plain}")
+            } else {
+                plain
+            };
+            let sql_column = format!("{}.{}", display_name(relation), column);
+            claim(&rust, format!("the enum of column `{sql_column}`"), &mut errors);
+            let doc = relation.column(column).and_then(|c| c.comment.clone());
+            names.column_enums.insert(key, rust.clone());
+            names.enums.push(EnumDef {
+                name: rust,
+                values: values.clone(),
+                origin: EnumOrigin::Check { column: sql_column },
+                doc,
+            });
+        }
+
+        for def in &names.enums {
+            let mut variants: BTreeMap<String, &str> = BTreeMap::new();
+            for value in &def.values {
+                if let Some(other) = variants.insert(type_name(value), value) {
+                    errors.push(format!(
+                        "values '{other}' and '{value}' of {} both become the variant `{}`; rename one",
+                        def.name,
+                        type_name(value)
+                    ));
+                }
+            }
+        }
+        names.enums.sort_by(|a, b| a.name.cmp(&b.name));
+        if errors.is_empty() { Ok(names) } else { Err(errors) }
+    }
+
+    /// The names of a relation.
+    pub fn relation(&self, relation: &Relation) -> &RelationNames {
+        &self.relations[&(relation.schema.clone(), relation.name.clone())]
+    }
+
+    /// The enum generated for a CHECK-limited column, if any.
+    pub fn column_enum(&self, relation: &Relation, column: &str) -> Option<&str> {
+        self.column_enums
+            .get(&(relation.schema.clone(), relation.name.clone(), column.to_string()))
+            .map(String::as_str)
+    }
+
+    /// The enum generated for an enum type spelled as `format_type()` prints it.
+    pub fn type_enum(&self, sql_type: &str) -> Option<&str> {
+        self.type_enums.get(sql_type.trim_matches('"')).map(String::as_str)
+    }
+}
+
+/// `name` for the public schema, `schema_name` otherwise (names of files and types).
+fn qualified(schema: &str, name: &str) -> String {
+    if schema == "public" { name.to_string() } else { format!("{schema}_{name}") }
+}
+
+/// How a relation is named in messages: `teams`, `other.things`.
+pub fn display_name(relation: &Relation) -> String {
+    if relation.schema == "public" {
+        relation.name.clone()
+    } else {
+        format!("{}.{}", relation.schema, relation.name)
+    }
+}
+
+fn kind_word(relation: &Relation) -> &'static str {
+    if relation.is_table() { "table" } else { "view" }
+}

@@ -1,0 +1,242 @@
+//! One file per table or view: the row struct, the insert struct and the column constants.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::catalog::{Catalog, Column, Relation};
+use crate::emit::docs::doc_lines;
+use crate::emit::ident::{const_name, field_name, ident};
+use crate::emit::names::{Names, display_name};
+use crate::emit::types::column_type;
+
+/// Everything the emitters of one relation read.
+pub struct RelationContext<'a> {
+    /// The whole catalog (enum types, domains, other tables).
+    pub catalog: &'a Catalog,
+    /// All chosen Rust names.
+    pub names: &'a Names,
+    /// The relation being emitted.
+    pub relation: &'a Relation,
+}
+
+/// A column with its Rust field name and type.
+#[derive(Clone)]
+pub struct Field<'a> {
+    /// The column.
+    pub column: &'a Column,
+    /// The Rust field identifier.
+    pub ident: proc_macro2::Ident,
+    /// The Rust type of a non-null value.
+    pub base: TokenStream,
+    /// Whether the field is an `Option` of `base`.
+    pub optional: bool,
+}
+
+impl Field<'_> {
+    /// The field's declared type.
+    pub fn ty(&self) -> TokenStream {
+        let base = &self.base;
+        if self.optional { quote! { ::std::option::Option<#base> } } else { base.clone() }
+    }
+}
+
+impl RelationContext<'_> {
+    /// The fields of the row struct, in column order.
+    pub fn fields(&self) -> Result<Vec<Field<'_>>, String> {
+        self.relation
+            .columns
+            .iter()
+            .map(|column| {
+                Ok(Field {
+                    column,
+                    ident: ident(&field_name(&column.name)),
+                    base: column_type(self.catalog, self.names, self.relation, column)?,
+                    optional: column.nullable,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Columns whose values are secrets: shown as `<redacted>` by Debug.
+pub fn is_secret(column: &str) -> bool {
+    column.starts_with("encrypted_") || column == "token_hash"
+}
+
+/// Tokens of the relation's file: row struct, constants, and (for tables) the insert struct.
+pub fn relation_module(ctx: &RelationContext<'_>) -> Result<TokenStream, String> {
+    let relation = ctx.relation;
+    let names = ctx.names.relation(relation);
+    let row = format_ident!("{}", names.row);
+    let fields = ctx.fields()?;
+    let sql_name = display_name(relation);
+    let kind = if relation.is_table() { "table" } else { "view" };
+
+    let module_doc = format!(" The `{sql_name}` {kind}.");
+    let struct_docs = doc_lines(relation.comment.as_deref());
+    let separator = if relation.comment.is_some() { quote! { #[doc = ""] } } else { quote! {} };
+    let origin_doc = format!(" A row of the `{sql_name}` {kind}.");
+
+    let row_fields = fields.iter().map(field_tokens);
+    let row_debug = debug_impl(&row, &fields);
+    let derive_debug = if row_debug.is_none() { quote! { Debug, } } else { quote! {} };
+    let constants = constants(&row, relation, &fields);
+
+    let insert = if relation.is_table() { Some(insert_struct(ctx, &fields)) } else { None };
+
+    Ok(quote! {
+        #![doc = #module_doc]
+
+        #(#struct_docs)*
+        #separator
+        #[doc = #origin_doc]
+        #[derive(#derive_debug Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #row {
+            #(#row_fields)*
+        }
+
+        #row_debug
+
+        #constants
+
+        #insert
+    })
+}
+
+/// Doc, attributes and declaration of one struct field.
+fn field_tokens(field: &Field<'_>) -> TokenStream {
+    let column = field.column;
+    let ident = &field.ident;
+    let ty = field.ty();
+    let docs = doc_lines(column.comment.as_deref());
+    let separator = if column.comment.is_some() { quote! { #[doc = ""] } } else { quote! {} };
+    let mut facts = format!(" Column `{}`: `{}`", column.name, column.data_type);
+    if !column.nullable {
+        facts.push_str(", not null");
+    }
+    if let Some(default) = &column.default {
+        facts.push_str(&format!(", default `{default}`"));
+    }
+    if column.identity.is_some() {
+        facts.push_str(", identity");
+    }
+    facts.push('.');
+    let rename = if ident.to_string().trim_start_matches("r#") != column.name {
+        let name = &column.name;
+        quote! { #[sqlx(rename = #name)] }
+    } else {
+        quote! {}
+    };
+    // PgInterval has no serde support; such fields are left out of (de)serialisation.
+    let serde_skip = if column.data_type.starts_with("interval") {
+        quote! { #[serde(skip)] }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #(#docs)*
+        #separator
+        #[doc = #facts]
+        #rename
+        #serde_skip
+        pub #ident: #ty,
+    }
+}
+
+/// A Debug impl that redacts secret columns, or `None` when plain `derive(Debug)` will do.
+fn debug_impl(name: &proc_macro2::Ident, fields: &[Field<'_>]) -> Option<TokenStream> {
+    if !fields.iter().any(|f| is_secret(&f.column.name)) {
+        return None;
+    }
+    let name_str = name.to_string();
+    let entries = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let label = ident.to_string().trim_start_matches("r#").to_string();
+        if is_secret(&f.column.name) {
+            if f.optional {
+                quote! { .field(#label, &self.#ident.as_ref().map(|_| "<redacted>")) }
+            } else {
+                quote! { .field(#label, &"<redacted>") }
+            }
+        } else {
+            quote! { .field(#label, &self.#ident) }
+        }
+    });
+    Some(quote! {
+        /// Secret columns are shown as `<redacted>`.
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name_str) #(#entries)* .finish()
+            }
+        }
+    })
+}
+
+/// `TABLE`, `SCHEMA`, `COLUMNS` and one constant per column name.
+fn constants(row: &proc_macro2::Ident, relation: &Relation, fields: &[Field<'_>]) -> TokenStream {
+    let sql_name = &relation.name;
+    let schema = &relation.schema;
+    let column_names = fields.iter().map(|f| f.column.name.as_str());
+    let consts = fields.iter().map(|f| {
+        let mut name = const_name(&f.column.name);
+        if ["TABLE", "SCHEMA", "COLUMNS"].contains(&name.as_str()) {
+            name.push_str("_COLUMN");
+        }
+        let ident = format_ident!("{}", name);
+        let column = &f.column.name;
+        let doc = format!(" The column `{column}`.");
+        quote! {
+            #[doc = #doc]
+            pub const #ident: &'static str = #column;
+        }
+    });
+    quote! {
+        impl #row {
+            /// The relation's name.
+            pub const TABLE: &'static str = #sql_name;
+            /// The relation's schema.
+            pub const SCHEMA: &'static str = #schema;
+            /// Every column, in table order.
+            pub const COLUMNS: &'static [&'static str] = &[#(#column_names),*];
+            #(#consts)*
+        }
+    }
+}
+
+/// The insert struct: required columns plain, defaulted or nullable ones `Option` (None means
+/// the database default), identity and generated columns absent.
+fn insert_struct(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
+    let names = ctx.names.relation(ctx.relation);
+    let insert = format_ident!("{}", names.insert);
+    let row = &names.row;
+    let insertable: Vec<Field<'_>> = fields
+        .iter()
+        .filter(|f| is_insertable(f.column))
+        .map(|f| Field { optional: !is_required(f.column), ..f.clone() })
+        .collect();
+    let all_optional = insertable.iter().all(|f| f.optional);
+    let declared = insertable.iter().map(field_tokens);
+    let debug = debug_impl(&insert, &insertable);
+    let derive_debug = if debug.is_none() { quote! { Debug, } } else { quote! {} };
+    let derive_default = if all_optional { quote! { Default, } } else { quote! {} };
+    let doc = format!(" A new row for `{}`: see [`{row}`]. `None` leaves a column to its database default.", display_name(ctx.relation));
+    quote! {
+        #[doc = #doc]
+        #[derive(#derive_debug #derive_default Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #insert {
+            #(#declared)*
+        }
+
+        #debug
+    }
+}
+
+/// Whether an insert may set the column (identity ALWAYS and generated columns it may not).
+pub fn is_insertable(column: &Column) -> bool {
+    column.generated.is_none() && column.identity != Some(crate::catalog::Identity::Always)
+}
+
+/// Whether an insert must set the column: NOT NULL without a default.
+pub fn is_required(column: &Column) -> bool {
+    !column.nullable && column.default.is_none() && column.identity.is_none() && column.generated.is_none()
+}
