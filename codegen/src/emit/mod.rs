@@ -2,14 +2,18 @@
 //!
 //! A pure function: nothing here touches the disk ([`output`] does, once, at the edge).
 //! One module per kind of output: [`structs`] (a file per table or view), [`enums`],
-//! [`migrations`]; [`names`] chooses every Rust name first so clashes are reported together.
+//! [`access`], [`relations`], [`errors`], [`migrations`]; [`names`] chooses every Rust name first so clashes are reported together.
 
+pub mod access;
 pub mod docs;
 pub mod enums;
+pub mod errors;
 pub mod ident;
 pub mod migrations;
 pub mod names;
 pub mod output;
+pub mod relations;
+pub mod sql;
 pub mod structs;
 pub mod types;
 
@@ -47,6 +51,8 @@ pub fn emit(catalog: &Catalog, migrations: &[Migration], migrations_dir: &Path) 
     let problem = |message: String| Diagnostic::error(migrations_dir, message);
 
     let names = Names::choose(catalog).map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
+    let relation_methods = relations::relation_methods(catalog, &names)
+        .map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
     let mut errors = Vec::new();
     let mut files = GeneratedFiles::default();
     let mut add = |name: String, tokens: TokenStream, errors: &mut Vec<Diagnostic>| match render(&header, &name, tokens) {
@@ -58,13 +64,17 @@ pub fn emit(catalog: &Catalog, migrations: &[Migration], migrations_dir: &Path) 
     for relation in &catalog.tables {
         let ctx = RelationContext { catalog, names: &names, relation };
         let module = names.relation(relation).module.clone();
-        match relation_module(&ctx) {
+        let methods = relation_methods
+            .get(&(relation.schema.clone(), relation.name.clone()))
+            .map_or(&[][..], Vec::as_slice);
+        match relation_module(&ctx, methods) {
             Ok(tokens) => add(format!("{module}.rs"), tokens, &mut errors),
             Err(message) => errors.push(problem(message)),
         }
         modules.push((module, relation));
     }
     add("enums.rs".into(), enums::enums_module(&names), &mut errors);
+    add("error.rs".into(), errors::error_module(catalog), &mut errors);
     match migrations::migrations_module(migrations) {
         Ok(tokens) => add("migrations.rs".into(), tokens, &mut errors),
         Err(mut problems) => errors.append(&mut problems),
@@ -92,10 +102,12 @@ pub fn emit(catalog: &Catalog, migrations: &[Migration], migrations_dir: &Path) 
             //! and the migrations themselves.
 
             pub mod enums;
+            pub mod error;
             pub mod migrations;
             #(#module_decls)*
 
             pub use enums::*;
+            pub use error::Error;
             #(#reexports)*
         },
         &mut errors,

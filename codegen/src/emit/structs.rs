@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::catalog::{Catalog, Column, Relation};
+use crate::emit::access::access_impl;
 use crate::emit::docs::doc_lines;
 use crate::emit::ident::{const_name, field_name, ident};
 use crate::emit::names::{Names, display_name};
@@ -63,8 +64,9 @@ pub fn is_secret(column: &str) -> bool {
     column.starts_with("encrypted_") || column == "token_hash"
 }
 
-/// Tokens of the relation's file: row struct, constants, and (for tables) the insert struct.
-pub fn relation_module(ctx: &RelationContext<'_>) -> Result<TokenStream, String> {
+/// Tokens of the relation's file: row struct, constants, data access, relation helpers and
+/// (for tables) the insert struct.
+pub fn relation_module(ctx: &RelationContext<'_>, relation_methods: &[TokenStream]) -> Result<TokenStream, String> {
     let relation = ctx.relation;
     let names = ctx.names.relation(relation);
     let row = format_ident!("{}", names.row);
@@ -83,6 +85,17 @@ pub fn relation_module(ctx: &RelationContext<'_>) -> Result<TokenStream, String>
     let constants = constants(&row, relation, &fields);
 
     let insert = if relation.is_table() { Some(insert_struct(ctx, &fields)) } else { None };
+    let access = access_impl(ctx, &fields);
+    let relations = if relation_methods.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            /// Relation helpers, from the foreign keys.
+            impl #row {
+                #(#relation_methods)*
+            }
+        }
+    };
 
     Ok(quote! {
         #![doc = #module_doc]
@@ -100,6 +113,10 @@ pub fn relation_module(ctx: &RelationContext<'_>) -> Result<TokenStream, String>
         #constants
 
         #insert
+
+        #access
+
+        #relations
     })
 }
 
@@ -231,9 +248,9 @@ fn insert_struct(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
     }
 }
 
-/// Whether an insert may set the column (identity ALWAYS and generated columns it may not).
+/// Whether an insert sets the column (identity and generated columns are the database's).
 pub fn is_insertable(column: &Column) -> bool {
-    column.generated.is_none() && column.identity != Some(crate::catalog::Identity::Always)
+    column.generated.is_none() && column.identity.is_none()
 }
 
 /// Whether an insert must set the column: NOT NULL without a default.

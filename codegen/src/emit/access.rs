@@ -1,0 +1,433 @@
+//! Data access for each table: insert, insert_many, find, find_by_<unique key>, list, count,
+//! update, delete, and for soft-deleting tables (a nullable `deleted_at`) restore, hard_delete
+//! and find_with_deleted.
+//!
+//! Every function is generic over `sqlx::PgExecutor` (pool, connection or transaction), makes
+//! one round trip, and runs a statement fixed at generation time with bound parameters only.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::catalog::Relation;
+use crate::emit::ident::field_name;
+use crate::emit::sql::{equals_params, insert_value, quote_ident, relation_ref, select_list};
+use crate::emit::structs::{Field, RelationContext, is_insertable, is_required};
+
+/// The column that marks soft-deleted rows.
+pub const DELETED_AT: &str = "deleted_at";
+
+/// Whether reads skip rows whose `deleted_at` is set (GORM's soft delete).
+pub fn is_soft_deleting(relation: &Relation) -> bool {
+    relation.is_table()
+        && relation
+            .column(DELETED_AT)
+            .is_some_and(|c| c.nullable && c.data_type.starts_with("timestamp"))
+}
+
+/// ` AND "deleted_at" IS NULL` (qualified by `alias`) for soft-deleting tables, else nothing.
+pub fn live_filter(relation: &Relation, alias: Option<&str>) -> String {
+    if !is_soft_deleting(relation) {
+        return String::new();
+    }
+    match alias {
+        Some(a) => format!(" AND {a}.{} IS NULL", quote_ident(DELETED_AT)),
+        None => format!(" AND {} IS NULL", quote_ident(DELETED_AT)),
+    }
+}
+
+/// `ORDER BY` the primary key (or the first column when there is none).
+pub fn order_by(relation: &Relation, alias: Option<&str>) -> String {
+    let keys: Vec<&str> = if relation.primary_key.is_empty() {
+        relation.columns.iter().take(1).map(|c| c.name.as_str()).collect()
+    } else {
+        relation.primary_key.iter().map(String::as_str).collect()
+    };
+    let keys: Vec<String> = keys
+        .iter()
+        .map(|k| match alias {
+            Some(a) => format!("{a}.{}", quote_ident(k)),
+            None => quote_ident(k),
+        })
+        .collect();
+    format!(" ORDER BY {}", keys.join(", "))
+}
+
+/// How a function takes a key value: `&str` for text, a reference for heap types, else by value.
+pub fn param_type(field: &Field<'_>) -> TokenStream {
+    let base = &field.base;
+    let text = base.to_string().replace(' ', "");
+    if text == "::std::string::String" {
+        quote! { &str }
+    } else if text.starts_with("::std::vec::Vec") || text == "::serde_json::Value" {
+        quote! { &#base }
+    } else {
+        base.clone()
+    }
+}
+
+/// The generated data-access functions of a relation.
+pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
+    let relation = ctx.relation;
+    let row = format_ident!("{}", ctx.names.relation(relation).row);
+    let from = relation_ref(relation);
+    let columns = select_list(relation, None);
+    let live = live_filter(relation, None);
+    let order = order_by(relation, None);
+
+    let list_sql = format!("SELECT {columns} FROM {from} WHERE TRUE{live}{order} LIMIT $1 OFFSET $2");
+    let count_sql = format!("SELECT count(*) FROM {from} WHERE TRUE{live}");
+    let list_doc = doc_sql("Rows in primary-key order, `limit` at a time from `offset`", &list_sql);
+    let count_doc = doc_sql("Number of rows", &count_sql);
+    let reads = quote! {
+        #[doc = #list_doc]
+        pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+        where
+            E: ::sqlx::PgExecutor<'e>,
+        {
+            ::sqlx::query_as::<_, Self>(#list_sql)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(db)
+                .await
+                .map_err(super::error::Error::from)
+        }
+
+        #[doc = #count_doc]
+        pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+        where
+            E: ::sqlx::PgExecutor<'e>,
+        {
+            ::sqlx::query_scalar::<_, i64>(#count_sql)
+                .fetch_one(db)
+                .await
+                .map_err(super::error::Error::from)
+        }
+    };
+    if !relation.is_table() {
+        return quote! {
+            impl #row {
+                #reads
+            }
+        };
+    }
+
+    let writes = [
+        insert_fn(ctx, fields),
+        insert_many_fn(ctx, fields),
+        key_functions(ctx, fields),
+    ];
+    quote! {
+        impl #row {
+            #(#writes)*
+            #reads
+        }
+    }
+}
+
+fn doc_sql(what: &str, sql: &str) -> String {
+    format!(" {what}.\n\n ```sql\n {sql}\n ```")
+}
+
+fn insertable<'a>(fields: &'a [Field<'a>]) -> Vec<&'a Field<'a>> {
+    fields.iter().filter(|f| is_insertable(f.column)).collect()
+}
+
+fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
+    let relation = ctx.relation;
+    let insert = format_ident!("{}", ctx.names.relation(relation).insert);
+    let targets = insertable(fields);
+    let returning = select_list(relation, None);
+    let sql = if targets.is_empty() {
+        format!("INSERT INTO {} DEFAULT VALUES RETURNING {returning}", relation_ref(relation))
+    } else {
+        let names: Vec<String> = targets.iter().map(|f| quote_ident(&f.column.name)).collect();
+        let values: Vec<String> = targets
+            .iter()
+            .enumerate()
+            .map(|(i, f)| insert_value(f.column, &format!("${}", i + 1), !is_required(f.column)))
+            .collect();
+        format!(
+            "INSERT INTO {} ({}) VALUES ({}) RETURNING {returning}",
+            relation_ref(relation),
+            names.join(", "),
+            values.join(", ")
+        )
+    };
+    let binds = targets.iter().map(|f| {
+        let ident = &f.ident;
+        quote! { .bind(&new.#ident) }
+    });
+    let doc = doc_sql(
+        "Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default",
+        &sql,
+    );
+    quote! {
+        #[doc = #doc]
+        pub async fn insert<'e, E>(db: E, new: &#insert) -> ::std::result::Result<Self, super::error::Error>
+        where
+            E: ::sqlx::PgExecutor<'e>,
+        {
+            ::sqlx::query_as::<_, Self>(#sql)
+                #(#binds)*
+                .fetch_one(db)
+                .await
+                .map_err(super::error::Error::from)
+        }
+    }
+}
+
+fn insert_many_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
+    let relation = ctx.relation;
+    let insert = format_ident!("{}", ctx.names.relation(relation).insert);
+    let targets = insertable(fields);
+    // UNNEST flattens nested arrays, so array columns cannot travel this way; such tables
+    // (and tables with nothing to insert) insert row by row with `insert`.
+    if targets.is_empty() || targets.iter().any(|f| f.column.data_type.ends_with("[]")) {
+        return quote! {};
+    }
+    let names: Vec<String> = targets.iter().map(|f| quote_ident(&f.column.name)).collect();
+    let params: Vec<String> = (1..=targets.len()).map(|i| format!("${i}")).collect();
+    let values: Vec<String> = targets
+        .iter()
+        .map(|f| insert_value(f.column, &format!("u.{}", quote_ident(&f.column.name)), !is_required(f.column)))
+        .collect();
+    let sql = format!(
+        "INSERT INTO {} ({names}) SELECT {values} FROM UNNEST({params}) WITH ORDINALITY AS u({names}, \"__ordinality\") ORDER BY u.\"__ordinality\" RETURNING {}",
+        relation_ref(relation),
+        select_list(relation, None),
+        names = names.join(", "),
+        values = values.join(", "),
+        params = params.join(", "),
+    );
+    let locals: Vec<_> = targets.iter().map(|f| format_ident!("col_{}", field_name(&f.column.name))).collect();
+    let idents = targets.iter().map(|f| &f.ident);
+    let doc = doc_sql(
+        "Inserts many rows in one statement (each column sent as one array) and returns them in the order given",
+        &sql,
+    );
+    quote! {
+        #[doc = #doc]
+        pub async fn insert_many<'e, E>(db: E, rows: &[#insert]) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+        where
+            E: ::sqlx::PgExecutor<'e>,
+        {
+            if rows.is_empty() {
+                return ::std::result::Result::Ok(::std::vec::Vec::new());
+            }
+            #(
+                let #locals: ::std::vec::Vec<_> = rows.iter().map(|row| &row.#idents).collect();
+            )*
+            ::sqlx::query_as::<_, Self>(#sql)
+                #(.bind(&#locals))*
+                .fetch_all(db)
+                .await
+                .map_err(super::error::Error::from)
+        }
+    }
+}
+
+/// Functions that need a key: find, find_by_*, update, delete (and the soft-delete ones).
+fn key_functions(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
+    let relation = ctx.relation;
+    let table = relation.name.as_str();
+    let from = relation_ref(relation);
+    let columns = select_list(relation, None);
+    let live = live_filter(relation, None);
+    let field_of = |name: &str| fields.iter().find(|f| f.column.name == name);
+
+    let mut out = TokenStream::new();
+    for key in unique_keys(relation) {
+        let Some(key_fields) = key.iter().map(|c| field_of(c)).collect::<Option<Vec<_>>>() else {
+            continue;
+        };
+        let is_pk = key == relation.primary_key;
+        let name = if is_pk {
+            format_ident!("find")
+        } else {
+            let cols: Vec<String> = key.iter().map(|c| field_name(c)).collect();
+            format_ident!("find_by_{}", cols.join("_and_"))
+        };
+        let key_refs: Vec<&str> = key.iter().map(String::as_str).collect();
+        let sql = format!("SELECT {columns} FROM {from} WHERE {}{live}", equals_params(&key_refs, 1, None));
+        let args = key_fields.iter().map(|f| {
+            let ident = &f.ident;
+            let ty = param_type(f);
+            quote! { #ident: #ty }
+        });
+        let binds = key_fields.iter().map(|f| {
+            let ident = &f.ident;
+            quote! { .bind(#ident) }
+        });
+        let what = if is_pk {
+            "The row with this primary key".to_string()
+        } else {
+            format!("The row with this {}", key.join(" and "))
+        };
+        let what = if live.is_empty() { what } else { format!("{what}, unless soft-deleted") };
+        let doc = doc_sql(&what, &sql);
+        out.extend(quote! {
+            #[doc = #doc]
+            pub async fn #name<'e, E>(db: E, #(#args),*) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+            where
+                E: ::sqlx::PgExecutor<'e>,
+            {
+                ::sqlx::query_as::<_, Self>(#sql)
+                    #(#binds)*
+                    .fetch_optional(db)
+                    .await
+                    .map_err(super::error::Error::from)
+            }
+        });
+    }
+
+    let Some(pk) = relation.primary_key.iter().map(|c| field_of(c)).collect::<Option<Vec<_>>>() else {
+        return out;
+    };
+    if pk.is_empty() {
+        return out;
+    }
+    let pk_names: Vec<&str> = pk.iter().map(|f| f.column.name.as_str()).collect();
+    let pk_args: Vec<TokenStream> = pk
+        .iter()
+        .map(|f| {
+            let ident = &f.ident;
+            let ty = param_type(f);
+            quote! { #ident: #ty }
+        })
+        .collect();
+    let pk_binds: Vec<TokenStream> = pk
+        .iter()
+        .map(|f| {
+            let ident = &f.ident;
+            quote! { .bind(#ident) }
+        })
+        .collect();
+    let not_found = quote! { super::error::Error::NotFound { table: #table } };
+
+    // update: every column but the key, identity and generated ones, from `self`.
+    let settable: Vec<&Field<'_>> = fields
+        .iter()
+        .filter(|f| is_insertable(f.column) && !pk_names.contains(&f.column.name.as_str()))
+        .collect();
+    if !settable.is_empty() {
+        let sets: Vec<String> = settable
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("{} = ${}", quote_ident(&f.column.name), pk.len() + i + 1))
+            .collect();
+        let sql = format!(
+            "UPDATE {from} SET {} WHERE {} RETURNING {columns}",
+            sets.join(", "),
+            equals_params(&pk_names, 1, None)
+        );
+        let self_pk_binds = pk.iter().map(|f| {
+            let ident = &f.ident;
+            quote! { .bind(&self.#ident) }
+        });
+        let set_binds = settable.iter().map(|f| {
+            let ident = &f.ident;
+            quote! { .bind(&self.#ident) }
+        });
+        let doc = doc_sql(
+            "Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone",
+            &sql,
+        );
+        out.extend(quote! {
+            #[doc = #doc]
+            pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+            where
+                E: ::sqlx::PgExecutor<'e>,
+            {
+                ::sqlx::query_as::<_, Self>(#sql)
+                    #(#self_pk_binds)*
+                    #(#set_binds)*
+                    .fetch_optional(db)
+                    .await
+                    .map_err(super::error::Error::from)?
+                    .ok_or(#not_found)
+            }
+        });
+    }
+
+    let key_where = equals_params(&pk_names, 1, None);
+    let execute = |name: TokenStream, doc: String, sql: String| {
+        let doc = doc_sql(&doc, &sql);
+        quote! {
+            #[doc = #doc]
+            pub async fn #name<'e, E>(db: E, #(#pk_args),*) -> ::std::result::Result<(), super::error::Error>
+            where
+                E: ::sqlx::PgExecutor<'e>,
+            {
+                let done = ::sqlx::query(#sql)
+                    #(#pk_binds)*
+                    .execute(db)
+                    .await
+                    .map_err(super::error::Error::from)?;
+                if done.rows_affected() == 0 {
+                    return ::std::result::Result::Err(#not_found);
+                }
+                ::std::result::Result::Ok(())
+            }
+        }
+    };
+    let deleted_at = quote_ident(DELETED_AT);
+    if is_soft_deleting(relation) {
+        out.extend(execute(
+            quote! { delete },
+            "Soft-deletes the row: sets `deleted_at`, after which reads skip it; `Error::NotFound` when there is no live row".into(),
+            format!("UPDATE {from} SET {deleted_at} = now() WHERE {key_where} AND {deleted_at} IS NULL"),
+        ));
+        out.extend(execute(
+            quote! { restore },
+            "Undoes a soft delete; `Error::NotFound` when there is no soft-deleted row".into(),
+            format!("UPDATE {from} SET {deleted_at} = NULL WHERE {key_where} AND {deleted_at} IS NOT NULL"),
+        ));
+        out.extend(execute(
+            quote! { hard_delete },
+            "Deletes the row for good, soft-deleted or not; `Error::NotFound` when there is none".into(),
+            format!("DELETE FROM {from} WHERE {key_where}"),
+        ));
+        let sql = format!("SELECT {columns} FROM {from} WHERE {key_where}");
+        let doc = doc_sql("The row with this primary key, soft-deleted or not", &sql);
+        out.extend(quote! {
+            #[doc = #doc]
+            pub async fn find_with_deleted<'e, E>(db: E, #(#pk_args),*) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+            where
+                E: ::sqlx::PgExecutor<'e>,
+            {
+                ::sqlx::query_as::<_, Self>(#sql)
+                    #(#pk_binds)*
+                    .fetch_optional(db)
+                    .await
+                    .map_err(super::error::Error::from)
+            }
+        });
+    } else {
+        out.extend(execute(
+            quote! { delete },
+            "Deletes the row; `Error::NotFound` when there is none".into(),
+            format!("DELETE FROM {from} WHERE {key_where}"),
+        ));
+    }
+    out
+}
+
+/// The primary key, then each distinct UNIQUE constraint or plain unique index, as column lists.
+pub fn unique_keys(relation: &Relation) -> Vec<Vec<String>> {
+    let mut keys: Vec<Vec<String>> = Vec::new();
+    if !relation.primary_key.is_empty() {
+        keys.push(relation.primary_key.clone());
+    }
+    let from_indexes = relation
+        .indexes
+        .iter()
+        .filter(|i| i.unique && i.predicate.is_none())
+        .filter(|i| i.columns.iter().all(|c| relation.column(c).is_some()))
+        .map(|i| i.columns.clone());
+    for key in relation.unique.iter().map(|u| u.columns.clone()).chain(from_indexes) {
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}

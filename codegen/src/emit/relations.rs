@@ -1,0 +1,353 @@
+//! Relation helpers from foreign keys.
+//!
+//! - belongs-to on the child: `project.team(db)`, named after the FK column without `_id`
+//!   (`Option` when the FK is nullable);
+//! - has-many on the parent: `team.projects(db)`, suffixed `_as_<fk>` when the child has
+//!   several FKs to the same parent;
+//! - many-to-many through a pure join table (two NOT NULL FKs to two tables and a unique key
+//!   over exactly those two columns): `team.users(db)` via `team_members`;
+//! - preloading for a slice of parents in one query: `Team::preload_projects(db, &teams)`
+//!   returns each parent's children, in the parents' order.
+//!
+//! Only single-column foreign keys get helpers. Reads of the far side skip soft-deleted rows,
+//! except belongs-to, which follows the key to the row it names.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::catalog::{Catalog, ForeignKey, Relation};
+use crate::emit::access::{live_filter, order_by};
+use crate::emit::ident::{field_name, ident};
+use crate::emit::names::{Names, display_name};
+use crate::emit::sql::{quote_ident, relation_ref, select_list};
+use crate::emit::types::column_type;
+
+/// Relation methods, grouped by the relation (schema, name) whose struct gets them.
+pub type RelationMethods = BTreeMap<(String, String), Vec<TokenStream>>;
+
+/// A single-column foreign key and the two ends it joins.
+struct Link<'a> {
+    child: &'a Relation,
+    parent: &'a Relation,
+    column: &'a str,
+    parent_column: &'a str,
+}
+
+fn links(catalog: &Catalog) -> Vec<Link<'_>> {
+    let mut out = Vec::new();
+    for child in catalog.tables.iter().filter(|r| r.is_table()) {
+        for fk in &child.foreign_keys {
+            if let Some(link) = link(catalog, child, fk) {
+                out.push(link);
+            }
+        }
+    }
+    out
+}
+
+fn link<'a>(catalog: &'a Catalog, child: &'a Relation, fk: &'a ForeignKey) -> Option<Link<'a>> {
+    let ([column], [parent_column]) = (fk.columns.as_slice(), fk.references.columns.as_slice()) else {
+        return None;
+    };
+    let parent = catalog.relation(&fk.references.schema, &fk.references.table)?;
+    child.column(column)?;
+    parent.column(parent_column)?;
+    Some(Link { child, parent, column, parent_column })
+}
+
+/// Every relation method of the catalog, or one message per name clash.
+pub fn relation_methods(catalog: &Catalog, names: &Names) -> Result<RelationMethods, Vec<String>> {
+    let links = links(catalog);
+    let mut methods: RelationMethods = BTreeMap::new();
+    let mut taken = Taken::default();
+    let mut errors = Vec::new();
+    let claim = |taken: &mut Taken, owner: &Relation, name: &str, errors: &mut Vec<String>| {
+        let key = (owner.schema.clone(), owner.name.clone());
+        if !taken.entry(key).or_default().insert(name.to_string()) || RESERVED.contains(&name) {
+            errors.push(format!(
+                "two relation helpers (or a helper and a data-access function) of `{}` are both named `{name}`; rename a foreign key column",
+                display_name(owner)
+            ));
+        }
+    };
+
+    let mut per_pair: BTreeMap<(&str, &str, &str, &str), usize> = BTreeMap::new();
+    for l in &links {
+        *per_pair
+            .entry((&l.child.schema, &l.child.name, &l.parent.schema, &l.parent.name))
+            .or_default() += 1;
+    }
+
+    for l in &links {
+        // belongs-to on the child
+        let stem = l.column.strip_suffix("_id").filter(|s| !s.is_empty()).unwrap_or(l.column);
+        let name = field_name(stem);
+        claim(&mut taken, l.child, &name, &mut errors);
+        push(&mut methods, l.child, belongs_to(names, l, &name));
+
+        // has-many on the parent
+        let several = per_pair[&(l.child.schema.as_str(), l.child.name.as_str(), l.parent.schema.as_str(), l.parent.name.as_str())] > 1;
+        let base = field_name(&l.child.name);
+        let name = if several { format!("{base}_as_{}", field_name(l.column)) } else { base };
+        claim(&mut taken, l.parent, &name, &mut errors);
+        claim(&mut taken, l.parent, &format!("preload_{name}"), &mut errors);
+        push(&mut methods, l.parent, has_many(catalog, names, l, &name));
+    }
+
+    for join in catalog.tables.iter().filter(|r| is_pure_join(catalog, r)) {
+        let pair: Vec<&Link<'_>> = links.iter().filter(|l| std::ptr::eq(l.child, join)).collect();
+        for (from, to) in [(pair[0], pair[1]), (pair[1], pair[0])] {
+            let mut name = field_name(&to.parent.name);
+            let owner = from.parent;
+            let key = (owner.schema.clone(), owner.name.clone());
+            if taken.get(&key).is_some_and(|t| t.contains(&name)) {
+                name = format!("{name}_via_{}", field_name(&join.name));
+            }
+            claim(&mut taken, owner, &name, &mut errors);
+            claim(&mut taken, owner, &format!("preload_{name}"), &mut errors);
+            push(&mut methods, owner, many_to_many(catalog, names, join, from, to, &name));
+        }
+    }
+    if errors.is_empty() { Ok(methods) } else { Err(errors) }
+}
+
+/// Method names already used, per owning relation.
+type Taken = BTreeMap<(String, String), BTreeSet<String>>;
+
+/// Names the data-access functions use, which relation helpers must not take.
+const RESERVED: &[&str] = &[
+    "insert", "insert_many", "find", "list", "count", "update", "delete", "restore", "hard_delete",
+    "find_with_deleted",
+];
+
+fn push(methods: &mut RelationMethods, owner: &Relation, tokens: TokenStream) {
+    methods.entry((owner.schema.clone(), owner.name.clone())).or_default().push(tokens);
+}
+
+/// A join table: exactly two single-column NOT NULL foreign keys to two different tables,
+/// and a unique key over exactly those two columns.
+fn is_pure_join(catalog: &Catalog, table: &Relation) -> bool {
+    if !table.is_table() || table.foreign_keys.len() != 2 {
+        return false;
+    }
+    let ends: Vec<Link<'_>> = table.foreign_keys.iter().filter_map(|fk| link(catalog, table, fk)).collect();
+    if ends.len() != 2 || std::ptr::eq(ends[0].parent, ends[1].parent) {
+        return false;
+    }
+    if ends.iter().any(|l| table.column(l.column).is_none_or(|c| c.nullable)) {
+        return false;
+    }
+    let pair: BTreeSet<&str> = ends.iter().map(|l| l.column).collect();
+    let keys = table
+        .unique
+        .iter()
+        .map(|u| &u.columns)
+        .chain(table.indexes.iter().filter(|i| i.unique && i.predicate.is_none()).map(|i| &i.columns))
+        .chain(std::iter::once(&table.primary_key));
+    keys.into_iter()
+        .any(|k| k.len() == 2 && k.iter().map(String::as_str).collect::<BTreeSet<_>>() == pair)
+}
+
+fn row_type(names: &Names, relation: &Relation) -> TokenStream {
+    let relation_names = names.relation(relation);
+    let module = format_ident!("{}", relation_names.module);
+    let row = format_ident!("{}", relation_names.row);
+    quote! { super::#module::#row }
+}
+
+fn belongs_to(names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
+    let parent = row_type(names, l.parent);
+    let method = ident(name);
+    let fk_field = ident(&field_name(l.column));
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {} = $1",
+        select_list(l.parent, None),
+        relation_ref(l.parent),
+        quote_ident(l.parent_column)
+    );
+    let parent_table = l.parent.name.as_str();
+    let nullable = l.child.column(l.column).is_some_and(|c| c.nullable);
+    let doc = format!(
+        " The `{}` row this row's `{}` points at.\n\n ```sql\n {sql}\n ```",
+        display_name(l.parent),
+        l.column
+    );
+    if nullable {
+        quote! {
+            #[doc = #doc]
+            pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<::std::option::Option<#parent>, super::error::Error>
+            where
+                E: ::sqlx::PgExecutor<'e>,
+            {
+                let ::std::option::Option::Some(key) = &self.#fk_field else {
+                    return ::std::result::Result::Ok(::std::option::Option::None);
+                };
+                ::sqlx::query_as::<_, #parent>(#sql)
+                    .bind(key)
+                    .fetch_optional(db)
+                    .await
+                    .map_err(super::error::Error::from)
+            }
+        }
+    } else {
+        quote! {
+            #[doc = #doc]
+            pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<#parent, super::error::Error>
+            where
+                E: ::sqlx::PgExecutor<'e>,
+            {
+                ::sqlx::query_as::<_, #parent>(#sql)
+                    .bind(&self.#fk_field)
+                    .fetch_optional(db)
+                    .await
+                    .map_err(super::error::Error::from)?
+                    .ok_or(super::error::Error::NotFound { table: #parent_table })
+            }
+        }
+    }
+}
+
+/// The Rust type of a key column, when it can key a `HashMap` (for preloading).
+fn hashable_key(catalog: &Catalog, names: &Names, relation: &Relation, column: &str) -> Option<TokenStream> {
+    let column = relation.column(column)?;
+    let ty = column_type(catalog, names, relation, column).ok()?;
+    let text = ty.to_string().replace(' ', "");
+    ["::uuid::Uuid", "i16", "i32", "i64", "::std::string::String"].contains(&text.as_str()).then_some(ty)
+}
+
+fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
+    let child = row_type(names, l.child);
+    let method = ident(name);
+    let key_field = ident(&field_name(l.parent_column));
+    let fk_field = ident(&field_name(l.column));
+    let columns = select_list(l.child, None);
+    let from = relation_ref(l.child);
+    let live = live_filter(l.child, None);
+    let order = order_by(l.child, None);
+    let fk = quote_ident(l.column);
+    let sql = format!("SELECT {columns} FROM {from} WHERE {fk} = $1{live}{order}");
+    let doc = format!(
+        " The `{}` rows whose `{}` points at this row.\n\n ```sql\n {sql}\n ```",
+        display_name(l.child),
+        l.column
+    );
+    let mut tokens = quote! {
+        #[doc = #doc]
+        pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<::std::vec::Vec<#child>, super::error::Error>
+        where
+            E: ::sqlx::PgExecutor<'e>,
+        {
+            ::sqlx::query_as::<_, #child>(#sql)
+                .bind(&self.#key_field)
+                .fetch_all(db)
+                .await
+                .map_err(super::error::Error::from)
+        }
+    };
+    let Some(key_type) = hashable_key(catalog, names, l.parent, l.parent_column) else {
+        return tokens;
+    };
+    let preload = format_ident!("preload_{}", name);
+    let sql = format!("SELECT {columns} FROM {from} WHERE {fk} = ANY($1){live}{order}");
+    let doc = format!(
+        " For each of `parents`, its `{}` rows (as [`Self::{name}`]), in one query; the result is in the order of `parents`.\n\n ```sql\n {sql}\n ```",
+        display_name(l.child)
+    );
+    let child_key = if l.child.column(l.column).is_some_and(|c| c.nullable) {
+        quote! { let ::std::option::Option::Some(key) = child.#fk_field.clone() else { continue; }; }
+    } else {
+        quote! { let key = child.#fk_field.clone(); }
+    };
+    tokens.extend(quote! {
+        #[doc = #doc]
+        pub async fn #preload<'e, E>(db: E, parents: &[Self]) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<#child>>, super::error::Error>
+        where
+            E: ::sqlx::PgExecutor<'e>,
+        {
+            let keys: ::std::vec::Vec<#key_type> = parents.iter().map(|p| p.#key_field.clone()).collect();
+            let children = ::sqlx::query_as::<_, #child>(#sql)
+                .bind(&keys)
+                .fetch_all(db)
+                .await
+                .map_err(super::error::Error::from)?;
+            let mut by_key: ::std::collections::HashMap<#key_type, ::std::vec::Vec<#child>> = ::std::collections::HashMap::new();
+            for child in children {
+                #child_key
+                by_key.entry(key).or_default().push(child);
+            }
+            ::std::result::Result::Ok(parents.iter().map(|p| by_key.get(&p.#key_field).cloned().unwrap_or_default()).collect())
+        }
+    });
+    tokens
+}
+
+fn many_to_many(catalog: &Catalog, names: &Names, join: &Relation, from: &Link<'_>, to: &Link<'_>, name: &str) -> TokenStream {
+    let target = row_type(names, to.parent);
+    let method = ident(name);
+    let key_field = ident(&field_name(from.parent_column));
+    let columns = select_list(to.parent, Some("t"));
+    let sql_join = format!(
+        "FROM {} t JOIN {} j ON j.{} = t.{}",
+        relation_ref(to.parent),
+        relation_ref(join),
+        quote_ident(to.column),
+        quote_ident(to.parent_column)
+    );
+    let live = format!("{}{}", live_filter(to.parent, Some("t")), live_filter(join, Some("j")));
+    let order = order_by(to.parent, Some("t"));
+    let near = quote_ident(from.column);
+    let sql = format!("SELECT {columns} {sql_join} WHERE j.{near} = $1{live}{order}");
+    let doc = format!(
+        " The `{}` rows linked to this row through `{}`.\n\n ```sql\n {sql}\n ```",
+        display_name(to.parent),
+        display_name(join)
+    );
+    let mut tokens = quote! {
+        #[doc = #doc]
+        pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<::std::vec::Vec<#target>, super::error::Error>
+        where
+            E: ::sqlx::PgExecutor<'e>,
+        {
+            ::sqlx::query_as::<_, #target>(#sql)
+                .bind(&self.#key_field)
+                .fetch_all(db)
+                .await
+                .map_err(super::error::Error::from)
+        }
+    };
+    let Some(key_type) = hashable_key(catalog, names, from.parent, from.parent_column) else {
+        return tokens;
+    };
+    let preload = format_ident!("preload_{}", name);
+    let sql = format!("SELECT j.{near} AS \"__parent_key\", {columns} {sql_join} WHERE j.{near} = ANY($1){live}{order}");
+    let doc = format!(
+        " For each of `parents`, its linked `{}` rows (as [`Self::{name}`]), in one query; the result is in the order of `parents`.\n\n ```sql\n {sql}\n ```",
+        display_name(to.parent)
+    );
+    tokens.extend(quote! {
+        #[doc = #doc]
+        pub async fn #preload<'e, E>(db: E, parents: &[Self]) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<#target>>, super::error::Error>
+        where
+            E: ::sqlx::PgExecutor<'e>,
+        {
+            use ::sqlx::Row as _;
+            let keys: ::std::vec::Vec<#key_type> = parents.iter().map(|p| p.#key_field.clone()).collect();
+            let rows = ::sqlx::query(#sql)
+                .bind(&keys)
+                .fetch_all(db)
+                .await
+                .map_err(super::error::Error::from)?;
+            let mut by_key: ::std::collections::HashMap<#key_type, ::std::vec::Vec<#target>> = ::std::collections::HashMap::new();
+            for row in &rows {
+                let key: #key_type = row.try_get("__parent_key").map_err(super::error::Error::from)?;
+                let target = <#target as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row)
+                    .map_err(super::error::Error::from)?;
+                by_key.entry(key).or_default().push(target);
+            }
+            ::std::result::Result::Ok(parents.iter().map(|p| by_key.get(&p.#key_field).cloned().unwrap_or_default()).collect())
+        }
+    });
+    tokens
+}
