@@ -17,8 +17,13 @@ help: ## List the targets
 build: ## Build every crate (debug)
 	$(CARGO) build --workspace --all-targets
 
-run: ## Start PostgreSQL and Redis (if Docker answers), then serve
-	@echo "make run: not yet available; the service arrives with the stagely-core work (issue 6)." >&2; exit 2
+run: ## Start PostgreSQL and Redis (if Docker answers), then serve (needs DATABASE_URL, ENCRYPTION_KEY)
+	@if docker info >/dev/null 2>&1; then \
+		$(COMPOSE) up --detach --wait; \
+	else \
+		echo "make run: Docker engine not reachable; serving against the PostgreSQL in DATABASE_URL." >&2; \
+	fi
+	$(CORE) serve
 
 test: ## Run all tests (needs TEST_DATABASE_URL or a Docker engine; see README)
 ifeq ($(NEXTEST),yes)

@@ -9,9 +9,9 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::Postgres;
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::{Connection, Postgres};
 
 use crate::config::Config;
 use crate::secret::SecretUrl;
@@ -185,7 +185,7 @@ pub async fn connect(
     let mut delays = retry.delays.iter();
     let mut attempt = 1;
     loop {
-        match settings.pool_options().connect_with(options.clone()).await {
+        match connect_once(&options, settings).await {
             Ok(pool) => {
                 tracing::info!(url = %url, attempt, "connected to the database");
                 return Ok(pool);
@@ -212,6 +212,24 @@ pub async fn connect(
             },
         }
     }
+}
+
+/// One connection attempt: a pool with its warm connections open, or why not.
+async fn connect_once(options: &PgConnectOptions, settings: &PoolSettings) -> Result<PgPool, sqlx::Error> {
+    // sqlx's pool retries a refused connection silently until its deadline and then reports
+    // only "pool timed out"; one direct connection first puts the real cause (refused, wrong
+    // password, unknown database) in the log.
+    let probe = tokio::time::timeout(settings.acquire_timeout, PgConnection::connect_with(options))
+        .await
+        .map_err(|_| {
+            sqlx::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("no answer within {:?}", settings.acquire_timeout),
+            ))
+        })??;
+    // The probe has done its job; a failure to say goodbye politely changes nothing.
+    let _ = probe.close().await;
+    settings.pool_options().connect_with(options.clone()).await
 }
 
 /// A connection from the pool, waiting at most the pool's acquire timeout.

@@ -3,6 +3,8 @@
 //! Logs go to standard error so that standard output stays clean for command output
 //! (`gen-key`, `migrate status`).
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 use crate::config::{Environment, LogLevel};
@@ -20,7 +22,9 @@ pub enum LoggingError {
 pub fn init(level: LogLevel, environment: Environment) -> Result<(), LoggingError> {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter(level))
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colour codes only help a person at a terminal; in files and collectors they are noise.
+        .with_ansi(std::io::stderr().is_terminal());
     let installed = if environment == Environment::Production {
         builder
             .json()

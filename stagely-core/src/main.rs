@@ -3,8 +3,9 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use stagely_core::config::Config;
+use stagely_core::config::{Config, SchemaConfig};
 use stagely_core::db::{self, PoolSettings, RetryPolicy};
+use stagely_core::secret::SecretUrl;
 use stagely_core::{crypto, http, logging};
 
 /// Exit code for a configuration the service cannot start with.
@@ -109,7 +110,7 @@ async fn serve() -> Result<(), Failure> {
     // Pending migrations, when AUTO_MIGRATE asks for them (off by default in production).
     if config.auto_migrate {
         tracing::info!("AUTO_MIGRATE is on: applying pending migrations");
-        if let Err(failure) = run_migrations(&config, MigrateAction::Up).await {
+        if let Err(failure) = run_migrations(&config.database_url, MigrateAction::Up).await {
             pool.close().await;
             return Err(failure);
         }
@@ -131,15 +132,15 @@ async fn serve() -> Result<(), Failure> {
     Ok(())
 }
 
-/// `stagely-core migrate ...`.
+/// `stagely-core migrate ...`: needs only DATABASE_URL (and LOG_LEVEL, ENVIRONMENT for logs).
 async fn migrate(action: MigrateAction) -> Result<(), Failure> {
-    let config = Config::from_env().map_err(Failure::config)?;
+    let config = SchemaConfig::from_env().map_err(Failure::config)?;
     logging::init(config.log_level, config.environment).map_err(Failure::runtime)?;
-    run_migrations(&config, action).await
+    run_migrations(&config.database_url, action).await
 }
 
-/// Runs one migration command against `config.database_url`.
-async fn run_migrations(_config: &Config, action: MigrateAction) -> Result<(), Failure> {
+/// Runs one migration command against the database at `url`.
+async fn run_migrations(_url: &SecretUrl, action: MigrateAction) -> Result<(), Failure> {
     // The migration runner (stagely_core::migrate) is being written alongside this binary.
     Err(Failure::config(format!(
         "`migrate {}` is not yet available: the migration runner has not landed. \
