@@ -9,6 +9,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::catalog::Relation;
+use crate::emit::docs::doc_lines;
 use crate::emit::ident::field_name;
 use crate::emit::sql::{equals_params, insert_value, quote_ident, relation_ref, select_list};
 use crate::emit::structs::{Field, RelationContext, is_insertable, is_required};
@@ -76,15 +77,18 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
 
     let list_sql = format!("SELECT {columns} FROM {from} WHERE TRUE{live}{order} LIMIT $1 OFFSET $2");
     let count_sql = format!("SELECT count(*) FROM {from} WHERE TRUE{live}");
-    let list_doc = doc_sql("Rows in primary-key order, `limit` at a time from `offset`", &list_sql);
+    let list_doc = doc_sql(
+        "Rows in primary-key order, `limit` at a time from `offset`",
+        &list_sql,
+    );
     let count_doc = doc_sql("Number of rows", &count_sql);
     let reads = quote! {
-        #[doc = #list_doc]
+        #list_doc
         pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
-            ::sqlx::query_as::<_, Self>(#list_sql)
+            ::sqlx::query_as(#list_sql)
                 .bind(limit)
                 .bind(offset)
                 .fetch_all(db)
@@ -92,12 +96,12 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
                 .map_err(super::error::Error::from)
         }
 
-        #[doc = #count_doc]
+        #count_doc
         pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
-            ::sqlx::query_scalar::<_, i64>(#count_sql)
+            ::sqlx::query_scalar(#count_sql)
                 .fetch_one(db)
                 .await
                 .map_err(super::error::Error::from)
@@ -124,8 +128,10 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
     }
 }
 
-fn doc_sql(what: &str, sql: &str) -> String {
-    format!(" {what}.\n\n ```sql\n {sql}\n ```")
+/// Rustdoc saying what a function does and the SQL it runs.
+pub fn doc_sql(what: &str, sql: &str) -> TokenStream {
+    let lines = doc_lines(Some(&format!("{what}.\n\n```sql\n{sql}\n```")));
+    quote! { #(#lines)* }
 }
 
 fn insertable<'a>(fields: &'a [Field<'a>]) -> Vec<&'a Field<'a>> {
@@ -138,7 +144,10 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
     let targets = insertable(fields);
     let returning = select_list(relation, None);
     let sql = if targets.is_empty() {
-        format!("INSERT INTO {} DEFAULT VALUES RETURNING {returning}", relation_ref(relation))
+        format!(
+            "INSERT INTO {} DEFAULT VALUES RETURNING {returning}",
+            relation_ref(relation)
+        )
     } else {
         let names: Vec<String> = targets.iter().map(|f| quote_ident(&f.column.name)).collect();
         let values: Vec<String> = targets
@@ -154,20 +163,20 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
         )
     };
     let binds = targets.iter().map(|f| {
-        let ident = &f.ident;
-        quote! { .bind(&new.#ident) }
+        let arg = f.bind_arg(quote! { new });
+        quote! { .bind(#arg) }
     });
     let doc = doc_sql(
         "Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default",
         &sql,
     );
     quote! {
-        #[doc = #doc]
+        #doc
         pub async fn insert<'e, E>(db: E, new: &#insert) -> ::std::result::Result<Self, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
-            ::sqlx::query_as::<_, Self>(#sql)
+            ::sqlx::query_as(#sql)
                 #(#binds)*
                 .fetch_one(db)
                 .await
@@ -189,7 +198,13 @@ fn insert_many_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStrea
     let params: Vec<String> = (1..=targets.len()).map(|i| format!("${i}")).collect();
     let values: Vec<String> = targets
         .iter()
-        .map(|f| insert_value(f.column, &format!("u.{}", quote_ident(&f.column.name)), !is_required(f.column)))
+        .map(|f| {
+            insert_value(
+                f.column,
+                &format!("u.{}", quote_ident(&f.column.name)),
+                !is_required(f.column),
+            )
+        })
         .collect();
     let sql = format!(
         "INSERT INTO {} ({names}) SELECT {values} FROM UNNEST({params}) WITH ORDINALITY AS u({names}, \"__ordinality\") ORDER BY u.\"__ordinality\" RETURNING {}",
@@ -199,14 +214,17 @@ fn insert_many_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStrea
         values = values.join(", "),
         params = params.join(", "),
     );
-    let locals: Vec<_> = targets.iter().map(|f| format_ident!("col_{}", field_name(&f.column.name))).collect();
+    let locals: Vec<_> = targets
+        .iter()
+        .map(|f| format_ident!("col_{}", field_name(&f.column.name)))
+        .collect();
     let idents = targets.iter().map(|f| &f.ident);
     let doc = doc_sql(
         "Inserts many rows in one statement (each column sent as one array) and returns them in the order given",
         &sql,
     );
     quote! {
-        #[doc = #doc]
+        #doc
         pub async fn insert_many<'e, E>(db: E, rows: &[#insert]) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
@@ -217,7 +235,7 @@ fn insert_many_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStrea
             #(
                 let #locals: ::std::vec::Vec<_> = rows.iter().map(|row| &row.#idents).collect();
             )*
-            ::sqlx::query_as::<_, Self>(#sql)
+            ::sqlx::query_as(#sql)
                 #(.bind(&#locals))*
                 .fetch_all(db)
                 .await
@@ -248,7 +266,10 @@ fn key_functions(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
             format_ident!("find_by_{}", cols.join("_and_"))
         };
         let key_refs: Vec<&str> = key.iter().map(String::as_str).collect();
-        let sql = format!("SELECT {columns} FROM {from} WHERE {}{live}", equals_params(&key_refs, 1, None));
+        let sql = format!(
+            "SELECT {columns} FROM {from} WHERE {}{live}",
+            equals_params(&key_refs, 1, None)
+        );
         let args = key_fields.iter().map(|f| {
             let ident = &f.ident;
             let ty = param_type(f);
@@ -263,15 +284,19 @@ fn key_functions(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
         } else {
             format!("The row with this {}", key.join(" and "))
         };
-        let what = if live.is_empty() { what } else { format!("{what}, unless soft-deleted") };
+        let what = if live.is_empty() {
+            what
+        } else {
+            format!("{what}, unless soft-deleted")
+        };
         let doc = doc_sql(&what, &sql);
         out.extend(quote! {
-            #[doc = #doc]
+            #doc
             pub async fn #name<'e, E>(db: E, #(#args),*) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
-                ::sqlx::query_as::<_, Self>(#sql)
+                ::sqlx::query_as(#sql)
                     #(#binds)*
                     .fetch_optional(db)
                     .await
@@ -280,7 +305,12 @@ fn key_functions(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
         });
     }
 
-    let Some(pk) = relation.primary_key.iter().map(|c| field_of(c)).collect::<Option<Vec<_>>>() else {
+    let Some(pk) = relation
+        .primary_key
+        .iter()
+        .map(|c| field_of(c))
+        .collect::<Option<Vec<_>>>()
+    else {
         return out;
     };
     if pk.is_empty() {
@@ -321,24 +351,24 @@ fn key_functions(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
             equals_params(&pk_names, 1, None)
         );
         let self_pk_binds = pk.iter().map(|f| {
-            let ident = &f.ident;
-            quote! { .bind(&self.#ident) }
+            let arg = f.bind_arg(quote! { self });
+            quote! { .bind(#arg) }
         });
         let set_binds = settable.iter().map(|f| {
-            let ident = &f.ident;
-            quote! { .bind(&self.#ident) }
+            let arg = f.bind_arg(quote! { self });
+            quote! { .bind(#arg) }
         });
         let doc = doc_sql(
             "Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone",
             &sql,
         );
         out.extend(quote! {
-            #[doc = #doc]
+            #doc
             pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
-                ::sqlx::query_as::<_, Self>(#sql)
+                ::sqlx::query_as(#sql)
                     #(#self_pk_binds)*
                     #(#set_binds)*
                     .fetch_optional(db)
@@ -353,7 +383,7 @@ fn key_functions(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
     let execute = |name: TokenStream, doc: String, sql: String| {
         let doc = doc_sql(&doc, &sql);
         quote! {
-            #[doc = #doc]
+            #doc
             pub async fn #name<'e, E>(db: E, #(#pk_args),*) -> ::std::result::Result<(), super::error::Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
@@ -390,12 +420,12 @@ fn key_functions(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
         let sql = format!("SELECT {columns} FROM {from} WHERE {key_where}");
         let doc = doc_sql("The row with this primary key, soft-deleted or not", &sql);
         out.extend(quote! {
-            #[doc = #doc]
+            #doc
             pub async fn find_with_deleted<'e, E>(db: E, #(#pk_args),*) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
-                ::sqlx::query_as::<_, Self>(#sql)
+                ::sqlx::query_as(#sql)
                     #(#pk_binds)*
                     .fetch_optional(db)
                     .await
@@ -424,7 +454,12 @@ pub fn unique_keys(relation: &Relation) -> Vec<Vec<String>> {
         .filter(|i| i.unique && i.predicate.is_none())
         .filter(|i| i.columns.iter().all(|c| relation.column(c).is_some()))
         .map(|i| i.columns.clone());
-    for key in relation.unique.iter().map(|u| u.columns.clone()).chain(from_indexes) {
+    for key in relation
+        .unique
+        .iter()
+        .map(|u| u.columns.clone())
+        .chain(from_indexes)
+    {
         if !keys.contains(&key) {
             keys.push(key);
         }

@@ -8,7 +8,13 @@ pub fn doc_lines(text: Option<&str>) -> Vec<TokenStream> {
     text.map(|t| {
         t.lines()
             .map(|line| {
-                let line = format!(" {}", line.trim_end());
+                let line = line.trim_end();
+                // A space after `///`, but no trailing space on an empty line.
+                let line = if line.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {line}")
+                };
                 quote! { #[doc = #line] }
             })
             .collect()

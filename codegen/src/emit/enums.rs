@@ -48,7 +48,11 @@ pub fn enums_module(names: &Names) -> TokenStream {
 fn enum_tokens(def: &EnumDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let name_str = &def.name;
-    let variants: Vec<_> = def.values.iter().map(|v| format_ident!("{}", type_name(v))).collect();
+    let variants: Vec<_> = def
+        .values
+        .iter()
+        .map(|v| format_ident!("{}", type_name(v)))
+        .collect();
     let values = &def.values;
     let value_docs = values.iter().map(|v| format!(" `{v}`"));
     let origin_doc = match &def.origin {
@@ -56,7 +60,11 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
         EnumOrigin::Type { sql_name } => format!(" The enum type `{sql_name}`."),
     };
     let docs = doc_lines(def.doc.as_deref());
-    let separator = if def.doc.is_some() { quote! { #[doc = ""] } } else { quote! {} };
+    let separator = if def.doc.is_some() {
+        quote! { #[doc = ""] }
+    } else {
+        quote! {}
+    };
     let sqlx_impls = match &def.origin {
         EnumOrigin::Check { .. } => text_backed_sqlx(&name),
         EnumOrigin::Type { sql_name } => enum_type_sqlx(&name, sql_name),

@@ -24,7 +24,11 @@ pub fn error_module(catalog: &Catalog) -> TokenStream {
             entries.push((table.clone(), fk.name.clone(), fk.columns.clone()));
         }
         for check in &relation.checks {
-            entries.push((table.clone(), check.name.clone(), check_columns(relation, &check.expression)));
+            entries.push((
+                table.clone(),
+                check.name.clone(),
+                check_columns(relation, &check.expression),
+            ));
         }
         for index in relation.indexes.iter().filter(|i| i.unique) {
             entries.push((table.clone(), index.name.clone(), index.columns.clone()));

@@ -10,10 +10,10 @@ use proc_macro2::{Ident, Span};
 /// Rust keywords in edition 2024 (strict and reserved), which need `r#` to be identifiers.
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual",
-    "where", "while", "yield",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self",
+    "static", "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -21,17 +21,57 @@ const NOT_RAW: &[&str] = &["self", "Self", "crate", "super", "_"];
 
 /// Names of the standard prelude a generated type must not shadow.
 pub const PRELUDE: &[&str] = &[
-    "AsMut", "AsRef", "Box", "Clone", "Copy", "Default", "DoubleEndedIterator", "Drop", "Eq", "Err",
-    "ExactSizeIterator", "Extend", "Fn", "FnMut", "FnOnce", "From", "FromIterator", "Into", "IntoIterator",
-    "Iterator", "None", "Ok", "Option", "Ord", "PartialEq", "PartialOrd", "Result", "Send", "Sized", "Some",
-    "String", "Sync", "ToOwned", "ToString", "TryFrom", "TryInto", "Unpin", "Vec",
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
 ];
 
 /// Replaces characters that cannot appear in an identifier and fixes a leading digit.
 fn sanitize(name: &str) -> String {
     let mut out: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if out.is_empty() || out.chars().all(|c| c == '_') {
         out = format!("_{out}");
@@ -67,7 +107,11 @@ pub fn field_name(sql_name: &str) -> String {
 /// The UpperCamelCase type or variant name for a SQL name (`pr_opened` -> `PrOpened`).
 pub fn type_name(sql_name: &str) -> String {
     let camel = sql_name.to_upper_camel_case();
-    let camel = if camel.is_empty() { sanitize(sql_name) } else { sanitize(&camel) };
+    let camel = if camel.is_empty() {
+        sanitize(sql_name)
+    } else {
+        sanitize(&camel)
+    };
     // A type name must not start with `_` followed by nothing useful; `_1x` becomes `V1x`.
     match camel.strip_prefix('_') {
         Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => format!("V{rest}"),
@@ -91,9 +135,13 @@ pub fn singular(table: &str) -> String {
     let cut = |n: usize| &last[..last.len() - n];
     let singular = if lower.ends_with("ies") && last.len() > 3 {
         format!("{}y", cut(3))
-    } else if ["sses", "shes", "ches", "xes", "zes"].iter().any(|s| lower.ends_with(s)) {
+    } else if ["sses", "shes", "ches", "xes", "zes"]
+        .iter()
+        .any(|s| lower.ends_with(s))
+    {
         cut(2).to_string()
-    } else if lower.ends_with('s') && !["ss", "us", "is"].iter().any(|s| lower.ends_with(s)) && last.len() > 1 {
+    } else if lower.ends_with('s') && !["ss", "us", "is"].iter().any(|s| lower.ends_with(s)) && last.len() > 1
+    {
         cut(1).to_string()
     } else {
         last.to_string()

@@ -27,7 +27,11 @@ pub fn migrations_module(migrations: &[Migration]) -> Result<TokenStream, Vec<Di
         };
         let (name, file) = (&m.name, &m.file);
         let (up_sql, down_sql) = (sql_literal(&m.up.sql), sql_literal(&down.sql));
-        let (up_line, down_line) = (m.up.first_line, down.first_line);
+        let version = Literal::i64_unsuffixed(version);
+        let (up_line, down_line) = (
+            Literal::u32_unsuffixed(m.up.first_line),
+            Literal::u32_unsuffixed(down.first_line),
+        );
         entries.push(quote! {
             Migration {
                 version: #version,
@@ -82,7 +86,9 @@ fn sql_literal(sql: &str) -> Literal {
         hashes += 1;
     }
     let fence = "#".repeat(hashes);
-    format!("r{fence}\"{sql}\"{fence}").parse().unwrap_or_else(|_| Literal::string(sql))
+    format!("r{fence}\"{sql}\"{fence}")
+        .parse()
+        .unwrap_or_else(|_| Literal::string(sql))
 }
 
 #[cfg(test)]

@@ -44,25 +44,36 @@ pub struct Generated {
 
 /// Emits every generated file. `migrations_dir` names the source in the header line and in
 /// errors; on any error nothing is returned, so nothing gets written.
-pub fn emit(catalog: &Catalog, migrations: &[Migration], migrations_dir: &Path) -> Result<Generated, Vec<Diagnostic>> {
+pub fn emit(
+    catalog: &Catalog,
+    migrations: &[Migration],
+    migrations_dir: &Path,
+) -> Result<Generated, Vec<Diagnostic>> {
     let label = migrations_dir.display().to_string().replace('\\', "/");
     let label = label.trim_end_matches('/');
     let header = header(label);
     let problem = |message: String| Diagnostic::error(migrations_dir, message);
 
-    let names = Names::choose(catalog).map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
+    let names =
+        Names::choose(catalog).map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
     let relation_methods = relations::relation_methods(catalog, &names)
         .map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
     let mut errors = Vec::new();
     let mut files = GeneratedFiles::default();
-    let mut add = |name: String, tokens: TokenStream, errors: &mut Vec<Diagnostic>| match render(&header, &name, tokens) {
+    let mut add = |name: String, tokens: TokenStream, errors: &mut Vec<Diagnostic>| match render(
+        &header, &name, tokens,
+    ) {
         Ok(text) => files.insert(name, text),
         Err(message) => errors.push(problem(message)),
     };
 
     let mut modules = Vec::new();
     for relation in &catalog.tables {
-        let ctx = RelationContext { catalog, names: &names, relation };
+        let ctx = RelationContext {
+            catalog,
+            names: &names,
+            relation,
+        };
         let module = names.relation(relation).module.clone();
         let methods = relation_methods
             .get(&(relation.schema.clone(), relation.name.clone()))

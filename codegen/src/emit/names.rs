@@ -75,15 +75,28 @@ impl Names {
             let stem = qualified(&relation.schema, &relation.name);
             let row = type_name(&singular(&stem));
             let module = field_name(&stem);
-            claim(&row, format!("{} `{}`", kind_word(relation), display_name(relation)), &mut errors);
+            claim(
+                &row,
+                format!("{} `{}`", kind_word(relation), display_name(relation)),
+                &mut errors,
+            );
             let insert = format!("New{row}");
             if relation.is_table() {
-                claim(&insert, format!("the insert struct of `{}`", display_name(relation)), &mut errors);
+                claim(
+                    &insert,
+                    format!("the insert struct of `{}`", display_name(relation)),
+                    &mut errors,
+                );
             }
-            claim(&format!("mod {module}"), format!("the module of `{}`", display_name(relation)), &mut errors);
-            names
-                .relations
-                .insert((relation.schema.clone(), relation.name.clone()), RelationNames { row, insert, module });
+            claim(
+                &format!("mod {module}"),
+                format!("the module of `{}`", display_name(relation)),
+                &mut errors,
+            );
+            names.relations.insert(
+                (relation.schema.clone(), relation.name.clone()),
+                RelationNames { row, insert, module },
+            );
         }
 
         for enum_type in &catalog.enums {
@@ -127,7 +140,9 @@ impl Names {
                 continue;
             }
             let plain = type_name(column);
-            let repeats = seen_columns.get(column.as_str()).is_some_and(|tables| tables.len() > 1);
+            let repeats = seen_columns
+                .get(column.as_str())
+                .is_some_and(|tables| tables.len() > 1);
             let rust = if repeats || PRELUDE.contains(&plain.as_str()) {
                 let table = &names.relations[&(relation.schema.clone(), relation.name.clone())].row;
                 format!("{table}{plain}")
@@ -176,13 +191,19 @@ impl Names {
 
     /// The enum generated for an enum type spelled as `format_type()` prints it.
     pub fn type_enum(&self, sql_type: &str) -> Option<&str> {
-        self.type_enums.get(sql_type.trim_matches('"')).map(String::as_str)
+        self.type_enums
+            .get(sql_type.trim_matches('"'))
+            .map(String::as_str)
     }
 }
 
 /// `name` for the public schema, `schema_name` otherwise (names of files and types).
 fn qualified(schema: &str, name: &str) -> String {
-    if schema == "public" { name.to_string() } else { format!("{schema}_{name}") }
+    if schema == "public" {
+        name.to_string()
+    } else {
+        format!("{schema}_{name}")
+    }
 }
 
 /// How a relation is named in messages: `teams`, `other.things`.

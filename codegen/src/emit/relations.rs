@@ -18,10 +18,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::catalog::{Catalog, ForeignKey, Relation};
-use crate::emit::access::{live_filter, order_by};
+use crate::emit::access::{doc_sql, live_filter, order_by};
 use crate::emit::ident::{field_name, ident};
 use crate::emit::names::{Names, display_name};
 use crate::emit::sql::{quote_ident, relation_ref, select_list};
+use crate::emit::structs::is_copy;
 use crate::emit::types::column_type;
 
 /// Relation methods, grouped by the relation (schema, name) whose struct gets them.
@@ -54,7 +55,12 @@ fn link<'a>(catalog: &'a Catalog, child: &'a Relation, fk: &'a ForeignKey) -> Op
     let parent = catalog.relation(&fk.references.schema, &fk.references.table)?;
     child.column(column)?;
     parent.column(parent_column)?;
-    Some(Link { child, parent, column, parent_column })
+    Some(Link {
+        child,
+        parent,
+        column,
+        parent_column,
+    })
 }
 
 /// Every relation method of the catalog, or one message per name clash.
@@ -82,15 +88,28 @@ pub fn relation_methods(catalog: &Catalog, names: &Names) -> Result<RelationMeth
 
     for l in &links {
         // belongs-to on the child
-        let stem = l.column.strip_suffix("_id").filter(|s| !s.is_empty()).unwrap_or(l.column);
+        let stem = l
+            .column
+            .strip_suffix("_id")
+            .filter(|s| !s.is_empty())
+            .unwrap_or(l.column);
         let name = field_name(stem);
         claim(&mut taken, l.child, &name, &mut errors);
-        push(&mut methods, l.child, belongs_to(names, l, &name));
+        push(&mut methods, l.child, belongs_to(catalog, names, l, &name));
 
         // has-many on the parent
-        let several = per_pair[&(l.child.schema.as_str(), l.child.name.as_str(), l.parent.schema.as_str(), l.parent.name.as_str())] > 1;
+        let several = per_pair[&(
+            l.child.schema.as_str(),
+            l.child.name.as_str(),
+            l.parent.schema.as_str(),
+            l.parent.name.as_str(),
+        )] > 1;
         let base = field_name(&l.child.name);
-        let name = if several { format!("{base}_as_{}", field_name(l.column)) } else { base };
+        let name = if several {
+            format!("{base}_as_{}", field_name(l.column))
+        } else {
+            base
+        };
         claim(&mut taken, l.parent, &name, &mut errors);
         claim(&mut taken, l.parent, &format!("preload_{name}"), &mut errors);
         push(&mut methods, l.parent, has_many(catalog, names, l, &name));
@@ -107,10 +126,18 @@ pub fn relation_methods(catalog: &Catalog, names: &Names) -> Result<RelationMeth
             }
             claim(&mut taken, owner, &name, &mut errors);
             claim(&mut taken, owner, &format!("preload_{name}"), &mut errors);
-            push(&mut methods, owner, many_to_many(catalog, names, join, from, to, &name));
+            push(
+                &mut methods,
+                owner,
+                many_to_many(catalog, names, join, from, to, &name),
+            );
         }
     }
-    if errors.is_empty() { Ok(methods) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(methods)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Method names already used, per owning relation.
@@ -118,12 +145,23 @@ type Taken = BTreeMap<(String, String), BTreeSet<String>>;
 
 /// Names the data-access functions use, which relation helpers must not take.
 const RESERVED: &[&str] = &[
-    "insert", "insert_many", "find", "list", "count", "update", "delete", "restore", "hard_delete",
+    "insert",
+    "insert_many",
+    "find",
+    "list",
+    "count",
+    "update",
+    "delete",
+    "restore",
+    "hard_delete",
     "find_with_deleted",
 ];
 
 fn push(methods: &mut RelationMethods, owner: &Relation, tokens: TokenStream) {
-    methods.entry((owner.schema.clone(), owner.name.clone())).or_default().push(tokens);
+    methods
+        .entry((owner.schema.clone(), owner.name.clone()))
+        .or_default()
+        .push(tokens);
 }
 
 /// A join table: exactly two single-column NOT NULL foreign keys to two different tables,
@@ -132,11 +170,18 @@ fn is_pure_join(catalog: &Catalog, table: &Relation) -> bool {
     if !table.is_table() || table.foreign_keys.len() != 2 {
         return false;
     }
-    let ends: Vec<Link<'_>> = table.foreign_keys.iter().filter_map(|fk| link(catalog, table, fk)).collect();
+    let ends: Vec<Link<'_>> = table
+        .foreign_keys
+        .iter()
+        .filter_map(|fk| link(catalog, table, fk))
+        .collect();
     if ends.len() != 2 || std::ptr::eq(ends[0].parent, ends[1].parent) {
         return false;
     }
-    if ends.iter().any(|l| table.column(l.column).is_none_or(|c| c.nullable)) {
+    if ends
+        .iter()
+        .any(|l| table.column(l.column).is_none_or(|c| c.nullable))
+    {
         return false;
     }
     let pair: BTreeSet<&str> = ends.iter().map(|l| l.column).collect();
@@ -144,10 +189,30 @@ fn is_pure_join(catalog: &Catalog, table: &Relation) -> bool {
         .unique
         .iter()
         .map(|u| &u.columns)
-        .chain(table.indexes.iter().filter(|i| i.unique && i.predicate.is_none()).map(|i| &i.columns))
+        .chain(
+            table
+                .indexes
+                .iter()
+                .filter(|i| i.unique && i.predicate.is_none())
+                .map(|i| &i.columns),
+        )
         .chain(std::iter::once(&table.primary_key));
     keys.into_iter()
         .any(|k| k.len() == 2 && k.iter().map(String::as_str).collect::<BTreeSet<_>>() == pair)
+}
+
+/// `self.<column>` as a bind argument: by value for `Copy` types, borrowed otherwise.
+fn self_arg(catalog: &Catalog, names: &Names, relation: &Relation, column: &str) -> TokenStream {
+    let field = ident(&field_name(column));
+    let copy = relation
+        .column(column)
+        .and_then(|c| column_type(catalog, names, relation, c).ok())
+        .is_some_and(|ty| is_copy(&ty));
+    if copy {
+        quote! { self.#field }
+    } else {
+        quote! { &self.#field }
+    }
 }
 
 fn row_type(names: &Names, relation: &Relation) -> TokenStream {
@@ -157,7 +222,8 @@ fn row_type(names: &Names, relation: &Relation) -> TokenStream {
     quote! { super::#module::#row }
 }
 
-fn belongs_to(names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
+fn belongs_to(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
+    let fk_arg = self_arg(catalog, names, l.child, l.column);
     let parent = row_type(names, l.parent);
     let method = ident(name);
     let fk_field = ident(&field_name(l.column));
@@ -169,14 +235,17 @@ fn belongs_to(names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
     );
     let parent_table = l.parent.name.as_str();
     let nullable = l.child.column(l.column).is_some_and(|c| c.nullable);
-    let doc = format!(
-        " The `{}` row this row's `{}` points at.\n\n ```sql\n {sql}\n ```",
-        display_name(l.parent),
-        l.column
+    let doc = doc_sql(
+        &format!(
+            "The `{}` row this row's `{}` points at",
+            display_name(l.parent),
+            l.column
+        ),
+        &sql,
     );
     if nullable {
         quote! {
-            #[doc = #doc]
+            #doc
             pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<::std::option::Option<#parent>, super::error::Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
@@ -184,7 +253,7 @@ fn belongs_to(names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
                 let ::std::option::Option::Some(key) = &self.#fk_field else {
                     return ::std::result::Result::Ok(::std::option::Option::None);
                 };
-                ::sqlx::query_as::<_, #parent>(#sql)
+                ::sqlx::query_as(#sql)
                     .bind(key)
                     .fetch_optional(db)
                     .await
@@ -193,13 +262,13 @@ fn belongs_to(names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
         }
     } else {
         quote! {
-            #[doc = #doc]
+            #doc
             pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<#parent, super::error::Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
-                ::sqlx::query_as::<_, #parent>(#sql)
-                    .bind(&self.#fk_field)
+                ::sqlx::query_as(#sql)
+                    .bind(#fk_arg)
                     .fetch_optional(db)
                     .await
                     .map_err(super::error::Error::from)?
@@ -209,16 +278,26 @@ fn belongs_to(names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
     }
 }
 
-/// The Rust type of a key column, when it can key a `HashMap` (for preloading).
-fn hashable_key(catalog: &Catalog, names: &Names, relation: &Relation, column: &str) -> Option<TokenStream> {
+/// The Rust type of a key column, when it can key a `HashMap` (for preloading), and how to
+/// take an owned key from a place of that type (a copy, or a clone for `String`).
+fn hashable_key(
+    catalog: &Catalog,
+    names: &Names,
+    relation: &Relation,
+    column: &str,
+) -> Option<(TokenStream, TokenStream)> {
     let column = relation.column(column)?;
     let ty = column_type(catalog, names, relation, column).ok()?;
-    let text = ty.to_string().replace(' ', "");
-    ["::uuid::Uuid", "i16", "i32", "i64", "::std::string::String"].contains(&text.as_str()).then_some(ty)
+    match ty.to_string().replace(' ', "").as_str() {
+        "::uuid::Uuid" | "i16" | "i32" | "i64" => Some((ty, quote! {})),
+        "::std::string::String" => Some((ty, quote! { .clone() })),
+        _ => None,
+    }
 }
 
 fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
     let child = row_type(names, l.child);
+    let key_arg = self_arg(catalog, names, l.parent, l.parent_column);
     let method = ident(name);
     let key_field = ident(&field_name(l.parent_column));
     let fk_field = ident(&field_name(l.column));
@@ -228,46 +307,52 @@ fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Token
     let order = order_by(l.child, None);
     let fk = quote_ident(l.column);
     let sql = format!("SELECT {columns} FROM {from} WHERE {fk} = $1{live}{order}");
-    let doc = format!(
-        " The `{}` rows whose `{}` points at this row.\n\n ```sql\n {sql}\n ```",
-        display_name(l.child),
-        l.column
+    let doc = doc_sql(
+        &format!(
+            "The `{}` rows whose `{}` points at this row",
+            display_name(l.child),
+            l.column
+        ),
+        &sql,
     );
     let mut tokens = quote! {
-        #[doc = #doc]
+        #doc
         pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<::std::vec::Vec<#child>, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
-            ::sqlx::query_as::<_, #child>(#sql)
-                .bind(&self.#key_field)
+            ::sqlx::query_as(#sql)
+                .bind(#key_arg)
                 .fetch_all(db)
                 .await
                 .map_err(super::error::Error::from)
         }
     };
-    let Some(key_type) = hashable_key(catalog, names, l.parent, l.parent_column) else {
+    let Some((key_type, owned)) = hashable_key(catalog, names, l.parent, l.parent_column) else {
         return tokens;
     };
     let preload = format_ident!("preload_{}", name);
     let sql = format!("SELECT {columns} FROM {from} WHERE {fk} = ANY($1){live}{order}");
-    let doc = format!(
-        " For each of `parents`, its `{}` rows (as [`Self::{name}`]), in one query; the result is in the order of `parents`.\n\n ```sql\n {sql}\n ```",
-        display_name(l.child)
+    let doc = doc_sql(
+        &format!(
+            "For each of `parents`, its `{}` rows (as [`Self::{name}`]), in one query; the result is in the order of `parents`",
+            display_name(l.child)
+        ),
+        &sql,
     );
     let child_key = if l.child.column(l.column).is_some_and(|c| c.nullable) {
-        quote! { let ::std::option::Option::Some(key) = child.#fk_field.clone() else { continue; }; }
+        quote! { let ::std::option::Option::Some(key) = child.#fk_field #owned else { continue; }; }
     } else {
-        quote! { let key = child.#fk_field.clone(); }
+        quote! { let key = child.#fk_field #owned; }
     };
     tokens.extend(quote! {
-        #[doc = #doc]
+        #doc
         pub async fn #preload<'e, E>(db: E, parents: &[Self]) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<#child>>, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
-            let keys: ::std::vec::Vec<#key_type> = parents.iter().map(|p| p.#key_field.clone()).collect();
-            let children = ::sqlx::query_as::<_, #child>(#sql)
+            let keys: ::std::vec::Vec<#key_type> = parents.iter().map(|p| p.#key_field #owned).collect();
+            let children: ::std::vec::Vec<#child> = ::sqlx::query_as(#sql)
                 .bind(&keys)
                 .fetch_all(db)
                 .await
@@ -283,8 +368,16 @@ fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Token
     tokens
 }
 
-fn many_to_many(catalog: &Catalog, names: &Names, join: &Relation, from: &Link<'_>, to: &Link<'_>, name: &str) -> TokenStream {
+fn many_to_many(
+    catalog: &Catalog,
+    names: &Names,
+    join: &Relation,
+    from: &Link<'_>,
+    to: &Link<'_>,
+    name: &str,
+) -> TokenStream {
     let target = row_type(names, to.parent);
+    let key_arg = self_arg(catalog, names, from.parent, from.parent_column);
     let method = ident(name);
     let key_field = ident(&field_name(from.parent_column));
     let columns = select_list(to.parent, Some("t"));
@@ -295,45 +388,57 @@ fn many_to_many(catalog: &Catalog, names: &Names, join: &Relation, from: &Link<'
         quote_ident(to.column),
         quote_ident(to.parent_column)
     );
-    let live = format!("{}{}", live_filter(to.parent, Some("t")), live_filter(join, Some("j")));
+    let live = format!(
+        "{}{}",
+        live_filter(to.parent, Some("t")),
+        live_filter(join, Some("j"))
+    );
     let order = order_by(to.parent, Some("t"));
     let near = quote_ident(from.column);
     let sql = format!("SELECT {columns} {sql_join} WHERE j.{near} = $1{live}{order}");
-    let doc = format!(
-        " The `{}` rows linked to this row through `{}`.\n\n ```sql\n {sql}\n ```",
-        display_name(to.parent),
-        display_name(join)
+    let doc = doc_sql(
+        &format!(
+            "The `{}` rows linked to this row through `{}`",
+            display_name(to.parent),
+            display_name(join)
+        ),
+        &sql,
     );
     let mut tokens = quote! {
-        #[doc = #doc]
+        #doc
         pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<::std::vec::Vec<#target>, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
-            ::sqlx::query_as::<_, #target>(#sql)
-                .bind(&self.#key_field)
+            ::sqlx::query_as(#sql)
+                .bind(#key_arg)
                 .fetch_all(db)
                 .await
                 .map_err(super::error::Error::from)
         }
     };
-    let Some(key_type) = hashable_key(catalog, names, from.parent, from.parent_column) else {
+    let Some((key_type, owned)) = hashable_key(catalog, names, from.parent, from.parent_column) else {
         return tokens;
     };
     let preload = format_ident!("preload_{}", name);
-    let sql = format!("SELECT j.{near} AS \"__parent_key\", {columns} {sql_join} WHERE j.{near} = ANY($1){live}{order}");
-    let doc = format!(
-        " For each of `parents`, its linked `{}` rows (as [`Self::{name}`]), in one query; the result is in the order of `parents`.\n\n ```sql\n {sql}\n ```",
-        display_name(to.parent)
+    let sql = format!(
+        "SELECT j.{near} AS \"__parent_key\", {columns} {sql_join} WHERE j.{near} = ANY($1){live}{order}"
+    );
+    let doc = doc_sql(
+        &format!(
+            "For each of `parents`, its linked `{}` rows (as [`Self::{name}`]), in one query; the result is in the order of `parents`",
+            display_name(to.parent)
+        ),
+        &sql,
     );
     tokens.extend(quote! {
-        #[doc = #doc]
+        #doc
         pub async fn #preload<'e, E>(db: E, parents: &[Self]) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<#target>>, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
             use ::sqlx::Row as _;
-            let keys: ::std::vec::Vec<#key_type> = parents.iter().map(|p| p.#key_field.clone()).collect();
+            let keys: ::std::vec::Vec<#key_type> = parents.iter().map(|p| p.#key_field #owned).collect();
             let rows = ::sqlx::query(#sql)
                 .bind(&keys)
                 .fetch_all(db)

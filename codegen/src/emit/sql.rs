@@ -5,9 +5,181 @@
 
 use crate::catalog::{Column, Relation};
 
-/// `"name"` with embedded quotes doubled: safe for any SQL name, keywords included.
+/// PostgreSQL keywords that cannot stand as a bare column or table name everywhere
+/// (reserved, type/function-name and column-name keywords of PostgreSQL 16).
+const KEYWORDS: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "between",
+    "bigint",
+    "binary",
+    "bit",
+    "boolean",
+    "both",
+    "case",
+    "cast",
+    "char",
+    "character",
+    "check",
+    "coalesce",
+    "collate",
+    "collation",
+    "column",
+    "concurrently",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "dec",
+    "decimal",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "exists",
+    "extract",
+    "false",
+    "fetch",
+    "float",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "greatest",
+    "group",
+    "grouping",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "inout",
+    "int",
+    "integer",
+    "intersect",
+    "interval",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "json",
+    "json_array",
+    "json_arrayagg",
+    "json_object",
+    "json_objectagg",
+    "lateral",
+    "leading",
+    "least",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "national",
+    "natural",
+    "nchar",
+    "none",
+    "normalize",
+    "not",
+    "notnull",
+    "null",
+    "nullif",
+    "numeric",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "out",
+    "outer",
+    "overlaps",
+    "overlay",
+    "placing",
+    "position",
+    "precision",
+    "primary",
+    "real",
+    "references",
+    "returning",
+    "right",
+    "row",
+    "select",
+    "session_user",
+    "setof",
+    "similar",
+    "smallint",
+    "some",
+    "substring",
+    "symmetric",
+    "system_user",
+    "table",
+    "tablesample",
+    "then",
+    "time",
+    "timestamp",
+    "to",
+    "trailing",
+    "treat",
+    "trim",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "values",
+    "varchar",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+    "xmlattributes",
+    "xmlconcat",
+    "xmlelement",
+    "xmlexists",
+    "xmlforest",
+    "xmlnamespaces",
+    "xmlparse",
+    "xmlpi",
+    "xmlroot",
+    "xmlserialize",
+    "xmltable",
+];
+
+/// A SQL name as a query must spell it: bare when PostgreSQL reads it back unchanged, else
+/// `"quoted"` with embedded quotes doubled (capitals, spaces, keywords such as `timestamp`).
 pub fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+    let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !KEYWORDS.contains(&name);
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
 }
 
 /// The relation as a query names it: `"teams"`, or `"other"."things"` outside `public`.
@@ -15,7 +187,11 @@ pub fn relation_ref(relation: &Relation) -> String {
     if relation.schema == "public" {
         quote_ident(&relation.name)
     } else {
-        format!("{}.{}", quote_ident(&relation.schema), quote_ident(&relation.name))
+        format!(
+            "{}.{}",
+            quote_ident(&relation.schema),
+            quote_ident(&relation.name)
+        )
     }
 }
 
@@ -67,14 +243,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quotes_any_name() {
+    fn quotes_only_names_that_need_it() {
+        assert_eq!(quote_ident("slug"), "slug");
+        assert_eq!(quote_ident("team_id2"), "team_id2");
         assert_eq!(quote_ident("timestamp"), "\"timestamp\"");
+        assert_eq!(quote_ident("user"), "\"user\"");
+        assert_eq!(quote_ident("userId"), "\"userId\"");
+        assert_eq!(quote_ident("2fa"), "\"2fa\"");
         assert_eq!(quote_ident("we\"ird"), "\"we\"\"ird\"");
     }
 
     #[test]
     fn numbers_parameters() {
-        assert_eq!(equals_params(&["team_id", "slug"], 1, None), "\"team_id\" = $1 AND \"slug\" = $2");
-        assert_eq!(equals_params(&["id"], 3, Some("t")), "t.\"id\" = $3");
+        assert_eq!(
+            equals_params(&["team_id", "slug"], 1, None),
+            "team_id = $1 AND slug = $2"
+        );
+        assert_eq!(equals_params(&["id"], 3, Some("t")), "t.id = $3");
     }
 }

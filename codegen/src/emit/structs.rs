@@ -33,11 +33,31 @@ pub struct Field<'a> {
     pub optional: bool,
 }
 
+/// Whether values of this Rust type are `Copy` (then they are bound by value, not borrowed).
+pub fn is_copy(base: &TokenStream) -> bool {
+    let text = base.to_string().replace(' ', "");
+    !(text == "::std::string::String" || text.starts_with("::std::vec::Vec") || text == "::serde_json::Value")
+}
+
 impl Field<'_> {
+    /// How to pass `place.field` to `bind`: by value for `Copy` types, borrowed otherwise.
+    pub fn bind_arg(&self, place: TokenStream) -> TokenStream {
+        let ident = &self.ident;
+        if is_copy(&self.base) {
+            quote! { #place.#ident }
+        } else {
+            quote! { &#place.#ident }
+        }
+    }
+
     /// The field's declared type.
     pub fn ty(&self) -> TokenStream {
         let base = &self.base;
-        if self.optional { quote! { ::std::option::Option<#base> } } else { base.clone() }
+        if self.optional {
+            quote! { ::std::option::Option<#base> }
+        } else {
+            base.clone()
+        }
     }
 }
 
@@ -66,7 +86,10 @@ pub fn is_secret(column: &str) -> bool {
 
 /// Tokens of the relation's file: row struct, constants, data access, relation helpers and
 /// (for tables) the insert struct.
-pub fn relation_module(ctx: &RelationContext<'_>, relation_methods: &[TokenStream]) -> Result<TokenStream, String> {
+pub fn relation_module(
+    ctx: &RelationContext<'_>,
+    relation_methods: &[TokenStream],
+) -> Result<TokenStream, String> {
     let relation = ctx.relation;
     let names = ctx.names.relation(relation);
     let row = format_ident!("{}", names.row);
@@ -76,15 +99,27 @@ pub fn relation_module(ctx: &RelationContext<'_>, relation_methods: &[TokenStrea
 
     let module_doc = format!(" The `{sql_name}` {kind}.");
     let struct_docs = doc_lines(relation.comment.as_deref());
-    let separator = if relation.comment.is_some() { quote! { #[doc = ""] } } else { quote! {} };
+    let separator = if relation.comment.is_some() {
+        quote! { #[doc = ""] }
+    } else {
+        quote! {}
+    };
     let origin_doc = format!(" A row of the `{sql_name}` {kind}.");
 
     let row_fields = fields.iter().map(field_tokens);
     let row_debug = debug_impl(&row, &fields);
-    let derive_debug = if row_debug.is_none() { quote! { Debug, } } else { quote! {} };
+    let derive_debug = if row_debug.is_none() {
+        quote! { Debug, }
+    } else {
+        quote! {}
+    };
     let constants = constants(&row, relation, &fields);
 
-    let insert = if relation.is_table() { Some(insert_struct(ctx, &fields)) } else { None };
+    let insert = if relation.is_table() {
+        Some(insert_struct(ctx, &fields))
+    } else {
+        None
+    };
     let access = access_impl(ctx, &fields);
     let relations = if relation_methods.is_empty() {
         quote! {}
@@ -126,7 +161,11 @@ fn field_tokens(field: &Field<'_>) -> TokenStream {
     let ident = &field.ident;
     let ty = field.ty();
     let docs = doc_lines(column.comment.as_deref());
-    let separator = if column.comment.is_some() { quote! { #[doc = ""] } } else { quote! {} };
+    let separator = if column.comment.is_some() {
+        quote! { #[doc = ""] }
+    } else {
+        quote! {}
+    };
     let mut facts = format!(" Column `{}`: `{}`", column.name, column.data_type);
     if !column.nullable {
         facts.push_str(", not null");
@@ -229,14 +268,28 @@ fn insert_struct(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
     let insertable: Vec<Field<'_>> = fields
         .iter()
         .filter(|f| is_insertable(f.column))
-        .map(|f| Field { optional: !is_required(f.column), ..f.clone() })
+        .map(|f| Field {
+            optional: !is_required(f.column),
+            ..f.clone()
+        })
         .collect();
     let all_optional = insertable.iter().all(|f| f.optional);
     let declared = insertable.iter().map(field_tokens);
     let debug = debug_impl(&insert, &insertable);
-    let derive_debug = if debug.is_none() { quote! { Debug, } } else { quote! {} };
-    let derive_default = if all_optional { quote! { Default, } } else { quote! {} };
-    let doc = format!(" A new row for `{}`: see [`{row}`]. `None` leaves a column to its database default.", display_name(ctx.relation));
+    let derive_debug = if debug.is_none() {
+        quote! { Debug, }
+    } else {
+        quote! {}
+    };
+    let derive_default = if all_optional {
+        quote! { Default, }
+    } else {
+        quote! {}
+    };
+    let doc = format!(
+        " A new row for `{}`: see [`{row}`]. `None` leaves a column to its database default.",
+        display_name(ctx.relation)
+    );
     quote! {
         #[doc = #doc]
         #[derive(#derive_debug #derive_default Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

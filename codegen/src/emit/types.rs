@@ -7,7 +7,12 @@ use crate::catalog::{Catalog, Column, Relation};
 use crate::emit::names::Names;
 
 /// The Rust type of a column's non-null values (the generated enum for CHECK-limited columns).
-pub fn column_type(catalog: &Catalog, names: &Names, relation: &Relation, column: &Column) -> Result<TokenStream, String> {
+pub fn column_type(
+    catalog: &Catalog,
+    names: &Names,
+    relation: &Relation,
+    column: &Column,
+) -> Result<TokenStream, String> {
     match names.column_enum(relation, &column.name) {
         Some(name) => {
             let ident = format_ident!("{}", name);
@@ -27,16 +32,22 @@ pub fn base_type(catalog: &Catalog, names: &Names, sql_type: &str) -> Option<Tok
         let ident = format_ident!("{}", name);
         return Some(quote! { super::enums::#ident });
     }
-    if let Some(domain) = catalog.domains.iter().find(|d| {
-        d.name == sql_type || format!("{}.{}", d.schema, d.name) == sql_type
-    }) {
+    if let Some(domain) = catalog
+        .domains
+        .iter()
+        .find(|d| d.name == sql_type || format!("{}.{}", d.schema, d.name) == sql_type)
+    {
         return base_type(catalog, names, &domain.data_type);
     }
     // Type modifiers (`(100)`, `(10,4)`, `(3)`) do not change the Rust type.
     let bare = match sql_type.find('(') {
         Some(open) => {
-            let close = sql_type[open..].find(')').map_or(sql_type.len(), |i| open + i + 1);
-            format!("{}{}", &sql_type[..open], &sql_type[close..]).trim().replace("  ", " ")
+            let close = sql_type[open..]
+                .find(')')
+                .map_or(sql_type.len(), |i| open + i + 1);
+            format!("{}{}", &sql_type[..open], &sql_type[close..])
+                .trim()
+                .replace("  ", " ")
         }
         None => sql_type.to_string(),
     };
