@@ -8,5 +8,6 @@ pub mod crypto;
 pub mod db;
 pub mod http;
 pub mod logging;
+pub mod migrate;
 pub mod nanoid;
 pub mod secret;
