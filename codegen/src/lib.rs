@@ -8,7 +8,35 @@
 pub mod catalog;
 pub mod diagnostic;
 pub mod emit;
+pub mod parse;
 pub mod scratch;
 pub mod source;
+pub mod verify;
 #[cfg(feature = "testing")]
 pub mod testing;
+
+use std::path::Path;
+
+use catalog::{Catalog, Fold};
+use diagnostic::Diagnostic;
+
+/// Read -> fold: reads the migrations in `dir` and folds their Up sections, in order, into a
+/// catalog.
+///
+/// Every problem is collected, not just the first: unreadable files, statements that do not
+/// parse, unknown types, DDL the fold cannot apply (errors), and statements it cannot see into
+/// (warnings). The catalog holds whatever could be folded; trust it only when no diagnostic is
+/// an error.
+pub fn load_catalog(dir: &Path) -> (Catalog, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let migrations = source::read_migrations(dir, &mut diagnostics);
+    let mut fold = Fold::new();
+    for migration in &migrations {
+        for statement in parse::parse_section(&migration.up, &mut diagnostics) {
+            fold.fold(&migration.up.path, &statement);
+        }
+    }
+    let (catalog, fold_diagnostics) = fold.finish();
+    diagnostics.extend(fold_diagnostics);
+    (catalog, diagnostics)
+}

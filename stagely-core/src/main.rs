@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use stagely_core::config::{Config, SchemaConfig};
 use stagely_core::db::{self, PoolSettings, RetryPolicy};
-use stagely_core::secret::SecretUrl;
+use stagely_core::migrate::{self, MigrateCommand};
 use stagely_core::{crypto, http, logging};
 
 /// Exit code for a configuration the service cannot start with.
@@ -110,9 +110,14 @@ async fn serve() -> Result<(), Failure> {
     // Pending migrations, when AUTO_MIGRATE asks for them (off by default in production).
     if config.auto_migrate {
         tracing::info!("AUTO_MIGRATE is on: applying pending migrations");
-        if let Err(failure) = run_migrations(&config.database_url, MigrateAction::Up).await {
-            pool.close().await;
-            return Err(failure);
+        // The runner uses a connection of its own, never a pooled one: a failed migration can
+        // leave sqlx's advisory lock held on its connection.
+        match migrate::run(config.database_url.expose(), MigrateCommand::Up).await {
+            Ok(report) => tracing::info!("{report}"),
+            Err(error) => {
+                pool.close().await;
+                return Err(Failure::runtime(error));
+            }
         }
     }
 
@@ -136,20 +141,15 @@ async fn serve() -> Result<(), Failure> {
 async fn migrate(action: MigrateAction) -> Result<(), Failure> {
     let config = SchemaConfig::from_env().map_err(Failure::config)?;
     logging::init(config.log_level, config.environment).map_err(Failure::runtime)?;
-    run_migrations(&config.database_url, action).await
-}
-
-/// Runs one migration command against the database at `url`.
-async fn run_migrations(_url: &SecretUrl, action: MigrateAction) -> Result<(), Failure> {
-    // The migration runner (stagely_core::migrate) is being written alongside this binary.
-    Err(Failure::config(format!(
-        "`migrate {}` is not yet available: the migration runner has not landed. \
-         Apply schema/migrations by hand, or set AUTO_MIGRATE=false to serve without it.",
-        match action {
-            MigrateAction::Up => "up",
-            MigrateAction::Down { .. } => "down",
-            MigrateAction::Status => "status",
-            MigrateAction::Redo => "redo",
-        }
-    )))
+    let command = match action {
+        MigrateAction::Up => MigrateCommand::Up,
+        MigrateAction::Down { steps } => MigrateCommand::Down { steps },
+        MigrateAction::Status => MigrateCommand::Status,
+        MigrateAction::Redo => MigrateCommand::Redo,
+    };
+    let report = migrate::run(config.database_url.expose(), command)
+        .await
+        .map_err(Failure::runtime)?;
+    println!("{report}");
+    Ok(())
 }

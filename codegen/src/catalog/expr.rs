@@ -1,0 +1,879 @@
+//! SQL expressions and queries as the fold sees them: a small tree of our own.
+//!
+//! Defaults, CHECK conditions, index keys and predicates, generated columns and view queries
+//! are kept as trees, so renaming a column can rewrite them and view columns can be typed.
+//! Two renderings: [`Expr::to_string`] is the normalised SQL stored in the catalog, and
+//! [`Expr::canonical`] is the form `verify` compares, which also irons out the ways PostgreSQL
+//! re-spells an expression when it stores it (added casts and parentheses, `IN` lists turned
+//! into `= ANY (ARRAY[...])`, `BETWEEN` into two comparisons, `LIKE` into `~~`).
+
+use std::fmt;
+
+use crate::catalog::ddl::{QualifiedName, TypeName};
+
+/// An SQL expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A column reference, maybe qualified by a table or alias (`e.status`).
+    Column {
+        /// Qualifier parts (`["e"]` for `e.status`).
+        qualifier: Vec<String>,
+        /// Column name.
+        name: String,
+    },
+    /// A string literal.
+    String(String),
+    /// A number literal, as written.
+    Number(String),
+    /// `TRUE` or `FALSE`.
+    Bool(bool),
+    /// `NULL`.
+    Null,
+    /// An SQL value function written as a keyword (`CURRENT_TIMESTAMP`, `CURRENT_DATE`).
+    Keyword(String),
+    /// A typed literal (`INTERVAL '15 minutes'`, `DATE '2024-01-01'`).
+    Typed {
+        /// The literal's type.
+        data_type: TypeName,
+        /// The literal text.
+        value: String,
+    },
+    /// `expr::type` or `CAST(expr AS type)`.
+    Cast {
+        /// What is cast.
+        expr: Box<Expr>,
+        /// To what.
+        data_type: TypeName,
+    },
+    /// A function call, aggregate or window function.
+    Function {
+        /// Name parts, lower case (`["pg_catalog", "now"]`).
+        name: Vec<String>,
+        /// Arguments.
+        args: Vec<Expr>,
+        /// `count(*)`.
+        star: bool,
+        /// `count(DISTINCT x)`.
+        distinct: bool,
+        /// Has an `OVER` clause.
+        window: bool,
+    },
+    /// A prefix operator (`NOT x`, `-x`).
+    Unary {
+        /// The operator.
+        op: String,
+        /// The operand.
+        expr: Box<Expr>,
+    },
+    /// An infix operator (`a = b`, `a || b`, `a AND b`, `a LIKE b`).
+    Binary {
+        /// Left operand.
+        left: Box<Expr>,
+        /// Operator, upper case for word operators.
+        op: String,
+        /// Right operand.
+        right: Box<Expr>,
+    },
+    /// A postfix test (`x IS NULL`, `x IS NOT TRUE`).
+    Postfix {
+        /// The operand.
+        expr: Box<Expr>,
+        /// The test (`IS NULL`).
+        op: String,
+    },
+    /// `x [NOT] IN (a, b)`.
+    InList {
+        /// The tested value.
+        expr: Box<Expr>,
+        /// The list.
+        list: Vec<Expr>,
+        /// `NOT IN`.
+        negated: bool,
+    },
+    /// `x op ANY (array)` / `x op ALL (array)`.
+    AnyAll {
+        /// Left operand.
+        left: Box<Expr>,
+        /// Comparison operator.
+        op: String,
+        /// The array.
+        right: Box<Expr>,
+        /// `ALL` rather than `ANY`.
+        all: bool,
+    },
+    /// `ARRAY[a, b]`.
+    Array(Vec<Expr>),
+    /// `x [NOT] BETWEEN low AND high`.
+    Between {
+        /// The tested value.
+        expr: Box<Expr>,
+        /// Lower bound.
+        low: Box<Expr>,
+        /// Upper bound.
+        high: Box<Expr>,
+        /// `NOT BETWEEN`.
+        negated: bool,
+    },
+    /// `CASE [operand] WHEN .. THEN .. [ELSE ..] END`.
+    Case {
+        /// The simple-CASE operand.
+        operand: Option<Box<Expr>>,
+        /// `WHEN condition THEN result` pairs.
+        whens: Vec<(Expr, Expr)>,
+        /// `ELSE` result.
+        otherwise: Option<Box<Expr>>,
+    },
+    /// `EXTRACT(field FROM expr)`.
+    Extract {
+        /// The field, upper case (`EPOCH`).
+        field: String,
+        /// The source.
+        expr: Box<Expr>,
+    },
+    /// A parenthesised expression.
+    Nested(Box<Expr>),
+    /// Anything else (subqueries, JSON paths, ...), kept as normalised text.
+    Raw(String),
+}
+
+/// A `SELECT` (or set operation) as written in a view.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Query {
+    /// A plain `SELECT`.
+    Select(Box<Select>),
+    /// `left UNION|INTERSECT|EXCEPT right`.
+    SetOperation {
+        /// `UNION`, `INTERSECT` or `EXCEPT`.
+        op: String,
+        /// Left branch.
+        left: Box<Query>,
+        /// Right branch.
+        right: Box<Query>,
+    },
+    /// `VALUES (...), (...)`.
+    Values(Vec<Vec<Expr>>),
+    /// A query shape the fold cannot type (`WITH`, `TABLE x`, ...).
+    Other(String),
+}
+
+/// The parts of a `SELECT` that decide its columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Select {
+    /// The select list.
+    pub items: Vec<SelectItem>,
+    /// `FROM` items (a comma list; joins nest inside).
+    pub from: Vec<FromItem>,
+    /// The `WHERE` condition.
+    pub filter: Option<Expr>,
+    /// Has a `GROUP BY`.
+    pub grouped: bool,
+}
+
+/// One entry of a select list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SelectItem {
+    /// `expr [AS alias]`.
+    Expr {
+        /// The expression.
+        expr: Expr,
+        /// Its alias.
+        alias: Option<String>,
+    },
+    /// `*`.
+    Wildcard,
+    /// `t.*`.
+    QualifiedWildcard(Vec<String>),
+}
+
+/// An item of a `FROM` clause.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FromItem {
+    /// A table or view.
+    Table {
+        /// Its name.
+        name: QualifiedName,
+        /// `AS alias`.
+        alias: Option<String>,
+    },
+    /// `(SELECT ...) AS alias`.
+    Subquery {
+        /// The query.
+        query: Box<Query>,
+        /// `AS alias`.
+        alias: Option<String>,
+    },
+    /// `left [INNER|LEFT|RIGHT|FULL|CROSS] JOIN right [ON ...]`.
+    Join {
+        /// Left side.
+        left: Box<FromItem>,
+        /// Right side.
+        right: Box<FromItem>,
+        /// Join kind.
+        kind: JoinKind,
+    },
+    /// Something else (a set-returning function, `LATERAL`, ...).
+    Other {
+        /// Its alias, so its columns can at least be found.
+        alias: Option<String>,
+    },
+}
+
+/// How two `FROM` items are joined; decides which side's columns may become NULL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    /// `[INNER] JOIN` or `CROSS JOIN`: no side becomes nullable.
+    Inner,
+    /// `LEFT JOIN`: the right side becomes nullable.
+    Left,
+    /// `RIGHT JOIN`: the left side becomes nullable.
+    Right,
+    /// `FULL JOIN`: both sides become nullable.
+    Full,
+}
+
+impl Expr {
+    /// A column reference without qualifier.
+    pub fn column(name: impl Into<String>) -> Self {
+        Expr::Column {
+            qualifier: Vec::new(),
+            name: name.into(),
+        }
+    }
+
+    /// The expression without the parentheses around it.
+    pub fn unnested(&self) -> &Expr {
+        let mut e = self;
+        while let Expr::Nested(inner) = e {
+            e = inner;
+        }
+        e
+    }
+
+    /// The expression without parentheses and casts around it (`(x)::text` -> `x`).
+    pub fn uncast(&self) -> &Expr {
+        let mut e = self;
+        loop {
+            match e {
+                Expr::Nested(inner) | Expr::Cast { expr: inner, .. } => e = inner,
+                _ => return e,
+            }
+        }
+    }
+
+    /// Names of the columns the expression reads (last part of each reference), in order of
+    /// first appearance, without duplicates.
+    pub fn columns(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.walk(&mut |e| {
+            if let Expr::Column { name, .. } = e
+                && !out.contains(name)
+            {
+                out.push(name.clone());
+            }
+        });
+        out
+    }
+
+    /// True when the expression reads `column`.
+    pub fn uses_column(&self, column: &str) -> bool {
+        self.columns().iter().any(|c| c == column)
+    }
+
+    /// Renames column references `from` to `to` (as PostgreSQL does for stored expressions,
+    /// which refer to columns by number).
+    pub fn rename_column(&mut self, from: &str, to: &str) {
+        self.walk_mut(&mut |e| {
+            if let Expr::Column { name, .. } = e
+                && name == from
+            {
+                *name = to.to_string();
+            }
+        });
+    }
+
+    /// Calls `f` on this expression and every expression inside it.
+    pub fn walk(&self, f: &mut impl FnMut(&Expr)) {
+        f(self);
+        match self {
+            Expr::Column { .. }
+            | Expr::String(_)
+            | Expr::Number(_)
+            | Expr::Bool(_)
+            | Expr::Null
+            | Expr::Keyword(_)
+            | Expr::Typed { .. }
+            | Expr::Raw(_) => {}
+            Expr::Cast { expr, .. }
+            | Expr::Unary { expr, .. }
+            | Expr::Postfix { expr, .. }
+            | Expr::Extract { expr, .. }
+            | Expr::Nested(expr) => expr.walk(f),
+            Expr::Function { args, .. } | Expr::Array(args) => args.iter().for_each(|a| a.walk(f)),
+            Expr::Binary { left, right, .. } | Expr::AnyAll { left, right, .. } => {
+                left.walk(f);
+                right.walk(f);
+            }
+            Expr::InList { expr, list, .. } => {
+                expr.walk(f);
+                list.iter().for_each(|a| a.walk(f));
+            }
+            Expr::Between { expr, low, high, .. } => {
+                expr.walk(f);
+                low.walk(f);
+                high.walk(f);
+            }
+            Expr::Case {
+                operand,
+                whens,
+                otherwise,
+            } => {
+                if let Some(o) = operand {
+                    o.walk(f);
+                }
+                for (c, r) in whens {
+                    c.walk(f);
+                    r.walk(f);
+                }
+                if let Some(o) = otherwise {
+                    o.walk(f);
+                }
+            }
+        }
+    }
+
+    /// Calls `f` on this expression and every expression inside it, mutably.
+    pub fn walk_mut(&mut self, f: &mut impl FnMut(&mut Expr)) {
+        f(self);
+        match self {
+            Expr::Column { .. }
+            | Expr::String(_)
+            | Expr::Number(_)
+            | Expr::Bool(_)
+            | Expr::Null
+            | Expr::Keyword(_)
+            | Expr::Typed { .. }
+            | Expr::Raw(_) => {}
+            Expr::Cast { expr, .. }
+            | Expr::Unary { expr, .. }
+            | Expr::Postfix { expr, .. }
+            | Expr::Extract { expr, .. }
+            | Expr::Nested(expr) => expr.walk_mut(f),
+            Expr::Function { args, .. } | Expr::Array(args) => args.iter_mut().for_each(|a| a.walk_mut(f)),
+            Expr::Binary { left, right, .. } | Expr::AnyAll { left, right, .. } => {
+                left.walk_mut(f);
+                right.walk_mut(f);
+            }
+            Expr::InList { expr, list, .. } => {
+                expr.walk_mut(f);
+                list.iter_mut().for_each(|a| a.walk_mut(f));
+            }
+            Expr::Between { expr, low, high, .. } => {
+                expr.walk_mut(f);
+                low.walk_mut(f);
+                high.walk_mut(f);
+            }
+            Expr::Case {
+                operand,
+                whens,
+                otherwise,
+            } => {
+                if let Some(o) = operand {
+                    o.walk_mut(f);
+                }
+                for (c, r) in whens {
+                    c.walk_mut(f);
+                    r.walk_mut(f);
+                }
+                if let Some(o) = otherwise {
+                    o.walk_mut(f);
+                }
+            }
+        }
+    }
+
+    /// When the expression limits one column to a list of strings, that column and the list:
+    /// `col IN ('a', 'b')`, `col = ANY (ARRAY['a', 'b'])`, and either of those `OR col IS NULL`.
+    pub fn allowed_values(&self) -> Option<(String, Vec<String>)> {
+        match self.unnested() {
+            Expr::InList {
+                expr,
+                list,
+                negated: false,
+            } => {
+                let column = column_name(expr)?;
+                Some((column, string_list(list)?))
+            }
+            Expr::AnyAll {
+                left,
+                op,
+                right,
+                all: false,
+            } if op == "=" => {
+                let column = column_name(left)?;
+                match right.uncast() {
+                    Expr::Array(items) => Some((column, string_list(items)?)),
+                    _ => None,
+                }
+            }
+            Expr::Binary { left, op, right } if op == "OR" => {
+                let (null_side, list_side) = if is_null_test(left).is_some() {
+                    (left, right)
+                } else {
+                    (right, left)
+                };
+                let null_column = is_null_test(null_side)?;
+                let (column, values) = list_side.allowed_values()?;
+                (column == null_column).then_some((column, values))
+            }
+            _ => None,
+        }
+    }
+
+    /// The comparison form `verify` uses: casts, redundant parentheses and identifier quoting
+    /// dropped; literals compared by their text; `IN` lists, `= ANY (ARRAY[...])`, `BETWEEN`
+    /// and `LIKE` spelled one way each. Two expressions PostgreSQL stores alike have equal
+    /// canonical forms.
+    pub fn canonical(&self) -> String {
+        let mut out = String::new();
+        canonical(self, &mut out);
+        out
+    }
+}
+
+fn column_name(e: &Expr) -> Option<String> {
+    match e.uncast() {
+        Expr::Column { name, .. } => Some(name.clone()),
+        _ => None,
+    }
+}
+
+fn string_list(items: &[Expr]) -> Option<Vec<String>> {
+    items
+        .iter()
+        .map(|i| match i.uncast() {
+            Expr::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn is_null_test(e: &Expr) -> Option<String> {
+    match e.unnested() {
+        Expr::Postfix { expr, op } if op == "IS NULL" => column_name(expr),
+        _ => None,
+    }
+}
+
+/// Quotes an identifier when PostgreSQL would need it quoted to read it back as written.
+pub fn quote_ident(name: &str) -> String {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// Quotes a string literal.
+pub fn quote_literal(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+fn join(f: &mut fmt::Formatter<'_>, items: &[Expr]) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{item}")?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Column { qualifier, name } => {
+                for q in qualifier {
+                    write!(f, "{}.", quote_ident(q))?;
+                }
+                f.write_str(&quote_ident(name))
+            }
+            Expr::String(s) => f.write_str(&quote_literal(s)),
+            Expr::Number(n) => f.write_str(n),
+            Expr::Bool(b) => f.write_str(if *b { "true" } else { "false" }),
+            Expr::Null => f.write_str("NULL"),
+            Expr::Keyword(k) => f.write_str(k),
+            Expr::Typed { data_type, value } => {
+                write!(f, "{} {}", data_type.written, quote_literal(value))
+            }
+            Expr::Cast { expr, data_type } => write!(f, "{expr}::{}", data_type.written),
+            Expr::Function {
+                name,
+                args,
+                star,
+                distinct,
+                window,
+            } => {
+                let name: Vec<String> = name.iter().map(|n| quote_ident(n)).collect();
+                write!(f, "{}(", name.join("."))?;
+                if *star {
+                    f.write_str("*")?;
+                }
+                if *distinct {
+                    f.write_str("DISTINCT ")?;
+                }
+                join(f, args)?;
+                f.write_str(")")?;
+                if *window {
+                    f.write_str(" OVER (...)")?;
+                }
+                Ok(())
+            }
+            Expr::Unary { op, expr } => {
+                if op.chars().all(|c| c.is_ascii_alphabetic()) {
+                    write!(f, "{op} {expr}")
+                } else {
+                    write!(f, "{op}{expr}")
+                }
+            }
+            Expr::Binary { left, op, right } => write!(f, "{left} {op} {right}"),
+            Expr::Postfix { expr, op } => write!(f, "{expr} {op}"),
+            Expr::InList { expr, list, negated } => {
+                write!(f, "{expr} {}IN (", if *negated { "NOT " } else { "" })?;
+                join(f, list)?;
+                f.write_str(")")
+            }
+            Expr::AnyAll { left, op, right, all } => {
+                write!(f, "{left} {op} {} ({right})", if *all { "ALL" } else { "ANY" })
+            }
+            Expr::Array(items) => {
+                f.write_str("ARRAY[")?;
+                join(f, items)?;
+                f.write_str("]")
+            }
+            Expr::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => write!(
+                f,
+                "{expr} {}BETWEEN {low} AND {high}",
+                if *negated { "NOT " } else { "" }
+            ),
+            Expr::Case {
+                operand,
+                whens,
+                otherwise,
+            } => {
+                f.write_str("CASE")?;
+                if let Some(o) = operand {
+                    write!(f, " {o}")?;
+                }
+                for (c, r) in whens {
+                    write!(f, " WHEN {c} THEN {r}")?;
+                }
+                if let Some(o) = otherwise {
+                    write!(f, " ELSE {o}")?;
+                }
+                f.write_str(" END")
+            }
+            Expr::Extract { field, expr } => write!(f, "EXTRACT({field} FROM {expr})"),
+            Expr::Nested(e) => write!(f, "({e})"),
+            Expr::Raw(text) => f.write_str(text),
+        }
+    }
+}
+
+/// Operators PostgreSQL stores under another spelling.
+fn canonical_op(op: &str) -> &str {
+    match op {
+        "!=" => "<>",
+        "LIKE" => "~~",
+        "NOT LIKE" => "!~~",
+        "ILIKE" => "~~*",
+        "NOT ILIKE" => "!~~*",
+        other => other,
+    }
+}
+
+fn canonical_list(items: &[Expr], out: &mut String) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        canonical(item, out);
+    }
+}
+
+fn canonical(e: &Expr, out: &mut String) {
+    match e {
+        Expr::Nested(inner) | Expr::Cast { expr: inner, .. } => canonical(inner, out),
+        Expr::Column { name, .. } => out.push_str(name),
+        // Literals compare by their text: PostgreSQL stores `-1` as `'-1'::integer`.
+        Expr::String(s) | Expr::Number(s) => out.push_str(&quote_literal(s)),
+        Expr::Typed { value, .. } => out.push_str(&quote_literal(value)),
+        Expr::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Expr::Null => out.push_str("NULL"),
+        Expr::Keyword(k) => out.push_str(&k.to_ascii_uppercase()),
+        Expr::Function {
+            name,
+            args,
+            star,
+            distinct,
+            window,
+        } => {
+            // `pg_catalog.now()` and `now()` are the same function.
+            let base = name.last().map_or("", String::as_str);
+            out.push_str(base);
+            out.push('(');
+            if *star {
+                out.push('*');
+            }
+            if *distinct {
+                out.push_str("DISTINCT ");
+            }
+            canonical_list(args, out);
+            out.push(')');
+            if *window {
+                out.push_str(" OVER");
+            }
+        }
+        Expr::Unary { op, expr } => {
+            // A negative number literal is one literal for PostgreSQL.
+            if op == "-"
+                && let Expr::Number(n) = expr.uncast()
+            {
+                out.push_str(&quote_literal(&format!("-{n}")));
+                return;
+            }
+            out.push('(');
+            out.push_str(op);
+            out.push(' ');
+            canonical(expr, out);
+            out.push(')');
+        }
+        Expr::Binary { left, op, right } => {
+            out.push('(');
+            canonical(left, out);
+            out.push(' ');
+            out.push_str(canonical_op(op));
+            out.push(' ');
+            canonical(right, out);
+            out.push(')');
+        }
+        Expr::Postfix { expr, op } => {
+            out.push('(');
+            canonical(expr, out);
+            out.push(' ');
+            out.push_str(op);
+            out.push(')');
+        }
+        Expr::InList { expr, list, negated } => {
+            // PostgreSQL turns a one-element list into a plain comparison.
+            if let [only] = list.as_slice() {
+                let op = if *negated { "<>" } else { "=" };
+                let e = Expr::Binary {
+                    left: expr.clone(),
+                    op: op.into(),
+                    right: Box::new(only.clone()),
+                };
+                return canonical(&e, out);
+            }
+            out.push('(');
+            canonical(expr, out);
+            out.push_str(if *negated { " NOT IN (" } else { " IN (" });
+            canonical_list(list, out);
+            out.push_str("))");
+        }
+        Expr::AnyAll { left, op, right, all } => {
+            let op = canonical_op(op);
+            if let Expr::Array(items) = right.uncast() {
+                match (op, *all) {
+                    ("=", false) => {
+                        let e = Expr::InList {
+                            expr: left.clone(),
+                            list: items.clone(),
+                            negated: false,
+                        };
+                        return canonical(&e, out);
+                    }
+                    ("<>", true) => {
+                        let e = Expr::InList {
+                            expr: left.clone(),
+                            list: items.clone(),
+                            negated: true,
+                        };
+                        return canonical(&e, out);
+                    }
+                    _ => {}
+                }
+            }
+            out.push('(');
+            canonical(left, out);
+            out.push(' ');
+            out.push_str(op);
+            out.push_str(if *all { " ALL (" } else { " ANY (" });
+            canonical(right, out);
+            out.push_str("))");
+        }
+        Expr::Array(items) => {
+            out.push_str("ARRAY[");
+            canonical_list(items, out);
+            out.push(']');
+        }
+        Expr::Between {
+            expr,
+            low,
+            high,
+            negated,
+        } => {
+            // Stored as `x >= low AND x <= high` (or `x < low OR x > high`).
+            let (lo, hi, join) = if *negated {
+                ("<", ">", "OR")
+            } else {
+                (">=", "<=", "AND")
+            };
+            let e = Expr::Binary {
+                left: Box::new(Expr::Binary {
+                    left: expr.clone(),
+                    op: lo.into(),
+                    right: low.clone(),
+                }),
+                op: join.into(),
+                right: Box::new(Expr::Binary {
+                    left: expr.clone(),
+                    op: hi.into(),
+                    right: high.clone(),
+                }),
+            };
+            canonical(&e, out)
+        }
+        Expr::Case {
+            operand,
+            whens,
+            otherwise,
+        } => {
+            out.push_str("CASE");
+            if let Some(o) = operand {
+                out.push(' ');
+                canonical(o, out);
+            }
+            for (c, r) in whens {
+                out.push_str(" WHEN ");
+                canonical(c, out);
+                out.push_str(" THEN ");
+                canonical(r, out);
+            }
+            if let Some(o) = otherwise {
+                out.push_str(" ELSE ");
+                canonical(o, out);
+            }
+            out.push_str(" END");
+        }
+        Expr::Extract { field, expr } => {
+            // PostgreSQL 14+ stores EXTRACT as a call of extract('field', x).
+            out.push_str("extract(");
+            out.push_str(&quote_literal(&field.to_ascii_lowercase()));
+            out.push_str(", ");
+            canonical(expr, out);
+            out.push(')');
+        }
+        Expr::Raw(text) => out.push_str(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(n: &str) -> Expr {
+        Expr::column(n)
+    }
+
+    fn strings(v: &[&str]) -> Vec<Expr> {
+        v.iter().map(|s| Expr::String(s.to_string())).collect()
+    }
+
+    #[test]
+    fn finds_allowed_values_in_in_lists_any_arrays_and_null_alternatives() {
+        let in_list = Expr::InList {
+            expr: Box::new(col("plan")),
+            list: strings(&["free", "pro"]),
+            negated: false,
+        };
+        let expected = Some(("plan".to_string(), vec!["free".to_string(), "pro".to_string()]));
+        assert_eq!(in_list.allowed_values(), expected);
+        let any = Expr::AnyAll {
+            left: Box::new(col("plan")),
+            op: "=".into(),
+            right: Box::new(Expr::Array(strings(&["free", "pro"]))),
+            all: false,
+        };
+        assert_eq!(any.allowed_values(), expected);
+        let or_null = Expr::Binary {
+            left: Box::new(Expr::Postfix {
+                expr: Box::new(col("plan")),
+                op: "IS NULL".into(),
+            }),
+            op: "OR".into(),
+            right: Box::new(Expr::Nested(Box::new(in_list.clone()))),
+        };
+        assert_eq!(or_null.allowed_values(), expected);
+        let other_column = Expr::Binary {
+            left: Box::new(Expr::Postfix {
+                expr: Box::new(col("other")),
+                op: "IS NULL".into(),
+            }),
+            op: "OR".into(),
+            right: Box::new(in_list),
+        };
+        assert_eq!(other_column.allowed_values(), None);
+    }
+
+    #[test]
+    fn canonical_form_ignores_casts_parentheses_and_list_spelling() {
+        let written = Expr::InList {
+            expr: Box::new(col("plan")),
+            list: strings(&["a", "b"]),
+            negated: false,
+        };
+        let stored = Expr::Nested(Box::new(Expr::AnyAll {
+            left: Box::new(Expr::Nested(Box::new(col("plan")))),
+            op: "=".into(),
+            right: Box::new(Expr::Array(strings(&["a", "b"]))),
+            all: false,
+        }));
+        assert_eq!(written.canonical(), stored.canonical());
+        let minus_one = Expr::Unary {
+            op: "-".into(),
+            expr: Box::new(Expr::Number("1".into())),
+        };
+        assert_eq!(minus_one.canonical(), Expr::String("-1".into()).canonical());
+    }
+
+    #[test]
+    fn renames_columns_inside_expressions() {
+        let mut e = Expr::Binary {
+            left: Box::new(col("a")),
+            op: ">".into(),
+            right: Box::new(col("b")),
+        };
+        e.rename_column("a", "c");
+        assert_eq!(e.to_string(), "c > b");
+        assert_eq!(e.columns(), vec!["c", "b"]);
+    }
+
+    #[test]
+    fn quotes_identifiers_only_when_needed() {
+        assert_eq!(quote_ident("user_id"), "user_id");
+        assert_eq!(quote_ident("createdAt"), "\"createdAt\"");
+        assert_eq!(quote_ident("1a"), "\"1a\"");
+    }
+}

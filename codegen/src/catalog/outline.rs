@@ -1,0 +1,37 @@
+//! A short text outline of a catalog, for `schema` without `--json`.
+
+use std::fmt::Write;
+
+use crate::catalog::model::{Catalog, RelationKind};
+
+/// One line per relation and enum, one indented line per column: what `schema` prints for
+/// people.
+pub fn outline(catalog: &Catalog) -> String {
+    let mut out = String::new();
+    for r in &catalog.tables {
+        let kind = match r.kind {
+            RelationKind::Table => "table",
+            RelationKind::View => "view",
+            RelationKind::MaterializedView => "materialized view",
+        };
+        let _ = writeln!(out, "{kind} {}.{}", r.schema, r.name);
+        for c in &r.columns {
+            let key = if r.primary_key.contains(&c.name) {
+                " PRIMARY KEY"
+            } else {
+                ""
+            };
+            let null = if c.nullable { "" } else { " NOT NULL" };
+            let default = c
+                .default
+                .as_deref()
+                .map(|d| format!(" DEFAULT {d}"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "    {} {}{key}{null}{default}", c.name, c.data_type);
+        }
+    }
+    for e in &catalog.enums {
+        let _ = writeln!(out, "enum {}.{} ({})", e.schema, e.name, e.values.join(", "));
+    }
+    out
+}

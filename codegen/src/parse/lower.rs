@@ -1,0 +1,565 @@
+//! sqlparser statements -> our DDL ([`crate::catalog::ddl`]).
+
+use sqlparser::ast::{
+    self as sql, AlterColumnOperation, AlterTableOperation, ColumnOption as SqlColumnOption, CommentObject,
+    GeneratedAs, ObjectType, ReferentialAction, TableConstraint, UserDefinedTypeRepresentation,
+};
+use sqlparser::tokenizer::Span;
+
+use super::lower_expr::{expr, folded, object_name, query, type_name};
+use crate::catalog::ddl::*;
+use crate::diagnostic::Location;
+use crate::source::Section;
+
+/// What lowering needs to know about where the statement came from.
+pub(crate) struct Context {
+    first_line: u32,
+    statement: Location,
+}
+
+impl Context {
+    pub(crate) fn new(section: &Section, statement: Location) -> Self {
+        Self {
+            first_line: section.first_line,
+            statement,
+        }
+    }
+
+    /// For expressions that do not come from a file (`verify` reading the server's).
+    pub(crate) fn detached() -> Self {
+        Self {
+            first_line: 1,
+            statement: Location { line: 1, column: 1 },
+        }
+    }
+
+    /// The file position of a span, or the statement's when sqlparser left the span empty.
+    pub(crate) fn locate(&self, span: Span) -> Location {
+        if span.start.line == 0 {
+            return self.statement;
+        }
+        Location {
+            line: self.first_line + span.start.line as u32 - 1,
+            column: span.start.column as u32,
+        }
+    }
+}
+
+/// Lowers one parsed statement.
+pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
+    use sql::Statement as S;
+    match statement {
+        S::CreateTable(ct) => create_table(ct, cx),
+        S::AlterTable(at) => Ddl::AlterTable(AlterTable {
+            name: object_name(&at.name),
+            if_exists: at.if_exists,
+            actions: at
+                .operations
+                .into_iter()
+                .flat_map(|op| alter_action(op, cx))
+                .collect(),
+        }),
+        S::Drop {
+            object_type,
+            if_exists,
+            names,
+            cascade,
+            ..
+        } => {
+            let kind = match object_type {
+                ObjectType::Table => DropKind::Table,
+                ObjectType::View => DropKind::View,
+                ObjectType::MaterializedView => DropKind::MaterializedView,
+                ObjectType::Index => DropKind::Index,
+                ObjectType::Type => DropKind::Type,
+                ObjectType::Sequence => DropKind::Sequence,
+                ObjectType::Schema => DropKind::Schema,
+                ObjectType::Role | ObjectType::User | ObjectType::Group | ObjectType::Database => {
+                    return Ddl::Skipped;
+                }
+                other => {
+                    return Ddl::Unsupported {
+                        reason: format!("DROP {other} is not folded"),
+                    };
+                }
+            };
+            Ddl::Drop(Drop {
+                kind,
+                names: names.iter().map(object_name).collect(),
+                if_exists,
+                cascade,
+            })
+        }
+        S::DropDomain(d) => Ddl::Drop(Drop {
+            kind: DropKind::Domain,
+            names: vec![object_name(&d.name)],
+            if_exists: d.if_exists,
+            cascade: matches!(d.drop_behavior, Some(sql::DropBehavior::Cascade)),
+        }),
+        S::CreateType { name, representation } => match representation {
+            Some(UserDefinedTypeRepresentation::Enum { labels }) => Ddl::CreateEnum {
+                name: object_name(&name),
+                labels: labels.into_iter().map(|l| l.value).collect(),
+            },
+            _ => Ddl::CreateOtherType {
+                name: object_name(&name),
+            },
+        },
+        S::AlterType(at) => {
+            let action = match at.operation {
+                sql::AlterTypeOperation::AddValue(add) => TypeAction::AddValue {
+                    value: add.value.value,
+                    if_not_exists: add.if_not_exists,
+                    position: add.position.map(|p| match p {
+                        sql::AlterTypeAddValuePosition::Before(v) => (true, v.value),
+                        sql::AlterTypeAddValuePosition::After(v) => (false, v.value),
+                    }),
+                },
+                sql::AlterTypeOperation::RenameValue(r) => TypeAction::RenameValue {
+                    from: r.from.value,
+                    to: r.to.value,
+                },
+                sql::AlterTypeOperation::Rename(r) => TypeAction::Rename {
+                    to: folded(&r.new_name),
+                },
+            };
+            Ddl::AlterType {
+                name: object_name(&at.name),
+                action,
+            }
+        }
+        S::CreateDomain(d) => Ddl::CreateDomain {
+            name: object_name(&d.name),
+            data_type: type_name(&d.data_type),
+            not_null: false,
+        },
+        S::CreateView(v) => Ddl::CreateView(CreateView {
+            name: object_name(&v.name),
+            materialized: v.materialized,
+            or_replace: v.or_replace,
+            if_not_exists: v.if_not_exists,
+            columns: v.columns.iter().map(|c| folded(&c.name)).collect(),
+            query: query(&v.query, cx),
+        }),
+        S::AlterView(av) => match av.operation {
+            sql::AlterViewOperation::RenameTo { new_name } => Ddl::RenameRelation {
+                kind: if av.materialized {
+                    RelationKindWritten::MaterializedView
+                } else {
+                    RelationKindWritten::View
+                },
+                name: object_name(&av.name),
+                new_name: object_name(&new_name).name,
+                if_exists: av.if_exists,
+            },
+            sql::AlterViewOperation::OwnerTo(_)
+            | sql::AlterViewOperation::SetOptions { .. }
+            | sql::AlterViewOperation::ResetOptions { .. } => Ddl::Skipped,
+            other => Ddl::Unsupported {
+                reason: format!("ALTER VIEW ... {other} is not folded"),
+            },
+        },
+        S::CreateIndex(ci) => Ddl::CreateIndex(CreateIndex {
+            name: ci.name.as_ref().map(|n| object_name(n).name),
+            table: object_name(&ci.table_name),
+            unique: ci.unique,
+            if_not_exists: ci.if_not_exists,
+            keys: ci
+                .columns
+                .iter()
+                .map(|c| IndexKey {
+                    expr: expr(&c.column.expr, cx),
+                    descending: matches!(c.column.options.sort, Some(sql::OrderBySort::Desc)),
+                    nulls_first: c.column.options.nulls_first,
+                    opclass: c.operator_class.as_ref().map(|o| object_name(o).name),
+                })
+                .collect(),
+            predicate: ci.predicate.as_ref().map(|p| expr(p, cx)),
+        }),
+        S::AlterIndex { name, operation } => match operation {
+            sql::AlterIndexOperation::RenameIndex { index_name } => Ddl::RenameRelation {
+                kind: RelationKindWritten::Index,
+                name: object_name(&name),
+                new_name: object_name(&index_name).name,
+                if_exists: false,
+            },
+        },
+        S::Comment {
+            object_type,
+            object_name: name,
+            comment,
+            ..
+        } => {
+            let target = match object_type {
+                CommentObject::Table => CommentTarget::Table,
+                CommentObject::View => CommentTarget::View,
+                CommentObject::MaterializedView => CommentTarget::MaterializedView,
+                CommentObject::Column => CommentTarget::Column,
+                CommentObject::Type => CommentTarget::Type,
+                CommentObject::Domain => CommentTarget::Domain,
+                _ => return Ddl::Skipped,
+            };
+            Ddl::Comment {
+                target,
+                name: name.0.iter().filter_map(|p| p.as_ident().map(folded)).collect(),
+                text: comment,
+            }
+        }
+        S::CreateExtension(e) => Ddl::CreateExtension {
+            name: folded(&e.name),
+            schema: e.schema.as_ref().map(folded),
+        },
+        S::CreateSchema { schema_name, .. } => match schema_name {
+            sql::SchemaName::Simple(n) | sql::SchemaName::NamedAuthorization(n, _) => Ddl::CreateSchema {
+                name: object_name(&n).name,
+            },
+            sql::SchemaName::UnnamedAuthorization(user) => Ddl::CreateSchema { name: folded(&user) },
+        },
+        S::Execute { .. } | S::Call(_) => Ddl::Unsupported {
+            reason: "EXECUTE/CALL runs code the generator cannot see; DDL it runs is not in the catalog"
+                .into(),
+        },
+        // Statements that cannot change tables, views or types.
+        S::CreateFunction(_)
+        | S::DropFunction(_)
+        | S::CreateProcedure { .. }
+        | S::DropProcedure { .. }
+        | S::AlterFunction(_)
+        | S::CreateTrigger(_)
+        | S::DropTrigger(_)
+        | S::AlterTrigger(_)
+        | S::Grant(_)
+        | S::Revoke(_)
+        | S::GrantRole(_)
+        | S::RevokeRole(_)
+        | S::AlterDefaultPrivileges(_)
+        | S::Insert(_)
+        | S::Update(_)
+        | S::Delete(_)
+        | S::Merge(_)
+        | S::Query(_)
+        | S::Set(_)
+        | S::Reset(_)
+        | S::StartTransaction { .. }
+        | S::Commit { .. }
+        | S::Rollback { .. }
+        | S::Savepoint { .. }
+        | S::ReleaseSavepoint { .. }
+        | S::Analyze(_)
+        | S::Vacuum(_)
+        | S::Truncate(_)
+        | S::Copy { .. }
+        | S::Lock(_)
+        | S::LISTEN { .. }
+        | S::UNLISTEN { .. }
+        | S::NOTIFY { .. }
+        | S::Discard { .. }
+        | S::CreateRole(_)
+        | S::AlterRole { .. }
+        | S::CreateUser(_)
+        | S::AlterUser(_)
+        | S::CreatePolicy(_)
+        | S::AlterPolicy(_)
+        | S::DropPolicy(_)
+        | S::CreateRule(_)
+        | S::DropRule(_)
+        | S::CreateSequence { .. }
+        | S::DropExtension(_)
+        | S::CreateCollation(_)
+        | S::AlterCollation(_)
+        | S::CreateOperator(_)
+        | S::CreateOperatorFamily(_)
+        | S::CreateOperatorClass(_)
+        | S::AlterOperator(_)
+        | S::AlterOperatorFamily(_)
+        | S::AlterOperatorClass(_)
+        | S::DropOperator(_)
+        | S::DropOperatorFamily(_)
+        | S::DropOperatorClass(_)
+        | S::CreateTextSearch(_)
+        | S::AlterTextSearch(_)
+        | S::CreateAggregate(_)
+        | S::RefreshMaterializedView(_)
+        | S::Declare { .. }
+        | S::Fetch { .. }
+        | S::Close { .. }
+        | S::Prepare { .. }
+        | S::Deallocate { .. }
+        | S::Explain { .. }
+        | S::ExplainTable { .. }
+        | S::ShowVariable { .. }
+        | S::CreateDatabase { .. }
+        | S::AlterSchema(_) => Ddl::Skipped,
+        other => Ddl::Unsupported {
+            reason: format!("statement not folded: {}", first_words(&other.to_string())),
+        },
+    }
+}
+
+/// The first few words of a statement, for messages.
+fn first_words(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(3).collect();
+    words.join(" ")
+}
+
+fn create_table(ct: sql::CreateTable, cx: &Context) -> Ddl {
+    let name = object_name(&ct.name);
+    if ct.temporary {
+        // Temporary tables vanish with the session that applies the migration.
+        return Ddl::Skipped;
+    }
+    if ct.query.is_some() || ct.like.is_some() || ct.clone.is_some() {
+        return Ddl::Unsupported {
+            reason: format!(
+                "CREATE TABLE {name} AS/LIKE: its columns come from another relation and are not folded; list the columns explicitly"
+            ),
+        };
+    }
+    if ct.inherits.is_some() || ct.partition_of.is_some() {
+        return Ddl::Unsupported {
+            reason: format!("CREATE TABLE {name} INHERITS/PARTITION OF: inherited columns are not folded"),
+        };
+    }
+    // sqlparser keeps columns and table constraints apart; PostgreSQL names constraints in
+    // the order written, so put them back in source order.
+    let mut elements: Vec<(Span, TableElement)> = Vec::new();
+    for column in &ct.columns {
+        elements.push((column.name.span, TableElement::Column(column_def(column, cx))));
+    }
+    for constraint in &ct.constraints {
+        let span = sql::Spanned::span(constraint);
+        elements.push((span, TableElement::Constraint(table_constraint(constraint, cx))));
+    }
+    elements.sort_by_key(|(span, _)| (span.start.line, span.start.column));
+    Ddl::CreateTable(CreateTable {
+        name,
+        if_not_exists: ct.if_not_exists,
+        elements: elements.into_iter().map(|(_, e)| e).collect(),
+    })
+}
+
+pub(super) fn column_def(column: &sql::ColumnDef, cx: &Context) -> ColumnDef {
+    let mut options = Vec::new();
+    for option in &column.options {
+        let name = option.name.as_ref().map(folded);
+        let location = cx.locate(sql::Spanned::span(option));
+        let constraint = |kind| {
+            ColumnOption::Constraint(ConstraintDef {
+                name: name.clone(),
+                location,
+                kind,
+            })
+        };
+        match &option.option {
+            SqlColumnOption::Null => options.push(ColumnOption::Null),
+            SqlColumnOption::NotNull => options.push(ColumnOption::NotNull),
+            SqlColumnOption::Default(e) => options.push(ColumnOption::Default(expr(e, cx))),
+            SqlColumnOption::PrimaryKey(_) => {
+                options.push(constraint(ConstraintKind::PrimaryKey { columns: Vec::new() }))
+            }
+            SqlColumnOption::Unique(_) => {
+                options.push(constraint(ConstraintKind::Unique { columns: Vec::new() }))
+            }
+            SqlColumnOption::ForeignKey(fk) => options.push(constraint(foreign_key(fk, Vec::new()))),
+            SqlColumnOption::Check(c) => options.push(constraint(ConstraintKind::Check {
+                expr: expr(&c.expr, cx),
+            })),
+            SqlColumnOption::Generated {
+                generated_as,
+                generation_expr,
+                ..
+            } => match generation_expr {
+                Some(e) => options.push(ColumnOption::Generated(expr(e, cx))),
+                None => options.push(ColumnOption::Identity {
+                    always: matches!(generated_as, GeneratedAs::Always),
+                }),
+            },
+            // Collation and storage details do not change the relational shape.
+            SqlColumnOption::Collation(_) | SqlColumnOption::Options(_) => {}
+            other => options.push(constraint(ConstraintKind::Other {
+                what: format!("column option {other}"),
+            })),
+        }
+    }
+    ColumnDef {
+        name: folded(&column.name),
+        location: cx.locate(column.name.span),
+        data_type: type_name(&column.data_type),
+        options,
+    }
+}
+
+fn on_delete(action: Option<ReferentialAction>) -> String {
+    match action {
+        Some(ReferentialAction::Cascade) => "cascade",
+        Some(ReferentialAction::SetNull) => "set null",
+        Some(ReferentialAction::SetDefault) => "set default",
+        Some(ReferentialAction::Restrict) => "restrict",
+        Some(ReferentialAction::NoAction) | None => "no action",
+    }
+    .to_string()
+}
+
+fn foreign_key(fk: &sql::ForeignKeyConstraint, columns: Vec<String>) -> ConstraintKind {
+    ConstraintKind::ForeignKey {
+        columns,
+        table: object_name(&fk.foreign_table),
+        referenced: fk.referred_columns.iter().map(folded).collect(),
+        on_delete: on_delete(fk.on_delete),
+    }
+}
+
+/// Key columns of a PRIMARY KEY or UNIQUE; `None` when one is an expression.
+fn key_columns(columns: &[sql::IndexColumn]) -> Option<Vec<String>> {
+    columns
+        .iter()
+        .map(|c| match &c.column.expr {
+            sql::Expr::Identifier(id) => Some(folded(id)),
+            _ => None,
+        })
+        .collect()
+}
+
+pub(super) fn table_constraint(constraint: &TableConstraint, cx: &Context) -> ConstraintDef {
+    let location = cx.locate(sql::Spanned::span(constraint));
+    let (name, kind) = match constraint {
+        TableConstraint::PrimaryKey(pk) => (
+            pk.name.as_ref(),
+            match key_columns(&pk.columns) {
+                Some(columns) => ConstraintKind::PrimaryKey { columns },
+                None => ConstraintKind::Other {
+                    what: "PRIMARY KEY on an expression".into(),
+                },
+            },
+        ),
+        TableConstraint::Unique(u) => (
+            u.name.as_ref(),
+            match key_columns(&u.columns) {
+                Some(columns) => ConstraintKind::Unique { columns },
+                None => ConstraintKind::Other {
+                    what: "UNIQUE on an expression".into(),
+                },
+            },
+        ),
+        TableConstraint::ForeignKey(fk) => (
+            fk.name.as_ref(),
+            foreign_key(fk, fk.columns.iter().map(folded).collect()),
+        ),
+        TableConstraint::Check(c) => (
+            c.name.as_ref(),
+            ConstraintKind::Check {
+                expr: expr(&c.expr, cx),
+            },
+        ),
+        other => (
+            None,
+            ConstraintKind::Other {
+                what: first_words(&other.to_string()),
+            },
+        ),
+    };
+    ConstraintDef {
+        name: name.map(folded),
+        location,
+        kind,
+    }
+}
+
+fn alter_action(op: AlterTableOperation, cx: &Context) -> Vec<AlterAction> {
+    use AlterTableOperation as O;
+    let action = match op {
+        O::AddConstraint { constraint, .. } => AlterAction::AddConstraint(table_constraint(&constraint, cx)),
+        O::AddColumn {
+            if_not_exists,
+            column_def: c,
+            ..
+        } => AlterAction::AddColumn {
+            column: column_def(&c, cx),
+            if_not_exists,
+        },
+        O::DropConstraint { if_exists, name, .. } => AlterAction::DropConstraint {
+            name: folded(&name),
+            if_exists,
+        },
+        O::DropColumn {
+            column_names,
+            if_exists,
+            drop_behavior,
+            ..
+        } => {
+            let cascade = matches!(drop_behavior, Some(sql::DropBehavior::Cascade));
+            return column_names
+                .iter()
+                .map(|n| AlterAction::DropColumn {
+                    name: folded(n),
+                    if_exists,
+                    cascade,
+                })
+                .collect();
+        }
+        O::RenameColumn {
+            old_column_name,
+            new_column_name,
+        } => AlterAction::RenameColumn {
+            from: folded(&old_column_name),
+            to: folded(&new_column_name),
+        },
+        O::RenameTable { table_name } => {
+            let (sql::RenameTableNameKind::As(n) | sql::RenameTableNameKind::To(n)) = table_name;
+            AlterAction::RenameTable {
+                to: object_name(&n).name,
+            }
+        }
+        O::RenameConstraint { old_name, new_name } => AlterAction::RenameConstraint {
+            from: folded(&old_name),
+            to: folded(&new_name),
+        },
+        O::AlterColumn { column_name, op } => {
+            let column = folded(&column_name);
+            match op {
+                AlterColumnOperation::SetNotNull => AlterAction::SetNotNull { column },
+                AlterColumnOperation::DropNotNull => AlterAction::DropNotNull { column },
+                AlterColumnOperation::SetDefault { value } => AlterAction::SetDefault {
+                    column,
+                    expr: expr(&value, cx),
+                },
+                AlterColumnOperation::DropDefault => AlterAction::DropDefault { column },
+                AlterColumnOperation::SetDataType { data_type, .. } => AlterAction::SetType {
+                    column,
+                    data_type: type_name(&data_type),
+                },
+                AlterColumnOperation::AddGenerated { generated_as, .. } => AlterAction::AddIdentity {
+                    column,
+                    always: matches!(generated_as, Some(GeneratedAs::Always)),
+                },
+                other => AlterAction::Unsupported {
+                    what: format!("ALTER COLUMN {column} {other}"),
+                },
+            }
+        }
+        O::OwnerTo { .. }
+        | O::EnableTrigger { .. }
+        | O::DisableTrigger { .. }
+        | O::EnableAlwaysTrigger { .. }
+        | O::EnableReplicaTrigger { .. }
+        | O::EnableRule { .. }
+        | O::DisableRule { .. }
+        | O::EnableAlwaysRule { .. }
+        | O::EnableReplicaRule { .. }
+        | O::EnableRowLevelSecurity
+        | O::DisableRowLevelSecurity
+        | O::ForceRowLevelSecurity
+        | O::NoForceRowLevelSecurity
+        | O::ReplicaIdentity { .. }
+        | O::ValidateConstraint { .. }
+        | O::SetLogged
+        | O::SetUnlogged
+        | O::SetOptionsParens { .. }
+        | O::ResetOptions { .. }
+        | O::SetTblProperties { .. } => AlterAction::Skipped,
+        other => AlterAction::Unsupported {
+            what: first_words(&other.to_string()),
+        },
+    };
+    vec![action]
+}

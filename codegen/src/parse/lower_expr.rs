@@ -1,0 +1,525 @@
+//! sqlparser names, types, expressions and queries -> ours ([`crate::catalog::expr`]).
+
+use sqlparser::ast::{
+    self as sql, ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, FunctionArg, FunctionArgExpr,
+    FunctionArguments, JoinOperator, SelectItem as SqlSelectItem, SetExpr, TableFactor, TimezoneInfo, Value,
+};
+
+use super::lower::Context;
+use crate::catalog::ddl::{QualifiedName, TypeName};
+use crate::catalog::expr::{Expr, FromItem, JoinKind, Query, Select, SelectItem};
+
+/// PostgreSQL's identifier length limit (NAMEDATALEN - 1), in bytes.
+pub(crate) const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// An identifier as PostgreSQL stores it: unquoted ones lower-cased (ASCII only, as
+/// PostgreSQL's `downcase_identifier` does), all cut to 63 bytes on a character boundary.
+pub(crate) fn folded(ident: &sql::Ident) -> String {
+    let name = if ident.quote_style.is_some() {
+        ident.value.clone()
+    } else {
+        ident.value.to_ascii_lowercase()
+    };
+    truncate_identifier(name)
+}
+
+/// Cuts a name to 63 bytes, as PostgreSQL does (with a NOTICE) for longer identifiers.
+pub(crate) fn truncate_identifier(mut name: String) -> String {
+    if name.len() > MAX_IDENTIFIER_BYTES {
+        let mut end = MAX_IDENTIFIER_BYTES;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name.truncate(end);
+    }
+    name
+}
+
+fn parts(name: &sql::ObjectName) -> Vec<String> {
+    name.0
+        .iter()
+        .map(|p| match p.as_ident() {
+            Some(ident) => folded(ident),
+            None => p.to_string(),
+        })
+        .collect()
+}
+
+/// `schema.name` or `name` (a leading database part is dropped).
+pub(crate) fn object_name(name: &sql::ObjectName) -> QualifiedName {
+    let mut parts = parts(name);
+    let last = parts.pop().unwrap_or_default();
+    QualifiedName {
+        schema: parts.pop(),
+        name: last,
+    }
+}
+
+fn char_length(len: &Option<CharacterLength>) -> Vec<i64> {
+    match len {
+        Some(CharacterLength::IntegerLength { length, .. }) => vec![*length as i64],
+        _ => Vec::new(),
+    }
+}
+
+fn exact(info: &ExactNumberInfo) -> Vec<i64> {
+    match info {
+        ExactNumberInfo::None => Vec::new(),
+        ExactNumberInfo::Precision(p) => vec![*p as i64],
+        ExactNumberInfo::PrecisionAndScale(p, s) => vec![*p as i64, *s],
+    }
+}
+
+fn precision(p: &Option<u64>) -> Vec<i64> {
+    p.iter().map(|p| *p as i64).collect()
+}
+
+fn with_zone(tz: &TimezoneInfo) -> bool {
+    matches!(tz, TimezoneInfo::WithTimeZone | TimezoneInfo::Tz)
+}
+
+/// A type as written, under a canonical spelling for built-ins (see [`TypeName`]).
+pub(crate) fn type_name(data_type: &DataType) -> TypeName {
+    let mut t = TypeName {
+        schema: None,
+        name: String::new(),
+        modifiers: Vec::new(),
+        qualifier: None,
+        array_dims: 0,
+        written: data_type.to_string(),
+    };
+    let mut current = data_type;
+    // Peel array layers first: `text[][]` is text with two dimensions.
+    while let DataType::Array(
+        ArrayElemTypeDef::SquareBracket(inner, _)
+        | ArrayElemTypeDef::AngleBracket(inner)
+        | ArrayElemTypeDef::Parenthesis(inner)
+        | ArrayElemTypeDef::ParenthesisNotNull(inner)
+        | ArrayElemTypeDef::Qualified(inner, _),
+    ) = current
+    {
+        t.array_dims += 1;
+        current = inner;
+    }
+    let (name, modifiers): (&str, Vec<i64>) = match current {
+        DataType::Character(l) | DataType::Char(l) => ("character", char_length(l)),
+        DataType::CharacterVarying(l)
+        | DataType::CharVarying(l)
+        | DataType::Varchar(l)
+        | DataType::Nvarchar(l) => ("character varying", char_length(l)),
+        DataType::Uuid => ("uuid", Vec::new()),
+        DataType::Text => ("text", Vec::new()),
+        DataType::Bytea => ("bytea", Vec::new()),
+        DataType::JSON => ("json", Vec::new()),
+        DataType::JSONB => ("jsonb", Vec::new()),
+        DataType::Date => ("date", Vec::new()),
+        DataType::Numeric(i) | DataType::Decimal(i) | DataType::Dec(i) => ("numeric", exact(i)),
+        DataType::Float(ExactNumberInfo::Precision(p)) if *p <= 24 => ("real", Vec::new()),
+        DataType::Float(_) => ("double precision", Vec::new()),
+        DataType::Int2(_) | DataType::SmallInt(_) => ("smallint", Vec::new()),
+        DataType::Int(_) | DataType::Int4(_) | DataType::Integer(_) => ("integer", Vec::new()),
+        DataType::Int8(_) | DataType::BigInt(_) => ("bigint", Vec::new()),
+        DataType::Real | DataType::Float4 => ("real", Vec::new()),
+        DataType::Float8 | DataType::DoublePrecision | DataType::Double(ExactNumberInfo::None) => {
+            ("double precision", Vec::new())
+        }
+        DataType::Bool | DataType::Boolean => ("boolean", Vec::new()),
+        DataType::Time(p, tz) if with_zone(tz) => ("time with time zone", precision(p)),
+        DataType::Time(p, _) => ("time without time zone", precision(p)),
+        DataType::Timestamp(p, tz) if with_zone(tz) => ("timestamp with time zone", precision(p)),
+        DataType::Timestamp(p, _) | DataType::TimestampNtz(p) => {
+            ("timestamp without time zone", precision(p))
+        }
+        DataType::Interval { fields, precision: p } => {
+            t.qualifier = fields.as_ref().map(|f| f.to_string().to_ascii_lowercase());
+            ("interval", precision(p))
+        }
+        DataType::Bit(n) => ("bit", precision(n)),
+        DataType::BitVarying(n) | DataType::VarBit(n) => ("bit varying", precision(n)),
+        DataType::Regclass => ("regclass", Vec::new()),
+        DataType::TsVector => ("tsvector", Vec::new()),
+        DataType::TsQuery => ("tsquery", Vec::new()),
+        DataType::Custom(name, modifiers) => {
+            let name = object_name(name);
+            t.schema = name.schema;
+            t.name = name.name;
+            t.modifiers = modifiers
+                .iter()
+                .filter_map(|m| m.to_string().parse().ok())
+                .collect();
+            return t;
+        }
+        other => {
+            // Anything else is named as written; the catalog decides whether it exists.
+            t.name = other.to_string().to_ascii_lowercase();
+            return t;
+        }
+    };
+    t.name = name.to_string();
+    t.modifiers = modifiers;
+    t
+}
+
+fn value(v: &Value) -> Expr {
+    match v {
+        Value::Number(n, _) => Expr::Number(n.to_string()),
+        Value::SingleQuotedString(s)
+        | Value::EscapedStringLiteral(s)
+        | Value::UnicodeStringLiteral(s)
+        | Value::NationalStringLiteral(s)
+        | Value::TripleSingleQuotedString(s)
+        | Value::DoubleQuotedString(s) => Expr::String(s.clone()),
+        Value::DollarQuotedString(s) => Expr::String(s.value.clone()),
+        Value::Boolean(b) => Expr::Bool(*b),
+        Value::Null => Expr::Null,
+        other => Expr::Raw(other.to_string()),
+    }
+}
+
+fn function_args(args: &FunctionArguments, cx: &Context) -> (Vec<Expr>, bool, bool) {
+    match args {
+        FunctionArguments::List(list) => {
+            let distinct = matches!(list.duplicate_treatment, Some(sql::DuplicateTreatment::Distinct));
+            let mut star = false;
+            let mut out = Vec::new();
+            for arg in &list.args {
+                let arg = match arg {
+                    FunctionArg::Unnamed(a) => a,
+                    FunctionArg::Named { arg, .. } | FunctionArg::ExprNamed { arg, .. } => arg,
+                };
+                match arg {
+                    FunctionArgExpr::Expr(e) => out.push(expr(e, cx)),
+                    _ => star = true,
+                }
+            }
+            (out, star, distinct)
+        }
+        FunctionArguments::Subquery(q) => (vec![Expr::Raw(format!("({q})"))], false, false),
+        FunctionArguments::None => (Vec::new(), false, false),
+    }
+}
+
+fn call(name: &str, args: Vec<Expr>) -> Expr {
+    Expr::Function {
+        name: vec![name.to_string()],
+        args,
+        star: false,
+        distinct: false,
+        window: false,
+    }
+}
+
+fn boxed(e: &sql::Expr, cx: &Context) -> Box<Expr> {
+    Box::new(expr(e, cx))
+}
+
+fn binary(left: &sql::Expr, op: &str, right: &sql::Expr, cx: &Context) -> Expr {
+    Expr::Binary {
+        left: boxed(left, cx),
+        op: op.to_string(),
+        right: boxed(right, cx),
+    }
+}
+
+fn postfix(e: &sql::Expr, op: &str, cx: &Context) -> Expr {
+    Expr::Postfix {
+        expr: boxed(e, cx),
+        op: op.to_string(),
+    }
+}
+
+/// Lowers an expression; shapes the fold does not look into become [`Expr::Raw`].
+pub(crate) fn expr(e: &sql::Expr, cx: &Context) -> Expr {
+    use sql::Expr as E;
+    match e {
+        E::Identifier(id) => Expr::column(folded(id)),
+        E::CompoundIdentifier(ids) => {
+            let mut names: Vec<String> = ids.iter().map(folded).collect();
+            let name = names.pop().unwrap_or_default();
+            Expr::Column {
+                qualifier: names,
+                name,
+            }
+        }
+        E::Value(v) => value(&v.value),
+        E::TypedString(ts) => match value(&ts.value.value) {
+            Expr::String(s) => Expr::Typed {
+                data_type: type_name(&ts.data_type),
+                value: s,
+            },
+            other => other,
+        },
+        E::Interval(i) => match expr(&i.value, cx) {
+            Expr::String(s) => Expr::Typed {
+                data_type: type_name(&DataType::Interval {
+                    fields: None,
+                    precision: None,
+                }),
+                value: s,
+            },
+            _ => Expr::Raw(e.to_string()),
+        },
+        E::Cast {
+            expr: inner,
+            data_type,
+            ..
+        } => Expr::Cast {
+            expr: boxed(inner, cx),
+            data_type: type_name(data_type),
+        },
+        E::Function(f) => {
+            let name = parts(&f.name);
+            if matches!(f.args, FunctionArguments::None) {
+                // CURRENT_TIMESTAMP, CURRENT_DATE, LOCALTIME, CURRENT_USER, ...
+                return Expr::Keyword(f.name.to_string().to_ascii_uppercase());
+            }
+            let (args, star, distinct) = function_args(&f.args, cx);
+            Expr::Function {
+                name,
+                args,
+                star,
+                distinct,
+                window: f.over.is_some(),
+            }
+        }
+        E::UnaryOp { op, expr: inner } => Expr::Unary {
+            op: op.to_string(),
+            expr: boxed(inner, cx),
+        },
+        E::BinaryOp { left, op, right } => binary(left, &op.to_string(), right, cx),
+        E::Like {
+            negated,
+            expr: l,
+            pattern,
+            ..
+        } => binary(l, if *negated { "NOT LIKE" } else { "LIKE" }, pattern, cx),
+        E::ILike {
+            negated,
+            expr: l,
+            pattern,
+            ..
+        } => binary(l, if *negated { "NOT ILIKE" } else { "ILIKE" }, pattern, cx),
+        E::SimilarTo {
+            negated,
+            expr: l,
+            pattern,
+            ..
+        } => binary(
+            l,
+            if *negated { "NOT SIMILAR TO" } else { "SIMILAR TO" },
+            pattern,
+            cx,
+        ),
+        E::IsNull(x) => postfix(x, "IS NULL", cx),
+        E::IsNotNull(x) => postfix(x, "IS NOT NULL", cx),
+        E::IsTrue(x) => postfix(x, "IS TRUE", cx),
+        E::IsNotTrue(x) => postfix(x, "IS NOT TRUE", cx),
+        E::IsFalse(x) => postfix(x, "IS FALSE", cx),
+        E::IsNotFalse(x) => postfix(x, "IS NOT FALSE", cx),
+        E::IsUnknown(x) => postfix(x, "IS UNKNOWN", cx),
+        E::IsNotUnknown(x) => postfix(x, "IS NOT UNKNOWN", cx),
+        E::IsDistinctFrom(a, b) => binary(a, "IS DISTINCT FROM", b, cx),
+        E::IsNotDistinctFrom(a, b) => binary(a, "IS NOT DISTINCT FROM", b, cx),
+        E::In {
+            expr: l,
+            target: sql::InTarget::List(list),
+            negated,
+            ..
+        } => Expr::InList {
+            expr: boxed(l, cx),
+            list: list.iter().map(|i| expr(i, cx)).collect(),
+            negated: *negated,
+        },
+        E::Between {
+            expr: x,
+            negated,
+            low,
+            high,
+        } => Expr::Between {
+            expr: boxed(x, cx),
+            low: boxed(low, cx),
+            high: boxed(high, cx),
+            negated: *negated,
+        },
+        E::AnyOp {
+            left,
+            compare_op,
+            right,
+            ..
+        } => Expr::AnyAll {
+            left: boxed(left, cx),
+            op: compare_op.to_string(),
+            right: boxed(right, cx),
+            all: false,
+        },
+        E::AllOp {
+            left,
+            compare_op,
+            right,
+        } => Expr::AnyAll {
+            left: boxed(left, cx),
+            op: compare_op.to_string(),
+            right: boxed(right, cx),
+            all: true,
+        },
+        E::Array(a) => Expr::Array(a.elem.iter().map(|i| expr(i, cx)).collect()),
+        E::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => Expr::Case {
+            operand: operand.as_ref().map(|o| boxed(o, cx)),
+            whens: conditions
+                .iter()
+                .map(|w| (expr(&w.condition, cx), expr(&w.result, cx)))
+                .collect(),
+            otherwise: else_result.as_ref().map(|o| boxed(o, cx)),
+        },
+        E::Extract { field, expr: x, .. } => Expr::Extract {
+            field: field.to_string().to_ascii_uppercase(),
+            expr: boxed(x, cx),
+        },
+        E::Nested(x) => Expr::Nested(boxed(x, cx)),
+        E::Ceil { expr: x, .. } => call("ceil", vec![expr(x, cx)]),
+        E::Floor { expr: x, .. } => call("floor", vec![expr(x, cx)]),
+        E::Position { expr: x, r#in } => call("position", vec![expr(r#in, cx), expr(x, cx)]),
+        E::Substring {
+            expr: x,
+            substring_from,
+            substring_for,
+            ..
+        } => {
+            let mut args = vec![expr(x, cx)];
+            args.extend(substring_from.iter().map(|a| expr(a, cx)));
+            args.extend(substring_for.iter().map(|a| expr(a, cx)));
+            call("substring", args)
+        }
+        E::Trim { expr: x, .. } => call("btrim", vec![expr(x, cx)]),
+        E::AtTimeZone { timestamp, time_zone } => {
+            call("timezone", vec![expr(time_zone, cx), expr(timestamp, cx)])
+        }
+        E::Collate { expr: x, .. } => expr(x, cx),
+        E::Exists { .. } => Expr::Raw(e.to_string()),
+        _ => Expr::Raw(e.to_string()),
+    }
+}
+
+/// Lowers a view's query.
+pub(crate) fn query(q: &sql::Query, cx: &Context) -> Query {
+    if q.with.is_some() {
+        return Query::Other(format!("WITH ... {}", q.body));
+    }
+    set_expr(&q.body, cx)
+}
+
+fn set_expr(body: &SetExpr, cx: &Context) -> Query {
+    match body {
+        SetExpr::Select(s) => Query::Select(Box::new(select(s, cx))),
+        SetExpr::Query(q) => query(q, cx),
+        SetExpr::SetOperation { left, op, right, .. } => Query::SetOperation {
+            op: op.to_string().to_ascii_uppercase(),
+            left: Box::new(set_expr(left, cx)),
+            right: Box::new(set_expr(right, cx)),
+        },
+        SetExpr::Values(v) => Query::Values(
+            v.rows
+                .iter()
+                .map(|row| row.content.iter().map(|e| expr(e, cx)).collect())
+                .collect(),
+        ),
+        other => Query::Other(other.to_string()),
+    }
+}
+
+fn select(s: &sql::Select, cx: &Context) -> Select {
+    Select {
+        items: s
+            .projection
+            .iter()
+            .map(|item| match item {
+                SqlSelectItem::UnnamedExpr(e) => SelectItem::Expr {
+                    expr: expr(e, cx),
+                    alias: None,
+                },
+                SqlSelectItem::ExprWithAlias { expr: e, alias } => SelectItem::Expr {
+                    expr: expr(e, cx),
+                    alias: Some(folded(alias)),
+                },
+                SqlSelectItem::ExprWithAliases { expr: e, aliases } => SelectItem::Expr {
+                    expr: expr(e, cx),
+                    alias: aliases.first().map(folded),
+                },
+                SqlSelectItem::QualifiedWildcard(kind, _) => match kind {
+                    sql::SelectItemQualifiedWildcardKind::ObjectName(n) => {
+                        SelectItem::QualifiedWildcard(parts(n))
+                    }
+                    sql::SelectItemQualifiedWildcardKind::Expr(_) => SelectItem::Wildcard,
+                },
+                SqlSelectItem::Wildcard(_) => SelectItem::Wildcard,
+            })
+            .collect(),
+        from: s.from.iter().map(|t| table_with_joins(t, cx)).collect(),
+        filter: s.selection.as_ref().map(|e| expr(e, cx)),
+        grouped: match &s.group_by {
+            sql::GroupByExpr::All(_) => true,
+            sql::GroupByExpr::Expressions(e, _) => !e.is_empty(),
+        },
+    }
+}
+
+fn table_with_joins(t: &sql::TableWithJoins, cx: &Context) -> FromItem {
+    let mut item = table_factor(&t.relation, cx);
+    for join in &t.joins {
+        let kind = match &join.join_operator {
+            JoinOperator::Left(_) | JoinOperator::LeftOuter(_) | JoinOperator::OuterApply => JoinKind::Left,
+            JoinOperator::Right(_) | JoinOperator::RightOuter(_) => JoinKind::Right,
+            JoinOperator::FullOuter(_) => JoinKind::Full,
+            _ => JoinKind::Inner,
+        };
+        item = FromItem::Join {
+            left: Box::new(item),
+            right: Box::new(table_factor(&join.relation, cx)),
+            kind,
+        };
+    }
+    item
+}
+
+fn alias(a: &Option<sql::TableAlias>) -> Option<String> {
+    a.as_ref().map(|a| folded(&a.name))
+}
+
+fn table_factor(t: &TableFactor, cx: &Context) -> FromItem {
+    match t {
+        TableFactor::Table {
+            name,
+            alias: a,
+            args: None,
+            ..
+        } => FromItem::Table {
+            name: object_name(name),
+            alias: alias(a),
+        },
+        TableFactor::Derived {
+            subquery, alias: a, ..
+        } => FromItem::Subquery {
+            query: Box::new(query(subquery, cx)),
+            alias: alias(a),
+        },
+        TableFactor::NestedJoin {
+            table_with_joins,
+            alias: None,
+        } => table_with_joins_item(table_with_joins, cx),
+        TableFactor::Table { alias: a, .. }
+        | TableFactor::Function { alias: a, .. }
+        | TableFactor::UNNEST { alias: a, .. }
+        | TableFactor::TableFunction { alias: a, .. }
+        | TableFactor::NestedJoin { alias: a, .. } => FromItem::Other { alias: alias(a) },
+        _ => FromItem::Other { alias: None },
+    }
+}
+
+fn table_with_joins_item(t: &sql::TableWithJoins, cx: &Context) -> FromItem {
+    table_with_joins(t, cx)
+}
