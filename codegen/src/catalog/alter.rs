@@ -280,6 +280,13 @@ impl Fold {
                 *t = to.to_string();
             }
         }
+        for shadow in &mut self.shadows {
+            for dep in shadow.depends_on.iter_mut() {
+                if dep.0 == schema && dep.1 == old {
+                    dep.1 = to.to_string();
+                }
+            }
+        }
     }
 
     fn set_schema(&mut self, table: usize, schema: &str) {

@@ -32,6 +32,8 @@ pub(crate) struct Shadow {
     pub generated: BTreeMap<String, Expr>,
     /// Default expressions by column name.
     pub defaults: BTreeMap<String, Expr>,
+    /// For views: the relations (schema, name) the query reads.
+    pub depends_on: Vec<(String, String)>,
 }
 
 /// The parts of an index that refer to columns.

@@ -473,10 +473,36 @@ impl Fold {
             ));
             return;
         }
+        let dependents: Vec<String> = self
+            .shadows
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| *i != index && s.depends_on.contains(&(schema.clone(), table.clone())))
+            .map(|(i, _)| self.catalog.tables[i].name.clone())
+            .collect();
+        if let Some(view) = dependents.first()
+            && !cascade
+        {
+            self.error(format!(
+                "cannot drop {what} {name}: view {view} depends on it; drop the view first or add CASCADE"
+            ));
+            return;
+        }
         for (i, fk) in referencing {
             self.catalog.tables[i].foreign_keys.retain(|f| f.name != fk);
         }
         self.remove_relation(index);
+        // Views on it go too, and views on those.
+        for view in dependents {
+            let view = QualifiedName {
+                schema: Some(schema.clone()),
+                name: view,
+            };
+            if let Some(i) = self.find_relation(&view) {
+                let kind = self.catalog.tables[i].kind;
+                self.drop_relation(&view, kind, true, true);
+            }
+        }
     }
 
     fn drop_sequence(&mut self, name: &QualifiedName, if_exists: bool) {

@@ -1,6 +1,7 @@
 //! Views: `CREATE [OR REPLACE] [MATERIALIZED] VIEW`, with columns inferred from the query.
 
 use crate::catalog::ddl::CreateView;
+use crate::catalog::expr::{FromItem, Query};
 use crate::catalog::fold::{Fold, Shadow};
 use crate::catalog::model::{Column, Relation, RelationKind};
 
@@ -70,8 +71,15 @@ impl Fold {
                 generated: None,
             });
         }
+        let mut depends_on = Vec::new();
+        query_relations(&v.query, &mut depends_on);
+        let depends_on = depends_on
+            .iter()
+            .map(|name| (Self::schema_of(name), name.name.clone()))
+            .collect();
         match existing {
             Some(i) => {
+                self.shadows[i].depends_on = depends_on;
                 // CREATE OR REPLACE keeps the view (and its comments) and may add columns.
                 let relation = &mut self.catalog.tables[i];
                 for c in &mut columns {
@@ -96,9 +104,40 @@ impl Fold {
                         checks: Vec::new(),
                         indexes: Vec::new(),
                     },
-                    Shadow::default(),
+                    Shadow {
+                        depends_on,
+                        ..Shadow::default()
+                    },
                 );
             }
         }
+    }
+}
+
+/// The relations a query reads, for dropping views with what they depend on.
+fn query_relations(q: &Query, out: &mut Vec<crate::catalog::ddl::QualifiedName>) {
+    match q {
+        Query::Select(s) => {
+            for item in &s.from {
+                from_relations(item, out);
+            }
+        }
+        Query::SetOperation { left, right, .. } => {
+            query_relations(left, out);
+            query_relations(right, out);
+        }
+        Query::Values(_) | Query::Other(_) => {}
+    }
+}
+
+fn from_relations(item: &FromItem, out: &mut Vec<crate::catalog::ddl::QualifiedName>) {
+    match item {
+        FromItem::Table { name, .. } => out.push(name.clone()),
+        FromItem::Subquery { query, .. } => query_relations(query, out),
+        FromItem::Join { left, right, .. } => {
+            from_relations(left, out);
+            from_relations(right, out);
+        }
+        FromItem::Other { .. } => {}
     }
 }
