@@ -41,10 +41,10 @@ fmt: ## Format the code
 	$(CARGO) fmt --all
 
 codegen: ## Regenerate stagely-models from schema/migrations
-	@echo "make codegen: not yet available; the generator arrives with the codegen work (issues 3 and 4)." >&2; exit 2
+	$(CARGO) run --quiet -p stagely-codegen -- generate
 
 codegen-check: ## Fail with a diff when the generated code is stale
-	@echo "make codegen-check: not yet available; the generator arrives with the codegen work (issues 3 and 4)." >&2; exit 2
+	$(CARGO) run --quiet -p stagely-codegen -- check
 
 migrate-up: ## Apply pending migrations to DATABASE_URL
 	@echo "make migrate-up: not yet available; the migration runner arrives with the stagely-core work (issue 6)." >&2; exit 2

@@ -20,14 +20,22 @@ use std::path::Path;
 use catalog::{Catalog, Fold};
 use diagnostic::Diagnostic;
 
-/// Read -> fold: reads the migrations in `dir` and folds their Up sections, in order, into a
-/// catalog.
+/// The migrations of a directory and the catalog their Up sections fold into.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// The migrations, in apply order.
+    pub migrations: Vec<source::Migration>,
+    /// What their Up sections define.
+    pub catalog: Catalog,
+}
+
+/// Read -> fold: reads the migrations in `dir` and folds their Up sections, in order.
 ///
 /// Every problem is collected, not just the first: unreadable files, statements that do not
 /// parse, unknown types, DDL the fold cannot apply (errors), and statements it cannot see into
 /// (warnings). The catalog holds whatever could be folded; trust it only when no diagnostic is
 /// an error.
-pub fn load_catalog(dir: &Path) -> (Catalog, Vec<Diagnostic>) {
+pub fn load(dir: &Path) -> (Schema, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let migrations = source::read_migrations(dir, &mut diagnostics);
     let mut fold = Fold::new();
@@ -38,5 +46,28 @@ pub fn load_catalog(dir: &Path) -> (Catalog, Vec<Diagnostic>) {
     }
     let (catalog, fold_diagnostics) = fold.finish();
     diagnostics.extend(fold_diagnostics);
-    (catalog, diagnostics)
+    (Schema { migrations, catalog }, diagnostics)
+}
+
+/// The catalog of the migrations in `dir` (see [`load`]).
+pub fn load_catalog(dir: &Path) -> (Catalog, Vec<Diagnostic>) {
+    let (schema, diagnostics) = load(dir);
+    (schema.catalog, diagnostics)
+}
+
+/// Read -> fold -> emit: the generated files for the migrations in `dir`, and every
+/// diagnostic. `label` names the migrations in each file's header (`schema/migrations`).
+/// `Err` when any diagnostic is an error; then nothing may be written.
+pub fn generate(dir: &Path, label: &str) -> (Result<emit::Generated, ()>, Vec<Diagnostic>) {
+    let (schema, mut diagnostics) = load(dir);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return (Err(()), diagnostics);
+    }
+    match emit::emit(&schema.catalog, &schema.migrations, dir, label) {
+        Ok(generated) => (Ok(generated), diagnostics),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            (Err(()), diagnostics)
+        }
+    }
 }

@@ -1,8 +1,245 @@
-//! The `stagely-codegen` command line.
+//! The `stagely-codegen` command line: parse arguments -> run the library -> print
+//! diagnostics -> exit code (0 fine, 1 errors or differences, 2 bad usage).
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+use stagely_codegen::diagnostic::Diagnostic;
+
+/// Derives the stagely-models crate from the SQL migrations (read -> fold -> emit).
+#[derive(Debug, Parser)]
+#[command(name = "stagely-codegen", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Regenerate the models: writes only files whose contents change, removes generated
+    /// files no longer produced, and writes nothing at all when there is an error.
+    Generate(Paths),
+    /// Write nothing; print a unified diff of what `generate` would change and exit 1 when
+    /// the checked-in generated code is stale (CI runs this).
+    Check(Paths),
+    /// Print the schema catalog the migrations fold into.
+    Schema(SchemaArgs),
+    /// Apply the migrations to a scratch database and compare the live catalog with the
+    /// static one; exit 1 on any difference.
+    #[command(long_about = VERIFY_ABOUT)]
+    Verify(VerifyArgs),
+}
+
+/// Arguments of `schema`.
+#[derive(Debug, Args)]
+struct SchemaArgs {
+    /// Print the catalog as JSON (the stable format of SPEC section 3); without it, a short
+    /// outline for people.
+    #[arg(long)]
+    json: bool,
+    /// Folder of numbered migrations.
+    #[arg(long, value_name = "DIR", default_value = "schema/migrations")]
+    migrations: PathBuf,
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// A PostgreSQL server where a scratch database may be created and dropped
+    /// (e.g. postgres://postgres@127.0.0.1:5432/postgres); the database in the URL is only
+    /// used to connect.
+    #[arg(long, value_name = "URL", env = "DATABASE_URL")]
+    database_url: String,
+    /// Folder of numbered migrations.
+    #[arg(long, value_name = "DIR", default_value = "schema/migrations")]
+    migrations: PathBuf,
+}
+
+const VERIFY_ABOUT: &str = "\
+Apply the migrations to a scratch database and compare the live catalog with the static one.
+
+Creates a uniquely named scratch database on the server, applies every Up section in order
+(statement by statement, autocommitted, as psql does), reads the live catalog back from
+pg_catalog, drops the scratch database (also on failure), and prints every difference.
+Exit status: 0 when the catalogs agree, 1 on any difference or error.
+
+Compared exactly: relations and their kinds, column names, order and types (format_type
+spelling), nullability (tables only: PostgreSQL does not record it for view columns),
+identity, primary/unique/foreign keys (columns, referenced table and columns, ON DELETE),
+index names, columns (with DESC) and uniqueness, enum labels and their order, domains,
+comments.
+
+Compared in normalised form: defaults, CHECK conditions, generation expressions, index
+expressions and predicates. PostgreSQL re-spells expressions when it stores them (adds casts
+such as 'free'::character varying, turns IN lists into = ANY (ARRAY[...]), BETWEEN into two
+comparisons, adds parentheses), so both sides are parsed and compared with casts, parentheses
+and identifier quoting ignored and literals compared by their text. A string default on a
+date/time column that PostgreSQL evaluates once when the migration runs (DEFAULT 'now') is
+compared by presence only.";
+
+/// Where the migrations are read from and the generated code goes.
+#[derive(Debug, Args)]
+struct Paths {
+    /// Folder of numbered migrations (the source of truth).
+    #[arg(long, value_name = "DIR", default_value = "schema/migrations")]
+    migrations: PathBuf,
+    /// Folder of generated code (only files carrying the generated header are ever removed).
+    #[arg(long, value_name = "DIR", default_value = "stagely-models/src/generated")]
+    out: PathBuf,
+}
 
 fn main() -> ExitCode {
-    eprintln!("stagely-codegen: commands arrive with the codegen work (generate, check, schema, verify)");
-    ExitCode::from(2)
+    match Cli::parse().command {
+        Command::Generate(paths) => generate(&paths),
+        Command::Check(paths) => check(&paths),
+        Command::Schema(args) => schema(&args),
+        Command::Verify(args) => verify(&args),
+    }
+}
+
+/// Prints every diagnostic to stderr; true when one of them is an error.
+fn report(diagnostics: &[Diagnostic]) -> bool {
+    for d in diagnostics {
+        eprintln!("{d}");
+    }
+    diagnostics.iter().any(Diagnostic::is_error)
+}
+
+fn errors_summary(diagnostics: &[Diagnostic]) -> ExitCode {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    eprintln!("stagely-codegen: {errors} error(s); nothing was written");
+    ExitCode::FAILURE
+}
+
+fn generate(paths: &Paths) -> ExitCode {
+    let started = Instant::now();
+    let (generated, diagnostics) = stagely_codegen::generate(&paths.migrations, &label(&paths.migrations));
+    report(&diagnostics);
+    let Ok(generated) = generated else {
+        return errors_summary(&diagnostics);
+    };
+    match generated.files.write(&paths.out) {
+        Ok(summary) => {
+            println!(
+                "stagely-codegen: {} tables, {} views, {} enums -> {}: {} of {} files changed{} in {} ms",
+                generated.tables,
+                generated.views,
+                generated.enums,
+                paths.out.display(),
+                summary.written.len(),
+                generated.files.len(),
+                removed_note(summary.removed.len()),
+                started.elapsed().as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("stagely-codegen: cannot write {}: {e}", paths.out.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn removed_note(removed: usize) -> String {
+    if removed == 0 { String::new() } else { format!(", {removed} removed") }
+}
+
+fn check(paths: &Paths) -> ExitCode {
+    let (generated, diagnostics) = stagely_codegen::generate(&paths.migrations, &label(&paths.migrations));
+    report(&diagnostics);
+    let Ok(generated) = generated else {
+        return errors_summary(&diagnostics);
+    };
+    match generated.files.diff(&paths.out) {
+        Ok(None) => {
+            println!("stagely-codegen: {} is up to date ({} files)", paths.out.display(), generated.files.len());
+            ExitCode::SUCCESS
+        }
+        Ok(Some(diff)) => {
+            print!("{diff}");
+            eprintln!(
+                "stagely-codegen: {} is stale; run `make codegen` and commit the result",
+                display(&paths.out)
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("stagely-codegen: cannot read {}: {e}", paths.out.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// How the header line names the migrations: the path as given, with `/` separators.
+fn label(path: &Path) -> String {
+    path.display().to_string().replace('\\', "/").trim_end_matches('/').to_string()
+}
+
+fn schema(args: &SchemaArgs) -> ExitCode {
+    let (catalog, diagnostics) = stagely_codegen::load_catalog(&args.migrations);
+    if report(&diagnostics) {
+        return errors_summary(&diagnostics);
+    }
+    if args.json {
+        print!("{}", catalog.to_json());
+    } else {
+        print!("{}", stagely_codegen::catalog::outline(&catalog));
+    }
+    ExitCode::SUCCESS
+}
+
+fn verify(args: &VerifyArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("stagely-codegen: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(stagely_codegen::verify::verify(&args.database_url, &args.migrations)) {
+        Ok(report) => {
+            for w in &report.warnings {
+                eprintln!("{w}");
+            }
+            for d in &report.differences {
+                println!("{d}");
+            }
+            if report.differences.is_empty() {
+                println!(
+                    "stagely-codegen verify: no differences ({} relations, {} enums) for {}",
+                    report.live.tables.len(),
+                    report.live.enums.len(),
+                    display(&args.migrations)
+                );
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "stagely-codegen verify: {} difference(s) between {} and the database",
+                    report.differences.len(),
+                    display(&args.migrations)
+                );
+                ExitCode::FAILURE
+            }
+        }
+        Err(stagely_codegen::verify::VerifyError::Migrations(diagnostics)) => {
+            report(&diagnostics);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!("stagely-codegen verify: {errors} error(s) in the migrations; nothing was compared");
+            ExitCode::FAILURE
+        }
+        Err(stagely_codegen::verify::VerifyError::Apply(diagnostic)) => {
+            eprintln!("{diagnostic}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("stagely-codegen verify: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

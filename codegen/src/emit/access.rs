@@ -66,6 +66,39 @@ pub fn param_type(field: &Field<'_>) -> TokenStream {
     }
 }
 
+/// The statements of one relation, collected as the functions are emitted and written out as
+/// the constants of its `sql` module (so tests and reviewers can read and EXPLAIN them).
+#[derive(Default)]
+pub struct Statements(Vec<(String, String)>);
+
+impl Statements {
+    /// Records `sql` as the constant `sql::<NAME>` and returns the path to it.
+    fn add(&mut self, name: &str, sql: &str) -> TokenStream {
+        self.0.push((name.to_string(), sql.to_string()));
+        let ident = format_ident!("{}", name);
+        quote! { sql::#ident }
+    }
+
+    /// The `sql` module holding every recorded statement.
+    fn module(&self, relation: &Relation) -> TokenStream {
+        let doc = format!(" The SQL the functions of `{}` run, fixed at generation time.", relation.name);
+        let consts = self.0.iter().map(|(name, sql)| {
+            let ident = format_ident!("{}", name);
+            let doc = format!(" The statement of `{}`.", name.to_lowercase());
+            quote! {
+                #[doc = #doc]
+                pub const #ident: &str = #sql;
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            pub mod sql {
+                #(#consts)*
+            }
+        }
+    }
+}
+
 /// The generated data-access functions of a relation.
 pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
     let relation = ctx.relation;
@@ -75,13 +108,17 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
     let live = live_filter(relation, None);
     let order = order_by(relation, None);
 
-    let list_sql = format!("SELECT {columns} FROM {from} WHERE TRUE{live}{order} LIMIT $1 OFFSET $2");
-    let count_sql = format!("SELECT count(*) FROM {from} WHERE TRUE{live}");
+    let only_live = live.replacen(" AND", " WHERE", 1);
+    let list_sql = format!("SELECT {columns} FROM {from}{only_live}{order} LIMIT $1 OFFSET $2");
+    let count_sql = format!("SELECT count(*) FROM {from}{only_live}");
     let list_doc = doc_sql(
         "Rows in primary-key order, `limit` at a time from `offset`",
         &list_sql,
     );
     let count_doc = doc_sql("Number of rows", &count_sql);
+    let mut statements = Statements::default();
+    let list_sql = statements.add("LIST", &list_sql);
+    let count_sql = statements.add("COUNT", &count_sql);
     let reads = quote! {
         #list_doc
         pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
@@ -108,23 +145,29 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
         }
     };
     if !relation.is_table() {
+        let module = statements.module(relation);
         return quote! {
             impl #row {
                 #reads
             }
+
+            #module
         };
     }
 
     let writes = [
-        insert_fn(ctx, fields),
-        insert_many_fn(ctx, fields),
-        key_functions(ctx, fields),
+        insert_fn(ctx, fields, &mut statements),
+        insert_many_fn(ctx, fields, &mut statements),
+        key_functions(ctx, fields, &mut statements),
     ];
+    let module = statements.module(relation);
     quote! {
         impl #row {
             #(#writes)*
             #reads
         }
+
+        #module
     }
 }
 
@@ -138,7 +181,7 @@ fn insertable<'a>(fields: &'a [Field<'a>]) -> Vec<&'a Field<'a>> {
     fields.iter().filter(|f| is_insertable(f.column)).collect()
 }
 
-fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
+fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut Statements) -> TokenStream {
     let relation = ctx.relation;
     let insert = format_ident!("{}", ctx.names.relation(relation).insert);
     let targets = insertable(fields);
@@ -170,6 +213,7 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
         "Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default",
         &sql,
     );
+    let sql = statements.add("INSERT", &sql);
     quote! {
         #doc
         pub async fn insert<'e, E>(db: E, new: &#insert) -> ::std::result::Result<Self, super::error::Error>
@@ -185,7 +229,7 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
     }
 }
 
-fn insert_many_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
+fn insert_many_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut Statements) -> TokenStream {
     let relation = ctx.relation;
     let insert = format_ident!("{}", ctx.names.relation(relation).insert);
     let targets = insertable(fields);
@@ -207,7 +251,7 @@ fn insert_many_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStrea
         })
         .collect();
     let sql = format!(
-        "INSERT INTO {} ({names}) SELECT {values} FROM UNNEST({params}) WITH ORDINALITY AS u({names}, \"__ordinality\") ORDER BY u.\"__ordinality\" RETURNING {}",
+        "INSERT INTO {} ({names}) SELECT {values} FROM UNNEST({params}) WITH ORDINALITY AS u({names}, __ordinality) ORDER BY u.__ordinality RETURNING {}",
         relation_ref(relation),
         select_list(relation, None),
         names = names.join(", "),
@@ -223,6 +267,7 @@ fn insert_many_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStrea
         "Inserts many rows in one statement (each column sent as one array) and returns them in the order given",
         &sql,
     );
+    let sql = statements.add("INSERT_MANY", &sql);
     quote! {
         #doc
         pub async fn insert_many<'e, E>(db: E, rows: &[#insert]) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
@@ -245,7 +290,7 @@ fn insert_many_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStrea
 }
 
 /// Functions that need a key: find, find_by_*, update, delete (and the soft-delete ones).
-fn key_functions(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
+fn key_functions(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut Statements) -> TokenStream {
     let relation = ctx.relation;
     let table = relation.name.as_str();
     let from = relation_ref(relation);
@@ -290,6 +335,7 @@ fn key_functions(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
             format!("{what}, unless soft-deleted")
         };
         let doc = doc_sql(&what, &sql);
+        let sql = statements.add(&name.to_string().to_uppercase(), &sql);
         out.extend(quote! {
             #doc
             pub async fn #name<'e, E>(db: E, #(#args),*) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
@@ -362,6 +408,7 @@ fn key_functions(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
             "Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone",
             &sql,
         );
+        let sql = statements.add("UPDATE", &sql);
         out.extend(quote! {
             #doc
             pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
@@ -380,8 +427,9 @@ fn key_functions(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
     }
 
     let key_where = equals_params(&pk_names, 1, None);
-    let execute = |name: TokenStream, doc: String, sql: String| {
+    let mut execute = |name: TokenStream, doc: String, sql: String| {
         let doc = doc_sql(&doc, &sql);
+        let sql = statements.add(&name.to_string().to_uppercase(), &sql);
         quote! {
             #doc
             pub async fn #name<'e, E>(db: E, #(#pk_args),*) -> ::std::result::Result<(), super::error::Error>
@@ -419,6 +467,7 @@ fn key_functions(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
         ));
         let sql = format!("SELECT {columns} FROM {from} WHERE {key_where}");
         let doc = doc_sql("The row with this primary key, soft-deleted or not", &sql);
+        let sql = statements.add("FIND_WITH_DELETED", &sql);
         out.extend(quote! {
             #doc
             pub async fn find_with_deleted<'e, E>(db: E, #(#pk_args),*) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>

@@ -42,15 +42,15 @@ pub struct Generated {
     pub enums: usize,
 }
 
-/// Emits every generated file. `migrations_dir` names the source in the header line and in
-/// errors; on any error nothing is returned, so nothing gets written.
+/// Emits every generated file. `label` names the migrations in each file's header line;
+/// `migrations_dir` is where errors without a file of their own point. On any error nothing
+/// is returned, so nothing gets written.
 pub fn emit(
     catalog: &Catalog,
     migrations: &[Migration],
     migrations_dir: &Path,
+    label: &str,
 ) -> Result<Generated, Vec<Diagnostic>> {
-    let label = migrations_dir.display().to_string().replace('\\', "/");
-    let label = label.trim_end_matches('/');
     let header = header(label);
     let problem = |message: String| Diagnostic::error(migrations_dir, message);
 

@@ -290,6 +290,7 @@ fn insert_struct(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
         " A new row for `{}`: see [`{row}`]. `None` leaves a column to its database default.",
         display_name(ctx.relation)
     );
+    let constructor = new_fn(&insertable);
     quote! {
         #[doc = #doc]
         #[derive(#derive_debug #derive_default Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -298,6 +299,42 @@ fn insert_struct(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
         }
 
         #debug
+
+        impl #insert {
+            #constructor
+        }
+    }
+}
+
+/// `new(required columns...)`: every other column left to its database default.
+fn new_fn(insertable: &[Field<'_>]) -> TokenStream {
+    let required: Vec<&Field<'_>> = insertable.iter().filter(|f| !f.optional).collect();
+    let params = required.iter().map(|f| {
+        let ident = &f.ident;
+        let base = &f.base;
+        if base.to_string().replace(' ', "") == "::std::string::String" {
+            quote! { #ident: impl ::std::convert::Into<::std::string::String> }
+        } else {
+            quote! { #ident: #base }
+        }
+    });
+    let inits = insertable.iter().map(|f| {
+        let ident = &f.ident;
+        if f.optional {
+            quote! { #ident: ::std::option::Option::None }
+        } else if f.base.to_string().replace(' ', "") == "::std::string::String" {
+            quote! { #ident: #ident.into() }
+        } else {
+            quote! { #ident }
+        }
+    });
+    let allow = if required.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { quote! {} };
+    quote! {
+        /// A new row with the required columns set and every other column left to its default.
+        #allow
+        pub fn new(#(#params),*) -> Self {
+            Self { #(#inits),* }
+        }
     }
 }
 

@@ -23,3 +23,1883 @@ impl ::std::fmt::Display for ParseEnumError {
 }
 
 impl ::std::error::Error for ParseEnumError {}
+/// Values allowed in `agent_connections.status` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum AgentConnectionStatus {
+    /// `connected`
+    #[serde(rename = "connected")]
+    Connected,
+    /// `disconnected`
+    #[serde(rename = "disconnected")]
+    Disconnected,
+}
+
+impl AgentConnectionStatus {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [AgentConnectionStatus] = &[
+        AgentConnectionStatus::Connected,
+        AgentConnectionStatus::Disconnected,
+    ];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AgentConnectionStatus::Connected => "connected",
+            AgentConnectionStatus::Disconnected => "disconnected",
+        }
+    }
+}
+
+impl ::std::fmt::Display for AgentConnectionStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for AgentConnectionStatus {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "connected" => ::std::result::Result::Ok(AgentConnectionStatus::Connected),
+            "disconnected" => {
+                ::std::result::Result::Ok(AgentConnectionStatus::Disconnected)
+            }
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "AgentConnectionStatus",
+                    value: text.to_owned(),
+                    expected: &["connected", "disconnected"],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for AgentConnectionStatus {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for AgentConnectionStatus {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for AgentConnectionStatus {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for AgentConnectionStatus {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// Target CPU architecture: amd64, arm64 or multi.
+///
+/// Values allowed in `build_jobs.architecture` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum Architecture {
+    /// `amd64`
+    #[serde(rename = "amd64")]
+    Amd64,
+    /// `arm64`
+    #[serde(rename = "arm64")]
+    Arm64,
+    /// `multi`
+    #[serde(rename = "multi")]
+    Multi,
+}
+
+impl Architecture {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [Architecture] = &[
+        Architecture::Amd64,
+        Architecture::Arm64,
+        Architecture::Multi,
+    ];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Architecture::Amd64 => "amd64",
+            Architecture::Arm64 => "arm64",
+            Architecture::Multi => "multi",
+        }
+    }
+}
+
+impl ::std::fmt::Display for Architecture {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for Architecture {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "amd64" => ::std::result::Result::Ok(Architecture::Amd64),
+            "arm64" => ::std::result::Result::Ok(Architecture::Arm64),
+            "multi" => ::std::result::Result::Ok(Architecture::Multi),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "Architecture",
+                    value: text.to_owned(),
+                    expected: &["amd64", "arm64", "multi"],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for Architecture {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for Architecture {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for Architecture {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for Architecture {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// Subscription plan: free, pro or enterprise.
+///
+/// Values allowed in `teams.billing_plan` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum BillingPlan {
+    /// `free`
+    #[serde(rename = "free")]
+    Free,
+    /// `pro`
+    #[serde(rename = "pro")]
+    Pro,
+    /// `enterprise`
+    #[serde(rename = "enterprise")]
+    Enterprise,
+}
+
+impl BillingPlan {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [BillingPlan] = &[
+        BillingPlan::Free,
+        BillingPlan::Pro,
+        BillingPlan::Enterprise,
+    ];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            BillingPlan::Free => "free",
+            BillingPlan::Pro => "pro",
+            BillingPlan::Enterprise => "enterprise",
+        }
+    }
+}
+
+impl ::std::fmt::Display for BillingPlan {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for BillingPlan {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "free" => ::std::result::Result::Ok(BillingPlan::Free),
+            "pro" => ::std::result::Result::Ok(BillingPlan::Pro),
+            "enterprise" => ::std::result::Result::Ok(BillingPlan::Enterprise),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "BillingPlan",
+                    value: text.to_owned(),
+                    expected: &["free", "pro", "enterprise"],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for BillingPlan {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for BillingPlan {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for BillingPlan {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for BillingPlan {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// Values allowed in `build_jobs.status` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum BuildJobStatus {
+    /// `queued`
+    #[serde(rename = "queued")]
+    Queued,
+    /// `provisioning`
+    #[serde(rename = "provisioning")]
+    Provisioning,
+    /// `running`
+    #[serde(rename = "running")]
+    Running,
+    /// `completed`
+    #[serde(rename = "completed")]
+    Completed,
+    /// `failed`
+    #[serde(rename = "failed")]
+    Failed,
+    /// `cancelled`
+    #[serde(rename = "cancelled")]
+    Cancelled,
+}
+
+impl BuildJobStatus {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [BuildJobStatus] = &[
+        BuildJobStatus::Queued,
+        BuildJobStatus::Provisioning,
+        BuildJobStatus::Running,
+        BuildJobStatus::Completed,
+        BuildJobStatus::Failed,
+        BuildJobStatus::Cancelled,
+    ];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            BuildJobStatus::Queued => "queued",
+            BuildJobStatus::Provisioning => "provisioning",
+            BuildJobStatus::Running => "running",
+            BuildJobStatus::Completed => "completed",
+            BuildJobStatus::Failed => "failed",
+            BuildJobStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl ::std::fmt::Display for BuildJobStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for BuildJobStatus {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "queued" => ::std::result::Result::Ok(BuildJobStatus::Queued),
+            "provisioning" => ::std::result::Result::Ok(BuildJobStatus::Provisioning),
+            "running" => ::std::result::Result::Ok(BuildJobStatus::Running),
+            "completed" => ::std::result::Result::Ok(BuildJobStatus::Completed),
+            "failed" => ::std::result::Result::Ok(BuildJobStatus::Failed),
+            "cancelled" => ::std::result::Result::Ok(BuildJobStatus::Cancelled),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "BuildJobStatus",
+                    value: text.to_owned(),
+                    expected: &[
+                        "queued",
+                        "provisioning",
+                        "running",
+                        "completed",
+                        "failed",
+                        "cancelled",
+                    ],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for BuildJobStatus {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for BuildJobStatus {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for BuildJobStatus {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for BuildJobStatus {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// VM size for new previews: small, medium, large or xlarge.
+///
+/// Values allowed in `projects.default_preview_size` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum DefaultPreviewSize {
+    /// `small`
+    #[serde(rename = "small")]
+    Small,
+    /// `medium`
+    #[serde(rename = "medium")]
+    Medium,
+    /// `large`
+    #[serde(rename = "large")]
+    Large,
+    /// `xlarge`
+    #[serde(rename = "xlarge")]
+    Xlarge,
+}
+
+impl DefaultPreviewSize {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [DefaultPreviewSize] = &[
+        DefaultPreviewSize::Small,
+        DefaultPreviewSize::Medium,
+        DefaultPreviewSize::Large,
+        DefaultPreviewSize::Xlarge,
+    ];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DefaultPreviewSize::Small => "small",
+            DefaultPreviewSize::Medium => "medium",
+            DefaultPreviewSize::Large => "large",
+            DefaultPreviewSize::Xlarge => "xlarge",
+        }
+    }
+}
+
+impl ::std::fmt::Display for DefaultPreviewSize {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for DefaultPreviewSize {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "small" => ::std::result::Result::Ok(DefaultPreviewSize::Small),
+            "medium" => ::std::result::Result::Ok(DefaultPreviewSize::Medium),
+            "large" => ::std::result::Result::Ok(DefaultPreviewSize::Large),
+            "xlarge" => ::std::result::Result::Ok(DefaultPreviewSize::Xlarge),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "DefaultPreviewSize",
+                    value: text.to_owned(),
+                    expected: &["small", "medium", "large", "xlarge"],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for DefaultPreviewSize {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for DefaultPreviewSize {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for DefaultPreviewSize {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for DefaultPreviewSize {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// Lifecycle of the preview: pending, building, deploying, ready, failed or terminated.
+///
+/// Values allowed in `environments.status` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum EnvironmentStatus {
+    /// `pending`
+    #[serde(rename = "pending")]
+    Pending,
+    /// `building`
+    #[serde(rename = "building")]
+    Building,
+    /// `deploying`
+    #[serde(rename = "deploying")]
+    Deploying,
+    /// `ready`
+    #[serde(rename = "ready")]
+    Ready,
+    /// `failed`
+    #[serde(rename = "failed")]
+    Failed,
+    /// `terminated`
+    #[serde(rename = "terminated")]
+    Terminated,
+}
+
+impl EnvironmentStatus {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [EnvironmentStatus] = &[
+        EnvironmentStatus::Pending,
+        EnvironmentStatus::Building,
+        EnvironmentStatus::Deploying,
+        EnvironmentStatus::Ready,
+        EnvironmentStatus::Failed,
+        EnvironmentStatus::Terminated,
+    ];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EnvironmentStatus::Pending => "pending",
+            EnvironmentStatus::Building => "building",
+            EnvironmentStatus::Deploying => "deploying",
+            EnvironmentStatus::Ready => "ready",
+            EnvironmentStatus::Failed => "failed",
+            EnvironmentStatus::Terminated => "terminated",
+        }
+    }
+}
+
+impl ::std::fmt::Display for EnvironmentStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for EnvironmentStatus {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "pending" => ::std::result::Result::Ok(EnvironmentStatus::Pending),
+            "building" => ::std::result::Result::Ok(EnvironmentStatus::Building),
+            "deploying" => ::std::result::Result::Ok(EnvironmentStatus::Deploying),
+            "ready" => ::std::result::Result::Ok(EnvironmentStatus::Ready),
+            "failed" => ::std::result::Result::Ok(EnvironmentStatus::Failed),
+            "terminated" => ::std::result::Result::Ok(EnvironmentStatus::Terminated),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "EnvironmentStatus",
+                    value: text.to_owned(),
+                    expected: &[
+                        "pending",
+                        "building",
+                        "deploying",
+                        "ready",
+                        "failed",
+                        "terminated",
+                    ],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for EnvironmentStatus {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for EnvironmentStatus {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for EnvironmentStatus {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for EnvironmentStatus {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// Which cloud: aws, gcp, digitalocean, hetzner or linode.
+///
+/// Values allowed in `cloud_providers.provider_type` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum ProviderType {
+    /// `aws`
+    #[serde(rename = "aws")]
+    Aws,
+    /// `gcp`
+    #[serde(rename = "gcp")]
+    Gcp,
+    /// `digitalocean`
+    #[serde(rename = "digitalocean")]
+    Digitalocean,
+    /// `hetzner`
+    #[serde(rename = "hetzner")]
+    Hetzner,
+    /// `linode`
+    #[serde(rename = "linode")]
+    Linode,
+}
+
+impl ProviderType {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [ProviderType] = &[
+        ProviderType::Aws,
+        ProviderType::Gcp,
+        ProviderType::Digitalocean,
+        ProviderType::Hetzner,
+        ProviderType::Linode,
+    ];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ProviderType::Aws => "aws",
+            ProviderType::Gcp => "gcp",
+            ProviderType::Digitalocean => "digitalocean",
+            ProviderType::Hetzner => "hetzner",
+            ProviderType::Linode => "linode",
+        }
+    }
+}
+
+impl ::std::fmt::Display for ProviderType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for ProviderType {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "aws" => ::std::result::Result::Ok(ProviderType::Aws),
+            "gcp" => ::std::result::Result::Ok(ProviderType::Gcp),
+            "digitalocean" => ::std::result::Result::Ok(ProviderType::Digitalocean),
+            "hetzner" => ::std::result::Result::Ok(ProviderType::Hetzner),
+            "linode" => ::std::result::Result::Ok(ProviderType::Linode),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "ProviderType",
+                    value: text.to_owned(),
+                    expected: &["aws", "gcp", "digitalocean", "hetzner", "linode"],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for ProviderType {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for ProviderType {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for ProviderType {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for ProviderType {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// Values allowed in `projects.repo_provider` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum RepoProvider {
+    /// `github`
+    #[serde(rename = "github")]
+    Github,
+    /// `gitlab`
+    #[serde(rename = "gitlab")]
+    Gitlab,
+    /// `bitbucket`
+    #[serde(rename = "bitbucket")]
+    Bitbucket,
+}
+
+impl RepoProvider {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [RepoProvider] = &[
+        RepoProvider::Github,
+        RepoProvider::Gitlab,
+        RepoProvider::Bitbucket,
+    ];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RepoProvider::Github => "github",
+            RepoProvider::Gitlab => "gitlab",
+            RepoProvider::Bitbucket => "bitbucket",
+        }
+    }
+}
+
+impl ::std::fmt::Display for RepoProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for RepoProvider {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "github" => ::std::result::Result::Ok(RepoProvider::Github),
+            "gitlab" => ::std::result::Result::Ok(RepoProvider::Gitlab),
+            "bitbucket" => ::std::result::Result::Ok(RepoProvider::Bitbucket),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "RepoProvider",
+                    value: text.to_owned(),
+                    expected: &["github", "gitlab", "bitbucket"],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for RepoProvider {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for RepoProvider {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for RepoProvider {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for RepoProvider {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// Kind of object acted on.
+///
+/// Values allowed in `audit_logs.resource_type` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum ResourceType {
+    /// `team`
+    #[serde(rename = "team")]
+    Team,
+    /// `project`
+    #[serde(rename = "project")]
+    Project,
+    /// `environment`
+    #[serde(rename = "environment")]
+    Environment,
+    /// `secret`
+    #[serde(rename = "secret")]
+    Secret,
+    /// `user`
+    #[serde(rename = "user")]
+    User,
+    /// `workflow_run`
+    #[serde(rename = "workflow_run")]
+    WorkflowRun,
+    /// `cloud_provider`
+    #[serde(rename = "cloud_provider")]
+    CloudProvider,
+}
+
+impl ResourceType {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [ResourceType] = &[
+        ResourceType::Team,
+        ResourceType::Project,
+        ResourceType::Environment,
+        ResourceType::Secret,
+        ResourceType::User,
+        ResourceType::WorkflowRun,
+        ResourceType::CloudProvider,
+    ];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ResourceType::Team => "team",
+            ResourceType::Project => "project",
+            ResourceType::Environment => "environment",
+            ResourceType::Secret => "secret",
+            ResourceType::User => "user",
+            ResourceType::WorkflowRun => "workflow_run",
+            ResourceType::CloudProvider => "cloud_provider",
+        }
+    }
+}
+
+impl ::std::fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for ResourceType {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "team" => ::std::result::Result::Ok(ResourceType::Team),
+            "project" => ::std::result::Result::Ok(ResourceType::Project),
+            "environment" => ::std::result::Result::Ok(ResourceType::Environment),
+            "secret" => ::std::result::Result::Ok(ResourceType::Secret),
+            "user" => ::std::result::Result::Ok(ResourceType::User),
+            "workflow_run" => ::std::result::Result::Ok(ResourceType::WorkflowRun),
+            "cloud_provider" => ::std::result::Result::Ok(ResourceType::CloudProvider),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "ResourceType",
+                    value: text.to_owned(),
+                    expected: &[
+                        "team",
+                        "project",
+                        "environment",
+                        "secret",
+                        "user",
+                        "workflow_run",
+                        "cloud_provider",
+                    ],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for ResourceType {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for ResourceType {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for ResourceType {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for ResourceType {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// What the member may do: owner, admin, member or viewer.
+///
+/// Values allowed in `team_members.role` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum Role {
+    /// `owner`
+    #[serde(rename = "owner")]
+    Owner,
+    /// `admin`
+    #[serde(rename = "admin")]
+    Admin,
+    /// `member`
+    #[serde(rename = "member")]
+    Member,
+    /// `viewer`
+    #[serde(rename = "viewer")]
+    Viewer,
+}
+
+impl Role {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [Role] = &[
+        Role::Owner,
+        Role::Admin,
+        Role::Member,
+        Role::Viewer,
+    ];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Member => "member",
+            Role::Viewer => "viewer",
+        }
+    }
+}
+
+impl ::std::fmt::Display for Role {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for Role {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "owner" => ::std::result::Result::Ok(Role::Owner),
+            "admin" => ::std::result::Result::Ok(Role::Admin),
+            "member" => ::std::result::Result::Ok(Role::Member),
+            "viewer" => ::std::result::Result::Ok(Role::Viewer),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "Role",
+                    value: text.to_owned(),
+                    expected: &["owner", "admin", "member", "viewer"],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for Role {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for Role {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for Role {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for Role {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// env for an environment variable, file for a file written into the container.
+///
+/// Values allowed in `secrets.secret_type` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum SecretType {
+    /// `env`
+    #[serde(rename = "env")]
+    Env,
+    /// `file`
+    #[serde(rename = "file")]
+    File,
+}
+
+impl SecretType {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [SecretType] = &[SecretType::Env, SecretType::File];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SecretType::Env => "env",
+            SecretType::File => "file",
+        }
+    }
+}
+
+impl ::std::fmt::Display for SecretType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for SecretType {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "env" => ::std::result::Result::Ok(SecretType::Env),
+            "file" => ::std::result::Result::Ok(SecretType::File),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "SecretType",
+                    value: text.to_owned(),
+                    expected: &["env", "file"],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for SecretType {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for SecretType {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for SecretType {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for SecretType {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// Which output the line came from: stdout or stderr.
+///
+/// Values allowed in `build_logs.stream` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum Stream {
+    /// `stdout`
+    #[serde(rename = "stdout")]
+    Stdout,
+    /// `stderr`
+    #[serde(rename = "stderr")]
+    Stderr,
+}
+
+impl Stream {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [Stream] = &[Stream::Stdout, Stream::Stderr];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Stream::Stdout => "stdout",
+            Stream::Stderr => "stderr",
+        }
+    }
+}
+
+impl ::std::fmt::Display for Stream {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for Stream {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "stdout" => ::std::result::Result::Ok(Stream::Stdout),
+            "stderr" => ::std::result::Result::Ok(Stream::Stderr),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "Stream",
+                    value: text.to_owned(),
+                    expected: &["stdout", "stderr"],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for Stream {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for Stream {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for Stream {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for Stream {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// What started the run: pr_opened, pr_synchronized, manual_rebuild or secret_updated.
+///
+/// Values allowed in `workflow_runs.trigger` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum Trigger {
+    /// `pr_opened`
+    #[serde(rename = "pr_opened")]
+    PrOpened,
+    /// `pr_synchronized`
+    #[serde(rename = "pr_synchronized")]
+    PrSynchronized,
+    /// `manual_rebuild`
+    #[serde(rename = "manual_rebuild")]
+    ManualRebuild,
+    /// `secret_updated`
+    #[serde(rename = "secret_updated")]
+    SecretUpdated,
+}
+
+impl Trigger {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [Trigger] = &[
+        Trigger::PrOpened,
+        Trigger::PrSynchronized,
+        Trigger::ManualRebuild,
+        Trigger::SecretUpdated,
+    ];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Trigger::PrOpened => "pr_opened",
+            Trigger::PrSynchronized => "pr_synchronized",
+            Trigger::ManualRebuild => "manual_rebuild",
+            Trigger::SecretUpdated => "secret_updated",
+        }
+    }
+}
+
+impl ::std::fmt::Display for Trigger {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for Trigger {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "pr_opened" => ::std::result::Result::Ok(Trigger::PrOpened),
+            "pr_synchronized" => ::std::result::Result::Ok(Trigger::PrSynchronized),
+            "manual_rebuild" => ::std::result::Result::Ok(Trigger::ManualRebuild),
+            "secret_updated" => ::std::result::Result::Ok(Trigger::SecretUpdated),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "Trigger",
+                    value: text.to_owned(),
+                    expected: &[
+                        "pr_opened",
+                        "pr_synchronized",
+                        "manual_rebuild",
+                        "secret_updated",
+                    ],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for Trigger {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for Trigger {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for Trigger {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for Trigger {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// Lifecycle of the VM: pending, provisioning, running, stopped or terminated.
+///
+/// Values allowed in `environments.vm_status` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum VmStatus {
+    /// `pending`
+    #[serde(rename = "pending")]
+    Pending,
+    /// `provisioning`
+    #[serde(rename = "provisioning")]
+    Provisioning,
+    /// `running`
+    #[serde(rename = "running")]
+    Running,
+    /// `stopped`
+    #[serde(rename = "stopped")]
+    Stopped,
+    /// `terminated`
+    #[serde(rename = "terminated")]
+    Terminated,
+}
+
+impl VmStatus {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [VmStatus] = &[
+        VmStatus::Pending,
+        VmStatus::Provisioning,
+        VmStatus::Running,
+        VmStatus::Stopped,
+        VmStatus::Terminated,
+    ];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            VmStatus::Pending => "pending",
+            VmStatus::Provisioning => "provisioning",
+            VmStatus::Running => "running",
+            VmStatus::Stopped => "stopped",
+            VmStatus::Terminated => "terminated",
+        }
+    }
+}
+
+impl ::std::fmt::Display for VmStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for VmStatus {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "pending" => ::std::result::Result::Ok(VmStatus::Pending),
+            "provisioning" => ::std::result::Result::Ok(VmStatus::Provisioning),
+            "running" => ::std::result::Result::Ok(VmStatus::Running),
+            "stopped" => ::std::result::Result::Ok(VmStatus::Stopped),
+            "terminated" => ::std::result::Result::Ok(VmStatus::Terminated),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "VmStatus",
+                    value: text.to_owned(),
+                    expected: &[
+                        "pending",
+                        "provisioning",
+                        "running",
+                        "stopped",
+                        "terminated",
+                    ],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for VmStatus {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for VmStatus {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for VmStatus {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for VmStatus {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// Outcome once finished: success, failure or cancelled; NULL while running.
+///
+/// Values allowed in `workflow_runs.result` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WorkflowRunResult {
+    /// `success`
+    #[serde(rename = "success")]
+    Success,
+    /// `failure`
+    #[serde(rename = "failure")]
+    Failure,
+    /// `cancelled`
+    #[serde(rename = "cancelled")]
+    Cancelled,
+}
+
+impl WorkflowRunResult {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [WorkflowRunResult] = &[
+        WorkflowRunResult::Success,
+        WorkflowRunResult::Failure,
+        WorkflowRunResult::Cancelled,
+    ];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            WorkflowRunResult::Success => "success",
+            WorkflowRunResult::Failure => "failure",
+            WorkflowRunResult::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl ::std::fmt::Display for WorkflowRunResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for WorkflowRunResult {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "success" => ::std::result::Result::Ok(WorkflowRunResult::Success),
+            "failure" => ::std::result::Result::Ok(WorkflowRunResult::Failure),
+            "cancelled" => ::std::result::Result::Ok(WorkflowRunResult::Cancelled),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "WorkflowRunResult",
+                    value: text.to_owned(),
+                    expected: &["success", "failure", "cancelled"],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for WorkflowRunResult {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for WorkflowRunResult {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for WorkflowRunResult {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for WorkflowRunResult {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}
+
+/// Values allowed in `workflow_runs.status` by its CHECK constraint.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WorkflowRunStatus {
+    /// `pending`
+    #[serde(rename = "pending")]
+    Pending,
+    /// `building`
+    #[serde(rename = "building")]
+    Building,
+    /// `deploying`
+    #[serde(rename = "deploying")]
+    Deploying,
+    /// `testing`
+    #[serde(rename = "testing")]
+    Testing,
+    /// `completed`
+    #[serde(rename = "completed")]
+    Completed,
+    /// `failed`
+    #[serde(rename = "failed")]
+    Failed,
+    /// `cancelled`
+    #[serde(rename = "cancelled")]
+    Cancelled,
+}
+
+impl WorkflowRunStatus {
+    /// Every value, in the order the schema lists them.
+    pub const ALL: &'static [WorkflowRunStatus] = &[
+        WorkflowRunStatus::Pending,
+        WorkflowRunStatus::Building,
+        WorkflowRunStatus::Deploying,
+        WorkflowRunStatus::Testing,
+        WorkflowRunStatus::Completed,
+        WorkflowRunStatus::Failed,
+        WorkflowRunStatus::Cancelled,
+    ];
+    /// The value as stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            WorkflowRunStatus::Pending => "pending",
+            WorkflowRunStatus::Building => "building",
+            WorkflowRunStatus::Deploying => "deploying",
+            WorkflowRunStatus::Testing => "testing",
+            WorkflowRunStatus::Completed => "completed",
+            WorkflowRunStatus::Failed => "failed",
+            WorkflowRunStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl ::std::fmt::Display for WorkflowRunStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for WorkflowRunStatus {
+    type Err = ParseEnumError;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        match text {
+            "pending" => ::std::result::Result::Ok(WorkflowRunStatus::Pending),
+            "building" => ::std::result::Result::Ok(WorkflowRunStatus::Building),
+            "deploying" => ::std::result::Result::Ok(WorkflowRunStatus::Deploying),
+            "testing" => ::std::result::Result::Ok(WorkflowRunStatus::Testing),
+            "completed" => ::std::result::Result::Ok(WorkflowRunStatus::Completed),
+            "failed" => ::std::result::Result::Ok(WorkflowRunStatus::Failed),
+            "cancelled" => ::std::result::Result::Ok(WorkflowRunStatus::Cancelled),
+            _ => {
+                ::std::result::Result::Err(ParseEnumError {
+                    enum_name: "WorkflowRunStatus",
+                    value: text.to_owned(),
+                    expected: &[
+                        "pending",
+                        "building",
+                        "deploying",
+                        "testing",
+                        "completed",
+                        "failed",
+                        "cancelled",
+                    ],
+                })
+            }
+        }
+    }
+}
+
+impl ::sqlx::Type<::sqlx::Postgres> for WorkflowRunStatus {
+    fn type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::Type<::sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl ::sqlx::postgres::PgHasArrayType for WorkflowRunStatus {
+    fn array_type_info() -> ::sqlx::postgres::PgTypeInfo {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+
+    fn array_compatible(ty: &::sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as ::sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+    }
+}
+
+impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for WorkflowRunStatus {
+    fn encode_by_ref(
+        &self,
+        buf: &mut ::sqlx::postgres::PgArgumentBuffer,
+    ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+        <&str as ::sqlx::Encode<
+            'q,
+            ::sqlx::Postgres,
+        >>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Postgres> for WorkflowRunStatus {
+    fn decode(
+        value: ::sqlx::postgres::PgValueRef<'r>,
+    ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
+        let text = <&str as ::sqlx::Decode<'r, ::sqlx::Postgres>>::decode(value)?;
+        ::std::result::Result::Ok(text.parse()?)
+    }
+}

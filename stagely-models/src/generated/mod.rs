@@ -9,6 +9,62 @@ pub mod error;
 
 pub mod migrations;
 
+pub mod active_environments;
+
+pub mod agent_connections;
+
+pub mod audit_logs;
+
+pub mod build_jobs;
+
+pub mod build_logs;
+
+pub mod cloud_providers;
+
+pub mod environments;
+
+pub mod projects;
+
+pub mod secrets;
+
+pub mod stale_environments;
+
+pub mod team_members;
+
+pub mod teams;
+
+pub mod users;
+
+pub mod workflow_runs;
+
 pub use enums::*;
 
 pub use error::Error;
+
+pub use active_environments::ActiveEnvironment;
+
+pub use agent_connections::{AgentConnection, NewAgentConnection};
+
+pub use audit_logs::{AuditLog, NewAuditLog};
+
+pub use build_jobs::{BuildJob, NewBuildJob};
+
+pub use build_logs::{BuildLog, NewBuildLog};
+
+pub use cloud_providers::{CloudProvider, NewCloudProvider};
+
+pub use environments::{Environment, NewEnvironment};
+
+pub use projects::{Project, NewProject};
+
+pub use secrets::{Secret, NewSecret};
+
+pub use stale_environments::StaleEnvironment;
+
+pub use team_members::{TeamMember, NewTeamMember};
+
+pub use teams::{Team, NewTeam};
+
+pub use users::{User, NewUser};
+
+pub use workflow_runs::{WorkflowRun, NewWorkflowRun};
