@@ -227,6 +227,7 @@ fn parse_statement(
         .find(|t| !is_trivia(&t.token))
         .map_or(first.span.end, |t| t.span.end);
     let words = leading_words(&tokens, 4);
+    let all_words = leading_words(&tokens, usize::MAX);
 
     // sqlparser does not read DO blocks, and nobody can see into them statically.
     if words.first().is_some_and(|w| w == "DO") {
@@ -258,7 +259,7 @@ fn parse_statement(
             })
         }
         Err(err) => {
-            if cannot_change_shape(&words) {
+            if cannot_change_shape(&words) || storage_only_alter(&all_words) {
                 // The server will judge it; it cannot change tables, views or types.
                 return Some(Statement {
                     location,
@@ -297,6 +298,28 @@ fn split_parser_error(err: &ParserError) -> (String, Option<sqlparser::tokenizer
         }
     }
     (text, None)
+}
+
+/// `ALTER TABLE t ALTER COLUMN c SET STATISTICS 100` and other single actions that only
+/// change how a table is stored (sqlparser reads few of them).
+fn storage_only_alter(words: &[String]) -> bool {
+    let text = words.join(" ");
+    let single_action = !words.iter().any(|w| w == ",");
+    text.starts_with("ALTER TABLE ")
+        && single_action
+        && [
+            " SET STATISTICS ",
+            " SET STORAGE ",
+            " SET COMPRESSION ",
+            " SET TABLESPACE ",
+            " CLUSTER ON ",
+            " SET WITHOUT CLUSTER",
+            " SET ACCESS METHOD ",
+            " SET (",
+            " RESET (",
+        ]
+        .iter()
+        .any(|needle| text.contains(needle))
 }
 
 /// Statements that cannot change tables, views or types, judged by their first words; used

@@ -134,6 +134,13 @@ pub enum Ddl {
         /// Schema the extension's objects go to, when given.
         schema: Option<String>,
     },
+    /// `CREATE SEQUENCE`: its name takes part in the names PostgreSQL chooses.
+    CreateSequence {
+        /// Sequence name.
+        name: QualifiedName,
+        /// `IF NOT EXISTS` given.
+        if_not_exists: bool,
+    },
     /// `CREATE SCHEMA`.
     CreateSchema {
         /// Schema name.

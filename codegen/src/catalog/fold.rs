@@ -116,12 +116,32 @@ impl Fold {
             } => self.rename_relation(*kind, name, new_name, *if_exists),
             Ddl::Comment { target, name, text } => self.comment_on(*target, name, text.as_deref()),
             Ddl::CreateExtension { name, schema } => self.create_extension(name, schema.as_deref()),
+            Ddl::CreateSequence {
+                name,
+                if_not_exists,
+            } => self.create_sequence(name, *if_not_exists),
             Ddl::CreateSchema { name } => {
                 self.schemas.insert(name.clone());
             }
             Ddl::Skipped => {}
             Ddl::Unsupported { reason } => self.warn(reason.clone()),
         }
+    }
+
+    /// `CREATE SEQUENCE`: not in the catalog, but its name is taken.
+    fn create_sequence(&mut self, name: &QualifiedName, if_not_exists: bool) {
+        let schema = Self::schema_of(name);
+        if self.relation_name_taken(&schema, &name.name) {
+            if !if_not_exists {
+                self.error(format!("relation {name} already exists"));
+            }
+            return;
+        }
+        self.sequences.push(Sequence {
+            schema,
+            name: name.name.clone(),
+            owner: None,
+        });
     }
 
     /// The catalog in its stable order, and everything the fold had to say.

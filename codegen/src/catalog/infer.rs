@@ -391,16 +391,8 @@ impl Fold {
                     Some(o) => results.push(self.infer_expr(o, scope)),
                     None => results.push(Typed::new(Ty::Unknown, true)),
                 }
-                let explicit: Vec<Ty> = results
-                    .iter()
-                    .filter(|t| !(t.ty == Ty::Unknown && t.nullable))
-                    .map(|t| t.ty.clone())
-                    .collect();
-                let ty = if explicit.is_empty() {
-                    Ty::Unknown
-                } else {
-                    common(&explicit)
-                };
+                // A missing ELSE is an untyped NULL: it costs the result its type modifier.
+                let ty = common(&results.iter().map(|t| t.ty.clone()).collect::<Vec<_>>());
                 Typed::new(ty, results.iter().any(|t| t.nullable))
             }
             Expr::Extract { expr, .. } => {

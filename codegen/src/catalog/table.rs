@@ -330,7 +330,8 @@ impl Fold {
                 if !self.check_columns(table, &columns, def) {
                     return;
                 }
-                let target_schema = target.schema.clone().unwrap_or_else(|| schema.clone());
+                // Unqualified names are looked up on the search path, not in the table's schema.
+                let target_schema = Self::schema_of(target);
                 let target_name = QualifiedName {
                     schema: Some(target_schema.clone()),
                     name: target.name.clone(),

@@ -215,6 +215,16 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
             },
             sql::SchemaName::UnnamedAuthorization(user) => Ddl::CreateSchema { name: folded(&user) },
         },
+        S::CreateSequence {
+            name,
+            if_not_exists,
+            temporary: false,
+            ..
+        } => Ddl::CreateSequence {
+            name: object_name(&name),
+            if_not_exists,
+        },
+        S::CreateSequence { .. } => Ddl::Skipped,
         S::Execute { .. } | S::Call(_) => Ddl::Unsupported {
             reason: "EXECUTE/CALL runs code the generator cannot see; DDL it runs is not in the catalog"
                 .into(),
@@ -263,7 +273,6 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
         | S::DropPolicy(_)
         | S::CreateRule(_)
         | S::DropRule(_)
-        | S::CreateSequence { .. }
         | S::DropExtension(_)
         | S::CreateCollation(_)
         | S::AlterCollation(_)
