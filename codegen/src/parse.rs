@@ -25,6 +25,15 @@ use crate::source::Section;
 /// Errors are pushed onto `diagnostics`, one per statement that does not parse; the statements
 /// that do parse are returned in order, each with its position in the file.
 pub fn parse_section(section: &Section, diagnostics: &mut Vec<Diagnostic>) -> Vec<Statement> {
+    let mut found = Vec::new();
+    let statements = parse_located(section, &mut found);
+    // Reported in file order, whichever stage noticed them.
+    found.sort_by_key(|d| d.location);
+    diagnostics.extend(found);
+    statements
+}
+
+fn parse_located(section: &Section, diagnostics: &mut Vec<Diagnostic>) -> Vec<Statement> {
     let to_file = |at: sqlparser::tokenizer::Location| file_location(section, at);
     let tokens = match Tokenizer::new(&PostgreSqlDialect {}, &section.sql).tokenize_with_location() {
         Ok(tokens) => tokens,

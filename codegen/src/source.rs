@@ -332,15 +332,34 @@ fn split_sections(
     }
 }
 
-/// The number a migration's name starts with (`001_x` -> 1, `20210425153745_x` -> 20210425153745).
+/// The length in bytes of the version a name starts with: digits, and dashes between digits
+/// (diesel's `2024-01-01-000000_name`).
+fn version_len(stem: &str) -> usize {
+    let bytes = stem.as_bytes();
+    let mut end = 0;
+    while end < bytes.len() {
+        let dash_between_digits = bytes[end] == b'-'
+            && end > 0
+            && bytes.get(end + 1).is_some_and(u8::is_ascii_digit);
+        if bytes[end].is_ascii_digit() || dash_between_digits {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// The number a migration's name starts with (`001_x` -> 1, `20210425153745_x` ->
+/// 20210425153745, `2024-01-01-000000_x` -> 20240101000000).
 fn leading_version(stem: &str) -> Option<u64> {
-    let digits: String = stem.chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = stem[..version_len(stem)].chars().filter(char::is_ascii_digit).collect();
     digits.parse().ok()
 }
 
 /// The name without its leading number and separator (`001_create_teams` -> `create_teams`).
 fn description(stem: &str) -> String {
-    let rest = stem.trim_start_matches(|c: char| c.is_ascii_digit());
+    let rest = &stem[version_len(stem)..];
     let rest = rest.strip_prefix(['_', '-', '.']).unwrap_or(rest);
     if rest.is_empty() {
         stem.to_string()
@@ -419,6 +438,10 @@ mod tests {
         assert_eq!(leading_version("schema"), None);
         assert_eq!(description("001_create_teams"), "create_teams");
         assert_eq!(description("20231202170508_create-store"), "create-store");
+        assert_eq!(leading_version("2024-01-01-000000_create_users"), Some(20240101000000));
+        assert_eq!(description("2024-01-01-000000_create_users"), "create_users");
+        assert_eq!(leading_version("1-create"), Some(1));
+        assert_eq!(description("1-create"), "create");
         assert_eq!(description("schema"), "schema");
     }
 }

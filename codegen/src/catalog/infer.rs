@@ -203,6 +203,27 @@ impl Fold {
         for item in &s.from {
             scope.extend(self.scope_of(item)?);
         }
+        // A reference to a column no FROM item has is an error in PostgreSQL, wherever it is.
+        let mut exprs: Vec<&Expr> = s.filter.iter().collect();
+        exprs.extend(s.items.iter().filter_map(|i| match i {
+            SelectItem::Expr { expr, .. } => Some(expr),
+            _ => None,
+        }));
+        for expr in exprs {
+            let mut missing = None;
+            expr.walk(&mut |e| {
+                if let Expr::Column { qualifier, name } = e
+                    && missing.is_none()
+                    && let Ty::Unresolved(why) = self.lookup(qualifier, name, &scope).ty
+                    && why.ends_with("does not exist")
+                {
+                    missing = Some(why);
+                }
+            });
+            if let Some(why) = missing {
+                return Err(why);
+            }
+        }
         let mut out = Vec::new();
         for item in &s.items {
             match item {
