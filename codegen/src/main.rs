@@ -202,7 +202,10 @@ fn verify(args: &VerifyArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(stagely_codegen::verify::verify(&args.database_url, &args.migrations)) {
+    match runtime.block_on(stagely_codegen::verify::verify(
+        &args.database_url,
+        &args.migrations,
+    )) {
         Ok(report) => {
             for w in &report.warnings {
                 eprintln!("{w}");

@@ -338,9 +338,8 @@ fn version_len(stem: &str) -> usize {
     let bytes = stem.as_bytes();
     let mut end = 0;
     while end < bytes.len() {
-        let dash_between_digits = bytes[end] == b'-'
-            && end > 0
-            && bytes.get(end + 1).is_some_and(u8::is_ascii_digit);
+        let dash_between_digits =
+            bytes[end] == b'-' && end > 0 && bytes.get(end + 1).is_some_and(u8::is_ascii_digit);
         if bytes[end].is_ascii_digit() || dash_between_digits {
             end += 1;
         } else {
@@ -353,7 +352,10 @@ fn version_len(stem: &str) -> usize {
 /// The number a migration's name starts with (`001_x` -> 1, `20210425153745_x` ->
 /// 20210425153745, `2024-01-01-000000_x` -> 20240101000000).
 fn leading_version(stem: &str) -> Option<u64> {
-    let digits: String = stem[..version_len(stem)].chars().filter(char::is_ascii_digit).collect();
+    let digits: String = stem[..version_len(stem)]
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
     digits.parse().ok()
 }
 
@@ -438,7 +440,10 @@ mod tests {
         assert_eq!(leading_version("schema"), None);
         assert_eq!(description("001_create_teams"), "create_teams");
         assert_eq!(description("20231202170508_create-store"), "create-store");
-        assert_eq!(leading_version("2024-01-01-000000_create_users"), Some(20240101000000));
+        assert_eq!(
+            leading_version("2024-01-01-000000_create_users"),
+            Some(20240101000000)
+        );
         assert_eq!(description("2024-01-01-000000_create_users"), "create_users");
         assert_eq!(leading_version("1-create"), Some(1));
         assert_eq!(description("1-create"), "create");

@@ -116,10 +116,7 @@ impl Fold {
             } => self.rename_relation(*kind, name, new_name, *if_exists),
             Ddl::Comment { target, name, text } => self.comment_on(*target, name, text.as_deref()),
             Ddl::CreateExtension { name, schema } => self.create_extension(name, schema.as_deref()),
-            Ddl::CreateSequence {
-                name,
-                if_not_exists,
-            } => self.create_sequence(name, *if_not_exists),
+            Ddl::CreateSequence { name, if_not_exists } => self.create_sequence(name, *if_not_exists),
             Ddl::CreateSchema { name } => {
                 self.schemas.insert(name.clone());
             }
