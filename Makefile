@@ -47,13 +47,13 @@ codegen-check: ## Fail with a diff when the generated code is stale
 	$(CARGO) run --quiet -p stagely-codegen -- check
 
 migrate-up: ## Apply pending migrations to DATABASE_URL
-	@echo "make migrate-up: not yet available; the migration runner arrives with the stagely-core work (issue 6)." >&2; exit 2
+	$(CORE) migrate up
 
 migrate-down: ## Revert the last migration on DATABASE_URL
-	@echo "make migrate-down: not yet available; the migration runner arrives with the stagely-core work (issue 6)." >&2; exit 2
+	$(CORE) migrate down
 
 migrate-status: ## Show which migrations are applied on DATABASE_URL
-	@echo "make migrate-status: not yet available; the migration runner arrives with the stagely-core work (issue 6)." >&2; exit 2
+	$(CORE) migrate status
 
 up: ## Start PostgreSQL 16 and Redis 7 with Docker Compose and wait until healthy
 	@$(MAKE) --no-print-directory docker-check

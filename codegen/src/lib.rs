@@ -11,9 +11,9 @@ pub mod emit;
 pub mod parse;
 pub mod scratch;
 pub mod source;
-pub mod verify;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod verify;
 
 use std::path::Path;
 

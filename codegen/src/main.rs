@@ -143,7 +143,11 @@ fn generate(paths: &Paths) -> ExitCode {
 }
 
 fn removed_note(removed: usize) -> String {
-    if removed == 0 { String::new() } else { format!(", {removed} removed") }
+    if removed == 0 {
+        String::new()
+    } else {
+        format!(", {removed} removed")
+    }
 }
 
 fn check(paths: &Paths) -> ExitCode {
@@ -154,7 +158,11 @@ fn check(paths: &Paths) -> ExitCode {
     };
     match generated.files.diff(&paths.out) {
         Ok(None) => {
-            println!("stagely-codegen: {} is up to date ({} files)", paths.out.display(), generated.files.len());
+            println!(
+                "stagely-codegen: {} is up to date ({} files)",
+                paths.out.display(),
+                generated.files.len()
+            );
             ExitCode::SUCCESS
         }
         Ok(Some(diff)) => {
@@ -178,7 +186,11 @@ fn display(path: &Path) -> String {
 
 /// How the header line names the migrations: the path as given, with `/` separators.
 fn label(path: &Path) -> String {
-    path.display().to_string().replace('\\', "/").trim_end_matches('/').to_string()
+    path.display()
+        .to_string()
+        .replace('\\', "/")
+        .trim_end_matches('/')
+        .to_string()
 }
 
 fn schema(args: &SchemaArgs) -> ExitCode {

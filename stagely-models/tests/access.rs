@@ -8,7 +8,9 @@ use sqlx::{PgPool, Row};
 use stagely_models::*;
 
 async fn team(pool: &PgPool, slug: &str) -> Team {
-    Team::insert(pool, &NewTeam::new(slug, slug.to_uppercase())).await.unwrap()
+    Team::insert(pool, &NewTeam::new(slug, slug.to_uppercase()))
+        .await
+        .unwrap()
 }
 
 async fn user(pool: &PgPool, email: &str) -> User {
@@ -16,11 +18,18 @@ async fn user(pool: &PgPool, email: &str) -> User {
 }
 
 async fn project(pool: &PgPool, team: &Team, slug: &str) -> Project {
-    Project::insert(pool, &NewProject::new(team.id, slug, slug, format!("https://git.test/{slug}"))).await.unwrap()
+    Project::insert(
+        pool,
+        &NewProject::new(team.id, slug, slug, format!("https://git.test/{slug}")),
+    )
+    .await
+    .unwrap()
 }
 
 async fn environment(pool: &PgPool, project: &Project, hash: &str) -> Environment {
-    Environment::insert(pool, &NewEnvironment::new(project.id, "main", "c0ffee", hash)).await.unwrap()
+    Environment::insert(pool, &NewEnvironment::new(project.id, "main", "c0ffee", hash))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -29,11 +38,18 @@ async fn team_crud_with_soft_delete() {
     let pool = db.pool();
 
     let created = team(pool, "acme").await;
-    assert_eq!(created.billing_plan, BillingPlan::Free, "database default applies when None");
+    assert_eq!(
+        created.billing_plan,
+        BillingPlan::Free,
+        "database default applies when None"
+    );
     assert_eq!(created.max_concurrent_environments, 5);
     assert_eq!(created.deleted_at, None);
     assert_eq!(Team::find(pool, created.id).await.unwrap(), Some(created.clone()));
-    assert_eq!(Team::find_by_slug(pool, "acme").await.unwrap(), Some(created.clone()));
+    assert_eq!(
+        Team::find_by_slug(pool, "acme").await.unwrap(),
+        Some(created.clone())
+    );
 
     let mut changed = created.clone();
     changed.name = "Acme Inc".into();
@@ -41,16 +57,26 @@ async fn team_crud_with_soft_delete() {
     let updated = changed.update(pool).await.unwrap();
     assert_eq!(updated.name, "Acme Inc");
     assert_eq!(updated.billing_plan, BillingPlan::Pro);
-    assert!(updated.updated_at > created.updated_at, "the trigger refreshed updated_at");
+    assert!(
+        updated.updated_at > created.updated_at,
+        "the trigger refreshed updated_at"
+    );
 
     Team::delete(pool, created.id).await.unwrap();
     let deleted = Team::find_with_deleted(pool, created.id).await.unwrap().unwrap();
     assert!(deleted.deleted_at.is_some(), "delete sets deleted_at");
-    assert_eq!(Team::find(pool, created.id).await.unwrap(), None, "reads skip the deleted row");
+    assert_eq!(
+        Team::find(pool, created.id).await.unwrap(),
+        None,
+        "reads skip the deleted row"
+    );
     assert_eq!(Team::find_by_slug(pool, "acme").await.unwrap(), None);
     assert_eq!(Team::count(pool).await.unwrap(), 0);
     assert!(Team::list(pool, 10, 0).await.unwrap().is_empty());
-    assert!(matches!(Team::delete(pool, created.id).await, Err(Error::NotFound { table: "teams" })));
+    assert!(matches!(
+        Team::delete(pool, created.id).await,
+        Err(Error::NotFound { table: "teams" })
+    ));
 
     Team::restore(pool, created.id).await.unwrap();
     let restored = Team::find(pool, created.id).await.unwrap().unwrap();
@@ -59,7 +85,10 @@ async fn team_crud_with_soft_delete() {
 
     Team::hard_delete(pool, created.id).await.unwrap();
     assert_eq!(Team::find_with_deleted(pool, created.id).await.unwrap(), None);
-    assert!(matches!(Team::restore(pool, created.id).await, Err(Error::NotFound { .. })));
+    assert!(matches!(
+        Team::restore(pool, created.id).await,
+        Err(Error::NotFound { .. })
+    ));
 }
 
 #[tokio::test]
@@ -71,8 +100,18 @@ async fn list_pages_in_primary_key_order() {
         ids.push(team(pool, &format!("team-{i}")).await.id);
     }
     ids.sort();
-    let first: Vec<_> = Team::list(pool, 3, 0).await.unwrap().into_iter().map(|t| t.id).collect();
-    let rest: Vec<_> = Team::list(pool, 3, 3).await.unwrap().into_iter().map(|t| t.id).collect();
+    let first: Vec<_> = Team::list(pool, 3, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    let rest: Vec<_> = Team::list(pool, 3, 3)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
     assert_eq!(first, ids[..3]);
     assert_eq!(rest, ids[3..]);
 }
@@ -83,7 +122,12 @@ async fn duplicates_are_named_unique_violations() {
     let pool = db.pool();
     team(pool, "acme").await;
     match Team::insert(pool, &NewTeam::new("acme", "Other")).await {
-        Err(Error::UniqueViolation { constraint, table, columns, .. }) => {
+        Err(Error::UniqueViolation {
+            constraint,
+            table,
+            columns,
+            ..
+        }) => {
             assert_eq!(constraint, "teams_slug_key");
             assert_eq!(table, "teams");
             assert_eq!(columns, ["slug"]);
@@ -91,7 +135,9 @@ async fn duplicates_are_named_unique_violations() {
         other => panic!("expected a unique violation, got {other:?}"),
     }
     user(pool, "ada@acme.test").await;
-    let err = User::insert(pool, &NewUser::new("ada@acme.test", "Ada")).await.unwrap_err();
+    let err = User::insert(pool, &NewUser::new("ada@acme.test", "Ada"))
+        .await
+        .unwrap_err();
     assert_eq!(err.constraint(), Some("users_email_key"));
     assert!(err.to_string().contains("(email)"), "{err}");
 }
@@ -102,23 +148,35 @@ async fn other_constraint_violations_are_named_too() {
     let pool = db.pool();
     let missing_team = NewProject::new(uuid::Uuid::nil(), "web", "Web", "https://git.test/web");
     match Project::insert(pool, &missing_team).await {
-        Err(Error::ForeignKeyViolation { constraint, columns, .. }) => {
+        Err(Error::ForeignKeyViolation {
+            constraint, columns, ..
+        }) => {
             assert_eq!(constraint, "projects_team_id_fkey");
             assert_eq!(columns, ["team_id"]);
         }
         other => panic!("expected a foreign key violation, got {other:?}"),
     }
     match Team::insert(pool, &NewTeam::new("Not A Slug!", "x")).await {
-        Err(Error::CheckViolation { constraint, table, columns, .. }) => {
+        Err(Error::CheckViolation {
+            constraint,
+            table,
+            columns,
+            ..
+        }) => {
             assert_eq!(constraint, "valid_slug");
             assert_eq!(table, "teams");
             assert_eq!(columns, ["slug"]);
         }
         other => panic!("expected a check violation, got {other:?}"),
     }
-    let raw = sqlx::query("INSERT INTO teams (slug, name) VALUES ('ok', NULL)").execute(pool).await.unwrap_err();
+    let raw = sqlx::query("INSERT INTO teams (slug, name) VALUES ('ok', NULL)")
+        .execute(pool)
+        .await
+        .unwrap_err();
     match Error::from(raw) {
-        Error::NotNullViolation { table, column, .. } => assert_eq!((table.as_str(), column.as_str()), ("teams", "name")),
+        Error::NotNullViolation { table, column, .. } => {
+            assert_eq!((table.as_str(), column.as_str()), ("teams", "name"))
+        }
         other => panic!("expected a not-null violation, got {other:?}"),
     }
 }
@@ -134,13 +192,29 @@ async fn membership_reads_from_both_sides() {
     let mut owner = NewTeamMember::new(acme.id, ada.id);
     owner.role = Some(Role::Owner);
     let membership = TeamMember::insert(pool, &owner).await.unwrap();
-    TeamMember::insert(pool, &NewTeamMember::new(acme.id, bob.id)).await.unwrap();
-    TeamMember::insert(pool, &NewTeamMember::new(globex.id, ada.id)).await.unwrap();
+    TeamMember::insert(pool, &NewTeamMember::new(acme.id, bob.id))
+        .await
+        .unwrap();
+    TeamMember::insert(pool, &NewTeamMember::new(globex.id, ada.id))
+        .await
+        .unwrap();
 
-    let mut acme_users: Vec<_> = acme.users(pool).await.unwrap().into_iter().map(|u| u.email).collect();
+    let mut acme_users: Vec<_> = acme
+        .users(pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.email)
+        .collect();
     acme_users.sort();
     assert_eq!(acme_users, ["ada@acme.test", "bob@acme.test"]);
-    let mut ada_teams: Vec<_> = ada.teams(pool).await.unwrap().into_iter().map(|t| t.slug).collect();
+    let mut ada_teams: Vec<_> = ada
+        .teams(pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.slug)
+        .collect();
     ada_teams.sort();
     assert_eq!(ada_teams, ["acme", "globex"]);
     assert_eq!(bob.teams(pool).await.unwrap(), vec![acme.clone()]);
@@ -151,7 +225,9 @@ async fn membership_reads_from_both_sides() {
     assert_eq!(acme.team_members(pool).await.unwrap().len(), 2);
     assert_eq!(ada.team_members(pool).await.unwrap().len(), 2);
     assert_eq!(
-        TeamMember::find_by_team_id_and_user_id(pool, acme.id, ada.id).await.unwrap(),
+        TeamMember::find_by_team_id_and_user_id(pool, acme.id, ada.id)
+            .await
+            .unwrap(),
         Some(membership)
     );
 
@@ -165,9 +241,12 @@ async fn project_with_a_cloud_provider() {
     let db = migrated_database().await;
     let pool = db.pool();
     let acme = team(pool, "acme").await;
-    let provider = CloudProvider::insert(pool, &NewCloudProvider::new(acme.id, "prod", ProviderType::Aws, "ZW5j"))
-        .await
-        .unwrap();
+    let provider = CloudProvider::insert(
+        pool,
+        &NewCloudProvider::new(acme.id, "prod", ProviderType::Aws, "ZW5j"),
+    )
+    .await
+    .unwrap();
     let mut new = NewProject::new(acme.id, "web", "Web", "https://git.test/web");
     new.cloud_provider_id = Some(provider.id);
     let web = Project::insert(pool, &new).await.unwrap();
@@ -178,8 +257,16 @@ async fn project_with_a_cloud_provider() {
     assert_eq!(provider.team(pool).await.unwrap(), acme);
     assert_eq!(acme.cloud_providers(pool).await.unwrap(), vec![provider.clone()]);
     assert_eq!(acme.projects(pool).await.unwrap(), vec![web.clone()]);
-    assert_eq!(Project::find_by_team_id_and_slug(pool, acme.id, "web").await.unwrap(), Some(web.clone()));
-    assert!(!format!("{provider:?}").contains("ZW5j"), "credentials are redacted in Debug");
+    assert_eq!(
+        Project::find_by_team_id_and_slug(pool, acme.id, "web")
+            .await
+            .unwrap(),
+        Some(web.clone())
+    );
+    assert!(
+        !format!("{provider:?}").contains("ZW5j"),
+        "credentials are redacted in Debug"
+    );
 
     let unassigned = project(pool, &acme, "docs").await;
     assert_eq!(unassigned.cloud_provider(pool).await.unwrap(), None);
@@ -190,9 +277,12 @@ async fn deleting_a_cloud_provider_unsets_it_on_projects() {
     let db = migrated_database().await;
     let pool = db.pool();
     let acme = team(pool, "acme").await;
-    let provider = CloudProvider::insert(pool, &NewCloudProvider::new(acme.id, "prod", ProviderType::Gcp, "x"))
-        .await
-        .unwrap();
+    let provider = CloudProvider::insert(
+        pool,
+        &NewCloudProvider::new(acme.id, "prod", ProviderType::Gcp, "x"),
+    )
+    .await
+    .unwrap();
     let mut new = NewProject::new(acme.id, "web", "Web", "https://git.test/web");
     new.cloud_provider_id = Some(provider.id);
     let web = Project::insert(pool, &new).await.unwrap();
@@ -200,7 +290,10 @@ async fn deleting_a_cloud_provider_unsets_it_on_projects() {
     CloudProvider::delete(pool, provider.id).await.unwrap();
     let reloaded = Project::find(pool, web.id).await.unwrap().unwrap();
     assert_eq!(reloaded.cloud_provider_id, None);
-    assert!(matches!(CloudProvider::delete(pool, provider.id).await, Err(Error::NotFound { .. })));
+    assert!(matches!(
+        CloudProvider::delete(pool, provider.id).await,
+        Err(Error::NotFound { .. })
+    ));
 }
 
 #[tokio::test]
@@ -210,12 +303,24 @@ async fn deleting_an_environment_cascades_to_its_pipeline() {
     let acme = team(pool, "acme").await;
     let web = project(pool, &acme, "web").await;
     let env = environment(pool, &web, "aaaaaaaaaaaa").await;
-    let run = WorkflowRun::insert(pool, &NewWorkflowRun::new(env.id, Trigger::PrOpened)).await.unwrap();
-    let job = BuildJob::insert(pool, &NewBuildJob::new(run.id, "api", Architecture::Amd64)).await.unwrap();
-    BuildLog::insert_many(pool, &[NewBuildLog::new(job.id, Stream::Stdout, "one"), NewBuildLog::new(job.id, Stream::Stdout, "two")])
+    let run = WorkflowRun::insert(pool, &NewWorkflowRun::new(env.id, Trigger::PrOpened))
         .await
         .unwrap();
-    AgentConnection::insert(pool, &NewAgentConnection::new(env.id, "agent-1", "ab")).await.unwrap();
+    let job = BuildJob::insert(pool, &NewBuildJob::new(run.id, "api", Architecture::Amd64))
+        .await
+        .unwrap();
+    BuildLog::insert_many(
+        pool,
+        &[
+            NewBuildLog::new(job.id, Stream::Stdout, "one"),
+            NewBuildLog::new(job.id, Stream::Stdout, "two"),
+        ],
+    )
+    .await
+    .unwrap();
+    AgentConnection::insert(pool, &NewAgentConnection::new(env.id, "agent-1", "ab"))
+        .await
+        .unwrap();
 
     Environment::delete(pool, env.id).await.unwrap();
     assert_eq!(WorkflowRun::count(pool).await.unwrap(), 0);
@@ -232,9 +337,12 @@ async fn every_relation_helper_returns_the_right_rows() {
     let acme = team(pool, "acme").await;
     let other = team(pool, "other").await;
     let ada = user(pool, "ada@acme.test").await;
-    let provider = CloudProvider::insert(pool, &NewCloudProvider::new(acme.id, "prod", ProviderType::Linode, "x"))
-        .await
-        .unwrap();
+    let provider = CloudProvider::insert(
+        pool,
+        &NewCloudProvider::new(acme.id, "prod", ProviderType::Linode, "x"),
+    )
+    .await
+    .unwrap();
     let web = project(pool, &acme, "web").await;
     project(pool, &other, "noise").await;
     let env = environment(pool, &web, "aaaaaaaaaaaa").await;
@@ -244,7 +352,9 @@ async fn every_relation_helper_returns_the_right_rows() {
     let mut new_job = NewBuildJob::new(run.id, "api", Architecture::Multi);
     new_job.cloud_provider_id = Some(provider.id);
     let job = BuildJob::insert(pool, &new_job).await.unwrap();
-    let log = BuildLog::insert(pool, &NewBuildLog::new(job.id, Stream::Stderr, "boom")).await.unwrap();
+    let log = BuildLog::insert(pool, &NewBuildLog::new(job.id, Stream::Stderr, "boom"))
+        .await
+        .unwrap();
     let mut new_secret = NewSecret::new(web.id, "API_KEY", "ZW5j");
     new_secret.created_by = Some(ada.id);
     let secret = Secret::insert(pool, &new_secret).await.unwrap();
@@ -253,7 +363,9 @@ async fn every_relation_helper_returns_the_right_rows() {
     new_audit.team_id = Some(acme.id);
     new_audit.project_id = Some(web.id);
     let audit = AuditLog::insert(pool, &new_audit).await.unwrap();
-    let agent = AgentConnection::insert(pool, &NewAgentConnection::new(env.id, "agent-1", "ab")).await.unwrap();
+    let agent = AgentConnection::insert(pool, &NewAgentConnection::new(env.id, "agent-1", "ab"))
+        .await
+        .unwrap();
 
     // belongs-to
     assert_eq!(web.team(pool).await.unwrap(), acme);
@@ -313,7 +425,11 @@ async fn preloading_reads_all_children_in_one_query() {
     let mut tx = pool.begin().await.unwrap();
     let before = scans(&mut tx, "projects").await;
     let projects = Team::preload_projects(&mut *tx, &teams).await.unwrap();
-    assert_eq!(scans(&mut tx, "projects").await - before, 1, "one scan of projects for five teams");
+    assert_eq!(
+        scans(&mut tx, "projects").await - before,
+        1,
+        "one scan of projects for five teams"
+    );
     assert_eq!(projects.iter().map(Vec::len).collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
     for (team, children) in teams.iter().zip(&projects) {
         assert_eq!(children, &team.projects(&mut *tx).await.unwrap());
@@ -321,7 +437,9 @@ async fn preloading_reads_all_children_in_one_query() {
 
     let ada = user(pool, "ada@acme.test").await;
     for t in &teams[1..3] {
-        TeamMember::insert(pool, &NewTeamMember::new(t.id, ada.id)).await.unwrap();
+        TeamMember::insert(pool, &NewTeamMember::new(t.id, ada.id))
+            .await
+            .unwrap();
     }
     let mut tx = pool.begin().await.unwrap();
     let before = scans(&mut tx, "team_members").await;
@@ -338,22 +456,40 @@ async fn insert_many_keeps_the_order_of_ten_thousand_log_lines() {
     let acme = team(pool, "acme").await;
     let web = project(pool, &acme, "web").await;
     let env = environment(pool, &web, "aaaaaaaaaaaa").await;
-    let run = WorkflowRun::insert(pool, &NewWorkflowRun::new(env.id, Trigger::PrOpened)).await.unwrap();
-    let job = BuildJob::insert(pool, &NewBuildJob::new(run.id, "api", Architecture::Amd64)).await.unwrap();
+    let run = WorkflowRun::insert(pool, &NewWorkflowRun::new(env.id, Trigger::PrOpened))
+        .await
+        .unwrap();
+    let job = BuildJob::insert(pool, &NewBuildJob::new(run.id, "api", Architecture::Amd64))
+        .await
+        .unwrap();
     let lines: Vec<NewBuildLog> = (0..10_000)
-        .map(|i| NewBuildLog::new(job.id, if i % 7 == 0 { Stream::Stderr } else { Stream::Stdout }, format!("line {i}")))
+        .map(|i| {
+            NewBuildLog::new(
+                job.id,
+                if i % 7 == 0 {
+                    Stream::Stderr
+                } else {
+                    Stream::Stdout
+                },
+                format!("line {i}"),
+            )
+        })
         .collect();
 
     let inserted = BuildLog::insert_many(pool, &lines).await.unwrap();
     assert_eq!(inserted.len(), 10_000);
-    let stored: Vec<(String, Stream)> = sqlx::query_as("SELECT line, stream FROM build_logs WHERE build_job_id = $1 ORDER BY seq")
-        .bind(job.id)
-        .fetch_all(pool)
-        .await
-        .unwrap();
+    let stored: Vec<(String, Stream)> =
+        sqlx::query_as("SELECT line, stream FROM build_logs WHERE build_job_id = $1 ORDER BY seq")
+            .bind(job.id)
+            .fetch_all(pool)
+            .await
+            .unwrap();
     let expected: Vec<(String, Stream)> = lines.iter().map(|l| (l.line.clone(), l.stream)).collect();
     assert_eq!(stored, expected);
-    assert!(inserted.windows(2).all(|w| w[0].seq < w[1].seq), "returned in insertion order");
+    assert!(
+        inserted.windows(2).all(|w| w[0].seq < w[1].seq),
+        "returned in insertion order"
+    );
     assert!(BuildLog::insert_many(pool, &[]).await.unwrap().is_empty());
 }
 
@@ -364,7 +500,10 @@ async fn plan(pool: &PgPool, sql: &str, param: &str) -> String {
         .fetch_all(pool)
         .await
         .unwrap();
-    rows.iter().map(|r| r.get::<String, _>(0)).collect::<Vec<_>>().join("\n")
+    rows.iter()
+        .map(|r| r.get::<String, _>(0))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[tokio::test]
@@ -372,22 +511,33 @@ async fn unique_lookups_use_an_index_and_unindexed_ones_do_not() {
     let db = migrated_database().await;
     let pool = db.pool();
     // Enough rows, with fresh statistics, that the planner's choice reflects real use.
-    let teams: Vec<NewTeam> = (0..2000).map(|i| NewTeam::new(format!("team-{i}"), format!("Team {i}"))).collect();
+    let teams: Vec<NewTeam> = (0..2000)
+        .map(|i| NewTeam::new(format!("team-{i}"), format!("Team {i}")))
+        .collect();
     let teams = Team::insert_many(pool, &teams).await.unwrap();
-    let users: Vec<NewUser> = (0..2000).map(|i| NewUser::new(format!("u{i}@acme.test"), "U")).collect();
+    let users: Vec<NewUser> = (0..2000)
+        .map(|i| NewUser::new(format!("u{i}@acme.test"), "U"))
+        .collect();
     User::insert_many(pool, &users).await.unwrap();
     let web = project(pool, &teams[0], "web").await;
-    let environments: Vec<NewEnvironment> =
-        (0..2000).map(|i| NewEnvironment::new(web.id, "main", "c0ffee", format!("hash{i:08}"))).collect();
+    let environments: Vec<NewEnvironment> = (0..2000)
+        .map(|i| NewEnvironment::new(web.id, "main", "c0ffee", format!("hash{i:08}")))
+        .collect();
     Environment::insert_many(pool, &environments).await.unwrap();
     sqlx::query("ANALYZE").execute(pool).await.unwrap();
 
     let by_slug = plan(pool, teams::sql::FIND_BY_SLUG, "team-7").await;
     assert!(by_slug.contains("Index Scan using teams_slug_key"), "{by_slug}");
     let by_email = plan(pool, users::sql::FIND_BY_EMAIL, "u7@acme.test").await;
-    assert!(by_email.contains("Index Scan using users_email_key"), "{by_email}");
+    assert!(
+        by_email.contains("Index Scan using users_email_key"),
+        "{by_email}"
+    );
     let by_hash = plan(pool, environments::sql::FIND_BY_SUBDOMAIN_HASH, "hash00000007").await;
-    assert!(by_hash.contains("Index Scan using environments_subdomain_hash_key"), "{by_hash}");
+    assert!(
+        by_hash.contains("Index Scan using environments_subdomain_hash_key"),
+        "{by_hash}"
+    );
 
     let by_name = plan(pool, "SELECT * FROM teams WHERE name = $1", "Team 7").await;
     assert!(by_name.contains("Seq Scan on teams"), "{by_name}");

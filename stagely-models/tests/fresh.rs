@@ -1,26 +1,52 @@
-//! The checked-in generated code is exactly what the generator makes from the migrations now.
+//! The checked-in generated code is exactly what the generator makes from the migrations now:
+//! the models in `src/generated`, and the naming fixture compiled by `tests/naming.rs`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-#[test]
-fn generated_code_matches_the_migrations() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let (generated, diagnostics) = stagely_codegen::generate(&root.join("schema/migrations"), "schema/migrations");
-    let generated = generated.unwrap_or_else(|()| panic!("the migrations do not generate: {diagnostics:#?}"));
-    let out = root.join("stagely-models/src/generated");
-    let mut stale = Vec::new();
-    for (name, expected) in generated.files.iter() {
-        let on_disk = std::fs::read_to_string(out.join(name)).unwrap_or_default();
-        if on_disk != expected {
-            stale.push(name.to_string());
-        }
-    }
-    let mut on_disk: Vec<String> = std::fs::read_dir(&out)
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Fails, naming the files, when `out` differs from what `migrations` generate.
+fn assert_fresh(migrations: &str, out: &Path, regenerate: &str) {
+    let (generated, diagnostics) = stagely_codegen::generate(&root().join(migrations), migrations);
+    let generated = generated.unwrap_or_else(|()| panic!("{migrations} does not generate: {diagnostics:#?}"));
+    let stale: Vec<&str> = generated
+        .files
+        .iter()
+        .filter(|(name, expected)| std::fs::read_to_string(out.join(name)).unwrap_or_default() != *expected)
+        .map(|(name, _)| name)
+        .collect();
+    let mut on_disk: Vec<String> = std::fs::read_dir(out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     on_disk.sort();
-    let produced: Vec<String> = generated.files.iter().map(|(n, _)| n.to_string()).collect();
-    assert_eq!(on_disk, produced, "generated files on disk differ from those produced; run `make codegen`");
-    assert!(stale.is_empty(), "stale generated files {stale:?}; run `make codegen` and commit the result");
+    let produced: Vec<&str> = generated.files.iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        on_disk, produced,
+        "generated files on disk differ from those produced; run `{regenerate}`"
+    );
+    assert!(
+        stale.is_empty(),
+        "stale generated files {stale:?}; run `{regenerate}` and commit the result"
+    );
+}
+
+#[test]
+fn generated_models_match_the_migrations() {
+    assert_fresh(
+        "schema/migrations",
+        &root().join("stagely-models/src/generated"),
+        "make codegen",
+    );
+}
+
+#[test]
+fn the_naming_fixture_matches_its_migrations() {
+    assert_fresh(
+        "codegen/tests/fixtures/emit_names/migrations",
+        &root().join("stagely-models/tests/naming"),
+        "cargo run -p stagely-codegen -- generate --migrations codegen/tests/fixtures/emit_names/migrations --out stagely-models/tests/naming",
+    );
 }

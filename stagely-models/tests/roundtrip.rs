@@ -82,7 +82,13 @@ async fn every_table_round_trips_a_fully_populated_row() {
     };
     round_trip(pool, "users", &user).await;
 
-    let member = TeamMember { id: id(3), team_id: team.id, user_id: user.id, role: Role::Viewer, created_at: at(6) };
+    let member = TeamMember {
+        id: id(3),
+        team_id: team.id,
+        user_id: user.id,
+        role: Role::Viewer,
+        created_at: at(6),
+    };
     round_trip(pool, "team_members", &member).await;
 
     let provider = CloudProvider {
@@ -238,9 +244,12 @@ async fn views_read_back_through_their_structs() {
     let db = migrated_database().await;
     let pool = db.pool();
     let team = Team::insert(pool, &NewTeam::new("acme", "Acme")).await.unwrap();
-    let project = Project::insert(pool, &NewProject::new(team.id, "web", "Web", "https://git.test/web"))
-        .await
-        .unwrap();
+    let project = Project::insert(
+        pool,
+        &NewProject::new(team.id, "web", "Web", "https://git.test/web"),
+    )
+    .await
+    .unwrap();
     let mut ready = NewEnvironment::new(project.id, "main", "c0ffee", "aaaaaaaaaaaa");
     ready.status = Some(EnvironmentStatus::Ready);
     ready.last_heartbeat_at = Some(chrono::Utc::now() - chrono::Duration::hours(1));
@@ -256,7 +265,10 @@ async fn views_read_back_through_their_structs() {
     assert_eq!(active[0].vm_ip, Some(ip("10.0.0.9/32")));
     assert!(active[0].age_hours < rust_decimal::Decimal::ONE);
 
-    let stale: Vec<StaleEnvironment> = sqlx::query_as("SELECT * FROM stale_environments").fetch_all(pool).await.unwrap();
+    let stale: Vec<StaleEnvironment> = sqlx::query_as("SELECT * FROM stale_environments")
+        .fetch_all(pool)
+        .await
+        .unwrap();
     assert_eq!(stale.len(), 1);
     assert_eq!(stale[0].id, env.id);
     assert_eq!(stale[0].stale_reason, "agent_dead");

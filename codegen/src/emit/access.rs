@@ -81,7 +81,10 @@ impl Statements {
 
     /// The `sql` module holding every recorded statement.
     fn module(&self, relation: &Relation) -> TokenStream {
-        let doc = format!(" The SQL the functions of `{}` run, fixed at generation time.", relation.name);
+        let doc = format!(
+            " The SQL the functions of `{}` run, fixed at generation time.",
+            relation.name
+        );
         let consts = self.0.iter().map(|(name, sql)| {
             let ident = format_ident!("{}", name);
             let doc = format!(" The statement of `{}`.", name.to_lowercase());
@@ -229,7 +232,11 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut S
     }
 }
 
-fn insert_many_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut Statements) -> TokenStream {
+fn insert_many_fn(
+    ctx: &RelationContext<'_>,
+    fields: &[Field<'_>],
+    statements: &mut Statements,
+) -> TokenStream {
     let relation = ctx.relation;
     let insert = format_ident!("{}", ctx.names.relation(relation).insert);
     let targets = insertable(fields);
@@ -290,7 +297,11 @@ fn insert_many_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &
 }
 
 /// Functions that need a key: find, find_by_*, update, delete (and the soft-delete ones).
-fn key_functions(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut Statements) -> TokenStream {
+fn key_functions(
+    ctx: &RelationContext<'_>,
+    fields: &[Field<'_>],
+    statements: &mut Statements,
+) -> TokenStream {
     let relation = ctx.relation;
     let table = relation.name.as_str();
     let from = relation_ref(relation);

@@ -133,7 +133,23 @@ pub fn singular(table: &str) -> String {
     };
     let lower = last.to_ascii_lowercase();
     let cut = |n: usize| &last[..last.len() - n];
-    let singular = if lower.ends_with("ies") && last.len() > 3 {
+    const IRREGULAR: &[(&str, &str)] = &[
+        ("people", "person"),
+        ("children", "child"),
+        ("men", "man"),
+        ("women", "woman"),
+        ("mice", "mouse"),
+        ("geese", "goose"),
+        ("feet", "foot"),
+        ("teeth", "tooth"),
+    ];
+    let singular = if let Some((_, one)) = IRREGULAR.iter().find(|(many, _)| *many == lower) {
+        one.to_string()
+    } else if lower.ends_with("yses") {
+        format!("{}is", cut(2))
+    } else if lower.ends_with("uses") {
+        cut(2).to_string()
+    } else if lower.ends_with("ies") && last.len() > 3 {
         format!("{}y", cut(3))
     } else if ["sses", "shes", "ches", "xes", "zes"]
         .iter()
@@ -206,6 +222,10 @@ mod tests {
             ("status", "status"),
             ("agent_connections", "agent_connection"),
             ("analysis", "analysis"),
+            ("analyses", "analysis"),
+            ("statuses", "status"),
+            ("people", "person"),
+            ("children", "child"),
             ("s", "s"),
         ];
         for (plural, one) in cases {

@@ -92,11 +92,11 @@ pub fn emit(
     }
 
     let module_decls = modules.iter().map(|(module, _)| {
-        let ident = format_ident!("{}", module);
+        let ident = ident::ident(module);
         quote! { pub mod #ident; }
     });
     let reexports = modules.iter().map(|(module, relation)| {
-        let ident = format_ident!("{}", module);
+        let ident = ident::ident(module);
         let relation_names = names.relation(relation);
         let row = format_ident!("{}", relation_names.row);
         if relation.is_table() {

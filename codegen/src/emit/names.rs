@@ -74,7 +74,11 @@ impl Names {
         for relation in &catalog.tables {
             let stem = qualified(&relation.schema, &relation.name);
             let row = type_name(&singular(&stem));
-            let module = field_name(&stem);
+            let mut module = field_name(&stem);
+            if ["self", "super", "crate"].contains(&module.as_str()) {
+                // These cannot be raw identifiers; the file is named after the module.
+                module.push('_');
+            }
             claim(
                 &row,
                 format!("{} `{}`", kind_word(relation), display_name(relation)),
@@ -100,14 +104,19 @@ impl Names {
         }
 
         for enum_type in &catalog.enums {
-            let stem = qualified(&enum_type.schema, &enum_type.name);
-            let rust = type_name(&stem);
-            claim(&rust, format!("enum type `{stem}`"), &mut errors);
-            names.type_enums.insert(stem.clone(), rust.clone());
+            let rust = type_name(&qualified(&enum_type.schema, &enum_type.name));
+            // As format_type() spells it, which is how columns name their type.
+            let sql_name = if enum_type.schema == "public" {
+                enum_type.name.clone()
+            } else {
+                format!("{}.{}", enum_type.schema, enum_type.name)
+            };
+            claim(&rust, format!("enum type `{sql_name}`"), &mut errors);
+            names.type_enums.insert(sql_name.clone(), rust.clone());
             names.enums.push(EnumDef {
                 name: rust,
                 values: enum_type.values.clone(),
-                origin: EnumOrigin::Type { sql_name: stem },
+                origin: EnumOrigin::Type { sql_name },
                 doc: enum_type.comment.clone(),
             });
         }

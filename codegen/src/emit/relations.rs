@@ -40,7 +40,15 @@ fn links(catalog: &Catalog) -> Vec<Link<'_>> {
     let mut out = Vec::new();
     for child in catalog.tables.iter().filter(|r| r.is_table()) {
         for fk in &child.foreign_keys {
-            if let Some(link) = link(catalog, child, fk) {
+            // Two constraints on the same columns (PostgreSQL allows it) are one relationship.
+            if let Some(link) = link(catalog, child, fk)
+                && !out.iter().any(|l: &Link<'_>| {
+                    std::ptr::eq(l.child, link.child)
+                        && std::ptr::eq(l.parent, link.parent)
+                        && l.column == link.column
+                        && l.parent_column == link.parent_column
+                })
+            {
                 out.push(link);
             }
         }
@@ -217,15 +225,29 @@ fn self_arg(catalog: &Catalog, names: &Names, relation: &Relation, column: &str)
 
 fn row_type(names: &Names, relation: &Relation) -> TokenStream {
     let relation_names = names.relation(relation);
-    let module = format_ident!("{}", relation_names.module);
+    let module = crate::emit::ident::ident(&relation_names.module);
     let row = format_ident!("{}", relation_names.row);
     quote! { super::#module::#row }
+}
+
+/// Clippy expects `from_*`/`into_*`/`as_*`/`to_*`/`is_*` methods to follow conversion
+/// conventions; a relation named after a column such as `from_person_id` is not a conversion.
+fn convention_allow(name: &str) -> TokenStream {
+    if ["from_", "into_", "as_", "to_", "is_"]
+        .iter()
+        .any(|p| name.starts_with(p))
+    {
+        quote! { #[allow(clippy::wrong_self_convention)] }
+    } else {
+        quote! {}
+    }
 }
 
 fn belongs_to(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
     let fk_arg = self_arg(catalog, names, l.child, l.column);
     let parent = row_type(names, l.parent);
     let method = ident(name);
+    let allow = convention_allow(name);
     let fk_field = ident(&field_name(l.column));
     let sql = format!(
         "SELECT {} FROM {} WHERE {} = $1",
@@ -246,6 +268,7 @@ fn belongs_to(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Tok
     if nullable {
         quote! {
             #doc
+            #allow
             pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<::std::option::Option<#parent>, super::error::Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
@@ -263,6 +286,7 @@ fn belongs_to(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Tok
     } else {
         quote! {
             #doc
+            #allow
             pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<#parent, super::error::Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
@@ -315,8 +339,10 @@ fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Token
         ),
         &sql,
     );
+    let allow = convention_allow(name);
     let mut tokens = quote! {
         #doc
+        #allow
         pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<::std::vec::Vec<#child>, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
@@ -404,8 +430,10 @@ fn many_to_many(
         ),
         &sql,
     );
+    let allow = convention_allow(name);
     let mut tokens = quote! {
         #doc
+        #allow
         pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<::std::vec::Vec<#target>, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,

@@ -106,7 +106,7 @@ pub fn relation_module(
     };
     let origin_doc = format!(" A row of the `{sql_name}` {kind}.");
 
-    let row_fields = fields.iter().map(field_tokens);
+    let row_fields = fields.iter().map(|f| field_tokens(f, true));
     let row_debug = debug_impl(&row, &fields);
     let derive_debug = if row_debug.is_none() {
         quote! { Debug, }
@@ -155,8 +155,9 @@ pub fn relation_module(
     })
 }
 
-/// Doc, attributes and declaration of one struct field.
-fn field_tokens(field: &Field<'_>) -> TokenStream {
+/// Doc, attributes and declaration of one struct field; `row` for the `FromRow` row struct,
+/// whose fields carry the SQL name when it differs from the Rust one.
+fn field_tokens(field: &Field<'_>, row: bool) -> TokenStream {
     let column = field.column;
     let ident = &field.ident;
     let ty = field.ty();
@@ -176,8 +177,11 @@ fn field_tokens(field: &Field<'_>) -> TokenStream {
     if column.identity.is_some() {
         facts.push_str(", identity");
     }
+    if let Some(expression) = &column.generated {
+        facts.push_str(&format!(", generated from `{expression}`"));
+    }
     facts.push('.');
-    let rename = if ident.to_string().trim_start_matches("r#") != column.name {
+    let rename = if row && ident.to_string().trim_start_matches("r#") != column.name {
         let name = &column.name;
         quote! { #[sqlx(rename = #name)] }
     } else {
@@ -274,7 +278,7 @@ fn insert_struct(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
         })
         .collect();
     let all_optional = insertable.iter().all(|f| f.optional);
-    let declared = insertable.iter().map(field_tokens);
+    let declared = insertable.iter().map(|f| field_tokens(f, false));
     let debug = debug_impl(&insert, &insertable);
     let derive_debug = if debug.is_none() {
         quote! { Debug, }
@@ -328,7 +332,11 @@ fn new_fn(insertable: &[Field<'_>]) -> TokenStream {
             quote! { #ident }
         }
     });
-    let allow = if required.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { quote! {} };
+    let allow = if required.len() > 7 {
+        quote! { #[allow(clippy::too_many_arguments)] }
+    } else {
+        quote! {}
+    };
     quote! {
         /// A new row with the required columns set and every other column left to its default.
         #allow

@@ -76,6 +76,15 @@ pub fn base_type(catalog: &Catalog, names: &Names, sql_type: &str) -> Option<Tok
 }
 
 fn unknown_type(relation: &Relation, column: &Column) -> String {
+    if column.data_type.starts_with("time with time zone")
+        || column.data_type.starts_with("time(") && column.data_type.contains("with time zone")
+    {
+        return format!(
+            "column {}.{} has type `{}`, which has no Rust mapping (PostgreSQL's own advice is not to use it); \
+             use timestamptz for a moment in time, or time for a wall-clock time",
+            relation.name, column.name, column.data_type
+        );
+    }
     format!(
         "column {}.{} has type `{}`, which has no Rust mapping; use one of uuid, text, varchar, smallint, \
          integer, bigint, boolean, real, double precision, numeric, timestamptz, timestamp, date, time, \
