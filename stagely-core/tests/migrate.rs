@@ -425,9 +425,13 @@ async fn a_failure_releases_the_lock_so_the_next_run_proceeds() {
         .unwrap_err();
 
     // sqlx keeps its advisory lock after a failed migration; had the connection stayed open,
-    // this run would wait for the lock forever.
-    let report = migrate::run_with(db.url(), &[owners(), widgets()], MigrateCommand::Up)
+    // this run would wait for the lock forever. The bound only turns such a hang into a
+    // failure; it is far above the time the run takes.
+    let migrations = [owners(), widgets()];
+    let next = migrate::run_with(db.url(), &migrations, MigrateCommand::Up);
+    let report = tokio::time::timeout(std::time::Duration::from_secs(60), next)
         .await
+        .expect("the second run waited on a lock the failed run left held")
         .unwrap();
     assert_eq!(
         report,

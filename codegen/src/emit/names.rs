@@ -227,3 +227,107 @@ pub fn display_name(relation: &Relation) -> String {
 fn kind_word(relation: &Relation) -> &'static str {
     if relation.is_table() { "table" } else { "view" }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{AllowedValues, Check, Column, RelationKind};
+
+    fn table(name: &str, columns: &[&str]) -> Relation {
+        Relation {
+            schema: "public".into(),
+            name: name.into(),
+            kind: RelationKind::Table,
+            comment: None,
+            columns: columns
+                .iter()
+                .map(|c| Column {
+                    name: (*c).into(),
+                    data_type: "text".into(),
+                    nullable: true,
+                    default: None,
+                    comment: None,
+                    identity: None,
+                    generated: None,
+                })
+                .collect(),
+            primary_key: vec![],
+            primary_key_name: None,
+            unique: vec![],
+            foreign_keys: vec![],
+            checks: vec![],
+            indexes: vec![],
+        }
+    }
+
+    fn limited(mut relation: Relation, column: &str, values: &[&str]) -> Relation {
+        relation.checks.push(Check {
+            name: format!("{column}_check"),
+            expression: String::new(),
+            allowed_values: Some(AllowedValues {
+                column: column.into(),
+                values: values.iter().map(|v| (*v).into()).collect(),
+            }),
+        });
+        relation
+    }
+
+    fn errors(tables: Vec<Relation>) -> Vec<String> {
+        Names::choose(&Catalog {
+            tables,
+            ..Catalog::default()
+        })
+        .err()
+        .unwrap_or_default()
+    }
+
+    #[test]
+    fn rejects_two_tables_with_one_rust_name() {
+        let clash = errors(vec![
+            table("user_accounts", &["a"]),
+            table("UserAccounts", &["a"]),
+        ]);
+        // The row struct, the insert struct and the module all clash.
+        assert_eq!(clash.len(), 3, "{clash:?}");
+        assert_eq!(
+            clash[0],
+            "table `UserAccounts` and table `user_accounts` both become the Rust name `UserAccount`; rename one of them"
+        );
+        assert!(clash[2].contains("`mod user_accounts`"), "{clash:?}");
+    }
+
+    #[test]
+    fn rejects_enum_values_with_one_variant_name() {
+        let clash = errors(vec![limited(
+            table("t", &["state"]),
+            "state",
+            &["in-progress", "in_progress"],
+        )]);
+        assert_eq!(clash.len(), 1, "{clash:?}");
+        assert!(clash[0].contains("'in-progress' and 'in_progress'"), "{clash:?}");
+        assert!(clash[0].contains("`InProgress`"), "{clash:?}");
+    }
+
+    #[test]
+    fn prefixes_enums_whose_column_repeats_or_shadows_the_prelude() {
+        let names = Names::choose(&Catalog {
+            tables: vec![
+                limited(table("jobs", &["status", "result", "size"]), "status", &["a"]),
+                limited(table("runs", &["status"]), "status", &["b"]),
+            ]
+            .into_iter()
+            .map(|t| {
+                if t.name == "jobs" {
+                    limited(limited(t, "result", &["ok"]), "size", &["s"])
+                } else {
+                    t
+                }
+            })
+            .collect(),
+            ..Catalog::default()
+        })
+        .unwrap();
+        let enums: Vec<&str> = names.enums.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(enums, ["JobResult", "JobStatus", "RunStatus", "Size"]);
+    }
+}
