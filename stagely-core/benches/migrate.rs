@@ -1,0 +1,137 @@
+//! Applying all migrations to an empty database: our runner against psql running the same SQL.
+//!
+//! - runner: `stagely_core::migrate::run(url, MigrateCommand::Up)`, in-process (one
+//!   connection, sqlx's advisory lock, one transaction and one `_sqlx_migrations` row with a
+//!   SHA-384 checksum per migration);
+//! - psql: `psql -X -q -v ON_ERROR_STOP=1 -f up.sql`, where `up.sql` is every Up section of
+//!   [`MIGRATIONS`] in order (the very SQL the runner applies), autocommitted statement by
+//!   statement; timed from spawn to exit, so it includes psql's own start-up, which is timed
+//!   separately too (`psql -c 'SELECT 1'`) so the report can say how much that is.
+//!
+//! Each run gets a fresh scratch database on 127.0.0.1, created and dropped outside the timing;
+//! the two take turns. Results go to `migrate.json` in the results directory.
+//!
+//! Run with `cargo bench -p stagely-core --bench migrate` (or `make bench`); `BENCH_RUNS`
+//! sets the runs (default 10).
+
+mod common;
+
+use std::process::Command;
+use std::time::Instant;
+
+use stagely_codegen::scratch::ScratchDatabase;
+use stagely_core::migrate::{self, MIGRATIONS, MigrateCommand};
+
+async fn scratch(server: &str) -> ScratchDatabase {
+    ScratchDatabase::create(server, "bench_migrate")
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "{e}; is PostgreSQL running at {server}? (set {})",
+                common::BENCH_DATABASE_URL
+            )
+        })
+}
+
+/// Seconds for `psql` with `args` against `url`, or why psql could not be timed.
+fn time_psql(url: &str, args: &[&str]) -> Result<f64, String> {
+    let start = Instant::now();
+    let output = Command::new("psql")
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1"])
+        .args(args)
+        .arg(url)
+        .output()
+        .map_err(|e| format!("cannot run psql: {e}"))?;
+    let seconds = start.elapsed().as_secs_f64();
+    if !output.status.success() {
+        return Err(format!(
+            "psql failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(seconds)
+}
+
+fn main() {
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    if !filter.is_empty() && !filter.iter().any(|f| "migrate".contains(f.as_str())) {
+        return;
+    }
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .map(|t| {
+            t.parse()
+                .unwrap_or_else(|_| panic!("BENCH_RUNS={t} is not a whole number"))
+        })
+        .unwrap_or(10usize)
+        .max(1);
+    let server = common::server_url();
+    let up_sql = common::results_dir().join("migrations_up.sql");
+    let sql: String = MIGRATIONS.iter().map(|m| format!("{}\n", m.up_sql)).collect();
+    std::fs::write(&up_sql, sql).unwrap_or_else(|e| panic!("cannot write {}: {e}", up_sql.display()));
+    let up_sql_arg = up_sql.to_str().expect("a UTF-8 path");
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let (mut runner, mut psql, mut psql_startup) = (Vec::new(), Vec::new(), Vec::new());
+    let mut psql_unavailable: Option<String> = None;
+    runtime.block_on(async {
+        for run in 0..runs {
+            // Alternate which goes first, so neither always meets a warmer server.
+            for turn in 0..2 {
+                let db = scratch(&server).await;
+                if (run + turn) % 2 == 0 {
+                    let start = Instant::now();
+                    let report = migrate::run(db.url(), MigrateCommand::Up)
+                        .await
+                        .unwrap_or_else(|e| panic!("the runner failed: {e}"));
+                    let seconds = start.elapsed().as_secs_f64();
+                    drop(report);
+                    runner.push(seconds);
+                    eprintln!("migrate bench: run {}/{runs}: runner {seconds:.3} s", run + 1);
+                } else if psql_unavailable.is_none() {
+                    match time_psql(db.url(), &["-f", up_sql_arg]) {
+                        Ok(seconds) => {
+                            psql.push(seconds);
+                            eprintln!("migrate bench: run {}/{runs}: psql   {seconds:.3} s", run + 1);
+                        }
+                        Err(why) => {
+                            eprintln!("migrate bench: yardstick unavailable: {why}");
+                            psql_unavailable = Some(why);
+                        }
+                    }
+                    if let Ok(seconds) = time_psql(db.url(), &["-c", "SELECT 1"]) {
+                        psql_startup.push(seconds);
+                    }
+                }
+                db.drop_now()
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot drop the scratch database: {e}"));
+            }
+        }
+    });
+
+    let (median, min, max) = common::summary(&runner);
+    eprintln!("migrate bench: runner median {median:.3} s (min {min:.3}, max {max:.3})");
+    if !psql.is_empty() {
+        let (median, min, max) = common::summary(&psql);
+        eprintln!("migrate bench: psql   median {median:.3} s (min {min:.3}, max {max:.3})");
+    }
+    let json = serde_json::json!({
+        "migrations": MIGRATIONS.len(),
+        "runs": runs,
+        "runner": runner,
+        "psql": psql,
+        "psql_startup": psql_startup,
+        "psql_unavailable": psql_unavailable,
+    });
+    let out = common::results_dir().join("migrate.json");
+    std::fs::write(&out, serde_json::to_string_pretty(&json).expect("JSON"))
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+}
