@@ -265,7 +265,15 @@ pub enum ConstraintKind {
         /// The condition.
         expr: Expr,
     },
-    /// A constraint kind the fold does not model (`EXCLUDE`, `UNIQUE USING INDEX`, ...).
+    /// `[PRIMARY KEY | UNIQUE] USING INDEX idx`: an existing unique index becomes the
+    /// constraint (and takes the constraint's name).
+    UsingIndex {
+        /// `PRIMARY KEY` (true) or `UNIQUE` (false).
+        primary: bool,
+        /// The index.
+        index: String,
+    },
+    /// A constraint kind the fold does not model (`EXCLUDE`, ...).
     Other {
         /// What it is, for the warning.
         what: String,

@@ -8,6 +8,7 @@
 mod alter;
 mod comment;
 pub mod ddl;
+mod drop;
 pub mod expr;
 pub mod fold;
 mod index;

@@ -225,6 +225,13 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
             if_not_exists,
         },
         S::CreateSequence { .. } => Ddl::Skipped,
+        S::Set(sql::Set::SingleAssignment { variable, .. })
+            if variable.to_string().eq_ignore_ascii_case("search_path") =>
+        {
+            Ddl::Unsupported {
+                reason: "SET search_path: the generator keeps unqualified names in public; qualify names with their schema instead".into(),
+            }
+        }
         S::Execute { .. } | S::Call(_) => Ddl::Unsupported {
             reason: "EXECUTE/CALL runs code the generator cannot see; DDL it runs is not in the catalog"
                 .into(),
@@ -458,6 +465,13 @@ pub(super) fn table_constraint(constraint: &TableConstraint, cx: &Context) -> Co
             c.name.as_ref(),
             ConstraintKind::Check {
                 expr: expr(&c.expr, cx),
+            },
+        ),
+        TableConstraint::PrimaryKeyUsingIndex(c) | TableConstraint::UniqueUsingIndex(c) => (
+            c.name.as_ref(),
+            ConstraintKind::UsingIndex {
+                primary: matches!(constraint, TableConstraint::PrimaryKeyUsingIndex(_)),
+                index: folded(&c.index_name),
             },
         ),
         other => (

@@ -65,6 +65,8 @@ pub async fn verify(server_url: &str, dir: &Path) -> Result<Report, VerifyError>
     let live = {
         let mut conn = PgConnection::connect_with(&scratch.connect_options()).await?;
         apply(&mut conn, &migrations).await?;
+        // A migration's SET search_path would change how format_type() qualifies names.
+        sqlx::raw_sql("RESET ALL").execute(&mut conn).await?;
         let live = introspect(&mut conn).await?;
         conn.close().await?;
         live
