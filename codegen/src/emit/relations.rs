@@ -319,10 +319,35 @@ fn hashable_key(
     }
 }
 
+/// `self.<name>(db)`: the rows `sql` finds for this row's key.
+fn rows_method(
+    name: &str,
+    doc: &TokenStream,
+    row: &TokenStream,
+    sql: &str,
+    key_arg: &TokenStream,
+) -> TokenStream {
+    let method = ident(name);
+    let allow = convention_allow(name);
+    quote! {
+        #doc
+        #allow
+        pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<::std::vec::Vec<#row>, super::error::Error>
+        where
+            E: ::sqlx::PgExecutor<'e>,
+        {
+            ::sqlx::query_as(#sql)
+                .bind(#key_arg)
+                .fetch_all(db)
+                .await
+                .map_err(super::error::Error::from)
+        }
+    }
+}
+
 fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
     let child = row_type(names, l.child);
     let key_arg = self_arg(catalog, names, l.parent, l.parent_column);
-    let method = ident(name);
     let key_field = ident(&field_name(l.parent_column));
     let fk_field = ident(&field_name(l.column));
     let columns = select_list(l.child, None);
@@ -339,21 +364,7 @@ fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Token
         ),
         &sql,
     );
-    let allow = convention_allow(name);
-    let mut tokens = quote! {
-        #doc
-        #allow
-        pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<::std::vec::Vec<#child>, super::error::Error>
-        where
-            E: ::sqlx::PgExecutor<'e>,
-        {
-            ::sqlx::query_as(#sql)
-                .bind(#key_arg)
-                .fetch_all(db)
-                .await
-                .map_err(super::error::Error::from)
-        }
-    };
+    let mut tokens = rows_method(name, &doc, &child, &sql, &key_arg);
     let Some((key_type, owned)) = hashable_key(catalog, names, l.parent, l.parent_column) else {
         return tokens;
     };
@@ -404,7 +415,6 @@ fn many_to_many(
 ) -> TokenStream {
     let target = row_type(names, to.parent);
     let key_arg = self_arg(catalog, names, from.parent, from.parent_column);
-    let method = ident(name);
     let key_field = ident(&field_name(from.parent_column));
     let columns = select_list(to.parent, Some("t"));
     let sql_join = format!(
@@ -430,21 +440,7 @@ fn many_to_many(
         ),
         &sql,
     );
-    let allow = convention_allow(name);
-    let mut tokens = quote! {
-        #doc
-        #allow
-        pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<::std::vec::Vec<#target>, super::error::Error>
-        where
-            E: ::sqlx::PgExecutor<'e>,
-        {
-            ::sqlx::query_as(#sql)
-                .bind(#key_arg)
-                .fetch_all(db)
-                .await
-                .map_err(super::error::Error::from)
-        }
-    };
+    let mut tokens = rows_method(name, &doc, &target, &sql, &key_arg);
     let Some((key_type, owned)) = hashable_key(catalog, names, from.parent, from.parent_column) else {
         return tokens;
     };
