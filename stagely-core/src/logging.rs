@@ -38,6 +38,32 @@ pub fn init(level: LogLevel, environment: Environment) -> Result<(), LoggingErro
 }
 
 /// The event filter for `level`.
+///
+/// PostgreSQL NOTICEs (sqlx logs them at info) are shown only at `debug`: the idempotent
+/// migrations raise one for every `IF EXISTS` / `IF NOT EXISTS` that finds nothing to do,
+/// which is expected and would bury the lines that matter.
 pub fn filter(level: LogLevel) -> EnvFilter {
-    EnvFilter::new(level.as_str())
+    let notices = if level == LogLevel::Debug { "debug" } else { "warn" };
+    EnvFilter::new(format!("{},sqlx::postgres::notice={notices}", level.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_notices_show_only_when_debugging() {
+        assert_eq!(
+            filter(LogLevel::Info).to_string(),
+            "sqlx::postgres::notice=warn,info"
+        );
+        assert_eq!(
+            filter(LogLevel::Error).to_string(),
+            "sqlx::postgres::notice=warn,error"
+        );
+        assert_eq!(
+            filter(LogLevel::Debug).to_string(),
+            "sqlx::postgres::notice=debug,debug"
+        );
+    }
 }
