@@ -146,6 +146,19 @@ pub enum Ddl {
         /// Schema name.
         name: String,
     },
+    /// `CREATE FUNCTION|PROCEDURE`: cannot change the shape by itself, but a body that runs
+    /// DDL changes it when called during a migration.
+    CreateFunction {
+        /// Function name (last part, folded).
+        name: String,
+        /// The body contains `EXECUTE` or `CREATE`/`ALTER`/`DROP`.
+        runs_ddl: bool,
+    },
+    /// A top-level `SELECT`/`CALL` of functions (by last name part).
+    Call {
+        /// The functions called.
+        functions: Vec<String>,
+    },
     /// A statement that cannot change the relational shape (functions, triggers, grants, DML,
     /// SET, ...): recognised and skipped.
     Skipped,

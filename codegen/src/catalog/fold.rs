@@ -62,6 +62,8 @@ pub struct Fold {
     /// Composite, range and base types: valid column types without a place in the catalog.
     pub(crate) other_types: BTreeSet<(String, String)>,
     pub(crate) schemas: BTreeSet<String>,
+    /// Functions defined by the migrations whose bodies run DDL.
+    ddl_functions: BTreeSet<String>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     path: PathBuf,
     at: Location,
@@ -82,6 +84,7 @@ impl Fold {
             sequences: Vec::new(),
             other_types: BTreeSet::new(),
             schemas: [DEFAULT_SCHEMA.to_string()].into(),
+            ddl_functions: BTreeSet::new(),
             diagnostics: Vec::new(),
             path: PathBuf::new(),
             at: Location { line: 1, column: 1 },
@@ -119,6 +122,25 @@ impl Fold {
             Ddl::CreateSequence { name, if_not_exists } => self.create_sequence(name, *if_not_exists),
             Ddl::CreateSchema { name } => {
                 self.schemas.insert(name.clone());
+            }
+            Ddl::CreateFunction { name, runs_ddl } => {
+                if *runs_ddl {
+                    self.ddl_functions.insert(name.clone());
+                } else {
+                    self.ddl_functions.remove(name);
+                }
+            }
+            Ddl::Call { functions } => {
+                let hidden: Vec<&String> = functions
+                    .iter()
+                    .filter(|f| self.ddl_functions.contains(*f))
+                    .collect();
+                for f in hidden {
+                    let message = format!(
+                        "{f}() runs DDL (EXECUTE, CREATE, ALTER or DROP in its body) that the generator cannot see; its effect is not in the catalog"
+                    );
+                    self.warn(message);
+                }
             }
             Ddl::Skipped => {}
             Ddl::Unsupported { reason } => self.warn(reason.clone()),

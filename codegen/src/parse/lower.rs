@@ -232,13 +232,43 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
                 reason: "SET search_path: the generator keeps unqualified names in public; qualify names with their schema instead".into(),
             }
         }
-        S::Execute { .. } | S::Call(_) => Ddl::Unsupported {
+        S::CreateFunction(f) => Ddl::CreateFunction {
+            name: object_name(&f.name).name,
+            runs_ddl: f
+                .function_body
+                .as_ref()
+                .is_some_and(|body| runs_ddl(&body_text(body))),
+        },
+        S::Query(q) => {
+            let mut functions = Vec::new();
+            if let crate::catalog::expr::Query::Select(select) = query(&q, cx) {
+                for item in &select.items {
+                    if let crate::catalog::expr::SelectItem::Expr { expr, .. } = item {
+                        expr.walk(&mut |e| {
+                            if let crate::catalog::expr::Expr::Function { name, .. } = e
+                                && let Some(last) = name.last()
+                            {
+                                functions.push(last.clone());
+                            }
+                        });
+                    }
+                }
+            }
+            if functions.is_empty() {
+                Ddl::Skipped
+            } else {
+                Ddl::Call { functions }
+            }
+        }
+        S::Call(f) => Ddl::Call {
+            functions: vec![object_name(&f.name).name],
+        },
+        S::Execute { .. } => Ddl::Unsupported {
             reason: "EXECUTE/CALL runs code the generator cannot see; DDL it runs is not in the catalog"
                 .into(),
         },
         // Statements that cannot change tables, views or types.
-        S::CreateFunction(_)
-        | S::DropFunction(_)
+        S::DropFunction(_)
         | S::CreateProcedure { .. }
         | S::DropProcedure { .. }
         | S::AlterFunction(_)
@@ -254,7 +284,6 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
         | S::Update(_)
         | S::Delete(_)
         | S::Merge(_)
-        | S::Query(_)
         | S::Set(_)
         | S::Reset(_)
         | S::StartTransaction { .. }
@@ -310,6 +339,37 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
             reason: format!("statement not folded: {}", first_words(&other.to_string())),
         },
     }
+}
+
+/// The text of a function body.
+fn body_text(body: &sql::CreateFunctionBody) -> String {
+    use sql::CreateFunctionBody as B;
+    match body {
+        B::AsBeforeOptions { body, .. }
+        | B::AsAfterOptions(body)
+        | B::Return(body)
+        | B::AsReturnExpr(body) => match body {
+            // The body of a dollar-quoted function is its string's content.
+            sql::Expr::Value(v) => match &v.value {
+                sql::Value::DollarQuotedString(s) => s.value.clone(),
+                sql::Value::SingleQuotedString(s) => s.clone(),
+                other => other.to_string(),
+            },
+            other => other.to_string(),
+        },
+        B::AsBeginEnd(statements) | B::BeginAtomic(statements) => statements.to_string(),
+        B::AsReturnSelect(select) => select.to_string(),
+    }
+}
+
+/// True when a function body holds statements that change the schema when it runs.
+fn runs_ddl(body: &str) -> bool {
+    body.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .any(|w| {
+            ["EXECUTE", "CREATE", "ALTER", "DROP"]
+                .iter()
+                .any(|k| w.eq_ignore_ascii_case(k))
+        })
 }
 
 /// The first few words of a statement, for messages.
