@@ -490,3 +490,36 @@ fn folds_the_same_catalog_every_time() {
         assert_eq!(again, first);
     }
 }
+
+#[test]
+fn names_unaliased_view_columns_like_postgresql() {
+    // Each pair read back from a PostgreSQL 15 view.
+    let cases = [
+        ("true", None),
+        ("1::int", Some("int4")),
+        ("b::varchar(3)", Some("b")),
+        ("'x'::text", Some("text")),
+        ("CASE WHEN a > 0 THEN a END", Some("case")),
+        ("CASE WHEN a > 0 THEN 1 ELSE a END", Some("a")),
+        ("coalesce(a, 0)", Some("coalesce")),
+        ("CURRENT_TIMESTAMP", Some("current_timestamp")),
+        ("EXTRACT(year FROM now())", Some("extract")),
+        ("(a)", Some("a")),
+        ("ARRAY[1]", Some("array")),
+        ("INTERVAL '1 day'", Some("interval")),
+        ("a IS NULL", None),
+        ("-a", None),
+        ("1", None),
+        ("a::double precision", Some("a")),
+        ("DATE '2020-01-01'", Some("date")),
+        ("a::bigint::text", Some("a")),
+    ];
+    for (sql, expected) in cases {
+        let expr = stagely_codegen::parse::parse_expression(sql).expect(sql);
+        assert_eq!(
+            stagely_codegen::catalog::names::figure_column_name(&expr).as_deref(),
+            expected,
+            "{sql}"
+        );
+    }
+}
