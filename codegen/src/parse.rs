@@ -246,26 +246,32 @@ fn parse_statement(
         return Some(Statement { location, ddl });
     }
 
-    let dialect = PostgreSqlDialect {};
-    let mut parser = Parser::new(&dialect).with_tokens_with_locations(tokens);
-    let parsed = parser.parse_statement().and_then(|statement| {
-        let next = parser.peek_token();
-        if next.token == Token::EOF {
-            Ok(statement)
-        } else {
-            Err(ParserError::ParserError(format!(
-                "Expected: end of statement, found: {}{}",
-                next.token, next.span.start
-            )))
+    let mut parsed = parse_tokens(tokens.clone());
+    let mut domain_not_null = false;
+    if parsed.is_err() {
+        // PostgreSQL accepts a few clauses sqlparser does not read. `NOT VALID` on a constraint
+        // only skips checking existing rows; `NOT NULL` on a domain is recorded by hand.
+        let is_domain = words.get(1).is_some_and(|w| w == "DOMAIN");
+        let mut retry = without_words(&tokens, &["NOT", "VALID"]).0;
+        if is_domain {
+            let (stripped, removed) = without_words(&retry, &["NOT", "NULL"]);
+            domain_not_null = removed;
+            retry = without_words(&stripped, &["NULL"]).0;
         }
-    });
+        if retry.len() != tokens.len()
+            && let Ok(statement) = parse_tokens(retry)
+        {
+            parsed = Ok(statement);
+        }
+    }
     match parsed {
         Ok(statement) => {
             let context = lower::Context::new(section, location);
-            Some(Statement {
-                location,
-                ddl: lower::statement(statement, &context),
-            })
+            let mut ddl = lower::statement(statement, &context);
+            if let Ddl::CreateDomain { not_null, .. } = &mut ddl {
+                *not_null |= domain_not_null;
+            }
+            Some(Statement { location, ddl })
         }
         Err(err) => {
             if cannot_change_shape(&words) || storage_only_alter(&all_words) {
@@ -285,6 +291,55 @@ fn parse_statement(
             None
         }
     }
+}
+
+/// Parses the tokens of one statement, which must be all of it.
+fn parse_tokens(tokens: Vec<TokenWithSpan>) -> Result<sqlparser::ast::Statement, ParserError> {
+    let dialect = PostgreSqlDialect {};
+    let mut parser = Parser::new(&dialect).with_tokens_with_locations(tokens);
+    let statement = parser.parse_statement()?;
+    let next = parser.peek_token();
+    if next.token == Token::EOF {
+        Ok(statement)
+    } else {
+        Err(ParserError::ParserError(format!(
+            "Expected: end of statement, found: {}{}",
+            next.token, next.span.start
+        )))
+    }
+}
+
+/// The tokens without any run of the unquoted words `words` (whitespace between them
+/// allowed), and whether there was one.
+fn without_words(tokens: &[TokenWithSpan], words: &[&str]) -> (Vec<TokenWithSpan>, bool) {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut removed = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        // Try to match `words` starting here, skipping trivia between them.
+        let mut j = i;
+        let mut matched = 0;
+        while matched < words.len() && j < tokens.len() {
+            if is_trivia(&tokens[j].token) && matched > 0 {
+                j += 1;
+                continue;
+            }
+            if keyword_is(&tokens[j].token, words[matched]) {
+                matched += 1;
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if matched == words.len() {
+            removed = true;
+            i = j;
+        } else {
+            out.push(tokens[i].clone());
+            i += 1;
+        }
+    }
+    (out, removed)
 }
 
 /// Separates sqlparser's " at Line: l, Column: c" suffix from its message.

@@ -59,6 +59,11 @@ fn names_constraints_like_postgresql() {
 }
 
 #[test]
+fn folds_assorted_ddl() {
+    folds("assorted_ddl");
+}
+
+#[test]
 fn folds_alter_table() {
     folds("alter_table");
 }

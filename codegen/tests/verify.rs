@@ -68,6 +68,7 @@ async fn verify_finds_no_differences_for_every_corpus_folder() {
 async fn verify_finds_no_differences_for_the_fixtures_that_fold_cleanly() {
     let fixtures = [
         "create_table",
+        "assorted_ddl",
         "constraint_names",
         "alter_table",
         "drop_and_rename_effects",

@@ -202,6 +202,13 @@ pub enum TableElement {
     Column(ColumnDef),
     /// A table constraint.
     Constraint(ConstraintDef),
+    /// `LIKE other [INCLUDING DEFAULTS]`: the other table's columns, NOT NULL included.
+    Like {
+        /// The table whose columns are copied.
+        table: QualifiedName,
+        /// `INCLUDING DEFAULTS` given.
+        defaults: bool,
+    },
 }
 
 /// A column definition.

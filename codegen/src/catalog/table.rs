@@ -72,6 +72,33 @@ impl Fold {
                     def: def.clone(),
                     column: None,
                 }),
+                TableElement::Like {
+                    table: source,
+                    defaults,
+                } => {
+                    let Some(from) = self.find_relation(source) else {
+                        self.error(format!(
+                            "CREATE TABLE {} LIKE {source}: {source} does not exist",
+                            t.name
+                        ));
+                        continue;
+                    };
+                    // Names, types and NOT NULL always; defaults only when asked for. Keys,
+                    // checks, indexes, identity and generation are not copied without
+                    // INCLUDING options, which sqlparser does not read.
+                    let columns: Vec<_> = self.catalog.tables[from]
+                        .columns
+                        .iter()
+                        .map(|c| crate::catalog::model::Column {
+                            default: if *defaults { c.default.clone() } else { None },
+                            comment: None,
+                            identity: None,
+                            generated: None,
+                            ..c.clone()
+                        })
+                        .collect();
+                    self.catalog.tables[table].columns.extend(columns);
+                }
             }
         }
         self.add_constraints(table, pending);

@@ -384,10 +384,10 @@ fn create_table(ct: sql::CreateTable, cx: &Context) -> Ddl {
         // Temporary tables vanish with the session that applies the migration.
         return Ddl::Skipped;
     }
-    if ct.query.is_some() || ct.like.is_some() || ct.clone.is_some() {
+    if ct.query.is_some() || ct.clone.is_some() {
         return Ddl::Unsupported {
             reason: format!(
-                "CREATE TABLE {name} AS/LIKE: its columns come from another relation and are not folded; list the columns explicitly"
+                "CREATE TABLE {name} AS: its columns come from a query and are not folded; list the columns explicitly"
             ),
         };
     }
@@ -407,6 +407,21 @@ fn create_table(ct: sql::CreateTable, cx: &Context) -> Ddl {
         elements.push((span, TableElement::Constraint(table_constraint(constraint, cx))));
     }
     elements.sort_by_key(|(span, _)| (span.start.line, span.start.column));
+    if let Some(sql::CreateTableLikeKind::Parenthesized(like) | sql::CreateTableLikeKind::Plain(like)) =
+        &ct.like
+    {
+        // LIKE comes first: sqlparser reads it only before the other elements.
+        elements.insert(
+            0,
+            (
+                Span::empty(),
+                TableElement::Like {
+                    table: object_name(&like.name),
+                    defaults: matches!(like.defaults, Some(sql::CreateTableLikeDefaults::Including)),
+                },
+            ),
+        );
+    }
     Ddl::CreateTable(CreateTable {
         name,
         if_not_exists: ct.if_not_exists,

@@ -86,7 +86,15 @@ pub(crate) fn type_name(data_type: &DataType) -> TypeName {
         modifiers: Vec::new(),
         qualifier: None,
         array_dims: 0,
-        written: data_type.to_string(),
+        written: {
+            // Lower case reads like PostgreSQL's own spelling; quoted names keep their case.
+            let text = data_type.to_string();
+            if text.contains('"') {
+                text
+            } else {
+                text.to_ascii_lowercase()
+            }
+        },
     };
     let mut current = data_type;
     // Peel array layers first: `text[][]` is text with two dimensions.
