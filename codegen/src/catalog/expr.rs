@@ -2,7 +2,7 @@
 //!
 //! Defaults, CHECK conditions, index keys and predicates, generated columns and view queries
 //! are kept as trees, so renaming a column can rewrite them and view columns can be typed.
-//! Two renderings: [`Expr::to_string`] is the normalised SQL stored in the catalog, and
+//! Two renderings: `Display` (`to_string`) is the normalised SQL stored in the catalog, and
 //! [`Expr::canonical`] is the form `verify` compares, which also irons out the ways PostgreSQL
 //! re-spells an expression when it stores it (added casts and parentheses, `IN` lists turned
 //! into `= ANY (ARRAY[...])`, `BETWEEN` into two comparisons, `LIKE` into `~~`).

@@ -2,7 +2,7 @@
 //!
 //! [`ddl`] is the small statement language the fold understands (parsed from SQL by
 //! [`crate::parse`]); [`expr`] its expressions and view queries. The fold itself is split by
-//! kind of object: tables ([`table`]), `ALTER TABLE` ([`alter`]), types, views, indexes,
+//! kind of object: tables, `ALTER TABLE`, drops, types, views, indexes,
 //! comments; [`names`] computes the names PostgreSQL would choose.
 
 mod alter;
