@@ -63,8 +63,8 @@ down: ## Stop the Docker Compose services (data stays in the named volume)
 	@$(MAKE) --no-print-directory docker-check
 	$(COMPOSE) down
 
-bench: ## Run the benchmarks and rewrite BENCHMARKS.md
-	@echo "make bench: not yet available; benchmarks arrive with issue 7." >&2; exit 2
+bench: ## Run the benchmarks against their yardsticks and rewrite BENCHMARKS.md (PostgreSQL on 127.0.0.1)
+	bash bench/run.sh
 
 clean: ## Remove build output
 	$(CARGO) clean

@@ -13,7 +13,13 @@ fixtures cover. Every table gets a primary key, about half a foreign key to an e
 (so relation helpers are emitted), a quarter a CHECK (... IN ...) column (so enums are emitted),
 and a comment.
 
-Usage: synth.py --tables N --out DIR   (DIR is emptied of *.sql first)
+For sqlc, which needs queries besides the schema, --sqlc-queries FILE writes the CRUD our
+generator emits for every table (get, list, count, insert, update, delete), so the two tools can
+be compared doing similar work, and --sqlc-small-queries FILE the same for the first table only
+(sqlc then emits models for every table and functions for six queries).
+
+Usage: synth.py --tables N --out DIR [--sqlc-queries FILE] [--sqlc-small-queries FILE]
+(DIR is emptied of *.sql first)
 """
 
 import argparse
@@ -149,11 +155,32 @@ def alter_migration(rng, tables):
     return f"alter_{table.name}", "\n".join(up) + "\n", "\n".join(down) + "\n"
 
 
+def sqlc_queries(tables):
+    """sqlc's annotated queries: per table, the CRUD our generator emits for it."""
+    out = []
+    for t in tables:
+        go = "".join(part.capitalize() for part in t.name.split("_"))
+        cols = list(t.columns)
+        params = ", ".join(f"${i + 1}" for i in range(len(cols)))
+        sets = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(cols))
+        out.append(f"-- name: Get{go} :one\nSELECT * FROM {t.name} WHERE id = $1;\n")
+        out.append(f"-- name: List{go} :many\nSELECT * FROM {t.name} ORDER BY id LIMIT $1 OFFSET $2;\n")
+        out.append(f"-- name: Count{go} :one\nSELECT count(*) FROM {t.name};\n")
+        out.append(
+            f"-- name: Insert{go} :one\nINSERT INTO {t.name} ({', '.join(cols)}) VALUES ({params}) RETURNING *;\n"
+        )
+        out.append(f"-- name: Update{go} :one\nUPDATE {t.name} SET {sets} WHERE id = $1 RETURNING *;\n")
+        out.append(f"-- name: Delete{go} :exec\nDELETE FROM {t.name} WHERE id = $1;\n")
+    return "\n".join(out)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tables", type=int, required=True, help="how many tables to create")
     parser.add_argument("--out", type=pathlib.Path, required=True, help="directory to write")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--sqlc-queries", type=pathlib.Path, help="also write sqlc CRUD queries here")
+    parser.add_argument("--sqlc-small-queries", type=pathlib.Path, help="sqlc CRUD of the first table")
     args = parser.parse_args()
     if args.tables < 1:
         sys.exit("synth.py: --tables must be at least 1")
@@ -174,6 +201,10 @@ def main():
             path = args.out / f"{number:0{width}d}_{name}.sql"
             path.write_text(f"-- +migrate Up\n{up}\n-- +migrate Down\n{down}")
 
+    if args.sqlc_queries:
+        args.sqlc_queries.write_text(sqlc_queries(tables))
+    if args.sqlc_small_queries:
+        args.sqlc_small_queries.write_text(sqlc_queries(tables[:1]))
     columns = sum(len(t.columns) + t.fixed for t in tables)
     print(f"synth.py: {number} files, {len(tables)} tables, {columns} columns -> {args.out}")
 

@@ -8,6 +8,10 @@
 //!   statement; timed from spawn to exit, so it includes psql's own start-up, which is timed
 //!   separately too (`psql -c 'SELECT 1'`) so the report can say how much that is.
 //!
+//! After each runner run, a second `Up` on the now current database times the runner's fixed
+//! cost (connect, lock, read the bookkeeping, apply nothing), to split the gap to psql into
+//! fixed and per-migration parts.
+//!
 //! Each run gets a fresh scratch database on 127.0.0.1, created and dropped outside the timing;
 //! the two take turns. Results go to `migrate.json` in the results directory.
 //!
@@ -80,6 +84,7 @@ fn main() {
         .build()
         .expect("a tokio runtime");
     let (mut runner, mut psql, mut psql_startup) = (Vec::new(), Vec::new(), Vec::new());
+    let mut runner_nothing_pending = Vec::new();
     let mut psql_unavailable: Option<String> = None;
     runtime.block_on(async {
         for run in 0..runs {
@@ -95,6 +100,11 @@ fn main() {
                     drop(report);
                     runner.push(seconds);
                     eprintln!("migrate bench: run {}/{runs}: runner {seconds:.3} s", run + 1);
+                    let start = Instant::now();
+                    migrate::run(db.url(), MigrateCommand::Up)
+                        .await
+                        .unwrap_or_else(|e| panic!("the runner failed on a current database: {e}"));
+                    runner_nothing_pending.push(start.elapsed().as_secs_f64());
                 } else if psql_unavailable.is_none() {
                     match time_psql(db.url(), &["-f", up_sql_arg]) {
                         Ok(seconds) => {
@@ -127,6 +137,7 @@ fn main() {
         "migrations": MIGRATIONS.len(),
         "runs": runs,
         "runner": runner,
+        "runner_nothing_pending": runner_nothing_pending,
         "psql": psql,
         "psql_startup": psql_startup,
         "psql_unavailable": psql_unavailable,

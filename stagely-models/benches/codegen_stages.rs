@@ -10,7 +10,8 @@
 //! whole-process figures (the breakdown lives beside them in BENCHMARKS.md).
 //!
 //! `BENCH_CODEGEN_DIRS` lists `label=path` pairs separated by commas (default: the schema);
-//! `BENCH_RUNS` sets the runs per directory (default 5). Results go to `codegen_stages.json`.
+//! `BENCH_RUNS` sets the runs per directory (default 5). Results go to `codegen_stages.json`
+//! in the results directory, or to the file `BENCH_STAGES_FILE` names there.
 
 mod common;
 
@@ -117,7 +118,8 @@ fn main() {
         results.insert(label, value);
     }
     std::fs::remove_dir_all(&scratch).ok();
-    let out = common::results_dir().join("codegen_stages.json");
+    let file = std::env::var("BENCH_STAGES_FILE").unwrap_or_else(|_| "codegen_stages.json".to_string());
+    let out = common::results_dir().join(file);
     std::fs::write(&out, serde_json::to_string_pretty(&results).expect("JSON"))
         .unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }

@@ -66,7 +66,13 @@ async fn reset(conn: &mut PgConnection) -> Vec<Team> {
     let rows: Vec<NewTeam> = (0..ROWS)
         .map(|i| NewTeam::new(format!("seed-{i}"), format!("Seed {i}")))
         .collect();
-    Team::insert_many(&mut *conn, &rows).await.expect("seed teams")
+    let seeded = Team::insert_many(&mut *conn, &rows).await.expect("seed teams");
+    // Fresh statistics, as autovacuum would have on a live table, so lookups plan as they would.
+    sqlx::query("ANALYZE teams")
+        .execute(&mut *conn)
+        .await
+        .expect("analyze teams");
+    seeded
 }
 
 fn crud(c: &mut Criterion) {

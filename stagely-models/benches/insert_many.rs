@@ -6,6 +6,9 @@
 //! - `COPY build_logs (...) FROM STDIN` in text format through sqlx's `copy_in_raw`, which
 //!   returns nothing, the fastest way PostgreSQL offers to load rows.
 //!
+//! A fourth, informational method runs `insert_many`'s own SQL without its `RETURNING` clause
+//! (same binds, nothing sent back), to show how much of the gap to COPY returning the rows is.
+//!
 //! A custom harness rather than criterion: one run takes seconds, so a handful of runs with
 //! their median and spread says more than criterion's statistics on three samples. The
 //! methods take turns within each round and the table is truncated before every run, so
@@ -20,10 +23,10 @@ mod common;
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use sqlx::{Connection, PgConnection};
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use stagely_models::{
     Architecture, BuildJob, BuildLog, Environment, NewBuildJob, NewBuildLog, NewEnvironment, NewProject,
-    NewTeam, NewWorkflowRun, Project, Stream, Team, Trigger, WorkflowRun,
+    NewTeam, NewWorkflowRun, Project, Stream, Team, Trigger, WorkflowRun, build_logs,
 };
 
 /// COPY data is sent in pieces of about this size, as a streaming loader would.
@@ -143,7 +146,33 @@ async fn by_copy(conn: &mut PgConnection, rows: &[NewBuildLog]) {
     assert_eq!(copied, rows.len() as u64);
 }
 
-const METHODS: [&str; 3] = ["insert_many", "single_inserts_in_one_transaction", "copy"];
+/// `insert_many`'s statement and binds, minus `RETURNING`: what the rows cost to send back.
+async fn by_unnest_without_returning(conn: &mut PgConnection, rows: &[NewBuildLog]) {
+    let sql = build_logs::sql::INSERT_MANY;
+    let without = &sql[..sql.rfind(" RETURNING ").expect("insert_many returns rows")];
+    let ids: Vec<_> = rows.iter().map(|r| &r.id).collect();
+    let jobs: Vec<_> = rows.iter().map(|r| &r.build_job_id).collect();
+    let timestamps: Vec<_> = rows.iter().map(|r| &r.timestamp).collect();
+    let streams: Vec<_> = rows.iter().map(|r| &r.stream).collect();
+    let lines: Vec<_> = rows.iter().map(|r| &r.line).collect();
+    let done = sqlx::query(AssertSqlSafe(without))
+        .bind(&ids)
+        .bind(&jobs)
+        .bind(&timestamps)
+        .bind(&streams)
+        .bind(&lines)
+        .execute(&mut *conn)
+        .await
+        .expect("insert without returning");
+    assert_eq!(done.rows_affected(), rows.len() as u64);
+}
+
+const METHODS: [&str; 4] = [
+    "insert_many",
+    "single_inserts_in_one_transaction",
+    "copy",
+    "insert_many_sql_without_returning",
+];
 
 async fn run_method(conn: &mut PgConnection, method: &str, rows: &[NewBuildLog]) -> f64 {
     sqlx::query("TRUNCATE build_logs")
@@ -155,6 +184,7 @@ async fn run_method(conn: &mut PgConnection, method: &str, rows: &[NewBuildLog])
         "insert_many" => by_insert_many(conn, rows).await,
         "single_inserts_in_one_transaction" => by_single_inserts(conn, rows).await,
         "copy" => by_copy(conn, rows).await,
+        "insert_many_sql_without_returning" => by_unnest_without_returning(conn, rows).await,
         other => unreachable!("unknown method {other}"),
     }
     let seconds = start.elapsed().as_secs_f64();
