@@ -23,8 +23,7 @@ HAND_START = "<!-- HAND-WRITTEN: start (make bench keeps this section as it is) 
 HAND_END = "<!-- HAND-WRITTEN: end -->"
 DEFAULT_HAND = """## Notes (hand-written)
 
-Nothing yet. Write observations that the numbers alone do not carry here; `make bench` keeps
-this section when it rewrites the rest of the file.
+Observations the numbers alone do not carry; `make bench` keeps this section as it is.
 """
 
 EVEN = 0.10  # |ratio - 1| within this is "even"
@@ -55,14 +54,17 @@ class Results:
             return {}
         return {r["command"]: Measure(r["times"]) for r in data["results"]}
 
-    def crit(self, group, function):
-        """Per-iteration seconds of each criterion sample, or None."""
-        path = self.criterion / group / function / "new" / "sample.json"
-        if not path.exists():
-            return None
-        sample = json.loads(path.read_text())
-        per_iter = [t / i / 1e9 for t, i in zip(sample["times"], sample["iters"])]
-        return Measure(per_iter, iterations=int(sum(sample["iters"])))
+    def crit(self, group, *functions):
+        """Per-iteration seconds of each criterion sample (of all `functions` pooled), or None."""
+        per_iter, iterations = [], 0
+        for function in functions:
+            path = self.criterion / group / function / "new" / "sample.json"
+            if not path.exists():
+                continue
+            sample = json.loads(path.read_text())
+            per_iter += [t / i / 1e9 for t, i in zip(sample["times"], sample["iters"])]
+            iterations += int(sum(sample["iters"]))
+        return Measure(per_iter, iterations=iterations) if per_iter else None
 
 
 class Measure:
@@ -100,6 +102,8 @@ class Measure:
 def fmt_time(seconds):
     if seconds is None or seconds != seconds:  # missing, or NaN
         return "–"
+    if seconds < 0:
+        return "−" + fmt_time(-seconds)
     if seconds >= 1:
         return f"{seconds:.2f} s"
     if seconds >= 1e-3:
@@ -384,11 +388,11 @@ class Report:
             "code. "
             + (f"Given the same six CRUD queries per table, sqlc has to type-check 6,000 queries and our "
                f"ratio to it is {crud:.2f}, so per unit of comparable output we are well ahead. " if crud and crud < 1 else "")
-            + (("The kernel time goes mostly to creating files (each run here writes into a freshly "
+            + (("The kernel's share goes mostly to creating files (each run here writes into a freshly "
                 "emptied folder, and ext4 searches its inode bitmaps past the files just deleted): we "
                 "create 1,004 files where sqlc creates 3. " if kernel_files > kernel_memory else
-                "The kernel time goes mostly to faulting in heap pages for our larger working set. ")
-               if kernel_files is not None else "")
+                "The kernel's share goes mostly to faulting in heap pages for our larger working set. ")
+               if kernel_files is not None and kernel_files + kernel_memory >= 10 else "")
             + "On the 14-migration schema both finish in a few tens of milliseconds, and emitting and "
             "rendering 18 full modules is still most of ours.",
             "",
@@ -414,20 +418,21 @@ class Report:
             "Yardstick: hand-written sqlx running the very same SQL (the generated `teams::sql::*` "
             "constants) with the same binds, decoding into its own `#[derive(sqlx::FromRow)]` struct. "
             "One connection to a scratch database on 127.0.0.1, one call per iteration (one round trip), "
-            "1,000 seeded teams for the reads and updates, the table truncated before each insert run. "
-            "Criterion: median of the per-call times of its samples, min – max over the samples.",
+            "1,000 seeded teams for the reads and updates, the table truncated before each insert run, "
+            "`synchronous_commit = off` on the connection so that `insert` and `update` do not time the "
+            "flush latency of a disk other work shares. Each call is run four times in the order "
+            "generated, hand-written, hand-written, generated, so load that comes and goes falls on both "
+            "sides; each side's two runs are pooled. Criterion: median of the per-call times of its "
+            "samples, min – max over the samples.",
             "",
             "Reproduce: `cargo bench -p stagely-models --bench crud`.",
-            "",
-            "`insert` and `update` autocommit, so each waits for PostgreSQL to flush its WAL to disk: "
-            "they measure the disk as much as the code, and move with whatever else writes to it.",
             "",
         )
         rows = []
         worst = None
         for op in ("insert", "find", "find_by_slug", "update"):
-            gen = r.crit(f"crud_{op}", "generated")
-            hand = r.crit(f"crud_{op}", "handwritten")
+            gen = r.crit(f"crud_{op}", "generated", "generated_2")
+            hand = r.crit(f"crud_{op}", "handwritten", "handwritten_2")
             if gen is None or hand is None:
                 rows.append([f"`{op}`", "not measured", "", "", "", "–", "", ""])
                 continue
@@ -443,10 +448,10 @@ class Report:
             self.add(
                 "A ratio above 1.10 here is not a cost of the generated layer: it runs the same statement "
                 "with the same binds as the hand-written side and adds only an `Error::from` on failure, "
-                "so per call it adds nanoseconds against a round trip of tens to hundreds of microseconds. "
-                "Criterion runs one side after the other, so load from other work on this shared machine "
-                "lands on one side only; compare the min – max columns, and rerun when the machine is "
-                "quiet (see the load averages above).",
+                "so per call it adds nanoseconds against a round trip of tens of microseconds. Load from "
+                "other work on this shared machine can still land on one side more than the other; "
+                "compare the min – max columns, and rerun when the machine is quiet (see the load "
+                "averages above).",
                 "",
             )
 
@@ -716,7 +721,7 @@ class Report:
             "autocommitted statement by statement, timed from spawn to exit (so it includes psql's "
             "start-up, shown separately). Ours: `stagely_core::migrate::run(url, MigrateCommand::Up)` "
             "in-process. Each run on a fresh scratch database on 127.0.0.1, created and dropped outside "
-            "the timing, the two taking turns.",
+            "the timing, the runner, psql and the runner without TLS taking turns.",
             "",
             "Reproduce: `cargo bench -p stagely-core --bench migrate` (`BENCH_RUNS`).",
             "",
@@ -742,47 +747,91 @@ class Report:
             s = Measure(data["psql_startup"])
             rows.append(["psql start-up alone (`-c 'SELECT 1'`, informational)", fmt_time(s.median), s.spread(),
                          s.runs(), "", ""])
-        if data.get("runner_nothing_pending"):
-            f = Measure(data["runner_nothing_pending"])
-            rows.append(["runner with nothing pending (informational)", fmt_time(f.median), f.spread(), f.runs(),
-                         "", ""])
+        for key, label in (("runner_nothing_pending", "runner with nothing pending (informational)"),
+                           ("sqlx_connect", "a bare sqlx connect + close (informational)"),
+                           ("runner_without_tls", "runner over `sslmode=disable` (informational)")):
+            if data.get(key):
+                x = Measure(data[key])
+                yard = Measure(data["psql"]).median if data.get("psql") else None
+                rows.append([label, fmt_time(x.median), x.spread(), x.runs(),
+                             fmt_ratio(x.median / yard) if yard and key == "runner_without_tls" else "", ""])
         self.table(["", "median", "min – max", "runs", "ratio (runner / psql)", ""], rows)
         self.add(
             "The two commit differently: psql in autocommit mode commits after every statement of the "
             "Up SQL, while the runner commits twice per migration (the migration with its bookkeeping "
             "row, then its execution time). With fsync on, each commit waits for the disk, so this ratio "
-            "moves with the disk's flush latency, which on this shared machine depends on what else is "
-            "writing.",
+            "also moves with the disk's flush latency, which on this shared machine depends on what else "
+            "is writing. Both connect over TCP with TLS preferred (the default `sslmode=prefer`).",
             "",
         )
-        if ratio is not None and ratio > 1 + EVEN and data.get("runner_nothing_pending"):
-            n = data["migrations"]
-            fixed = Measure(data["runner_nothing_pending"]).median
-            start = Measure(data["psql_startup"]).median if data.get("psql_startup") else 0.0
-            psql_work = Measure(data["psql"]).median - start
-            per = (runner.median - fixed - psql_work) / n
-            fsync = self.machine.get("postgres_fsync", "?")
-            sync = self.machine.get("postgres_synchronous_commit", "?")
+        if ratio is None or ratio <= 1 + EVEN or not data.get("runner_nothing_pending"):
+            return
+        n = data["migrations"]
+        fixed = Measure(data["runner_nothing_pending"]).median
+        connect = Measure(data["sqlx_connect"]).median if data.get("sqlx_connect") else None
+        plain = Measure(data["runner_without_tls"]).median if data.get("runner_without_tls") else None
+        start = Measure(data["psql_startup"]).median if data.get("psql_startup") else 0.0
+        psql = Measure(data["psql"]).median
+        psql_work = psql - start
+        applying = runner.median - fixed
+        per = (applying - psql_work) / n
+        fsync = self.machine.get("postgres_fsync", "?")
+        sync = self.machine.get("postgres_synchronous_commit", "?")
+        self.add("### Where the runner is behind psql, and why", "")
+        self.add(
+            f"- Fixed cost {fmt_time(fixed)} (a run with nothing pending: connect, take sqlx's advisory "
+            "lock, create `_sqlx_migrations` if needed, read the applied list and compare checksums, "
+            "close)"
+            + (f", of which a bare sqlx connect + close is {fmt_time(connect)} ({share(connect, fixed)})"
+               if connect else "")
+            + f". psql's process start, connect and exit take {fmt_time(start)}.",
+            (f"- Applying: {fmt_time(applying)} for the runner against {fmt_time(psql_work)} for psql "
+             f"(each without its fixed cost): {fmt_time(per)} more per migration, as sqlx applies each "
+             "migration as BEGIN → the Up SQL → INSERT its `_sqlx_migrations` row (with a SHA-384 "
+             "checksum) → COMMIT, then records the execution time in a second statement and commit. "
+             f"(This server: fsync={fsync}, synchronous_commit={sync}.)"
+             if per > 0 else
+             f"- Applying: {fmt_time(applying)} for the runner against {fmt_time(psql_work)} for psql "
+             "(each without its fixed cost): the runner is no slower per migration, so the gap is the "
+             "fixed cost."),
+        )
+        slow_connect = connect is not None and connect > max(0.5 * fixed, 0.02)
+        if slow_connect:
             self.add(
-                "### Where the runner is behind psql, and why", "",
-                f"- Fixed cost {fmt_time(fixed)} (a run with nothing pending): connect, take sqlx's "
-                "advisory lock, create `_sqlx_migrations` if needed, read the applied list and compare "
-                "checksums. psql's start-up and connect is "
-                f"{fmt_time(start)} of its own time.",
-                f"- Per migration {fmt_time(per)} more than psql's share of the same SQL: sqlx applies each "
-                "migration as BEGIN → the Up SQL → INSERT its `_sqlx_migrations` row (with a SHA-384 "
-                "checksum) → COMMIT, then a second statement and commit to record the execution time, so "
-                f"{n} migrations cost {2 * n} commits and about {4 * n} extra round trips. (This server: "
-                f"fsync={fsync}, synchronous_commit={sync}.)",
-                "",
-                "What would close the gap: apply all pending migrations, with their bookkeeping, in one "
-                "transaction (PostgreSQL's DDL is transactional, none of ours needs to run outside one), "
-                "and record the execution time in the same INSERT; that leaves one commit and a handful of "
-                "round trips on top of psql. The per-migration transaction is a deliberate choice today "
-                "(a failure keeps the migrations before it), so this is a trade worth making only if "
-                "start-up time with `AUTO_MIGRATE` ever matters; at well under a second it does not yet.",
-                "",
+                "- The connect is the fixed cost: sqlx 0.9.0 no longer sets `TCP_NODELAY` on its "
+                "sockets (upstream issue transact-rs/sqlx#4335, fixed by #4336 after the 0.9.0 "
+                "release), so during the TLS handshake a small write waits for the server's delayed "
+                "ACK, about 40 ms each time. On this machine strace shows two such stalls per connect, "
+                "one of them in the extra round trip that PostgreSQL's default `ssl_ecdh_curve` "
+                "(prime256v1) causes when rustls offers X25519 first (a HelloRetryRequest). libpq sets "
+                "`TCP_NODELAY`, so psql does not wait."
+                + (f" Over `sslmode=disable` the same runner takes {fmt_time(plain)}, "
+                   f"{plain / psql:.2f}× psql." if plain else "")
             )
+        self.add(
+            "",
+            "What would close the gap:",
+            "",
+        )
+        if slow_connect:
+            self.add(
+                "1. Take the sqlx release that sets `TCP_NODELAY` again as soon as it is out (`cargo "
+                f"update -p sqlx`); the service's pool pays the same {fmt_time(connect)} for every new "
+                "connection it opens.",
+                "2. Until then, connect to a local server without TLS (`?sslmode=disable`, or a Unix "
+                "socket with `host=/var/run/postgresql`), or with `ssl_ecdh_curve` set to X25519 on the "
+                "server to avoid the extra round trip.",
+            )
+        if per > 0:
+            self.add(
+                f"{3 if slow_connect else 1}. Apply all pending migrations and their bookkeeping in one "
+                "transaction (PostgreSQL's DDL is transactional, none of ours needs to run outside one) "
+                "and record the execution time in the same INSERT: one commit instead of "
+                f"{2 * n}. The per-migration transaction is deliberate today (a failure keeps the "
+                "migrations before it), so this is worth it only if start-up time with `AUTO_MIGRATE` "
+                "ever matters.",
+            )
+        self.add("")
 
     # --- the whole file ---
 

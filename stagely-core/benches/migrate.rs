@@ -9,8 +9,10 @@
 //!   separately too (`psql -c 'SELECT 1'`) so the report can say how much that is.
 //!
 //! After each runner run, a second `Up` on the now current database times the runner's fixed
-//! cost (connect, lock, read the bookkeeping, apply nothing), to split the gap to psql into
-//! fixed and per-migration parts.
+//! cost (connect, lock, read the bookkeeping, apply nothing), and a bare sqlx connect + close
+//! times how much of that is the connection, to split the gap to psql into its parts; a third
+//! turn runs the runner over a connection without TLS (`sslmode=disable`), as that connect is
+//! where sqlx 0.9.0 loses its time (see BENCHMARKS.md).
 //!
 //! Each run gets a fresh scratch database on 127.0.0.1, created and dropped outside the timing;
 //! the two take turns. Results go to `migrate.json` in the results directory.
@@ -23,6 +25,7 @@ mod common;
 use std::process::Command;
 use std::time::Instant;
 
+use sqlx::{Connection, PgConnection};
 use stagely_codegen::scratch::ScratchDatabase;
 use stagely_core::migrate::{self, MIGRATIONS, MigrateCommand};
 
@@ -57,6 +60,12 @@ fn time_psql(url: &str, args: &[&str]) -> Result<f64, String> {
     Ok(seconds)
 }
 
+/// `url` asking for a plain connection: sqlx otherwise tries TLS first (`sslmode=prefer`).
+fn without_tls(url: &str) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}sslmode=disable")
+}
+
 fn main() {
     let filter: Vec<String> = std::env::args()
         .skip(1)
@@ -85,13 +94,24 @@ fn main() {
         .expect("a tokio runtime");
     let (mut runner, mut psql, mut psql_startup) = (Vec::new(), Vec::new(), Vec::new());
     let mut runner_nothing_pending = Vec::new();
+    let mut sqlx_connect = Vec::new();
+    let mut runner_without_tls = Vec::new();
     let mut psql_unavailable: Option<String> = None;
     runtime.block_on(async {
         for run in 0..runs {
-            // Alternate which goes first, so neither always meets a warmer server.
-            for turn in 0..2 {
+            // Rotate which goes first, so none always meets a warmer server.
+            for turn in 0..3 {
                 let db = scratch(&server).await;
-                if (run + turn) % 2 == 0 {
+                let kind = (run + turn) % 3;
+                if kind == 2 {
+                    // Informational: the same runner over a connection without TLS.
+                    let url = without_tls(db.url());
+                    let start = Instant::now();
+                    migrate::run(&url, MigrateCommand::Up)
+                        .await
+                        .unwrap_or_else(|e| panic!("the runner failed without TLS: {e}"));
+                    runner_without_tls.push(start.elapsed().as_secs_f64());
+                } else if kind == 0 {
                     let start = Instant::now();
                     let report = migrate::run(db.url(), MigrateCommand::Up)
                         .await
@@ -105,6 +125,12 @@ fn main() {
                         .await
                         .unwrap_or_else(|e| panic!("the runner failed on a current database: {e}"));
                     runner_nothing_pending.push(start.elapsed().as_secs_f64());
+                    let start = Instant::now();
+                    let conn = PgConnection::connect(db.url())
+                        .await
+                        .unwrap_or_else(|e| panic!("cannot connect: {e}"));
+                    conn.close().await.ok();
+                    sqlx_connect.push(start.elapsed().as_secs_f64());
                 } else if psql_unavailable.is_none() {
                     match time_psql(db.url(), &["-f", up_sql_arg]) {
                         Ok(seconds) => {
@@ -138,6 +164,8 @@ fn main() {
         "runs": runs,
         "runner": runner,
         "runner_nothing_pending": runner_nothing_pending,
+        "sqlx_connect": sqlx_connect,
+        "runner_without_tls": runner_without_tls,
         "psql": psql,
         "psql_startup": psql_startup,
         "psql_unavailable": psql_unavailable,
