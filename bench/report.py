@@ -434,23 +434,27 @@ class Report:
             gen = r.crit(f"crud_{op}", "generated", "generated_2")
             hand = r.crit(f"crud_{op}", "handwritten", "handwritten_2")
             if gen is None or hand is None:
-                rows.append([f"`{op}`", "not measured", "", "", "", "–", "", ""])
+                rows.append([f"`{op}`", "not measured", "", "", "", "–", "", "", ""])
                 continue
             ratio = gen.median / hand.median
             worst = max(worst or ratio, ratio)
+            each = [r.crit(f"crud_{op}", f) for f in ("generated", "handwritten", "handwritten_2", "generated_2")]
+            order = " → ".join(fmt_time(x.median) for x in each if x)
             rows.append([f"`{op}`", fmt_time(gen.median), gen.spread(), fmt_time(hand.median), hand.spread(),
-                         fmt_ratio(ratio), gen.runs(), verdict(ratio)])
+                         fmt_ratio(ratio), order, gen.runs(), verdict(ratio)])
             self.summary.append((f"CRUD `{op}`", fmt_time(gen.median), f"hand-written {fmt_time(hand.median)}",
                                  ratio, "2-generated-crud-vs-hand-written-sqlx"))
         self.table(["call", "generated (median)", "generated (min – max)", "hand-written (median)",
-                    "hand-written (min – max)", "ratio", "samples (each side)", ""], rows)
+                    "hand-written (min – max)", "ratio", "the four runs in order (G, H, H, G)",
+                    "samples (each side)", ""], rows)
         if worst is not None and worst > 1 + EVEN:
             self.add(
                 "A ratio above 1.10 here is not a cost of the generated layer: it runs the same statement "
                 "with the same binds as the hand-written side and adds only an `Error::from` on failure, "
                 "so per call it adds nanoseconds against a round trip of tens of microseconds. Load from "
-                "other work on this shared machine can still land on one side more than the other; "
-                "compare the min – max columns, and rerun when the machine is quiet (see the load "
+                "other work on this shared machine can still land on one side more than the other: "
+                "compare the four runs (a disturbance during both outer or both inner runs is not "
+                "cancelled by the ABBA order), and rerun when the machine is quiet (see the load "
                 "averages above).",
                 "",
             )

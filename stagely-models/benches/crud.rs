@@ -68,6 +68,12 @@ async fn reset(conn: &mut PgConnection) -> Vec<Team> {
         .map(|i| NewTeam::new(format!("seed-{i}"), format!("Seed {i}")))
         .collect();
     let seeded = Team::insert_many(&mut *conn, &rows).await.expect("seed teams");
+    // Autovacuum would wake up at some point of the tens of thousands of inserts and land on
+    // whichever side is running then.
+    sqlx::query("ALTER TABLE teams SET (autovacuum_enabled = off)")
+        .execute(&mut *conn)
+        .await
+        .expect("turn autovacuum off for teams");
     // Fresh statistics, as autovacuum would have on a live table, so lookups plan as they would.
     sqlx::query("ANALYZE teams")
         .execute(&mut *conn)
