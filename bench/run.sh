@@ -232,10 +232,10 @@ fi
 
 log "codegen stages, in-process (read+fold, emit+render, write)"
 BENCH_RUNS="$(runs 5 1)" BENCH_CODEGEN_DIRS="schema=$ROOT/schema/migrations,t1000=$SYNTH/t1000" \
-    "$BENCH/bin/bench-codegen_stages"
+    "$BENCH/bin/bench-codegen_stages" --bench
 # Once at 5,000 tables, to see which stage grows faster than the schema.
 BENCH_RUNS=1 BENCH_CODEGEN_DIRS="t5000=$SYNTH/t5000" BENCH_STAGES_FILE=codegen_stages_t5000.json \
-    "$BENCH/bin/bench-codegen_stages"
+    "$BENCH/bin/bench-codegen_stages" --bench
 
 if [[ $PERF == 1 ]]; then
     log "profiling stagely-codegen generate on 1,000 tables (perf, cpu-clock)"
@@ -260,7 +260,7 @@ fi
 
 # --- Bulk inserts -----------------------------------------------------------------------------
 log "insert_many vs single-row inserts vs COPY, 100,000 build_logs rows"
-BENCH_RUNS="$(runs 5 1)" BENCH_ROWS="$([[ $QUICK == 1 ]] && echo 5000 || echo 100000)" "$BENCH/bin/bench-insert_many"
+BENCH_RUNS="$(runs 5 1)" BENCH_ROWS="$([[ $QUICK == 1 ]] && echo 5000 || echo 100000)" "$BENCH/bin/bench-insert_many" --bench
 
 # --- Crypto -----------------------------------------------------------------------------------
 log "crypto and nanoid (criterion)"
@@ -298,7 +298,7 @@ fi
 
 # --- Migrations -------------------------------------------------------------------------------
 log "migrations on an empty database: our runner vs psql"
-BENCH_RUNS="$(runs 10 2)" "$BENCH/bin/bench-migrate"
+BENCH_RUNS="$(runs 10 2)" "$BENCH/bin/bench-migrate" --bench
 
 # --- Machine, after, and the report -----------------------------------------------------------
 log "writing BENCHMARKS.md"

@@ -67,11 +67,7 @@ fn without_tls(url: &str) -> String {
 }
 
 fn main() {
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    if !filter.is_empty() && !filter.iter().any(|f| "migrate".contains(f.as_str())) {
+    if !common::selected("migrate") {
         return;
     }
     let runs: usize = std::env::var("BENCH_RUNS")

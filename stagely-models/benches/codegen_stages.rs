@@ -88,11 +88,7 @@ fn measure(dir: &Path, scratch: &Path, runs: usize) -> serde_json::Value {
 }
 
 fn main() {
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    if !filter.is_empty() && !filter.iter().any(|f| "codegen_stages".contains(f.as_str())) {
+    if !common::selected("codegen_stages") {
         return;
     }
     let runs = runs();

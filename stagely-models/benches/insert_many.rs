@@ -197,13 +197,7 @@ async fn run_method(conn: &mut PgConnection, method: &str, rows: &[NewBuildLog])
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; a filter argument that names none of ours skips the run,
-    // as libtest and criterion do.
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    if !filter.is_empty() && !filter.iter().any(|f| "insert_many".contains(f.as_str())) {
+    if !common::selected("insert_many") {
         return;
     }
     let count = env_number("BENCH_ROWS", 100_000);

@@ -77,3 +77,17 @@ pub fn summary(values: &[f64]) -> (f64, f64, f64) {
     };
     (median, sorted[0], sorted[n - 1])
 }
+
+/// Whether this custom-harness benchmark should run: only under `cargo bench`, which passes
+/// `--bench` (`cargo test --all-targets` runs bench binaries without it, and a minutes-long
+/// benchmark has no place in a test run), and only when no filter argument excludes `name`,
+/// as libtest and criterion do.
+pub fn selected(name: &str) -> bool {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if !args.iter().any(|a| a == "--bench") {
+        eprintln!("{name}: a benchmark; run it with `cargo bench` (or pass --bench)");
+        return false;
+    }
+    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()))
+}
