@@ -28,6 +28,10 @@ Observations the numbers alone do not carry; `make bench` keeps this section as 
 
 EVEN = 0.10  # |ratio - 1| within this is "even"
 
+# The runs of each CRUD call, in the order stagely-models/benches/crud.rs makes them (ABBA BAAB).
+CRUD_RUNS = ("generated", "handwritten", "handwritten_2", "generated_2",
+             "handwritten_3", "generated_3", "generated_4", "handwritten_4")
+
 
 # --- reading results ------------------------------------------------------------------------
 
@@ -420,9 +424,9 @@ class Report:
             "One connection to a scratch database on 127.0.0.1, one call per iteration (one round trip), "
             "1,000 seeded teams for the reads and updates, the table truncated before each insert run, "
             "`synchronous_commit = off` on the connection so that `insert` and `update` do not time the "
-            "flush latency of a disk other work shares. Each call is run four times in the order "
-            "generated, hand-written, hand-written, generated, so load that comes and goes falls on both "
-            "sides; each side's two runs are pooled. Criterion: median of the per-call times of its "
+            "flush latency of a disk other work shares. Each call is run eight times, generated (G) and "
+            "hand-written (H) in the order G H H G H G G H, so load that comes and goes falls on both "
+            "sides; each side's four runs are pooled. Criterion: median of the per-call times of its "
             "samples, min – max over the samples.",
             "",
             "Reproduce: `cargo bench -p stagely-models --bench crud`.",
@@ -431,21 +435,21 @@ class Report:
         rows = []
         worst = None
         for op in ("insert", "find", "find_by_slug", "update"):
-            gen = r.crit(f"crud_{op}", "generated", "generated_2")
-            hand = r.crit(f"crud_{op}", "handwritten", "handwritten_2")
+            gen = r.crit(f"crud_{op}", *[f for f in CRUD_RUNS if f.startswith("g")])
+            hand = r.crit(f"crud_{op}", *[f for f in CRUD_RUNS if f.startswith("h")])
             if gen is None or hand is None:
                 rows.append([f"`{op}`", "not measured", "", "", "", "–", "", "", ""])
                 continue
             ratio = gen.median / hand.median
             worst = max(worst or ratio, ratio)
-            each = [r.crit(f"crud_{op}", f) for f in ("generated", "handwritten", "handwritten_2", "generated_2")]
-            order = " → ".join(fmt_time(x.median) for x in each if x)
+            each = [(f, r.crit(f"crud_{op}", f)) for f in CRUD_RUNS]
+            order = ", ".join(f"{f[0].upper()} {x.median * 1e6:.0f}" for f, x in each if x)
             rows.append([f"`{op}`", fmt_time(gen.median), gen.spread(), fmt_time(hand.median), hand.spread(),
                          fmt_ratio(ratio), order, gen.runs(), verdict(ratio)])
             self.summary.append((f"CRUD `{op}`", fmt_time(gen.median), f"hand-written {fmt_time(hand.median)}",
                                  ratio, "2-generated-crud-vs-hand-written-sqlx"))
         self.table(["call", "generated (median)", "generated (min – max)", "hand-written (median)",
-                    "hand-written (min – max)", "ratio", "the four runs in order (G, H, H, G)",
+                    "hand-written (min – max)", "ratio", "each run's median in µs, in order",
                     "samples (each side)", ""], rows)
         if worst is not None and worst > 1 + EVEN:
             self.add(
@@ -453,8 +457,8 @@ class Report:
                 "with the same binds as the hand-written side and adds only an `Error::from` on failure, "
                 "so per call it adds nanoseconds against a round trip of tens of microseconds. Load from "
                 "other work on this shared machine can still land on one side more than the other: "
-                "compare the four runs (a disturbance during both outer or both inner runs is not "
-                "cancelled by the ABBA order), and rerun when the machine is quiet (see the load "
+                "compare the runs in order (a disturbance that happens to line up with one side's runs is "
+                "not cancelled by the order), and rerun when the machine is quiet (see the load "
                 "averages above).",
                 "",
             )

@@ -174,9 +174,21 @@ async fn update_handwritten(conn: &mut PgConnection, fx: &Fixture, i: u64) {
     black_box(row.expect("the row exists"));
 }
 
-/// Benchmarks one call both ways, in the order generated, hand-written, hand-written,
-/// generated (ABBA): load from other work that comes and goes on a shared machine then falls
-/// on both sides alike. The report pools each side's two runs.
+/// The order of the runs of each call: ABBA BAAB, so load from other work that comes and goes
+/// on a shared machine (or the table's state drifting) falls on both sides alike. The report
+/// pools each side's four runs.
+const RUNS: [&str; 8] = [
+    "generated",
+    "handwritten",
+    "handwritten_2",
+    "generated_2",
+    "handwritten_3",
+    "generated_3",
+    "generated_4",
+    "handwritten_4",
+];
+
+/// Benchmarks one call both ways, in the order of [`RUNS`].
 #[allow(clippy::too_many_arguments)]
 fn pair<G, H>(
     c: &mut Criterion,
@@ -192,7 +204,7 @@ fn pair<G, H>(
     H: AsyncFn(&mut PgConnection, &Fixture, u64),
 {
     let mut group = c.benchmark_group(format!("crud_{call}"));
-    for id in ["generated", "handwritten", "handwritten_2", "generated_2"] {
+    for id in RUNS {
         if grows_table {
             // Start every run from the same table size.
             rt.block_on(reset(conn));
@@ -260,12 +272,12 @@ fn crud(c: &mut Criterion) {
 }
 
 fn config() -> Criterion {
-    // A round trip is tens of microseconds: 2 s of samples is tens of thousands of calls per
-    // run, four runs per call (ABBA), and the short warm-up keeps `make bench` in its budget.
+    // A round trip is tens of microseconds: 1.5 s of samples is over ten thousand calls per
+    // run, eight runs per call, and the short warm-up keeps `make bench` in its budget.
     Criterion::default()
-        .sample_size(30)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_millis(1500))
 }
 
 criterion_group! {
