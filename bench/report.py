@@ -256,10 +256,18 @@ class Report:
                 + (f", {fmt_bytes(int(crud_bytes))} with every table's." if crud_bytes else "."),
                 "",
             )
+        synth = r.text("synth_t1000.txt")
+        if synth:
+            m = re.search(r"(\d+) files, (\d+) tables, (\d+) columns", synth)
+            if m:
+                self.add(f"The synthetic history (`bench/synth.py`, fixed seed): {int(m.group(1)):,} files, "
+                         f"{int(m.group(2)):,} of which create a table each while the others alter one (ADD, "
+                         f"RENAME and DROP COLUMN); the tables end with {int(m.group(3)):,} columns.", "")
         verify = r.text("synth_verify.txt")
         if verify:
+            last = verify.splitlines()[-1].replace(str(pathlib.Path.cwd()) + "/", "")
             self.add(f"The synthetic SQL is valid PostgreSQL: `stagely-codegen verify` on the 100-table history "
-                     f"applied it to a scratch database and said: `{verify.splitlines()[-1]}`.", "")
+                     f"applied it to a scratch database and said: `{last}`.", "")
 
         # Scaling.
         self.add("### How our time grows with the schema", "")
@@ -390,8 +398,10 @@ class Report:
             "and spaced, all single-threaded, with an allocation for nearly every token. sqlc's model "
             "output is a fraction of ours in size, so on the models-only runs it simply writes much less "
             "code. "
-            + (f"Given the same six CRUD queries per table, sqlc has to type-check 6,000 queries and our "
-               f"ratio to it is {crud:.2f}, so per unit of comparable output we are well ahead. " if crud and crud < 1 else "")
+            + (f"Given the same six CRUD queries per table, sqlc has to analyse 6,000 queries and our "
+               f"ratio to it is {crud:.2f}: for comparable output "
+               + ("we are ahead. " if crud < 1 - EVEN else "the two are level. " if crud <= 1 + EVEN
+                  else "we are still behind. ") if crud else "")
             + (("The kernel's share goes mostly to creating files (each run here writes into a freshly "
                 "emptied folder, and ext4 searches its inode bitmaps past the files just deleted): we "
                 "create 1,004 files where sqlc creates 3. " if kernel_files > kernel_memory else
@@ -879,7 +889,8 @@ class Report:
             "This is a shared 2-core machine: other work (builds, test suites) runs beside the "
             "benchmarks, so single figures move by several percent between runs, and by more when the "
             "load average above is high. The ratios hold up better than the absolute numbers, since "
-            "both sides of each ratio ran minutes apart, and the spreads show how noisy each one was.",
+            "both sides of each ratio ran within minutes of each other, and the spreads show how noisy "
+            "each one was.",
             "",
         ]
         summary = ["## Summary", ""]

@@ -152,10 +152,11 @@ LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "writing the synthetic migration histories (bench/synth.py)"
 SYNTH="$BENCH/synth"
 mkdir -p "$BENCH/sqlc"
-python3 bench/synth.py --tables 100 --out "$SYNTH/t100"
+python3 bench/synth.py --tables 100 --out "$SYNTH/t100" | tee "$RESULTS/synth_t100.txt" >&2
 python3 bench/synth.py --tables 1000 --out "$SYNTH/t1000" \
-    --sqlc-queries "$BENCH/sqlc/t1000_crud.sql" --sqlc-small-queries "$BENCH/sqlc/t1000_small.sql"
-python3 bench/synth.py --tables 5000 --out "$SYNTH/t5000"
+    --sqlc-queries "$BENCH/sqlc/t1000_crud.sql" --sqlc-small-queries "$BENCH/sqlc/t1000_small.sql" |
+    tee "$RESULTS/synth_t1000.txt" >&2
+python3 bench/synth.py --tables 5000 --out "$SYNTH/t5000" | tee "$RESULTS/synth_t5000.txt" >&2
 
 # The synthetic SQL must be real PostgreSQL, not just something our parser accepts: apply the
 # 100-table history to a scratch database and compare the live catalog with the folded one.
