@@ -20,6 +20,8 @@
 //! Run with `cargo bench -p stagely-core --bench migrate` (or `make bench`); `BENCH_RUNS`
 //! sets the runs (default 10).
 
+// The database benchmarks' shared setup lives with the models' benchmarks.
+#[path = "../../stagely-models/benches/common/mod.rs"]
 mod common;
 
 use std::process::Command;
