@@ -12,7 +12,8 @@ use crate::catalog::Relation;
 use crate::emit::docs::doc_lines;
 use crate::emit::ident::field_name;
 use crate::emit::sql::{equals_params, insert_value, quote_ident, relation_ref, select_list};
-use crate::emit::structs::{Field, RelationContext, is_insertable, is_required};
+use crate::emit::structs::{Field, RelationContext, is_copy, is_insertable, is_required};
+use crate::emit::types::is_string;
 
 /// The column that marks soft-deleted rows.
 pub const DELETED_AT: &str = "deleted_at";
@@ -56,10 +57,9 @@ pub fn order_by(relation: &Relation, alias: Option<&str>) -> String {
 /// How a function takes a key value: `&str` for text, a reference for heap types, else by value.
 pub fn param_type(field: &Field<'_>) -> TokenStream {
     let base = &field.base;
-    let text = base.to_string().replace(' ', "");
-    if text == "::std::string::String" {
+    if is_string(base) {
         quote! { &str }
-    } else if text.starts_with("::std::vec::Vec") || text == "::serde_json::Value" {
+    } else if !is_copy(base) {
         quote! { &#base }
     } else {
         base.clone()

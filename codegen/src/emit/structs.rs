@@ -8,7 +8,7 @@ use crate::emit::access::access_impl;
 use crate::emit::docs::doc_lines;
 use crate::emit::ident::{const_name, field_name, ident};
 use crate::emit::names::{Names, display_name};
-use crate::emit::types::column_type;
+use crate::emit::types::{column_type, is_string};
 
 /// Everything the emitters of one relation read.
 pub struct RelationContext<'a> {
@@ -36,7 +36,7 @@ pub struct Field<'a> {
 /// Whether values of this Rust type are `Copy` (then they are bound by value, not borrowed).
 pub fn is_copy(base: &TokenStream) -> bool {
     let text = base.to_string().replace(' ', "");
-    !(text == "::std::string::String" || text.starts_with("::std::vec::Vec") || text == "::serde_json::Value")
+    !(is_string(base) || text.starts_with("::std::vec::Vec") || text == "::serde_json::Value")
 }
 
 impl Field<'_> {
@@ -316,7 +316,7 @@ fn new_fn(insertable: &[Field<'_>]) -> TokenStream {
     let params = required.iter().map(|f| {
         let ident = &f.ident;
         let base = &f.base;
-        if base.to_string().replace(' ', "") == "::std::string::String" {
+        if is_string(base) {
             quote! { #ident: impl ::std::convert::Into<::std::string::String> }
         } else {
             quote! { #ident: #base }
@@ -326,7 +326,7 @@ fn new_fn(insertable: &[Field<'_>]) -> TokenStream {
         let ident = &f.ident;
         if f.optional {
             quote! { #ident: ::std::option::Option::None }
-        } else if f.base.to_string().replace(' ', "") == "::std::string::String" {
+        } else if is_string(&f.base) {
             quote! { #ident: #ident.into() }
         } else {
             quote! { #ident }

@@ -75,6 +75,11 @@ pub fn base_type(catalog: &Catalog, names: &Names, sql_type: &str) -> Option<Tok
     })
 }
 
+/// Whether a mapped Rust type is `String` (taken as `&str` or `impl Into<String>`).
+pub fn is_string(ty: &TokenStream) -> bool {
+    ty.to_string().replace(' ', "") == "::std::string::String"
+}
+
 fn unknown_type(relation: &Relation, column: &Column) -> String {
     if column.data_type.starts_with("time with time zone")
         || column.data_type.starts_with("time(") && column.data_type.contains("with time zone")
