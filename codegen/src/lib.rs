@@ -8,9 +8,11 @@
 pub mod catalog;
 pub mod diagnostic;
 pub mod emit;
+pub mod infer;
 pub mod parse;
 pub mod scratch;
 pub mod source;
+pub mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod verify;
