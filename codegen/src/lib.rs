@@ -29,6 +29,11 @@ pub struct Schema {
     pub migrations: Vec<source::Migration>,
     /// What their Up sections define.
     pub catalog: Catalog,
+    /// What the migration tool ran before the first file that the history relies on (its
+    /// bookkeeping table, when a migration alters it).
+    pub preamble: Vec<String>,
+    /// How many statements of each command were skipped as unable to change the shape.
+    pub skipped: std::collections::BTreeMap<&'static str, usize>,
 }
 
 /// Read -> fold: reads the migrations in `dir` and folds their Up sections, in order.
@@ -40,15 +45,25 @@ pub struct Schema {
 pub fn load(dir: &Path) -> (Schema, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let migrations = source::read_migrations(dir, &mut diagnostics);
-    let mut fold = Fold::new();
+    let tools = migrations.iter().map(|m| m.tool);
+    let mut fold = Fold::for_tool(catalog::tool::Bookkeeping::for_tools(tools));
     for migration in &migrations {
+        fold.begin_file(&migration.up.path);
         for statement in parse::parse_section(&migration.up, &mut diagnostics) {
             fold.fold(&migration.up.path, &statement);
         }
     }
+    let preamble = fold.preamble();
+    let skipped = fold.skipped().clone();
     let (catalog, fold_diagnostics) = fold.finish();
     diagnostics.extend(fold_diagnostics);
-    (Schema { migrations, catalog }, diagnostics)
+    let schema = Schema {
+        migrations,
+        catalog,
+        preamble,
+        skipped,
+    };
+    (schema, diagnostics)
 }
 
 /// The catalog of the migrations in `dir` (see [`load`]).

@@ -1,15 +1,20 @@
 //! SQL in, located statements out: the only place that knows about sqlparser.
 //!
-//! Each Up section is tokenized once; statements are cut at top-level `;` from the token stream
-//! (dollar-quoted bodies are single tokens, and `BEGIN ATOMIC ... END` bodies are kept whole),
-//! so every statement knows the file line and column of its first token before it is parsed.
-//! Statements are then parsed one by one: a statement that does not parse is reported at the
-//! position sqlparser names (or at the end of the statement, never at a made-up `1:1`) and the
-//! next statement is parsed as if nothing happened. Parsed statements are lowered into
-//! [`crate::catalog::ddl`], our own small DDL language.
+//! Each Up section is cut into statements the way psql cuts a file ([`script`]: quotes,
+//! comments, meta-commands, variables, `COPY` data), so every statement knows the file line
+//! and column of its first character before it is read. Each statement is then named from its
+//! leading keywords against PostgreSQL's list of SQL commands ([`commands`]): commands that
+//! cannot change the shape are skipped and counted without parsing; the others are parsed by
+//! sqlparser, and lowered into [`crate::sql::ddl`], our own small DDL language. A statement
+//! sqlparser cannot read is retried without clauses that do not change the shape, then given
+//! to our own parser for the forms sqlparser lacks ([`fallback`]); what none of them reads is
+//! an error at the place sqlparser stopped, as are leading keywords that name no command.
 
+pub mod commands;
+mod fallback;
 mod lower;
 mod lower_expr;
+pub mod script;
 
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
@@ -20,82 +25,39 @@ use crate::source::Section;
 use crate::sql::TypeName;
 use crate::sql::ddl::{Ddl, Statement};
 use crate::sql::expr::Expr;
+use commands::Command;
+use script::{Piece, SqlStatement, Variables};
 
 /// Parses every statement of an Up (or Down) section.
 ///
-/// Errors are pushed onto `diagnostics`, one per statement that does not parse; the statements
-/// that do parse are returned in order, each with its position in the file.
+/// Errors are pushed onto `diagnostics`, one per statement that cannot be read; the statements
+/// that can are returned in order, each with its position in the file.
 pub fn parse_section(section: &Section, diagnostics: &mut Vec<Diagnostic>) -> Vec<Statement> {
     let mut found = Vec::new();
-    let statements = parse_located(section, &mut found);
+    let mut statements = Vec::new();
+    for piece in script::split(section, &mut Variables::offline(), &mut found) {
+        match piece {
+            Piece::Statement(sql) => {
+                if let Some(statement) = parse_statement(section, &sql, &mut found) {
+                    statements.push(statement);
+                }
+            }
+            Piece::Meta(meta) => statements.push(Statement {
+                location: meta.location,
+                command: "psql meta-command",
+                ddl: Ddl::Unsupported {
+                    reason: format!(
+                        "psql meta-command \\{}: the generator does not follow it, so its effect is not in the catalog",
+                        meta.name
+                    ),
+                },
+            }),
+        }
+    }
     // Reported in file order, whichever stage noticed them.
     found.sort_by_key(|d| d.location);
     diagnostics.extend(found);
     statements
-}
-
-fn parse_located(section: &Section, diagnostics: &mut Vec<Diagnostic>) -> Vec<Statement> {
-    let to_file = |at: sqlparser::tokenizer::Location| file_location(section, at);
-    let tokens = match Tokenizer::new(&PostgreSqlDialect {}, &section.sql).tokenize_with_location() {
-        Ok(tokens) => tokens,
-        Err(err) => {
-            diagnostics.push(Diagnostic::error_at(
-                &section.path,
-                to_file(err.location),
-                format!("cannot read SQL: {}", err.message),
-            ));
-            // Everything before the bad token still counts; the statement it is in does not.
-            match tokenize_prefix(section, err.location) {
-                Some(tokens) => tokens,
-                None => return Vec::new(),
-            }
-        }
-    };
-    split_statements(tokens)
-        .into_iter()
-        .filter_map(|(tokens, _)| parse_statement(section, tokens, diagnostics))
-        .collect()
-}
-
-/// One statement's SQL text and where it starts in its file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SqlStatement {
-    /// The statement, without the leading comments and the closing `;`.
-    pub sql: String,
-    /// Where its first token is in the file.
-    pub location: Location,
-    /// Byte offset of `sql` within the section.
-    pub offset: usize,
-}
-
-/// Cuts a section into statements the way psql does, for running them one at a time.
-pub fn split_section(section: &Section) -> Result<Vec<SqlStatement>, Diagnostic> {
-    let tokens = Tokenizer::new(&PostgreSqlDialect {}, &section.sql)
-        .tokenize_with_location()
-        .map_err(|err| {
-            Diagnostic::error_at(
-                &section.path,
-                file_location(section, err.location),
-                format!("cannot read SQL: {}", err.message),
-            )
-        })?;
-    let mut out = Vec::new();
-    for (tokens, end) in split_statements(tokens) {
-        let Some(first) = tokens.iter().find(|t| !is_trivia(&t.token)) else {
-            continue;
-        };
-        let start = byte_offset(&section.sql, first.span.start).unwrap_or(0);
-        let end = end
-            .and_then(|at| byte_offset(&section.sql, at))
-            .unwrap_or(section.sql.len())
-            .max(start);
-        out.push(SqlStatement {
-            sql: section.sql[start..end].to_string(),
-            location: file_location(section, first.span.start),
-            offset: start,
-        });
-    }
-    Ok(out)
 }
 
 /// Parses one SQL expression, as PostgreSQL prints stored ones (`pg_get_expr`), for `verify`.
@@ -121,94 +83,12 @@ pub fn parse_type(sql: &str) -> Result<TypeName, String> {
     Ok(lower_expr::type_name(&data_type))
 }
 
-/// Converts a position in a section (as the tokenizer counts) into a position in the file.
-fn file_location(section: &Section, at: sqlparser::tokenizer::Location) -> Location {
-    Location {
-        line: section.first_line + (at.line.max(1) as u32) - 1,
-        column: at.column.max(1) as u32,
-    }
-}
-
-/// Tokenizes the text before `stop`, for recovering from a tokenizer error.
-fn tokenize_prefix(section: &Section, stop: sqlparser::tokenizer::Location) -> Option<Vec<TokenWithSpan>> {
-    let offset = byte_offset(&section.sql, stop)?;
-    let mut tokens = Tokenizer::new(&PostgreSqlDialect {}, &section.sql[..offset])
-        .tokenize_with_location()
-        .ok()?;
-    // The statement the bad token belongs to is incomplete: keep only whole statements.
-    let last_semicolon = tokens.iter().rposition(|t| t.token == Token::SemiColon)?;
-    tokens.truncate(last_semicolon + 1);
-    Some(tokens)
-}
-
-/// The byte offset of a 1-based line and character column in `text`.
-fn byte_offset(text: &str, at: sqlparser::tokenizer::Location) -> Option<usize> {
-    let mut line_start = 0;
-    for _ in 1..at.line {
-        line_start += text[line_start..].find('\n')? + 1;
-    }
-    let column = at.column.saturating_sub(1) as usize;
-    let within = text[line_start..]
-        .char_indices()
-        .nth(column)
-        .map_or(text.len() - line_start, |(i, _)| i);
-    Some(line_start + within)
-}
-
 fn is_trivia(token: &Token) -> bool {
     matches!(token, Token::Whitespace(_))
 }
 
 fn keyword_is(token: &Token, word: &str) -> bool {
     matches!(token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
-}
-
-/// Cuts a token stream into statements at top-level semicolons.
-///
-/// A semicolon inside a SQL-standard function body (`BEGIN ATOMIC ... END`) does not end the
-/// statement, as in psql. Statements made only of whitespace and comments are dropped.
-///
-/// Each statement comes with the position of the `;` that ends it (none for the last one
-/// when the file does not end with `;`).
-fn split_statements(
-    tokens: Vec<TokenWithSpan>,
-) -> Vec<(Vec<TokenWithSpan>, Option<sqlparser::tokenizer::Location>)> {
-    let mut statements = Vec::new();
-    let mut current: Vec<TokenWithSpan> = Vec::new();
-    let mut atomic_depth = 0u32;
-    for token in tokens {
-        if token.token == Token::EOF {
-            break;
-        }
-        if atomic_depth > 0 {
-            if keyword_is(&token.token, "CASE") {
-                atomic_depth += 1;
-            } else if keyword_is(&token.token, "END") {
-                atomic_depth -= 1;
-            }
-        } else if keyword_is(&token.token, "ATOMIC")
-            && current
-                .iter()
-                .rev()
-                .find(|t| !is_trivia(&t.token))
-                .is_some_and(|t| keyword_is(&t.token, "BEGIN"))
-        {
-            atomic_depth = 1;
-        }
-        if token.token == Token::SemiColon && atomic_depth == 0 {
-            if current.iter().any(|t| !is_trivia(&t.token)) {
-                statements.push((std::mem::take(&mut current), Some(token.span.start)));
-            } else {
-                current.clear();
-            }
-            continue;
-        }
-        current.push(token);
-    }
-    if current.iter().any(|t| !is_trivia(&t.token)) {
-        statements.push((current, None));
-    }
-    statements
 }
 
 /// The unquoted words a statement starts with, upper case (`["CREATE", "OR", "REPLACE", ...]`).
@@ -226,67 +106,98 @@ fn leading_words(tokens: &[TokenWithSpan], n: usize) -> Vec<String> {
 
 fn parse_statement(
     section: &Section,
-    tokens: Vec<TokenWithSpan>,
+    sql: &SqlStatement,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Statement> {
-    let first = tokens.iter().find(|t| !is_trivia(&t.token))?;
-    let location = file_location(section, first.span.start);
-    let end = tokens
-        .iter()
-        .rev()
-        .find(|t| !is_trivia(&t.token))
-        .map_or(first.span.end, |t| t.span.end);
-    let words = leading_words(&tokens, 4);
-    let all_words = leading_words(&tokens, usize::MAX);
-
+    let location = sql.location;
+    let at = |position| lower::to_file(location, position);
+    let tokens = match Tokenizer::new(&PostgreSqlDialect {}, &sql.sql).tokenize_with_location() {
+        Ok(tokens) => tokens,
+        Err(err) => {
+            // sqlparser's tokenizer is stricter than PostgreSQL's in places (some operators and
+            // string prefixes); the command named by the first words tells whether it matters.
+            let words: Vec<String> = sql
+                .sql
+                .split_whitespace()
+                .take(6)
+                .map(str::to_ascii_uppercase)
+                .collect();
+            if let Some(command) = commands::classify(&words, false, false)
+                && !command.shapes
+            {
+                return Some(skipped(location, command));
+            }
+            diagnostics.push(Diagnostic::error_at(
+                &section.path,
+                at(err.location),
+                format!("cannot read SQL: {}", err.message),
+            ));
+            return None;
+        }
+    };
+    let words = leading_words(&tokens, 8);
+    let (as_query, into_table) = query_markers(&tokens);
+    let Some(command) = commands::classify(&words, as_query, into_table) else {
+        diagnostics.push(Diagnostic::error_at(
+            &section.path,
+            location,
+            format!(
+                "syntax error: `{}` does not start an SQL command PostgreSQL knows",
+                words.iter().take(2).cloned().collect::<Vec<_>>().join(" ")
+            ),
+        ));
+        return None;
+    };
+    if !command.shapes {
+        return Some(skipped(location, command));
+    }
     // sqlparser does not read DO blocks, and nobody can see into them statically.
-    if words.first().is_some_and(|w| w == "DO") {
+    if command.name == "DO" {
         let ddl = Ddl::Unsupported {
             reason: "DO block: the generator cannot see into it, so any DDL inside is not in the catalog; write the DDL as plain statements".into(),
         };
-        return Some(Statement { location, ddl });
+        return Some(Statement {
+            location,
+            command: command.name,
+            ddl,
+        });
     }
-
-    let mut parsed = parse_tokens(tokens.clone());
-    let mut domain_not_null = false;
-    if parsed.is_err() {
-        // PostgreSQL accepts a few clauses sqlparser does not read. `NOT VALID` on a constraint
-        // only skips checking existing rows; `NOT NULL` on a domain is recorded by hand.
-        let is_domain = words.get(1).is_some_and(|w| w == "DOMAIN");
-        let mut retry = without_words(&tokens, &["NOT", "VALID"]).0;
-        if is_domain {
-            let (stripped, removed) = without_words(&retry, &["NOT", "NULL"]);
-            domain_not_null = removed;
-            retry = without_words(&stripped, &["NULL"]).0;
-        }
-        if retry.len() != tokens.len()
-            && let Ok(statement) = parse_tokens(retry)
-        {
-            parsed = Ok(statement);
-        }
+    let cx = lower::Context::new(location);
+    // Session and transaction statements are read by our own parser, which knows all their
+    // spellings; sqlparser reads the rest first.
+    if OWN_COMMANDS.contains(&command.name)
+        && let Some(ddl) = fallback::statement(&tokens, command, &cx)
+    {
+        return Some(Statement {
+            location,
+            command: command.name,
+            ddl,
+        });
     }
-    match parsed {
-        Ok(statement) => {
-            let context = lower::Context::new(section, location);
-            let mut ddl = lower::statement(statement, &context);
+    match parse_with_retries(&tokens, &words) {
+        Ok((statement, domain_not_null)) => {
+            let mut ddl = lower::statement(statement, &cx);
             if let Ddl::CreateDomain { not_null, .. } = &mut ddl {
                 *not_null |= domain_not_null;
             }
-            Some(Statement { location, ddl })
+            Some(Statement {
+                location,
+                command: command.name,
+                ddl,
+            })
         }
         Err(err) => {
-            if cannot_change_shape(&words) || storage_only_alter(&all_words) {
-                // The server will judge it; it cannot change tables, views or types.
+            if let Some(ddl) = fallback::statement(&tokens, command, &cx) {
                 return Some(Statement {
                     location,
-                    ddl: Ddl::Skipped,
+                    command: command.name,
+                    ddl,
                 });
             }
-            let (message, at) = split_parser_error(&err);
-            let at = at.map_or_else(|| file_location(section, end), |at| file_location(section, at));
+            let (message, position) = split_parser_error(&err);
             diagnostics.push(Diagnostic::error_at(
                 &section.path,
-                at,
+                position.map_or_else(|| at(end_of(&tokens)), at),
                 format!("cannot parse statement: {message}"),
             ));
             None
@@ -294,8 +205,96 @@ fn parse_statement(
     }
 }
 
+/// Commands our own parser reads before sqlparser is asked.
+const OWN_COMMANDS: &[&str] = &[
+    "SET",
+    "RESET",
+    "DISCARD",
+    "BEGIN",
+    "START TRANSACTION",
+    "COMMIT",
+    "END",
+    "ABORT",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "RELEASE",
+    "RELEASE SAVEPOINT",
+    "ROLLBACK TO SAVEPOINT",
+];
+
+/// Where the last token of a statement ends.
+fn end_of(tokens: &[TokenWithSpan]) -> sqlparser::tokenizer::Location {
+    tokens
+        .iter()
+        .rev()
+        .find(|t| !is_trivia(&t.token) && t.token != Token::EOF)
+        .map_or(sqlparser::tokenizer::Location { line: 1, column: 1 }, |t| {
+            t.span.end
+        })
+}
+
+/// A statement that cannot change the shape, skipped unread.
+fn skipped(location: Location, command: Command) -> Statement {
+    Statement {
+        location,
+        command: command.name,
+        ddl: Ddl::Skipped,
+    }
+}
+
+/// Whether the statement has, outside parentheses, an `AS` (`CREATE TABLE ... AS query`) and
+/// an `INTO` not right after `INSERT` or `MERGE` (`SELECT ... INTO new_table`).
+fn query_markers(tokens: &[TokenWithSpan]) -> (bool, bool) {
+    let mut depth = 0i32;
+    let (mut as_query, mut into_table) = (false, false);
+    let mut previous: Option<&Token> = None;
+    for t in tokens.iter().filter(|t| !is_trivia(&t.token)) {
+        match &t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            token if depth == 0 && keyword_is(token, "AS") => as_query = true,
+            token if depth == 0 && keyword_is(token, "INTO") => {
+                into_table |= !previous.is_some_and(|p| keyword_is(p, "INSERT") || keyword_is(p, "MERGE"));
+            }
+            _ => {}
+        }
+        previous = Some(&t.token);
+    }
+    (as_query, into_table)
+}
+
+/// Parses a statement with sqlparser; when that fails, once more without the clauses
+/// PostgreSQL accepts and sqlparser does not read but that cannot change the shape: `NOT
+/// VALID` on a constraint (it only skips checking existing rows), `WITH [NO] DATA` after a
+/// query (it only decides whether rows are computed now). `NOT NULL` on a domain is taken out
+/// and returned, to be recorded by hand.
+fn parse_with_retries(
+    tokens: &[TokenWithSpan],
+    words: &[String],
+) -> Result<(sqlparser::ast::Statement, bool), ParserError> {
+    let first = match parse_tokens(tokens.to_vec()) {
+        Ok(statement) => return Ok((statement, false)),
+        Err(err) => err,
+    };
+    let mut retry = without_words(tokens, &["NOT", "VALID"]).0;
+    retry = without_words(&retry, &["WITH", "NO", "DATA"]).0;
+    retry = without_words(&retry, &["WITH", "DATA"]).0;
+    let mut domain_not_null = false;
+    if words.get(1).is_some_and(|w| w == "DOMAIN") {
+        let (stripped, removed) = without_words(&retry, &["NOT", "NULL"]);
+        domain_not_null = removed;
+        retry = without_words(&stripped, &["NULL"]).0;
+    }
+    if retry.len() != tokens.len()
+        && let Ok(statement) = parse_tokens(retry)
+    {
+        return Ok((statement, domain_not_null));
+    }
+    Err(first)
+}
+
 /// Parses the tokens of one statement, which must be all of it.
-fn parse_tokens(tokens: Vec<TokenWithSpan>) -> Result<sqlparser::ast::Statement, ParserError> {
+pub(crate) fn parse_tokens(tokens: Vec<TokenWithSpan>) -> Result<sqlparser::ast::Statement, ParserError> {
     let dialect = PostgreSqlDialect {};
     let mut parser = Parser::new(&dialect).with_tokens_with_locations(tokens);
     let statement = parser.parse_statement()?;
@@ -365,84 +364,6 @@ fn split_parser_error(err: &ParserError) -> (String, Option<sqlparser::tokenizer
     (text, None)
 }
 
-/// `ALTER TABLE t ALTER COLUMN c SET STATISTICS 100` and other single actions that only
-/// change how a table is stored (sqlparser reads few of them).
-fn storage_only_alter(words: &[String]) -> bool {
-    let text = words.join(" ");
-    let single_action = !words.iter().any(|w| w == ",");
-    text.starts_with("ALTER TABLE ")
-        && single_action
-        && [
-            " SET STATISTICS ",
-            " SET STORAGE ",
-            " SET COMPRESSION ",
-            " SET TABLESPACE ",
-            " CLUSTER ON ",
-            " SET WITHOUT CLUSTER",
-            " SET ACCESS METHOD ",
-            " SET (",
-            " RESET (",
-        ]
-        .iter()
-        .any(|needle| text.contains(needle))
-}
-
-/// Statements that cannot change tables, views or types, judged by their first words; used
-/// when sqlparser cannot read a statement (PL/pgSQL bodies, unusual options).
-fn cannot_change_shape(words: &[String]) -> bool {
-    let word = |i: usize| words.get(i).map_or("", String::as_str);
-    let object = if word(1) == "OR" && word(2) == "REPLACE" {
-        word(3)
-    } else {
-        word(1)
-    };
-    match word(0) {
-        "INSERT" | "UPDATE" | "DELETE" | "MERGE" | "SELECT" | "VALUES" | "WITH" | "GRANT" | "REVOKE"
-        | "SET" | "RESET" | "BEGIN" | "COMMIT" | "ROLLBACK" | "START" | "END" | "SAVEPOINT" | "RELEASE"
-        | "ANALYZE" | "VACUUM" | "NOTIFY" | "LISTEN" | "UNLISTEN" | "TRUNCATE" | "COPY" | "LOCK"
-        | "DISCARD" | "CLUSTER" | "REINDEX" | "CHECKPOINT" | "REFRESH" | "SECURITY" | "PREPARE"
-        | "DEALLOCATE" | "DECLARE" | "FETCH" | "CLOSE" | "MOVE" | "SHOW" | "EXPLAIN" | "LOAD" => true,
-        "CREATE" | "ALTER" | "DROP" => matches!(
-            object,
-            "FUNCTION"
-                | "PROCEDURE"
-                | "TRIGGER"
-                | "CONSTRAINT"
-                | "EVENT"
-                | "ROLE"
-                | "USER"
-                | "GROUP"
-                | "POLICY"
-                | "RULE"
-                | "AGGREGATE"
-                | "OPERATOR"
-                | "CAST"
-                | "COLLATION"
-                | "CONVERSION"
-                | "LANGUAGE"
-                | "PUBLICATION"
-                | "SUBSCRIPTION"
-                | "SERVER"
-                | "STATISTICS"
-                | "TEXT"
-                | "SEQUENCE"
-                | "EXTENSION"
-                | "DEFAULT"
-                | "ROUTINE"
-                | "TRANSFORM"
-                | "ACCESS"
-                | "FOREIGN"
-                | "TABLESPACE"
-                | "DATABASE"
-        ),
-        "COMMENT" => !matches!(
-            object,
-            "TABLE" | "COLUMN" | "VIEW" | "MATERIALIZED" | "TYPE" | "DOMAIN"
-        ),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
@@ -491,23 +412,12 @@ mod tests {
     }
 
     #[test]
-    fn keeps_begin_atomic_bodies_whole() {
-        let sql = "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true THEN 1 END; END;\nCREATE TABLE a (id int);";
-        let split = split_statements(
-            Tokenizer::new(&PostgreSqlDialect {}, sql)
-                .tokenize_with_location()
-                .unwrap(),
-        );
-        assert_eq!(split.len(), 2);
-    }
-
-    #[test]
     fn reports_every_bad_statement_and_goes_on() {
-        let sql = "CREATE TABLE a (id int);\nCREATE TABLE (;\nCREATE TABLE b (id int);\nALTER TABLE b ADD COLUMN;\nCREATE TABLE c (id int);";
+        let sql = "CREATE TABLE a (id int);\nCREATE TABLE x (id int,, y int);\nCREATE TABLE b (id int);\nALTER TABLE b ADD COLUMN;\nCREATE TABLE c (id int);";
         let (statements, d) = parse(sql);
         assert_eq!(statements.len(), 3, "{d:?}");
         assert_eq!(d.len(), 2, "{d:?}");
-        assert!(d[0].starts_with("m.sql:2:14: cannot parse statement"), "{d:?}");
+        assert!(d[0].starts_with("m.sql:2:24: cannot parse statement"), "{d:?}");
         assert!(d[1].starts_with("m.sql:4:"), "{d:?}");
     }
 
@@ -535,12 +445,35 @@ mod tests {
     }
 
     #[test]
-    fn skips_unparseable_statements_that_cannot_change_the_shape() {
+    fn reads_routines_sqlparser_cannot() {
         let (statements, d) = parse(
             "CREATE OR REPLACE FUNCTION f() RETURNS int AS 'select 1' LANGUAGE sql COST 100 ROWS 5 WINDOW;",
         );
         assert!(d.is_empty(), "{d:?}");
-        assert_eq!(statements[0].ddl, Ddl::Skipped);
+        assert_eq!(
+            statements[0].ddl,
+            Ddl::CreateFunction {
+                name: "f".into(),
+                runs_ddl: false
+            }
+        );
+    }
+
+    #[test]
+    fn skips_commands_that_cannot_change_the_shape_unread() {
+        let (statements, d) = parse("INSERT INTO t VALUES (1 2 3);\nGRANT nonsense here;\nVACUUM (FULL) t;");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(statements.iter().all(|s| s.ddl == Ddl::Skipped));
+        assert_eq!(statements[0].command, "INSERT");
+    }
+
+    #[test]
+    fn names_no_command_as_an_error() {
+        let (_, d) = parse("FROBNICATE the table;");
+        assert_eq!(
+            d,
+            vec!["m.sql:1:1: syntax error: `FROBNICATE THE` does not start an SQL command PostgreSQL knows"]
+        );
     }
 
     #[test]

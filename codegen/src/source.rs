@@ -50,6 +50,27 @@ pub struct Migration {
     pub up: Section,
     /// The SQL that reverses `up`, when the migration has one.
     pub down: Option<Section>,
+    /// The migration tool whose layout the file follows.
+    pub tool: Tool,
+}
+
+/// The migration tools whose layouts are read, as far as a layout tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// `-- +migrate Up/Down` (sql-migrate).
+    SqlMigrate,
+    /// `-- +goose Up/Down`.
+    Goose,
+    /// `-- migrate:up/down` (dbmate).
+    Dbmate,
+    /// `N_name.up.sql` + `N_name.down.sql` (golang-migrate, sqlx reversible).
+    UpDownFiles,
+    /// `N_name/up.sql` (diesel).
+    Diesel,
+    /// `N_name/migration.sql` (Prisma).
+    Prisma,
+    /// Plain `.sql` files, each applied whole (sqlx, Flyway, psql scripts).
+    Plain,
 }
 
 /// Reads every migration in `dir`, in apply order.
@@ -111,12 +132,13 @@ pub fn read_migrations(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mig
                         first_line: 1,
                     },
                     down: None,
+                    tool: Tool::UpDownFiles,
                 });
             }
         } else if let Some(stem) = name.strip_suffix(".sql") {
             let path = dir.join(name);
             if let Some(text) = read_utf8(&path, diagnostics)
-                && let Some((up, down)) = split_sections(&path, &text, diagnostics)
+                && let Some((up, down, tool)) = split_sections(&path, &text, diagnostics)
             {
                 migrations.push(Migration {
                     version: leading_version(stem),
@@ -124,6 +146,7 @@ pub fn read_migrations(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mig
                     file: name.clone(),
                     up,
                     down,
+                    tool,
                 });
             }
         }
@@ -166,10 +189,10 @@ pub fn read_migrations(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mig
 
 fn read_directory_migration(dir: &Path, name: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Migration> {
     let folder = dir.join(name);
-    let (up_file, down_file) = if folder.join("up.sql").is_file() {
-        ("up.sql", Some("down.sql"))
+    let (up_file, down_file, tool) = if folder.join("up.sql").is_file() {
+        ("up.sql", Some("down.sql"), Tool::Diesel)
     } else if folder.join("migration.sql").is_file() {
-        ("migration.sql", None)
+        ("migration.sql", None, Tool::Prisma)
     } else {
         // Not a migration folder (a README or fixtures folder, say): nothing to read.
         return None;
@@ -196,6 +219,7 @@ fn read_directory_migration(dir: &Path, name: &str, diagnostics: &mut Vec<Diagno
             first_line: 1,
         },
         down,
+        tool,
     })
 }
 
@@ -250,20 +274,23 @@ enum Marker {
     Down,
 }
 
-/// Recognises `-- +migrate Up`, `-- +goose Down`, `-- migrate:up` and friends.
-fn marker(line: &str) -> Option<Marker> {
+/// Recognises `-- +migrate Up`, `-- +goose Down`, `-- migrate:up` and friends, and the tool
+/// each belongs to.
+fn marker(line: &str) -> Option<(Marker, Tool)> {
     let rest = line.trim().strip_prefix("--")?.trim_start();
-    let word = if let Some(r) = rest
-        .strip_prefix("+migrate")
-        .or_else(|| rest.strip_prefix("+goose"))
-    {
-        r.split_whitespace().next()?
+    let (word, tool) = if let Some(r) = rest.strip_prefix("+migrate") {
+        (r.split_whitespace().next()?, Tool::SqlMigrate)
+    } else if let Some(r) = rest.strip_prefix("+goose") {
+        (r.split_whitespace().next()?, Tool::Goose)
     } else {
-        rest.strip_prefix("migrate:")?.split_whitespace().next()?
+        (
+            rest.strip_prefix("migrate:")?.split_whitespace().next()?,
+            Tool::Dbmate,
+        )
     };
     match word.to_ascii_lowercase().as_str() {
-        "up" => Some(Marker::Up),
-        "down" => Some(Marker::Down),
+        "up" => Some((Marker::Up, tool)),
+        "down" => Some((Marker::Down, tool)),
         _ => None,
     }
 }
@@ -273,13 +300,15 @@ fn split_sections(
     path: &Path,
     text: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<(Section, Option<Section>)> {
+) -> Option<(Section, Option<Section>, Tool)> {
     // (marker, line number of the marker, byte offset where the marker line starts, byte offset after it)
     let mut markers: Vec<(Marker, u32, usize, usize)> = Vec::new();
+    let mut tool = Tool::Plain;
     let mut offset = 0;
     for (index, line) in text.split_inclusive('\n').enumerate() {
-        if let Some(m) = marker(line) {
+        if let Some((m, t)) = marker(line) {
             markers.push((m, index as u32 + 1, offset, offset + line.len()));
+            tool = t;
         }
         offset += line.len();
     }
@@ -289,7 +318,7 @@ fn split_sections(
             path: path.to_path_buf(),
             first_line: 1,
         };
-        return Some((up, None));
+        return Some((up, None, Tool::Plain));
     }
 
     let mut up = None;
@@ -318,7 +347,7 @@ fn split_sections(
         }
     }
     match up {
-        Some(up) if ok => Some((up, down)),
+        Some(up) if ok => Some((up, down, tool)),
         Some(_) => None,
         None => {
             let line = markers[0].1;
@@ -376,8 +405,17 @@ mod tests {
 
     fn split(text: &str) -> (Option<(Section, Option<Section>)>, Vec<String>) {
         let mut d = Vec::new();
-        let r = split_sections(Path::new("m.sql"), text, &mut d);
+        let r = split_sections(Path::new("m.sql"), text, &mut d).map(|(up, down, _)| (up, down));
         (r, d.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn tells_the_tool_by_its_markers() {
+        let tool = |text: &str| split_sections(Path::new("m.sql"), text, &mut Vec::new()).map(|r| r.2);
+        assert_eq!(tool("-- +migrate Up\nSELECT 1;"), Some(Tool::SqlMigrate));
+        assert_eq!(tool("-- +goose Up\nSELECT 1;"), Some(Tool::Goose));
+        assert_eq!(tool("-- migrate:up\nSELECT 1;"), Some(Tool::Dbmate));
+        assert_eq!(tool("SELECT 1;"), Some(Tool::Plain));
     }
 
     #[test]

@@ -128,9 +128,11 @@ fn verify_prints_migration_errors_and_compares_nothing() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
+    // `CREATE INDEX ON fine (id;` leaves a parenthesis open, so (as in psql) the statement
+    // runs on into the unterminated string below it: one error for both.
     assert_eq!(
         stderr.lines().filter(|l| l.contains(": cannot ")).count(),
-        5,
+        3,
         "{stderr}"
     );
 }

@@ -2,15 +2,15 @@
 
 use crate::catalog::fold::Fold;
 use crate::catalog::index::render_key;
-use crate::catalog::model::Identity;
+use crate::catalog::model::{Identity, TableRef};
 use crate::sql::TypeName;
 use crate::sql::ddl::{AlterAction, AlterTable};
 use crate::sql::expr::Expr;
 
 impl Fold {
-    /// `ALTER TABLE [IF EXISTS] name action, ...`.
+    /// `ALTER TABLE [IF EXISTS] [ONLY] name action, ...`.
     pub(crate) fn alter_table(&mut self, a: &AlterTable) {
-        let Some(table) = self.find_relation(&a.name) else {
+        let Some(table) = self.require_relation(&a.name) else {
             if !a.if_exists {
                 self.error(format!(
                     "table {} does not exist (yet); create it before altering it",
@@ -21,11 +21,27 @@ impl Fold {
         };
         for action in &a.actions {
             // A rename earlier in the list does not move the table in `catalog.tables`.
-            self.alter_action(table, action);
+            self.alter_action(table, action, a.only);
         }
     }
 
-    fn alter_action(&mut self, table: usize, action: &AlterAction) {
+    /// The table and, unless `only`, every table that inherits from it or is one of its
+    /// partitions, at any depth.
+    fn with_descendants(&self, table: usize, only: bool) -> Vec<usize> {
+        let mut out = vec![table];
+        let mut i = 0;
+        while i < out.len() && !only {
+            for child in self.children(out[i]) {
+                if !out.contains(&child) {
+                    out.push(child);
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
+    fn alter_action(&mut self, table: usize, action: &AlterAction, only: bool) {
         let table_name = self.catalog.tables[table].name.clone();
         let has = |fold: &Fold, c: &str| fold.catalog.tables[table].column(c).is_some();
         match action {
@@ -44,13 +60,23 @@ impl Fold {
                 }
                 let pending = self.add_column_def(table, column);
                 self.add_constraints(table, pending);
+                if !only {
+                    self.add_column_to_children(table, &column.name);
+                }
             }
             AlterAction::DropColumn {
                 name,
                 if_exists,
                 cascade,
-            } => self.drop_column(table, name, *if_exists, *cascade),
-            AlterAction::RenameColumn { from, to } => self.rename_column(table, from, to),
+            } => self.drop_column(table, name, *if_exists, *cascade, only),
+            AlterAction::RenameColumn { from, to } => {
+                if !has(self, from) {
+                    return self.missing_column(&table_name, from);
+                }
+                for t in self.with_descendants(table, only) {
+                    self.rename_column(t, from, to);
+                }
+            }
             AlterAction::RenameTable { to } => {
                 let schema = self.catalog.tables[table].schema.clone();
                 if self.relation_name_taken(&schema, to) {
@@ -59,12 +85,22 @@ impl Fold {
                     self.rename_table(table, to);
                 }
             }
-            AlterAction::SetSchema { schema } => self.set_schema(table, schema),
-            AlterAction::SetType { column, data_type } => self.set_column_type(table, column, data_type),
-            AlterAction::SetNotNull { column } => match self.column_mut(table, column) {
-                Some(c) => c.nullable = false,
-                None => self.missing_column(&table_name, column),
-            },
+            AlterAction::SetSchema { schema } => self.move_relation(table, schema),
+            AlterAction::SetType { column, data_type } => {
+                for t in self.with_descendants(table, only) {
+                    self.set_column_type(t, column, data_type);
+                }
+            }
+            AlterAction::SetNotNull { column } => {
+                if !has(self, column) {
+                    return self.missing_column(&table_name, column);
+                }
+                for t in self.with_descendants(table, only) {
+                    if let Some(c) = self.column_mut(t, column) {
+                        c.nullable = false;
+                    }
+                }
+            }
             AlterAction::DropNotNull { column } => {
                 if self.catalog.tables[table].primary_key.contains(column) {
                     self.error(format!(
@@ -76,22 +112,42 @@ impl Fold {
                     Some(c) if c.identity.is_some() => self.error(format!(
                         "column {column} of {table_name} is an identity column; it stays NOT NULL"
                     )),
-                    Some(c) => c.nullable = true,
+                    Some(_) => {
+                        for t in self.with_descendants(table, only) {
+                            let in_key = self.catalog.tables[t].primary_key.contains(column);
+                            if let Some(c) = self.column_mut(t, column)
+                                && !in_key
+                            {
+                                c.nullable = true;
+                            }
+                        }
+                    }
                     None => self.missing_column(&table_name, column),
                 }
             }
             AlterAction::SetDefault { column, expr } => {
-                let Some(index) = self.column_index(table, column) else {
+                if !has(self, column) {
                     return self.missing_column(&table_name, column);
-                };
-                let mut c = self.catalog.tables[table].columns[index].clone();
-                self.set_default(table, &mut c, expr);
-                self.catalog.tables[table].columns[index] = c;
+                }
+                for t in self.with_descendants(table, only) {
+                    if let Some(index) = self.column_index(t, column) {
+                        let mut c = self.catalog.tables[t].columns[index].clone();
+                        self.set_default(t, &mut c, expr);
+                        self.catalog.tables[t].columns[index] = c;
+                    }
+                }
             }
-            AlterAction::DropDefault { column } => match self.column_mut(table, column) {
-                Some(c) => c.default = None,
-                None => self.missing_column(&table_name, column),
-            },
+            AlterAction::DropDefault { column } => {
+                if !has(self, column) {
+                    return self.missing_column(&table_name, column);
+                }
+                for t in self.with_descendants(table, only) {
+                    if let Some(c) = self.column_mut(t, column) {
+                        c.default = None;
+                    }
+                    self.shadows[t].defaults.remove(column);
+                }
+            }
             AlterAction::AddIdentity { column, always } => {
                 let Some(c) = self.column_mut(table, column) else {
                     return self.missing_column(&table_name, column);
@@ -102,20 +158,135 @@ impl Fold {
                     Identity::ByDefault
                 });
                 c.nullable = false;
+                let data_type = c.data_type.clone();
+                self.create_owned_sequence(table, column, &data_type);
             }
-            AlterAction::AddConstraint(def) => self.add_constraint(table, def, None),
+            AlterAction::SetIdentity { column, always } => match self.column_mut(table, column) {
+                Some(c) if c.identity.is_some() => {
+                    c.identity = Some(if *always {
+                        Identity::Always
+                    } else {
+                        Identity::ByDefault
+                    });
+                }
+                Some(_) => self.error(format!(
+                    "column {column} of {table_name} is not an identity column"
+                )),
+                None => self.missing_column(&table_name, column),
+            },
+            AlterAction::DropIdentity { column, if_exists } => match self.column_mut(table, column) {
+                Some(c) if c.identity.is_some() => {
+                    c.identity = None;
+                    let (schema, name) = (self.catalog.tables[table].schema.clone(), table_name.clone());
+                    self.catalog.sequences.retain(|s| {
+                        !matches!(&s.owned_by, Some(o) if o.schema == schema && o.table == name && o.column == *column)
+                    });
+                }
+                Some(_) if *if_exists => {}
+                Some(_) => self.error(format!(
+                    "column {column} of {table_name} is not an identity column"
+                )),
+                None => self.missing_column(&table_name, column),
+            },
+            AlterAction::DropExpression { column, if_exists } => {
+                for t in self.with_descendants(table, only) {
+                    match self.column_mut(t, column) {
+                        Some(c) if c.generated.is_some() => c.generated = None,
+                        Some(_) if *if_exists || t != table => {}
+                        Some(_) => self.error(format!(
+                            "column {column} of {table_name} is not a generated column"
+                        )),
+                        None => self.missing_column(&table_name, column),
+                    }
+                    self.shadows[t].generated.remove(column);
+                }
+            }
+            AlterAction::AddConstraint(def) => {
+                self.add_constraint(table, def, None);
+                if !only {
+                    self.add_constraint_to_children(table, def);
+                }
+            }
             AlterAction::DropConstraint { name, if_exists } => {
-                if !self.drop_constraint(table, name) && !if_exists {
-                    self.error(format!(
-                        "constraint {name} of {table_name} does not exist; use DROP CONSTRAINT IF EXISTS when unsure"
-                    ));
+                if !self.drop_constraint(table, name) {
+                    if !if_exists {
+                        self.error(format!(
+                            "constraint {name} of {table_name} does not exist; use DROP CONSTRAINT IF EXISTS when unsure"
+                        ));
+                    }
+                    return;
+                }
+                for t in self.with_descendants(table, only).into_iter().skip(1) {
+                    if self.shadows[t].inherited_checks.remove(name) || self.is_partition_of_any(t) {
+                        self.drop_constraint(t, name);
+                    }
                 }
             }
             AlterAction::RenameConstraint { from, to } => self.rename_constraint(table, from, to),
+            AlterAction::AttachPartition { partition, .. } => self.attach_partition(table, partition),
+            AlterAction::DetachPartition { partition } => self.detach_partition(table, partition),
+            AlterAction::Inherit { parent } => self.add_parent(table, parent),
+            AlterAction::NoInherit { parent } => self.remove_parent(table, parent),
             AlterAction::Skipped => {}
             AlterAction::Unsupported { what } => self.warn(format!(
                 "ALTER TABLE {table_name} {what}: not folded into the catalog"
             )),
+        }
+    }
+
+    fn is_partition_of_any(&self, table: usize) -> bool {
+        self.catalog.tables[table].partition_of.is_some()
+    }
+
+    /// A column just added to a parent, added to (or merged into) every descendant.
+    fn add_column_to_children(&mut self, table: usize, name: &str) {
+        let Some(column) = self.catalog.tables[table].column(name).cloned() else {
+            return;
+        };
+        let default = self.shadows[table].defaults.get(name).cloned();
+        let generated = self.shadows[table].generated.get(name).cloned();
+        for child in self.children(table) {
+            self.inherit_column(child, &column, default.as_ref(), generated.as_ref());
+            self.add_column_to_children(child, name);
+        }
+    }
+
+    /// A constraint just added to a parent: checks go to every descendant under the same
+    /// name; keys and foreign keys to every partition, named for it.
+    fn add_constraint_to_children(&mut self, table: usize, def: &crate::sql::ddl::ConstraintDef) {
+        use crate::sql::ddl::ConstraintKind;
+        let parent = self.catalog.tables[table].clone();
+        for child in self.children(table) {
+            match &def.kind {
+                ConstraintKind::Check { .. } => {
+                    let added = parent
+                        .checks
+                        .iter()
+                        .find(|c| Some(&c.name) == def.name.as_ref())
+                        .or(parent.checks.last())
+                        .cloned();
+                    if let Some(check) = added
+                        && !self.catalog.tables[child]
+                            .checks
+                            .iter()
+                            .any(|c| c.name == check.name)
+                    {
+                        if let Some(e) = self.shadows[table].checks.get(&check.name).cloned() {
+                            self.shadows[child].checks.insert(check.name.clone(), e);
+                        }
+                        self.shadows[child].inherited_checks.insert(check.name.clone());
+                        self.catalog.tables[child].checks.push(check);
+                        self.add_constraint_to_children(child, def);
+                    }
+                }
+                _ if self.catalog.tables[child].partition_of.is_some() => {
+                    self.clone_partition_parts(table, child);
+                    if self.catalog.tables[child].partition_by.is_some() {
+                        self.add_constraint_to_children(child, def);
+                    }
+                }
+                _ => {}
+            }
         }
     }
 
@@ -137,7 +308,7 @@ impl Fold {
         self.error(format!("column {column} of {table} does not exist"));
     }
 
-    fn drop_column(&mut self, table: usize, column: &str, if_exists: bool, cascade: bool) {
+    fn drop_column(&mut self, table: usize, column: &str, if_exists: bool, cascade: bool, only: bool) {
         let (schema, table_name) = {
             let r = &self.catalog.tables[table];
             (r.schema.clone(), r.name.clone())
@@ -166,6 +337,22 @@ impl Fold {
                 "cannot drop column {column} of {table_name}: foreign key {fk} on {from} references it; drop that first or add CASCADE"
             ));
             return;
+        }
+        if !self.drop_views_using(table, Some(column), cascade) {
+            return;
+        }
+        // Children lose the column when this was its only source; else they keep it as their
+        // own (`ONLY`) or with one parent fewer.
+        for child in self.children(table) {
+            let Some((count, local)) = self.shadows[child].inheritance.get(column).copied() else {
+                continue;
+            };
+            if !only && count <= 1 && !local {
+                self.drop_column(child, column, true, cascade, false);
+            } else if let Some(entry) = self.shadows[child].inheritance.get_mut(column) {
+                entry.0 = count.saturating_sub(1);
+                entry.1 |= only;
+            }
         }
         self.remove_column(table, column);
     }
@@ -245,14 +432,19 @@ impl Fold {
                 rename(&mut f.references.columns);
             }
         }
-        for s in &mut self.sequences {
-            if let Some((s2, t, c)) = &mut s.owner
-                && *s2 == schema
-                && *t == table_name
-                && c == from
+        for s in &mut self.catalog.sequences {
+            if let Some(o) = &mut s.owned_by
+                && o.schema == schema
+                && o.table == table_name
+                && o.column == from
             {
-                *c = to.to_string();
+                o.column = to.to_string();
             }
+        }
+        if let Some(inheritance) = self.shadows[table].inheritance.remove(from) {
+            self.shadows[table]
+                .inheritance
+                .insert(to.to_string(), inheritance);
         }
     }
 
@@ -273,12 +465,29 @@ impl Fold {
                 f.references.table = to.to_string();
             }
         }
-        for s in &mut self.sequences {
-            if let Some((s2, t, _)) = &mut s.owner
-                && *s2 == schema
-                && *t == old
+        for s in &mut self.catalog.sequences {
+            if let Some(o) = &mut s.owned_by
+                && o.schema == schema
+                && o.table == old
             {
-                *t = to.to_string();
+                o.table = to.to_string();
+            }
+        }
+        let (old_ref, new_ref) = (
+            TableRef {
+                schema: schema.clone(),
+                name: old.clone(),
+            },
+            TableRef {
+                schema: schema.clone(),
+                name: to.to_string(),
+            },
+        );
+        for r in &mut self.catalog.tables {
+            for p in r.inherits.iter_mut().chain(r.partition_of.iter_mut()) {
+                if *p == old_ref {
+                    *p = new_ref.clone();
+                }
             }
         }
         for shadow in &mut self.shadows {
@@ -286,27 +495,6 @@ impl Fold {
                 if dep.0 == schema && dep.1 == old {
                     dep.1 = to.to_string();
                 }
-            }
-        }
-    }
-
-    fn set_schema(&mut self, table: usize, schema: &str) {
-        let (old_schema, name) = {
-            let r = &self.catalog.tables[table];
-            (r.schema.clone(), r.name.clone())
-        };
-        if !self.schemas.contains(schema) {
-            self.error(format!("schema {schema} does not exist"));
-            return;
-        }
-        self.catalog.tables[table].schema = schema.to_string();
-        for r in &mut self.catalog.tables {
-            for f in r
-                .foreign_keys
-                .iter_mut()
-                .filter(|f| f.references.schema == old_schema && f.references.table == name)
-            {
-                f.references.schema = schema.to_string();
             }
         }
     }
@@ -321,7 +509,26 @@ impl Fold {
                 "type {} exists only in CREATE TABLE and ADD COLUMN; for {table_name}.{column} use the integer type and a sequence",
                 data_type.written
             )),
-            Ok(resolved) => self.catalog.tables[table].columns[index].data_type = resolved.format,
+            Ok(resolved) => {
+                let column_def = &mut self.catalog.tables[table].columns[index];
+                column_def.data_type = resolved.format.clone();
+                // An identity column's sequence changes type with it; a serial's does not.
+                if column_def.identity.is_some() {
+                    let schema = self.catalog.tables[table].schema.clone();
+                    for s in &mut self.catalog.sequences {
+                        if let Some(o) = &s.owned_by
+                            && o.schema == schema
+                            && o.table == table_name
+                            && o.column == column
+                        {
+                            s.data_type = match resolved.format.as_str() {
+                                "smallint" | "integer" => resolved.format.clone(),
+                                _ => "bigint".into(),
+                            };
+                        }
+                    }
+                }
+            }
             Err(why) => self.error(format!(
                 "{why} for column {table_name}.{column}; hint: use a PostgreSQL type or create the type first"
             )),

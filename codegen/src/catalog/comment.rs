@@ -14,7 +14,7 @@ impl Fold {
                 let Some(relation) = qualified(name) else {
                     return self.error("COMMENT ON needs a relation name");
                 };
-                let Some(i) = self.find_relation(&relation) else {
+                let Some(i) = self.require_relation(&relation) else {
                     return self.error(format!("relation {relation} does not exist"));
                 };
                 let expected = match target {
@@ -22,7 +22,11 @@ impl Fold {
                     CommentTarget::View => RelationKind::View,
                     _ => RelationKind::MaterializedView,
                 };
-                if self.catalog.tables[i].kind != expected {
+                let actual = match self.catalog.tables[i].kind {
+                    RelationKind::ForeignTable => RelationKind::Table,
+                    kind => kind,
+                };
+                if actual != expected {
                     return self.error(format!("{relation} is not a {expected:?}").to_lowercase());
                 }
                 self.catalog.tables[i].comment = text;
@@ -39,7 +43,7 @@ impl Fold {
                     ),
                     _ => return self.error("COMMENT ON COLUMN needs table.column"),
                 };
-                let Some(i) = self.find_relation(&relation) else {
+                let Some(i) = self.require_relation(&relation) else {
                     return self.error(format!("relation {relation} does not exist"));
                 };
                 match self.catalog.tables[i]
@@ -55,7 +59,9 @@ impl Fold {
                 let Some(ty) = qualified(name) else {
                     return self.error("COMMENT ON TYPE needs a type name");
                 };
-                let schema = Self::schema_of(&ty);
+                let Some(schema) = self.find_type_schema(&ty) else {
+                    return self.error(format!("type {ty} does not exist"));
+                };
                 if let Some(e) = self
                     .catalog
                     .enums
@@ -63,14 +69,13 @@ impl Fold {
                     .find(|e| e.schema == schema && e.name == ty.name)
                 {
                     e.comment = text;
-                } else if !self
+                } else if let Some(c) = self
                     .catalog
-                    .domains
-                    .iter()
-                    .any(|d| d.schema == schema && d.name == ty.name)
-                    && !self.other_types.contains(&(schema, ty.name.clone()))
+                    .composite_types
+                    .iter_mut()
+                    .find(|c| c.schema == schema && c.name == ty.name)
                 {
-                    self.error(format!("type {ty} does not exist"));
+                    c.comment = text;
                 }
                 // Domains and other types have no comment in the catalog.
             }

@@ -16,9 +16,12 @@ impl Fold {
                 DropKind::MaterializedView => {
                     self.drop_relation(name, RelationKind::MaterializedView, d.if_exists, d.cascade)
                 }
+                DropKind::ForeignTable => {
+                    self.drop_relation(name, RelationKind::ForeignTable, d.if_exists, d.cascade)
+                }
                 DropKind::Index => self.drop_index(name, d.if_exists),
                 DropKind::Type | DropKind::Domain => self.drop_type(name, d.if_exists, d.cascade),
-                DropKind::Sequence => self.drop_sequence(name, d.if_exists),
+                DropKind::Sequence => self.drop_sequence(name, d.if_exists, d.cascade),
                 DropKind::Schema => self.drop_schema(&name.name, d.if_exists, d.cascade),
             }
         }
@@ -36,6 +39,7 @@ impl Fold {
             RelationKind::Table => "table",
             RelationKind::View => "view",
             RelationKind::MaterializedView => "materialized view",
+            RelationKind::ForeignTable => "foreign table",
         };
         let Some(index) = self.find_relation(name) else {
             if !if_exists {
@@ -73,46 +77,82 @@ impl Fold {
             ));
             return;
         }
-        let dependents: Vec<String> = self
-            .shadows
-            .iter()
-            .enumerate()
-            .filter(|(i, s)| *i != index && s.depends_on.contains(&(schema.clone(), table.clone())))
-            .map(|(i, _)| self.catalog.tables[i].name.clone())
-            .collect();
-        if let Some(view) = dependents.first()
+        let children = self.children(index);
+        if let Some(&child) = children.first()
             && !cascade
+            && self.catalog.tables[child].partition_of.is_none()
         {
+            let child = self.catalog.tables[child].name.clone();
             self.error(format!(
-                "cannot drop {what} {name}: view {view} depends on it; drop the view first or add CASCADE"
+                "cannot drop {what} {name}: table {child} inherits from it; drop it first or add CASCADE"
             ));
+            return;
+        }
+        if !self.drop_views_using(index, None, cascade) {
             return;
         }
         for (i, fk) in referencing {
             self.catalog.tables[i].foreign_keys.retain(|f| f.name != fk);
         }
+        // Partitions go with their table; children of INHERITS only with CASCADE.
+        let me = self.table_ref(index);
+        let gone: Vec<crate::catalog::model::TableRef> =
+            children.iter().map(|&c| self.table_ref(c)).collect();
         self.remove_relation(index);
-        // Views on it go too, and views on those.
-        for view in dependents {
-            let view = QualifiedName {
-                schema: Some(schema.clone()),
-                name: view,
-            };
-            if let Some(i) = self.find_relation(&view) {
+        for child in gone {
+            if let Some(i) = self.find_table_ref(&child) {
                 let kind = self.catalog.tables[i].kind;
-                self.drop_relation(&view, kind, true, true);
+                let qualified = QualifiedName {
+                    schema: Some(child.schema.clone()),
+                    name: child.name.clone(),
+                };
+                if self.catalog.tables[i].partition_of.as_ref() == Some(&me) || cascade {
+                    self.drop_relation(&qualified, kind, true, true);
+                }
             }
         }
     }
 
-    fn drop_sequence(&mut self, name: &QualifiedName, if_exists: bool) {
-        let schema = Self::schema_of(name);
-        let before = self.sequences.len();
-        self.sequences
-            .retain(|s| !(s.schema == schema && s.name == name.name));
-        if before == self.sequences.len() && !if_exists {
-            // Sequences made by CREATE SEQUENCE are not tracked; nothing to check.
+    /// Drops the views that read the table at `table` (only those that use `column`, when
+    /// given) and the views on those; without `cascade` their existence is an error. True
+    /// when the caller may go on.
+    pub(crate) fn drop_views_using(&mut self, table: usize, column: Option<&str>, cascade: bool) -> bool {
+        let me = {
+            let r = &self.catalog.tables[table];
+            (r.schema.clone(), r.name.clone())
+        };
+        let dependents: Vec<crate::catalog::model::TableRef> = self
+            .shadows
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| {
+                *i != table
+                    && s.depends_on.contains(&me)
+                    && column.is_none_or(|c| s.uses_columns.contains(c) || s.uses_columns.contains("*"))
+            })
+            .map(|(i, _)| self.table_ref(i))
+            .collect();
+        if let Some(view) = dependents.first()
+            && !cascade
+        {
+            let what = column.map_or_else(|| me.1.clone(), |c| format!("{c} of {}", me.1));
+            self.error(format!(
+                "cannot drop {what}: view {} depends on it; drop the view first or add CASCADE",
+                view.name
+            ));
+            return false;
         }
+        for view in dependents {
+            if let Some(i) = self.find_table_ref(&view) {
+                let kind = self.catalog.tables[i].kind;
+                let name = QualifiedName {
+                    schema: Some(view.schema.clone()),
+                    name: view.name.clone(),
+                };
+                self.drop_relation(&name, kind, true, true);
+            }
+        }
+        true
     }
 
     fn drop_schema(&mut self, schema: &str, if_exists: bool, cascade: bool) {
@@ -123,7 +163,11 @@ impl Fold {
             return;
         }
         let has_objects = self.catalog.tables.iter().any(|r| r.schema == schema)
-            || self.catalog.enums.iter().any(|e| e.schema == schema);
+            || self.catalog.enums.iter().any(|e| e.schema == schema)
+            || self.catalog.sequences.iter().any(|e| e.schema == schema)
+            || self.catalog.domains.iter().any(|e| e.schema == schema)
+            || self.catalog.composite_types.iter().any(|e| e.schema == schema)
+            || self.catalog.range_types.iter().any(|e| e.schema == schema);
         if has_objects && !cascade {
             self.error(format!(
                 "cannot drop schema {schema}: it is not empty; add CASCADE"
@@ -135,7 +179,11 @@ impl Fold {
         }
         self.catalog.enums.retain(|e| e.schema != schema);
         self.catalog.domains.retain(|d| d.schema != schema);
+        self.catalog.sequences.retain(|d| d.schema != schema);
+        self.catalog.composite_types.retain(|d| d.schema != schema);
+        self.catalog.range_types.retain(|d| d.schema != schema);
         self.other_types.retain(|(s, _)| s != schema);
+        self.extensions.retain(|_, s| s != schema);
         self.schemas.remove(schema);
         // Foreign keys from other schemas into this one went with it.
         for r in &mut self.catalog.tables {
@@ -193,8 +241,9 @@ impl Fold {
                     && f.references.columns.iter().any(|c| c == column))
             });
         }
-        self.sequences.retain(
-            |s| !matches!(&s.owner, Some((s2, t, c)) if *s2 == schema && *t == table_name && c == column),
-        );
+        self.catalog.sequences.retain(|s| {
+            !matches!(&s.owned_by, Some(o) if o.schema == schema && o.table == table_name && o.column == column)
+        });
+        self.shadows[table].inheritance.remove(column);
     }
 }

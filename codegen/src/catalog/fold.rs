@@ -7,12 +7,15 @@
 //!
 //! Besides the [`Catalog`] the fold keeps what PostgreSQL keeps and the catalog does not show:
 //! expression trees of checks, index keys and generated columns (so renames can rewrite them),
-//! sequences (their names take part in name choice), and types brought by extensions.
+//! which views read which relations, base types brought by extensions, and the session each
+//! migration file runs in ([`super::session`]: search path, open transaction).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::catalog::model::{Catalog, Relation};
+use crate::catalog::session::Session;
+use crate::catalog::tool::Bookkeeping;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::sql::QualifiedName;
 use crate::sql::ddl::{Ddl, IndexKey, Statement};
@@ -35,6 +38,13 @@ pub(crate) struct Shadow {
     pub defaults: BTreeMap<String, Expr>,
     /// For views: the relations (schema, name) the query reads.
     pub depends_on: Vec<(String, String)>,
+    /// For views: the column names the query mentions (`*` when it selects all columns).
+    pub uses_columns: BTreeSet<String>,
+    /// Per column: how many parents it is inherited from, and whether it is also defined by
+    /// the table itself (PostgreSQL's `attinhcount` and `attislocal`).
+    pub inheritance: BTreeMap<String, (u32, bool)>,
+    /// Constraints inherited from parents (checks): not dropped on their own.
+    pub inherited_checks: BTreeSet<String>,
 }
 
 /// The parts of an index that refer to columns.
@@ -42,29 +52,30 @@ pub(crate) struct Shadow {
 pub(crate) struct IndexShape {
     pub keys: Vec<IndexKey>,
     pub predicate: Option<Expr>,
-}
-
-/// A sequence made for a serial or identity column (or by CREATE SEQUENCE).
-#[derive(Debug, Clone)]
-pub(crate) struct Sequence {
-    pub schema: String,
-    pub name: String,
-    /// Table and column that own it; dropping either drops the sequence.
-    pub owner: Option<(String, String, String)>,
+    /// For an index a partitioned table's index made on a partition: the parent index.
+    pub parent: Option<String>,
 }
 
 /// Folds statements into a catalog, collecting diagnostics.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Fold {
     pub(crate) catalog: Catalog,
     /// Parallel to `catalog.tables`.
     pub(crate) shadows: Vec<Shadow>,
-    pub(crate) sequences: Vec<Sequence>,
-    /// Composite, range and base types: valid column types without a place in the catalog.
+    /// Base and shell types, and types brought by extensions: valid column types without a
+    /// place in the catalog.
     pub(crate) other_types: BTreeSet<(String, String)>,
+    /// Extensions and the schema their objects live in.
+    pub(crate) extensions: BTreeMap<String, String>,
     pub(crate) schemas: BTreeSet<String>,
     /// Functions defined by the migrations whose bodies run DDL.
-    ddl_functions: BTreeSet<String>,
+    pub(crate) ddl_functions: BTreeSet<String>,
+    /// Where names resolve, and what a rollback returns to.
+    pub(crate) session: Session,
+    /// The migration tool's own tables, made when the history first refers to them.
+    pub(crate) bookkeeping: Bookkeeping,
+    /// How many statements of each command were skipped because they cannot change the shape.
+    pub(crate) skipped: BTreeMap<&'static str, usize>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     path: PathBuf,
     at: Location,
@@ -82,14 +93,39 @@ impl Fold {
         Self {
             catalog: Catalog::default(),
             shadows: Vec::new(),
-            sequences: Vec::new(),
             other_types: BTreeSet::new(),
+            extensions: BTreeMap::new(),
             schemas: [DEFAULT_SCHEMA.to_string()].into(),
             ddl_functions: BTreeSet::new(),
+            session: Session::default(),
+            bookkeeping: Bookkeeping::default(),
+            skipped: BTreeMap::new(),
             diagnostics: Vec::new(),
             path: PathBuf::new(),
             at: Location { line: 1, column: 1 },
         }
+    }
+
+    /// A fold that knows the bookkeeping tables of the migration tool that applies the
+    /// history (made, as the tool makes them, before the first file, once the history
+    /// refers to one).
+    pub fn for_tool(bookkeeping: Bookkeeping) -> Self {
+        Self {
+            bookkeeping,
+            ..Self::new()
+        }
+    }
+
+    /// Starts a migration file: psql runs each file in a session of its own, so settings
+    /// (the search path) start from their defaults, and a transaction the previous file left
+    /// open was rolled back when its session ended.
+    pub fn begin_file(&mut self, path: &Path) {
+        if self.session.in_transaction() {
+            self.warn("the previous file ended inside a transaction; PostgreSQL rolled it back");
+            self.rollback();
+        }
+        self.path = path.to_path_buf();
+        self.session.reset();
     }
 
     /// Applies one statement of the migration file `path`.
@@ -100,16 +136,31 @@ impl Fold {
         self.at = statement.location;
         match &statement.ddl {
             Ddl::CreateTable(t) => self.create_table(t),
+            Ddl::CreateTableAs {
+                name,
+                if_not_exists,
+                columns,
+                query,
+            } => self.create_table_as(name, *if_not_exists, columns, query),
             Ddl::AlterTable(a) => self.alter_table(a),
             Ddl::Drop(d) => self.drop(d),
             Ddl::CreateEnum { name, labels } => self.create_enum(name, labels),
+            Ddl::CreateComposite { name, attributes } => self.create_composite(name, attributes),
+            Ddl::CreateRange {
+                name,
+                subtype,
+                multirange,
+            } => self.create_range(name, subtype, multirange.as_ref()),
             Ddl::CreateOtherType { name } => self.create_other_type(name),
             Ddl::AlterType { name, action } => self.alter_type(name, action),
             Ddl::CreateDomain {
                 name,
                 data_type,
                 not_null,
-            } => self.create_domain(name, data_type, *not_null),
+                default,
+                checks,
+            } => self.create_domain(name, data_type, *not_null, default.as_ref(), checks),
+            Ddl::AlterDomain { name, action } => self.alter_domain(name, action),
             Ddl::CreateView(v) => self.create_view(v),
             Ddl::CreateIndex(i) => self.create_index(i),
             Ddl::RenameRelation {
@@ -118,12 +169,25 @@ impl Fold {
                 new_name,
                 if_exists,
             } => self.rename_relation(*kind, name, new_name, *if_exists),
+            Ddl::SetSchema {
+                object,
+                name,
+                if_exists,
+                schema,
+            } => self.set_schema(*object, name, *if_exists, schema),
+            Ddl::RenameSchema { from, to } => self.rename_schema(from, to),
             Ddl::Comment { target, name, text } => self.comment_on(*target, name, text.as_deref()),
             Ddl::CreateExtension { name, schema } => self.create_extension(name, schema.as_deref()),
             Ddl::CreateSequence { name, if_not_exists } => self.create_sequence(name, *if_not_exists),
-            Ddl::CreateSchema { name } => {
-                self.schemas.insert(name.clone());
-            }
+            Ddl::AlterSequence {
+                name,
+                if_exists,
+                actions,
+            } => self.alter_sequence(name, *if_exists, actions),
+            Ddl::CreateSchema { name } => self.create_schema(name),
+            Ddl::SetSearchPath { schemas, local } => self.session.set_search_path(schemas.clone(), *local),
+            Ddl::ResetSession => self.session.reset(),
+            Ddl::Transaction(t) => self.transaction(t),
             Ddl::CreateFunction { name, runs_ddl } => {
                 if *runs_ddl {
                     self.ddl_functions.insert(name.clone());
@@ -143,31 +207,61 @@ impl Fold {
                     self.warn(message);
                 }
             }
-            Ddl::Skipped => {}
+            Ddl::Skipped => *self.skipped.entry(statement.command).or_default() += 1,
             Ddl::Unsupported { reason } => self.warn(reason.clone()),
         }
     }
 
-    /// `CREATE SEQUENCE`: not in the catalog, but its name is taken.
-    fn create_sequence(&mut self, name: &QualifiedName, if_not_exists: bool) {
-        let schema = Self::schema_of(name);
-        if self.relation_name_taken(&schema, &name.name) {
-            if !if_not_exists {
-                self.error(format!("relation {name} already exists"));
-            }
-            return;
+    /// `CREATE SCHEMA`.
+    fn create_schema(&mut self, name: &str) {
+        if !self.schemas.insert(name.to_string()) {
+            // CREATE SCHEMA IF NOT EXISTS is the usual spelling; a plain duplicate fails in
+            // PostgreSQL, but the statement carries no IF NOT EXISTS flag here.
         }
-        self.sequences.push(Sequence {
-            schema,
-            name: name.name.clone(),
-            owner: None,
-        });
     }
 
     /// The catalog in its stable order, and everything the fold had to say.
     pub fn finish(mut self) -> (Catalog, Vec<Diagnostic>) {
+        if self.session.in_transaction() {
+            self.warn("the last file ended inside a transaction; PostgreSQL rolled it back");
+            self.rollback();
+        }
         self.catalog.sort();
         (self.catalog, self.diagnostics)
+    }
+
+    /// How many statements of each command were skipped as unable to change the shape.
+    pub fn skipped(&self) -> &BTreeMap<&'static str, usize> {
+        &self.skipped
+    }
+
+    /// The SQL the migration tool ran before the first file that this history relies on (its
+    /// bookkeeping table, when the history alters it).
+    pub fn preamble(&self) -> Vec<String> {
+        self.bookkeeping.made().to_vec()
+    }
+
+    /// The fold as it is now, to return to on a rollback (diagnostics and open transactions
+    /// are not part of it).
+    pub(crate) fn snapshot(&self) -> Box<Fold> {
+        let mut before = self.clone();
+        before.diagnostics.clear();
+        before.session.frames.clear();
+        Box::new(before)
+    }
+
+    /// Returns to a snapshot, keeping what was said since and the transaction frames.
+    pub(crate) fn restore(&mut self, before: Fold) {
+        let frames = std::mem::take(&mut self.session.frames);
+        let diagnostics = std::mem::take(&mut self.diagnostics);
+        let skipped = std::mem::take(&mut self.skipped);
+        let (path, at) = (std::mem::take(&mut self.path), self.at);
+        *self = before;
+        self.session.frames = frames;
+        self.diagnostics = diagnostics;
+        self.skipped = skipped;
+        self.path = path;
+        self.at = at;
     }
 
     /// An error at the current statement.
@@ -194,18 +288,52 @@ impl Fold {
             .push(Diagnostic::warning_at(&self.path, at, message));
     }
 
-    /// The schema a name lives in.
-    pub(crate) fn schema_of(name: &QualifiedName) -> String {
-        name.schema.clone().unwrap_or_else(|| DEFAULT_SCHEMA.to_string())
+    /// The schema a new object named `name` goes to: its own qualifier, else the first
+    /// schema on the search path that exists (as PostgreSQL chooses the creation schema).
+    pub(crate) fn schema_of(&self, name: &QualifiedName) -> String {
+        match &name.schema {
+            Some(schema) => schema.clone(),
+            None => self
+                .session
+                .search_path()
+                .into_iter()
+                .find(|s| self.schemas.contains(s))
+                .unwrap_or_else(|| DEFAULT_SCHEMA.to_string()),
+        }
     }
 
-    /// Index of the relation `name` in `catalog.tables`.
+    /// The schemas an unqualified name is looked up in, in order.
+    pub(crate) fn lookup_schemas(&self, name: &QualifiedName) -> Vec<String> {
+        match &name.schema {
+            Some(schema) => vec![schema.clone()],
+            None => self
+                .session
+                .search_path()
+                .into_iter()
+                .filter(|s| self.schemas.contains(s))
+                .collect(),
+        }
+    }
+
+    /// Index of the relation `name` in `catalog.tables`, found along the search path.
     pub(crate) fn find_relation(&self, name: &QualifiedName) -> Option<usize> {
-        let schema = Self::schema_of(name);
-        self.catalog
-            .tables
-            .iter()
-            .position(|r| r.schema == schema && r.name == name.name)
+        self.lookup_schemas(name).iter().find_map(|schema| {
+            self.catalog
+                .tables
+                .iter()
+                .position(|r| &r.schema == schema && r.name == name.name)
+        })
+    }
+
+    /// Like [`Self::find_relation`], for statements that need the relation to exist: a
+    /// migration tool's bookkeeping table the history refers to is made on first use.
+    pub(crate) fn require_relation(&mut self, name: &QualifiedName) -> Option<usize> {
+        if let Some(i) = self.find_relation(name) {
+            return Some(i);
+        }
+        let sql = self.bookkeeping.take(name)?;
+        self.make_bookkeeping_table(&sql);
+        self.find_relation(name)
     }
 
     /// Adds a relation and its shadow.
@@ -219,13 +347,14 @@ impl Fold {
     pub(crate) fn remove_relation(&mut self, index: usize) -> Relation {
         self.shadows.remove(index);
         let relation = self.catalog.tables.remove(index);
-        self.sequences.retain(|s| {
-            !matches!(&s.owner, Some((schema, table, _)) if *schema == relation.schema && *table == relation.name)
-        });
+        self.catalog.sequences.retain(
+            |s| !matches!(&s.owned_by, Some(o) if o.schema == relation.schema && o.table == relation.name),
+        );
         relation
     }
 
-    /// True when a relation (table, view, index, sequence) named `name` exists in `schema`.
+    /// True when a relation (table, view, index, sequence, composite type) named `name`
+    /// exists in `schema`: they share one namespace, PostgreSQL's `pg_class`.
     pub(crate) fn relation_name_taken(&self, schema: &str, name: &str) -> bool {
         self.catalog.tables.iter().any(|r| {
             r.schema == schema
@@ -234,13 +363,19 @@ impl Fold {
                     || r.primary_key_name.as_deref() == Some(name)
                     || r.unique.iter().any(|u| u.name == name))
         }) || self
+            .catalog
             .sequences
             .iter()
             .any(|s| s.schema == schema && s.name == name)
+            || self
+                .catalog
+                .composite_types
+                .iter()
+                .any(|c| c.schema == schema && c.name == name)
             || self.other_types.contains(&(schema.to_string(), name.to_string()))
     }
 
-    /// True when a constraint named `name` exists in `schema` (on any table).
+    /// True when a constraint named `name` exists in `schema` (on any table or domain).
     pub(crate) fn constraint_name_taken(&self, schema: &str, name: &str) -> bool {
         self.catalog.tables.iter().any(|r| {
             r.schema == schema
@@ -248,6 +383,10 @@ impl Fold {
                     || r.unique.iter().any(|u| u.name == name)
                     || r.foreign_keys.iter().any(|f| f.name == name)
                     || r.checks.iter().any(|c| c.name == name))
-        })
+        }) || self
+            .catalog
+            .domains
+            .iter()
+            .any(|d| d.schema == schema && d.checks.iter().any(|c| c.name == name))
     }
 }

@@ -26,10 +26,23 @@ pub(crate) fn render_key(key: &IndexKey) -> String {
     out
 }
 
+/// The column part of an index name PostgreSQL chooses (`ChooseIndexNameAddition`): key
+/// column names, `expr` (or the expression's own name) for expressions, joined with `_`.
+pub(crate) fn index_name_addition(keys: &[IndexKey]) -> String {
+    let names = keys
+        .iter()
+        .map(|k| match k.expr.unnested() {
+            Expr::Column { name, .. } => name.clone(),
+            other => figure_column_name(other).unwrap_or_else(|| "expr".into()),
+        })
+        .collect();
+    columns_addition(&unique_index_column_names(names))
+}
+
 impl Fold {
     /// `CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON table (keys) [WHERE ...]`.
     pub(crate) fn create_index(&mut self, i: &CreateIndex) {
-        let Some(table) = self.find_relation(&i.table) else {
+        let Some(table) = self.require_relation(&i.table) else {
             self.error(format!("CREATE INDEX on {}, which does not exist (yet)", i.table));
             return;
         };
@@ -37,8 +50,10 @@ impl Fold {
             let r = &self.catalog.tables[table];
             (r.schema.clone(), r.name.clone(), r.kind)
         };
-        if kind == RelationKind::View {
-            self.error(format!("cannot index view {table_name}"));
+        if matches!(kind, RelationKind::View | RelationKind::ForeignTable) {
+            self.error(format!(
+                "cannot index {table_name}: only tables and materialized views have indexes"
+            ));
             return;
         }
         let mut used = Vec::new();
@@ -68,15 +83,7 @@ impl Fold {
                 name.clone()
             }
             None => {
-                let names = i
-                    .keys
-                    .iter()
-                    .map(|k| match k.expr.unnested() {
-                        Expr::Column { name, .. } => name.clone(),
-                        other => figure_column_name(other).unwrap_or_else(|| "expr".into()),
-                    })
-                    .collect();
-                let addition = columns_addition(&unique_index_column_names(names));
+                let addition = index_name_addition(&i.keys);
                 choose_name(&table_name, Some(&addition), "idx", |n| {
                     self.relation_name_taken(&schema, n)
                 })
@@ -88,20 +95,32 @@ impl Fold {
             columns: i.keys.iter().map(render_key).collect(),
             predicate: i.predicate.as_ref().map(ToString::to_string),
         });
-        self.shadows[table].indexes.insert(
-            name,
-            IndexShape {
-                keys: i.keys.clone(),
-                predicate: i.predicate.clone(),
-            },
-        );
+        let shape = IndexShape {
+            keys: i.keys.clone(),
+            predicate: i.predicate.clone(),
+            parent: None,
+        };
+        self.shadows[table].indexes.insert(name.clone(), shape.clone());
+        // An index on a partitioned table is made on every partition too.
+        if self.catalog.tables[table].partition_by.is_some() && !i.only {
+            let index = self.catalog.tables[table]
+                .indexes
+                .iter()
+                .find(|x| x.name == name)
+                .cloned();
+            if let Some(index) = index {
+                for child in self.children(table) {
+                    self.clone_index(child, &index, &shape);
+                }
+            }
+        }
     }
 
     /// Where an index named `name` lives: (relation index, is it a constraint's index).
     fn find_index(&self, name: &QualifiedName) -> Option<(usize, bool)> {
-        let schema = Self::schema_of(name);
+        let schemas = self.lookup_schemas(name);
         self.catalog.tables.iter().enumerate().find_map(|(i, r)| {
-            if r.schema != schema {
+            if !schemas.contains(&r.schema) {
                 return None;
             }
             if r.indexes.iter().any(|x| x.name == name.name) {
@@ -143,7 +162,11 @@ impl Fold {
         new_name: &str,
         if_exists: bool,
     ) {
-        let schema = Self::schema_of(name);
+        let schema = self
+            .lookup_schemas(name)
+            .into_iter()
+            .find(|s| self.relation_name_taken(s, &name.name))
+            .unwrap_or_else(|| self.schema_of(name));
         if self.relation_name_taken(&schema, new_name) {
             self.error(format!("relation {new_name} already exists"));
             return;
@@ -179,15 +202,7 @@ impl Fold {
                     None => self.error(format!("view {name} does not exist")),
                 }
             }
-            RelationKindWritten::Sequence => {
-                for s in self
-                    .sequences
-                    .iter_mut()
-                    .filter(|s| s.schema == schema && s.name == name.name)
-                {
-                    s.name = new_name.to_string();
-                }
-            }
+            RelationKindWritten::Sequence => self.rename_sequence(&schema, &name.name, new_name, if_exists),
         }
     }
 }

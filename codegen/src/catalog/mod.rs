@@ -7,14 +7,21 @@
 
 mod alter;
 mod comment;
+mod constraint;
 mod drop;
 pub mod fold;
 mod index;
+mod inherit;
 pub mod model;
 pub mod names;
 mod outline;
+mod schema;
+mod sequence;
+mod session;
 mod table;
+pub mod tool;
 pub mod types;
+mod user_types;
 mod view;
 
 pub use fold::Fold;

@@ -19,6 +19,15 @@ pub struct Catalog {
     /// Domains made with `CREATE DOMAIN`; columns of a domain type name the domain.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<Domain>,
+    /// Composite types made with `CREATE TYPE ... AS (...)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composite_types: Vec<CompositeType>,
+    /// Range types made with `CREATE TYPE ... AS RANGE`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub range_types: Vec<RangeType>,
+    /// Sequences: made by `CREATE SEQUENCE`, serial columns and identity columns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequences: Vec<Sequence>,
 }
 
 /// What kind of relation a [`Relation`] is.
@@ -31,6 +40,8 @@ pub enum RelationKind {
     View,
     /// `CREATE MATERIALIZED VIEW`.
     MaterializedView,
+    /// `CREATE FOREIGN TABLE`.
+    ForeignTable,
 }
 
 /// A table or view.
@@ -59,6 +70,26 @@ pub struct Relation {
     pub checks: Vec<Check>,
     /// Indexes made with CREATE INDEX (constraint-backing indexes are not listed).
     pub indexes: Vec<Index>,
+    /// The tables it inherits from (`INHERITS`), in order; a partition's parent is in
+    /// `partition_of` instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherits: Vec<TableRef>,
+    /// The partitioned table this table is a partition of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_of: Option<TableRef>,
+    /// How a partitioned table is partitioned, as `pg_get_partkeydef` prints it
+    /// (`RANGE (created_at)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<String>,
+}
+
+/// A table named by schema and name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TableRef {
+    /// Schema name.
+    pub schema: String,
+    /// Table name.
+    pub name: String,
 }
 
 /// How an identity column gets its values.
@@ -189,6 +220,76 @@ pub struct Domain {
     pub data_type: String,
     /// False when the domain is NOT NULL.
     pub nullable: bool,
+    /// The domain's default, normalised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Its CHECK constraints (`VALUE > 0`), sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
+}
+
+/// A composite type: a row of named, typed attributes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompositeType {
+    /// Schema name.
+    pub schema: String,
+    /// Type name.
+    pub name: String,
+    /// Attributes in order.
+    pub attributes: Vec<Attribute>,
+    /// `COMMENT ON TYPE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// An attribute of a composite type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribute {
+    /// Attribute name.
+    pub name: String,
+    /// Type as `format_type()` spells it.
+    #[serde(rename = "type")]
+    pub data_type: String,
+}
+
+/// A range type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RangeType {
+    /// Schema name.
+    pub schema: String,
+    /// Type name.
+    pub name: String,
+    /// The subtype, as `format_type()` spells it.
+    pub subtype: String,
+    /// The name of its multirange type.
+    pub multirange: String,
+}
+
+/// A sequence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sequence {
+    /// Schema name.
+    pub schema: String,
+    /// Sequence name.
+    pub name: String,
+    /// `smallint`, `integer` or `bigint`.
+    #[serde(rename = "type")]
+    pub data_type: String,
+    /// The column that owns it (a serial or identity column, or `OWNED BY`); dropping the
+    /// column drops the sequence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_by: Option<ColumnRef>,
+}
+
+/// A column named by schema, table and column.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ColumnRef {
+    /// Schema name.
+    pub schema: String,
+    /// Table name.
+    pub table: String,
+    /// Column name.
+    pub column: String,
 }
 
 impl Catalog {
@@ -210,6 +311,15 @@ impl Catalog {
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         self.domains
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        for domain in &mut self.domains {
+            domain.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        self.composite_types
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        self.range_types
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        self.sequences
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         for table in &mut self.tables {
             table.unique.sort_by(|a, b| a.name.cmp(&b.name));
             table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
@@ -227,6 +337,26 @@ impl Catalog {
 }
 
 impl Relation {
+    /// An empty relation.
+    pub fn new(schema: impl Into<String>, name: impl Into<String>, kind: RelationKind) -> Self {
+        Self {
+            schema: schema.into(),
+            name: name.into(),
+            kind,
+            comment: None,
+            columns: Vec::new(),
+            primary_key: Vec::new(),
+            primary_key_name: None,
+            unique: Vec::new(),
+            foreign_keys: Vec::new(),
+            checks: Vec::new(),
+            indexes: Vec::new(),
+            inherits: Vec::new(),
+            partition_of: None,
+            partition_by: None,
+        }
+    }
+
     /// The column named `name`.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
@@ -234,6 +364,11 @@ impl Relation {
 
     /// True for tables (not views): only tables get insert structs and write access.
     pub fn is_table(&self) -> bool {
+        matches!(self.kind, RelationKind::Table | RelationKind::ForeignTable)
+    }
+
+    /// True for tables that hold rows PostgreSQL can index and key (not foreign tables).
+    pub fn is_local_table(&self) -> bool {
         self.kind == RelationKind::Table
     }
 }

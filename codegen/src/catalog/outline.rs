@@ -13,6 +13,7 @@ pub fn outline(catalog: &Catalog) -> String {
             RelationKind::Table => "table",
             RelationKind::View => "view",
             RelationKind::MaterializedView => "materialized view",
+            RelationKind::ForeignTable => "foreign table",
         };
         let _ = writeln!(out, "{kind} {}.{}", r.schema, r.name);
         for c in &r.columns {

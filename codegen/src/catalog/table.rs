@@ -1,40 +1,35 @@
-//! Tables: `CREATE TABLE`, `DROP TABLE|VIEW|...`, and the columns and constraints both
-//! `CREATE TABLE` and `ALTER TABLE` add.
+//! Tables: `CREATE TABLE` (with `LIKE`, `INHERITS` and `PARTITION OF`), `CREATE TABLE ... AS`,
+//! and the columns both `CREATE TABLE` and `ALTER TABLE` add, with their defaults and the
+//! sequences of serial and identity columns.
 
-use crate::catalog::fold::{DEFAULT_SCHEMA, Fold, Sequence, Shadow};
-use crate::catalog::model::{
-    AllowedValues, Check, Column, ForeignKey, Identity, Reference, Relation, RelationKind, UniqueKey,
-};
-use crate::catalog::names::{choose_name, columns_addition};
-use crate::sql::QualifiedName;
-use crate::sql::ddl::{ColumnDef, ColumnOption, ConstraintDef, ConstraintKind, CreateTable, TableElement};
-use crate::sql::expr::Expr;
-use crate::sql::quote_literal;
+use crate::catalog::constraint::PendingConstraint;
+use crate::catalog::fold::{Fold, Shadow};
+use crate::catalog::model::{Column, ColumnRef, Identity, Relation, RelationKind, Sequence, TableRef};
+use crate::catalog::names::choose_name;
+use crate::sql::ddl::{ColumnDef, ColumnOption, CreateTable, TableElement};
+use crate::sql::expr::{Expr, Query};
+use crate::sql::{QualifiedName, quote_ident};
 
-/// Which pass of constraint creation a constraint belongs to; PostgreSQL creates checks with
-/// the table, then the primary key index, then unique indexes, then foreign keys, and names
-/// each as it creates it.
-fn pass(kind: &ConstraintKind) -> u8 {
-    match kind {
-        ConstraintKind::Check { .. } | ConstraintKind::Other { .. } => 0,
-        ConstraintKind::UsingIndex { primary: true, .. } => 1,
-        ConstraintKind::UsingIndex { primary: false, .. } => 2,
-        ConstraintKind::PrimaryKey { .. } => 1,
-        ConstraintKind::Unique { .. } => 2,
-        ConstraintKind::ForeignKey { .. } => 3,
-    }
-}
-
-/// A constraint waiting to be added, with the column it was written on (if inline).
-pub(crate) struct PendingConstraint {
-    pub def: ConstraintDef,
-    pub column: Option<String>,
-}
+/// Types whose modifier PostgreSQL applies with a length-coercion function: a `NULL` default on
+/// such a column is stored as `NULL::type`, not dropped (the coercion is not a constant).
+const TYPMOD_COERCED: &[&str] = &[
+    "character varying",
+    "character",
+    "bit",
+    "bit varying",
+    "numeric",
+    "timestamp",
+    "time",
+];
 
 impl Fold {
     /// `CREATE TABLE`.
     pub(crate) fn create_table(&mut self, t: &CreateTable) {
-        let schema = Self::schema_of(&t.name);
+        let schema = self.schema_of(&t.name);
+        if !self.schemas.contains(&schema) {
+            self.error(format!("schema {schema} does not exist; create it first"));
+            return;
+        }
         if self.relation_name_taken(&schema, &t.name.name) {
             if !t.if_not_exists {
                 self.error(format!(
@@ -44,24 +39,44 @@ impl Fold {
             }
             return;
         }
-        let relation = Relation {
-            schema,
-            name: t.name.name.clone(),
-            kind: RelationKind::Table,
-            comment: None,
-            columns: Vec::new(),
-            primary_key: Vec::new(),
-            primary_key_name: None,
-            unique: Vec::new(),
-            foreign_keys: Vec::new(),
-            checks: Vec::new(),
-            indexes: Vec::new(),
+        let kind = if t.foreign {
+            RelationKind::ForeignTable
+        } else {
+            RelationKind::Table
         };
+        let mut relation = Relation::new(schema, t.name.name.clone(), kind);
+        relation.partition_by = t.partition_by.clone();
         let table = self.push_relation(relation, Shadow::default());
+        let parents = self.parents_of_new_table(t);
+        for &parent in &parents {
+            self.inherit_columns(table, parent);
+        }
+        if t.partition_of.is_some()
+            && let Some(&parent) = parents.first()
+        {
+            let parent = &self.catalog.tables[parent];
+            self.catalog.tables[table].partition_of = Some(TableRef {
+                schema: parent.schema.clone(),
+                name: parent.name.clone(),
+            });
+        } else {
+            let refs: Vec<TableRef> = parents
+                .iter()
+                .map(|&p| TableRef {
+                    schema: self.catalog.tables[p].schema.clone(),
+                    name: self.catalog.tables[p].name.clone(),
+                })
+                .collect();
+            self.catalog.tables[table].inherits = refs;
+        }
         let mut pending = Vec::new();
         for element in &t.elements {
             match element {
                 TableElement::Column(c) => {
+                    if self.shadows[table].inheritance.contains_key(&c.name) {
+                        pending.extend(self.merge_local_column(table, c));
+                        continue;
+                    }
                     if self.catalog.tables[table].column(&c.name).is_some() {
                         self.error_at(c.location, format!("column {} specified more than once", c.name));
                         continue;
@@ -75,33 +90,119 @@ impl Fold {
                 TableElement::Like {
                     table: source,
                     defaults,
-                } => {
-                    let Some(from) = self.find_relation(source) else {
-                        self.error(format!(
-                            "CREATE TABLE {} LIKE {source}: {source} does not exist",
-                            t.name
-                        ));
-                        continue;
-                    };
-                    // Names, types and NOT NULL always; defaults only when asked for. Keys,
-                    // checks, indexes, identity and generation are not copied without
-                    // INCLUDING options, which sqlparser does not read.
-                    let columns: Vec<_> = self.catalog.tables[from]
-                        .columns
-                        .iter()
-                        .map(|c| crate::catalog::model::Column {
-                            default: if *defaults { c.default.clone() } else { None },
-                            comment: None,
-                            identity: None,
-                            generated: None,
-                            ..c.clone()
-                        })
-                        .collect();
-                    self.catalog.tables[table].columns.extend(columns);
-                }
+                } => self.like(table, &t.name, source, *defaults),
             }
         }
         self.add_constraints(table, pending);
+        if t.partition_of.is_some()
+            && let Some(&parent) = parents.first()
+        {
+            self.clone_partition_parts(parent, table);
+        }
+    }
+
+    /// The tables a new table inherits from or is a partition of, in order; unknown ones are
+    /// errors.
+    fn parents_of_new_table(&mut self, t: &CreateTable) -> Vec<usize> {
+        let names: Vec<&QualifiedName> = match &t.partition_of {
+            Some(of) => vec![&of.parent],
+            None => t.inherits.iter().collect(),
+        };
+        let mut parents = Vec::new();
+        for name in names {
+            match self.require_relation(name) {
+                Some(i) => parents.push(i),
+                None => self.error(format!(
+                    "relation {name} does not exist (yet); create it before {}",
+                    t.name
+                )),
+            }
+        }
+        if t.partition_of.is_some()
+            && let Some(&p) = parents.first()
+            && self.catalog.tables[p].partition_by.is_none()
+        {
+            let name = self.catalog.tables[p].name.clone();
+            self.error(format!("table {name} is not partitioned"));
+            return Vec::new();
+        }
+        parents
+    }
+
+    /// `LIKE other [INCLUDING DEFAULTS]`: names, types and NOT NULL always; defaults only when
+    /// asked for. Keys, checks, indexes, identity and generation are not copied without
+    /// INCLUDING options.
+    fn like(&mut self, table: usize, name: &QualifiedName, source: &QualifiedName, defaults: bool) {
+        let Some(from) = self.require_relation(source) else {
+            self.error(format!(
+                "CREATE TABLE {name} LIKE {source}: {source} does not exist"
+            ));
+            return;
+        };
+        let columns: Vec<Column> = self.catalog.tables[from]
+            .columns
+            .iter()
+            .map(|c| Column {
+                default: if defaults { c.default.clone() } else { None },
+                comment: None,
+                identity: None,
+                generated: None,
+                ..c.clone()
+            })
+            .collect();
+        if defaults {
+            let copied = self.shadows[from].defaults.clone();
+            self.shadows[table].defaults.extend(copied);
+        }
+        self.catalog.tables[table].columns.extend(columns);
+    }
+
+    /// `CREATE TABLE name [(columns)] AS query` and `SELECT ... INTO name`: the query's columns,
+    /// all nullable.
+    pub(crate) fn create_table_as(
+        &mut self,
+        name: &QualifiedName,
+        if_not_exists: bool,
+        names: &[String],
+        query: &Query,
+    ) {
+        let schema = self.schema_of(name);
+        if self.relation_name_taken(&schema, &name.name) {
+            if !if_not_exists {
+                self.error(format!("relation {name} already exists"));
+            }
+            return;
+        }
+        let output = match crate::infer::query_columns(self, query) {
+            Ok(output) => output,
+            Err(why) => {
+                self.error(format!("CREATE TABLE {name} AS: {why}"));
+                return;
+            }
+        };
+        let mut relation = Relation::new(schema, name.name.clone(), RelationKind::Table);
+        for (i, out) in output.into_iter().enumerate() {
+            let data_type = match out.typed.ty.finish() {
+                Ok(t) => t,
+                Err(why) => {
+                    self.warn(format!(
+                        "table {name} column {}: {why}; recorded as text, check it with `verify`",
+                        out.name
+                    ));
+                    "text".into()
+                }
+            };
+            relation.columns.push(Column {
+                name: names.get(i).cloned().unwrap_or(out.name),
+                data_type,
+                nullable: true,
+                default: None,
+                comment: None,
+                identity: None,
+                generated: None,
+            });
+        }
+        self.push_relation(relation, Shadow::default());
     }
 
     /// Adds a column to the relation at `table`; returns its inline constraints, for the caller
@@ -148,7 +249,8 @@ impl Fold {
                         Identity::ByDefault
                     });
                     column.nullable = false;
-                    self.create_owned_sequence(table, &c.name);
+                    let data_type = column.data_type.clone();
+                    self.create_owned_sequence(table, &c.name, &data_type);
                 }
                 ColumnOption::Generated(e) => column.generated = Some(e.to_string()),
                 ColumnOption::Constraint(def) => pending.push(PendingConstraint {
@@ -158,9 +260,11 @@ impl Fold {
             }
         }
         if resolved.serial {
-            let sequence = self.create_owned_sequence(table, &c.name);
+            let sequence = self.create_owned_sequence(table, &c.name, &column.data_type);
             column.nullable = false;
-            column.default = Some(format!("nextval({}::regclass)", quote_literal(&sequence)));
+            let e = nextval(&sequence);
+            column.default = Some(e.to_string());
+            self.shadows[table].defaults.insert(c.name.clone(), e);
         }
         if let Some(e) = default_expr {
             self.warn_on_frozen_default(&column, &e);
@@ -172,14 +276,16 @@ impl Fold {
         {
             shadow.generated.insert(c.name.clone(), e.clone());
         }
+        shadow.inheritance.insert(c.name.clone(), (0, true));
         self.catalog.tables[table].columns.push(column);
         pending
     }
 
-    /// Stores a default, or none for `DEFAULT NULL` (PostgreSQL stores no default for a NULL
-    /// constant).
+    /// Stores a default. PostgreSQL stores none for a plain `NULL` constant, but keeps a `NULL`
+    /// that needs a cast or a length coercion to reach the column's type (`NULL::character
+    /// varying` on a `varchar(39)` column) or that goes to a domain.
     pub(crate) fn set_default(&mut self, table: usize, column: &mut Column, e: &Expr) {
-        if matches!(e.uncast(), Expr::Null) {
+        if matches!(e.uncast(), Expr::Null) && self.null_default_is_dropped(column, e) {
             column.default = None;
             self.shadows[table].defaults.remove(&column.name);
         } else {
@@ -187,6 +293,33 @@ impl Fold {
             self.shadows[table]
                 .defaults
                 .insert(column.name.clone(), e.clone());
+        }
+    }
+
+    /// True when `DEFAULT NULL` (possibly cast) folds to a bare NULL constant of the column's
+    /// own type, which PostgreSQL does not store.
+    fn null_default_is_dropped(&self, column: &Column, e: &Expr) -> bool {
+        if self
+            .catalog
+            .domains
+            .iter()
+            .any(|d| crate::catalog::types::format_user_type(&d.schema, &d.name) == column.data_type)
+        {
+            return false;
+        }
+        let base = column.data_type.split('(').next().unwrap_or_default().trim();
+        let has_typmod = column.data_type.contains('(') && !column.data_type.ends_with("[]");
+        let coerced = has_typmod && TYPMOD_COERCED.iter().any(|t| base.starts_with(t));
+        if coerced {
+            return false;
+        }
+        match e.unnested() {
+            Expr::Null => true,
+            // A cast to exactly the column's type folds; any other cast is a function call.
+            Expr::Cast { data_type, .. } => self
+                .resolve_type(data_type)
+                .is_ok_and(|r| r.format == column.data_type),
+            _ => false,
         }
     }
 
@@ -206,281 +339,75 @@ impl Fold {
         }
     }
 
-    /// Creates the sequence of a serial or identity column and returns its name.
-    fn create_owned_sequence(&mut self, table: usize, column: &str) -> String {
+    /// Creates the sequence of a serial or identity column (of type `data_type`) and returns
+    /// its name as a default shows it (schema-qualified outside `public`).
+    pub(crate) fn create_owned_sequence(&mut self, table: usize, column: &str, data_type: &str) -> String {
         let relation = &self.catalog.tables[table];
         let (schema, table_name) = (relation.schema.clone(), relation.name.clone());
         let name = choose_name(&table_name, Some(column), "seq", |n| {
             self.relation_name_taken(&schema, n)
         });
-        self.sequences.push(Sequence {
+        self.catalog.sequences.push(Sequence {
             schema: schema.clone(),
             name: name.clone(),
-            owner: Some((schema.clone(), table_name, column.to_string())),
+            data_type: sequence_type(data_type),
+            owned_by: Some(ColumnRef {
+                schema: schema.clone(),
+                table: table_name,
+                column: column.to_string(),
+            }),
         });
-        if schema == DEFAULT_SCHEMA {
-            name
-        } else {
-            format!("{schema}.{name}")
-        }
+        regclass_text(&schema, &name)
     }
+}
 
-    /// Adds constraints in PostgreSQL's creation order: checks, primary key, unique keys,
-    /// foreign keys (each pass in the order written).
-    ///
-    /// Identical primary key and unique specifications in one statement become one constraint,
-    /// as in PostgreSQL (`id int PRIMARY KEY UNIQUE` has only `t_pkey`); a name written on a
-    /// later duplicate goes to the one kept.
-    pub(crate) fn add_constraints(&mut self, table: usize, mut pending: Vec<PendingConstraint>) {
-        pending.sort_by_key(|p| pass(&p.def.kind));
-        let key_columns = |p: &PendingConstraint| match &p.def.kind {
-            ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } => {
-                Some(if columns.is_empty() {
-                    p.column.iter().cloned().collect::<Vec<_>>()
-                } else {
-                    columns.clone()
-                })
-            }
-            _ => None,
-        };
-        let mut kept: Vec<PendingConstraint> = Vec::new();
-        for p in pending {
-            let keys = key_columns(&p);
-            let duplicate = keys
-                .as_ref()
-                .and_then(|k| kept.iter().position(|q| key_columns(q).as_ref() == Some(k)));
-            match duplicate {
-                Some(i) => {
-                    if kept[i].def.name.is_none() {
-                        kept[i].def.name = p.def.name.clone();
-                    }
-                }
-                None => kept.push(p),
-            }
-        }
-        for p in kept {
-            self.add_constraint(table, &p.def, p.column.as_deref());
-        }
+/// `nextval('<sequence>'::regclass)`, a serial column's default.
+pub(crate) fn nextval(sequence: &str) -> Expr {
+    Expr::Function {
+        name: vec!["nextval".into()],
+        args: vec![Expr::Cast {
+            expr: Box::new(Expr::String(sequence.to_string())),
+            data_type: crate::sql::TypeName {
+                schema: None,
+                name: "regclass".into(),
+                modifiers: Vec::new(),
+                qualifier: None,
+                array_dims: 0,
+                written: "regclass".into(),
+            },
+        }],
+        star: false,
+        distinct: false,
+        window: false,
     }
+}
 
-    /// Adds one constraint; `column` is the column an inline constraint was written on.
-    pub(crate) fn add_constraint(&mut self, table: usize, def: &ConstraintDef, column: Option<&str>) {
-        let (schema, table_name) = {
-            let r = &self.catalog.tables[table];
-            (r.schema.clone(), r.name.clone())
-        };
-        let own = |columns: &[String]| -> Vec<String> {
-            if columns.is_empty() {
-                column.map(|c| vec![c.to_string()]).unwrap_or_default()
-            } else {
-                columns.to_vec()
-            }
-        };
-        match &def.kind {
-            ConstraintKind::Check { expr } => {
-                let vars = expr.columns();
-                let name = def.name.clone().unwrap_or_else(|| {
-                    let only = (vars.len() == 1).then(|| vars[0].as_str());
-                    choose_name(&table_name, only, "check", |n| {
-                        self.constraint_name_taken(&schema, n)
-                    })
-                });
-                if let Some(missing) = vars
-                    .iter()
-                    .find(|v| self.catalog.tables[table].column(v).is_none())
-                {
-                    self.error_at(
-                        def.location,
-                        format!("check {name} reads column {missing}, which {table_name} does not have"),
-                    );
-                    return;
-                }
-                let allowed_values = expr
-                    .allowed_values()
-                    .map(|(column, values)| AllowedValues { column, values });
-                self.catalog.tables[table].checks.push(Check {
-                    name: name.clone(),
-                    expression: expr.to_string(),
-                    allowed_values,
-                });
-                self.shadows[table].checks.insert(name, expr.clone());
-            }
-            ConstraintKind::PrimaryKey { columns } => {
-                let columns = own(columns);
-                if !self.check_columns(table, &columns, def) {
-                    return;
-                }
-                if !self.catalog.tables[table].primary_key.is_empty() {
-                    self.error_at(
-                        def.location,
-                        format!("multiple primary keys for table {table_name} are not allowed"),
-                    );
-                    return;
-                }
-                let name = def.name.clone().unwrap_or_else(|| {
-                    choose_name(&table_name, None, "pkey", |n| {
-                        self.relation_name_taken(&schema, n) || self.constraint_name_taken(&schema, n)
-                    })
-                });
-                let relation = &mut self.catalog.tables[table];
-                // A primary key makes its columns NOT NULL, also when added later.
-                for c in relation.columns.iter_mut() {
-                    if columns.contains(&c.name) {
-                        c.nullable = false;
-                    }
-                }
-                // A unique constraint on exactly the key columns written in the same CREATE
-                // TABLE is folded into the key by PostgreSQL; one added earlier stays.
-                relation.primary_key = columns;
-                relation.primary_key_name = Some(name);
-            }
-            ConstraintKind::Unique { columns } => {
-                let columns = own(columns);
-                if !self.check_columns(table, &columns, def) {
-                    return;
-                }
-                let name = def.name.clone().unwrap_or_else(|| {
-                    choose_name(&table_name, Some(&columns_addition(&columns)), "key", |n| {
-                        self.relation_name_taken(&schema, n) || self.constraint_name_taken(&schema, n)
-                    })
-                });
-                self.catalog.tables[table]
-                    .unique
-                    .push(UniqueKey { name, columns });
-            }
-            ConstraintKind::ForeignKey {
-                columns,
-                table: target,
-                referenced,
-                on_delete,
-            } => {
-                let columns = own(columns);
-                if !self.check_columns(table, &columns, def) {
-                    return;
-                }
-                // Unqualified names are looked up on the search path, not in the table's schema.
-                let target_schema = Self::schema_of(target);
-                let target_name = QualifiedName {
-                    schema: Some(target_schema.clone()),
-                    name: target.name.clone(),
-                };
-                let Some(target_index) = self.find_relation(&target_name) else {
-                    self.error_at(
-                        def.location,
-                        format!(
-                            "foreign key on {table_name} references {target}, which does not exist (yet); create it first"
-                        ),
-                    );
-                    return;
-                };
-                let referenced = if referenced.is_empty() {
-                    self.catalog.tables[target_index].primary_key.clone()
-                } else {
-                    referenced.clone()
-                };
-                if referenced.len() != columns.len() {
-                    self.error_at(
-                        def.location,
-                        format!(
-                            "foreign key on {table_name}({}) must reference as many columns of {target} (which has {})",
-                            columns.join(", "),
-                            if referenced.is_empty() { "no primary key".to_string() } else { format!("key ({})", referenced.join(", ")) }
-                        ),
-                    );
-                    return;
-                }
-                let name = def.name.clone().unwrap_or_else(|| {
-                    choose_name(&table_name, Some(&columns_addition(&columns)), "fkey", |n| {
-                        self.constraint_name_taken(&schema, n)
-                    })
-                });
-                self.catalog.tables[table].foreign_keys.push(ForeignKey {
-                    name,
-                    columns,
-                    references: Reference {
-                        schema: target_schema,
-                        table: target.name.clone(),
-                        columns: referenced,
-                    },
-                    on_delete: on_delete.clone(),
-                });
-            }
-            ConstraintKind::UsingIndex { primary, index } => {
-                self.constraint_using_index(table, def, *primary, index)
-            }
-            ConstraintKind::Other { what } => {
-                self.warn_at(
-                    def.location,
-                    format!("{what} on {table_name} is not folded into the catalog"),
-                );
-            }
-        }
+/// A relation's name as `regclass` prints it: quoted where needed, qualified outside `public`.
+pub(crate) fn regclass_text(schema: &str, name: &str) -> String {
+    if schema == crate::catalog::fold::DEFAULT_SCHEMA {
+        quote_ident(name)
+    } else {
+        format!("{}.{}", quote_ident(schema), quote_ident(name))
     }
+}
 
-    /// `ADD [CONSTRAINT name] {PRIMARY KEY | UNIQUE} USING INDEX idx`: the unique index becomes
-    /// the constraint, renamed to the constraint's name when one is given.
-    fn constraint_using_index(&mut self, table: usize, def: &ConstraintDef, primary: bool, index: &str) {
-        let table_name = self.catalog.tables[table].name.clone();
-        let Some(shape) = self.shadows[table].indexes.get(index).cloned() else {
-            self.error_at(
-                def.location,
-                format!("index {index} of {table_name} does not exist"),
-            );
-            return;
-        };
-        let columns: Option<Vec<String>> = shape
-            .keys
-            .iter()
-            .map(|k| match k.expr.unnested() {
-                crate::sql::expr::Expr::Column { name, .. } => Some(name.clone()),
+/// The type of a sequence made for a column of type `data_type`.
+fn sequence_type(data_type: &str) -> String {
+    match data_type {
+        "smallint" | "integer" => data_type.to_string(),
+        _ => "bigint".to_string(),
+    }
+}
+
+/// The literal of a `nextval('...')` default, for messages and renames.
+pub(crate) fn sequence_literal(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Function { name, args, .. } if name.last().is_some_and(|n| n == "nextval") => {
+            match args.first()?.uncast() {
+                Expr::String(s) => Some(s),
                 _ => None,
-            })
-            .collect();
-        let unique = self.catalog.tables[table]
-            .indexes
-            .iter()
-            .any(|i| i.name == index && i.unique);
-        let (Some(columns), true, None) = (columns, unique, &shape.predicate) else {
-            self.error_at(
-                def.location,
-                format!("index {index} must be a plain unique index on columns to back a constraint"),
-            );
-            return;
-        };
-        self.catalog.tables[table].indexes.retain(|i| i.name != index);
-        self.shadows[table].indexes.remove(index);
-        let kind = if primary {
-            ConstraintKind::PrimaryKey { columns }
-        } else {
-            ConstraintKind::Unique { columns }
-        };
-        let def = ConstraintDef {
-            name: Some(def.name.clone().unwrap_or_else(|| index.to_string())),
-            location: def.location,
-            kind,
-        };
-        self.add_constraint(table, &def, None);
-    }
-
-    /// Reports key columns the table does not have.
-    fn check_columns(&mut self, table: usize, columns: &[String], def: &ConstraintDef) -> bool {
-        let relation = &self.catalog.tables[table];
-        let missing: Vec<String> = columns
-            .iter()
-            .filter(|c| relation.column(c).is_none())
-            .cloned()
-            .collect();
-        if missing.is_empty() && !columns.is_empty() {
-            return true;
+            }
         }
-        let name = relation.name.clone();
-        self.error_at(
-            def.location,
-            format!(
-                "constraint names column {} that {name} does not have",
-                missing.join(", ")
-            ),
-        );
-        false
+        _ => None,
     }
 }

@@ -1,9 +1,7 @@
-//! Types: resolving written types to `format_type()` spelling, and the fold of enums, domains,
-//! other user types and the types extensions bring.
+//! Types: resolving written types to their `format_type()` spelling, built-in or made by the
+//! migrations (which [`super::user_types`] folds).
 
 use crate::catalog::fold::{DEFAULT_SCHEMA, Fold};
-use crate::catalog::model::{Domain, EnumType};
-use crate::sql::ddl::TypeAction;
 use crate::sql::quote_ident;
 use crate::sql::{QualifiedName, TypeName};
 
@@ -84,7 +82,7 @@ fn builtin(name: &str) -> Option<&'static str> {
 }
 
 /// Types that well-known extensions add, by extension name.
-fn extension_types(extension: &str) -> &'static [&'static str] {
+pub(crate) fn extension_types(extension: &str) -> &'static [&'static str] {
     match extension {
         "citext" => &["citext"],
         "hstore" => &["hstore"],
@@ -156,7 +154,9 @@ pub fn format_user_type(schema: &str, name: &str) -> String {
 }
 
 impl Fold {
-    /// Resolves a written type, or says why it is unknown.
+    /// Resolves a written type, or says why it is unknown. Built-in types win over user types
+    /// of the same name (PostgreSQL searches `pg_catalog` first); user types are found along
+    /// the search path.
     pub(crate) fn resolve_type(&self, t: &TypeName) -> Result<ResolvedType, String> {
         let serial = t.array_dims == 0
             && t.schema.is_none()
@@ -176,18 +176,13 @@ impl Fold {
     }
 
     fn user_type(&self, t: &TypeName) -> Result<String, String> {
-        let schema = t.schema.clone().unwrap_or_else(|| DEFAULT_SCHEMA.into());
-        let key = (schema.clone(), t.name.clone());
-        let known = self.catalog.enum_type(&schema, &t.name).is_some()
-            || self
-                .catalog
-                .domains
-                .iter()
-                .any(|d| d.schema == schema && d.name == t.name)
-            || self.other_types.contains(&key);
-        if !known {
+        let name = QualifiedName {
+            schema: t.schema.clone(),
+            name: t.name.clone(),
+        };
+        let Some(schema) = self.find_type_schema(&name) else {
             return Err(format!("unknown type `{}`", t.written));
-        }
+        };
         let mut out = format_user_type(&schema, &t.name);
         if !t.modifiers.is_empty() {
             let mods: Vec<String> = t.modifiers.iter().map(i64::to_string).collect();
@@ -196,192 +191,41 @@ impl Fold {
         Ok(out)
     }
 
-    /// `CREATE TYPE name AS ENUM (...)`.
-    pub(crate) fn create_enum(&mut self, name: &QualifiedName, labels: &[String]) {
-        let schema = Self::schema_of(name);
-        if self.type_exists(&schema, &name.name) {
-            self.error(format!("type {name} already exists"));
-            return;
-        }
-        self.catalog.enums.push(EnumType {
-            schema,
-            name: name.name.clone(),
-            values: labels.to_vec(),
-            comment: None,
-        });
+    /// The schema of the user type `name` (enum, domain, composite, range, base or a
+    /// relation's row type), found along the search path.
+    pub(crate) fn find_type_schema(&self, name: &QualifiedName) -> Option<String> {
+        self.lookup_schemas(name)
+            .into_iter()
+            .find(|schema| self.type_exists(schema, &name.name) || self.row_type_exists(schema, &name.name))
     }
 
-    /// `CREATE TYPE name AS (...)` and other non-enum types.
-    pub(crate) fn create_other_type(&mut self, name: &QualifiedName) {
-        self.other_types
-            .insert((Self::schema_of(name), name.name.clone()));
-    }
-
-    /// `CREATE DOMAIN`.
-    pub(crate) fn create_domain(&mut self, name: &QualifiedName, base: &TypeName, not_null: bool) {
-        let schema = Self::schema_of(name);
-        if self.type_exists(&schema, &name.name) {
-            self.error(format!("type {name} already exists"));
-            return;
-        }
-        match self.resolve_type(base) {
-            Ok(resolved) => self.catalog.domains.push(Domain {
-                schema,
-                name: name.name.clone(),
-                data_type: resolved.format,
-                nullable: !not_null,
-            }),
-            Err(why) => self.error(format!(
-                "{why} in domain {name}; hint: create the type before the domain"
-            )),
-        }
-    }
-
-    /// `CREATE EXTENSION`: registers the types of extensions we know.
-    pub(crate) fn create_extension(&mut self, name: &str, schema: Option<&str>) {
-        let schema = schema.unwrap_or(DEFAULT_SCHEMA);
-        for t in extension_types(name) {
-            self.other_types.insert((schema.to_string(), t.to_string()));
-        }
-    }
-
-    fn type_exists(&self, schema: &str, name: &str) -> bool {
+    /// True when a type (not a relation's row type) named `name` exists in `schema`.
+    pub(crate) fn type_exists(&self, schema: &str, name: &str) -> bool {
         self.catalog.enum_type(schema, name).is_some()
             || self
                 .catalog
                 .domains
                 .iter()
                 .any(|d| d.schema == schema && d.name == name)
+            || self
+                .catalog
+                .composite_types
+                .iter()
+                .any(|c| c.schema == schema && c.name == name)
+            || self
+                .catalog
+                .range_types
+                .iter()
+                .any(|r| r.schema == schema && (r.name == name || r.multirange == name))
             || self.other_types.contains(&(schema.to_string(), name.to_string()))
     }
 
-    /// `ALTER TYPE`.
-    pub(crate) fn alter_type(&mut self, name: &QualifiedName, action: &TypeAction) {
-        let schema = Self::schema_of(name);
-        if let TypeAction::Rename { to } = action {
-            self.rename_type(&schema, name, to);
-            return;
-        }
-        let Some(position) = self
-            .catalog
-            .enums
-            .iter()
-            .position(|e| e.schema == schema && e.name == name.name)
-        else {
-            if self.type_exists(&schema, &name.name) {
-                self.warn(format!("ALTER TYPE {name}: only enum types are folded"));
-            } else {
-                self.error(format!("type {name} does not exist"));
-            }
-            return;
-        };
-        let values = &mut self.catalog.enums[position].values;
-        match action {
-            TypeAction::AddValue {
-                value,
-                if_not_exists,
-                position,
-            } => {
-                if values.contains(value) {
-                    if !if_not_exists {
-                        self.error(format!("enum label '{value}' already exists in {name}"));
-                    }
-                    return;
-                }
-                match position {
-                    None => values.push(value.clone()),
-                    Some((before, neighbour)) => match values.iter().position(|v| v == neighbour) {
-                        Some(i) => values.insert(if *before { i } else { i + 1 }, value.clone()),
-                        None => self.error(format!("'{neighbour}' is not a label of enum {name}")),
-                    },
-                }
-            }
-            TypeAction::RenameValue { from, to } => match values.iter().position(|v| v == from) {
-                Some(i) if !values.contains(to) => values[i] = to.clone(),
-                Some(_) => self.error(format!("enum label '{to}' already exists in {name}")),
-                None => self.error(format!("'{from}' is not a label of enum {name}")),
-            },
-            TypeAction::Rename { .. } => {}
-        }
-    }
-
-    fn rename_type(&mut self, schema: &str, name: &QualifiedName, to: &str) {
-        let old = format_user_type(schema, &name.name);
-        let new = format_user_type(schema, to);
-        if let Some(e) = self
-            .catalog
-            .enums
-            .iter_mut()
-            .find(|e| e.schema == schema && e.name == name.name)
-        {
-            e.name = to.to_string();
-        } else if let Some(d) = self
-            .catalog
-            .domains
-            .iter_mut()
-            .find(|d| d.schema == schema && d.name == name.name)
-        {
-            d.name = to.to_string();
-        } else if self.other_types.remove(&(schema.to_string(), name.name.clone())) {
-            self.other_types.insert((schema.to_string(), to.to_string()));
-        } else {
-            self.error(format!("type {name} does not exist"));
-            return;
-        }
-        // Columns refer to types by oid: they follow the rename.
-        for column in self.catalog.tables.iter_mut().flat_map(|r| r.columns.iter_mut()) {
-            if column.data_type == old {
-                column.data_type = new.clone();
-            } else if column.data_type == format!("{old}[]") {
-                column.data_type = format!("{new}[]");
-            }
-        }
-    }
-
-    /// `DROP TYPE` / `DROP DOMAIN`: with CASCADE, columns of the type go too (as in PostgreSQL).
-    pub(crate) fn drop_type(&mut self, name: &QualifiedName, if_exists: bool, cascade: bool) {
-        let schema = Self::schema_of(name);
-        if !self.type_exists(&schema, &name.name) {
-            if !if_exists {
-                self.error(format!("type {name} does not exist"));
-            }
-            return;
-        }
-        let format = format_user_type(&schema, &name.name);
-        let uses = |t: &str| t == format || t == format!("{format}[]");
-        let users: Vec<(String, String)> = self
-            .catalog
+    /// Every table and view is also a composite type of its own name.
+    fn row_type_exists(&self, schema: &str, name: &str) -> bool {
+        self.catalog
             .tables
             .iter()
-            .flat_map(|r| {
-                r.columns
-                    .iter()
-                    .filter(|c| uses(&c.data_type))
-                    .map(|c| (r.name.clone(), c.name.clone()))
-            })
-            .collect();
-        if !users.is_empty() && !cascade {
-            let (table, column) = &users[0];
-            self.error(format!(
-                "cannot drop type {name}: column {table}.{column} uses it; drop the column first or add CASCADE"
-            ));
-            return;
-        }
-        for (table, column) in users {
-            if let Some(i) = self.find_relation(&QualifiedName {
-                schema: Some(schema.clone()),
-                name: table,
-            }) {
-                self.remove_column(i, &column);
-            }
-        }
-        self.catalog
-            .enums
-            .retain(|e| !(e.schema == schema && e.name == name.name));
-        self.catalog
-            .domains
-            .retain(|d| !(d.schema == schema && d.name == name.name));
-        self.other_types.remove(&(schema, name.name.clone()));
+            .any(|r| r.schema == schema && r.name == name)
     }
 }
 

@@ -8,7 +8,7 @@ use crate::sql::expr::{FromItem, Query};
 impl Fold {
     /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW name [(columns)] AS query`.
     pub(crate) fn create_view(&mut self, v: &CreateView) {
-        let schema = Self::schema_of(&v.name);
+        let schema = self.schema_of(&v.name);
         let kind = if v.materialized {
             RelationKind::MaterializedView
         } else {
@@ -79,15 +79,23 @@ impl Fold {
                 generated: None,
             });
         }
-        let mut depends_on = Vec::new();
-        query_relations(&v.query, &mut depends_on);
-        let depends_on = depends_on
+        let mut read = Vec::new();
+        query_relations(&v.query, &mut read);
+        let depends_on = read
             .iter()
-            .map(|name| (Self::schema_of(name), name.name.clone()))
+            .filter_map(|name| self.find_relation(name))
+            .map(|i| {
+                (
+                    self.catalog.tables[i].schema.clone(),
+                    self.catalog.tables[i].name.clone(),
+                )
+            })
             .collect();
+        let uses_columns = used_columns(&v.query);
         match existing {
             Some(i) => {
                 self.shadows[i].depends_on = depends_on;
+                self.shadows[i].uses_columns = uses_columns;
                 // CREATE OR REPLACE keeps the view (and its comments) and may add columns.
                 let relation = &mut self.catalog.tables[i];
                 for c in &mut columns {
@@ -100,25 +108,77 @@ impl Fold {
             None => {
                 self.push_relation(
                     Relation {
-                        schema,
-                        name: v.name.name.clone(),
-                        kind,
-                        comment: None,
                         columns,
-                        primary_key: Vec::new(),
-                        primary_key_name: None,
-                        unique: Vec::new(),
-                        foreign_keys: Vec::new(),
-                        checks: Vec::new(),
-                        indexes: Vec::new(),
+                        ..Relation::new(schema, v.name.name.clone(), kind)
                     },
                     Shadow {
                         depends_on,
+                        uses_columns,
                         ..Shadow::default()
                     },
                 );
             }
         }
+    }
+}
+
+/// The column names a query mentions (`*` when it selects every column of something), for
+/// dropping the views that use a dropped column.
+fn used_columns(q: &Query) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut expr = |e: &crate::sql::expr::Expr| {
+        e.walk(&mut |x| {
+            if let crate::sql::expr::Expr::Column { name, .. } = x {
+                out.insert(name.clone());
+            }
+        })
+    };
+    visit_query(q, &mut expr);
+    let mut star = false;
+    star_items(q, &mut star);
+    if star {
+        out.insert("*".into());
+    }
+    out
+}
+
+fn visit_query(q: &Query, f: &mut impl FnMut(&crate::sql::expr::Expr)) {
+    match q {
+        Query::Select(s) => {
+            for item in &s.items {
+                if let crate::sql::expr::SelectItem::Expr { expr, .. } = item {
+                    f(expr);
+                }
+            }
+            if let Some(filter) = &s.filter {
+                f(filter);
+            }
+        }
+        Query::SetOperation { left, right, .. } => {
+            visit_query(left, f);
+            visit_query(right, f);
+        }
+        Query::Values(rows) => rows.iter().flatten().for_each(|e| f(e)),
+        Query::Other(_) => {}
+    }
+}
+
+fn star_items(q: &Query, star: &mut bool) {
+    match q {
+        Query::Select(s) => {
+            *star |= s.items.iter().any(|i| {
+                matches!(
+                    i,
+                    crate::sql::expr::SelectItem::Wildcard
+                        | crate::sql::expr::SelectItem::QualifiedWildcard(_)
+                )
+            });
+        }
+        Query::SetOperation { left, right, .. } => {
+            star_items(left, star);
+            star_items(right, star);
+        }
+        Query::Values(_) | Query::Other(_) => *star = true,
     }
 }
 

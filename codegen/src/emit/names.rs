@@ -235,10 +235,6 @@ mod tests {
 
     fn table(name: &str, columns: &[&str]) -> Relation {
         Relation {
-            schema: "public".into(),
-            name: name.into(),
-            kind: RelationKind::Table,
-            comment: None,
             columns: columns
                 .iter()
                 .map(|c| Column {
@@ -251,12 +247,7 @@ mod tests {
                     generated: None,
                 })
                 .collect(),
-            primary_key: vec![],
-            primary_key_name: None,
-            unique: vec![],
-            foreign_keys: vec![],
-            checks: vec![],
-            indexes: vec![],
+            ..Relation::new("public", name, RelationKind::Table)
         }
     }
 

@@ -1,4 +1,4 @@
-//! sqlparser statements -> our DDL ([`crate::catalog::ddl`]).
+//! sqlparser statements -> our DDL ([`crate::sql::ddl`]).
 
 use sqlparser::ast::{
     self as sql, AlterColumnOperation, AlterTableOperation, ColumnOption as SqlColumnOption, CommentObject,
@@ -8,27 +8,24 @@ use sqlparser::tokenizer::Span;
 
 use super::lower_expr::{expr, folded, object_name, query, type_name};
 use crate::diagnostic::Location;
-use crate::source::Section;
+use crate::sql::QualifiedName;
 use crate::sql::ddl::*;
 
 /// What lowering needs to know about where the statement came from.
 pub(crate) struct Context {
-    first_line: u32,
+    /// Where the statement's first character is in its file; sqlparser counts positions from
+    /// there.
     statement: Location,
 }
 
 impl Context {
-    pub(crate) fn new(section: &Section, statement: Location) -> Self {
-        Self {
-            first_line: section.first_line,
-            statement,
-        }
+    pub(crate) fn new(statement: Location) -> Self {
+        Self { statement }
     }
 
     /// For expressions that do not come from a file (`verify` reading the server's).
     pub(crate) fn detached() -> Self {
         Self {
-            first_line: 1,
             statement: Location { line: 1, column: 1 },
         }
     }
@@ -38,10 +35,20 @@ impl Context {
         if span.start.line == 0 {
             return self.statement;
         }
-        Location {
-            line: self.first_line + span.start.line as u32 - 1,
-            column: span.start.column as u32,
-        }
+        to_file(self.statement, span.start)
+    }
+}
+
+/// A position sqlparser counted within one statement, as a position in the file.
+pub(crate) fn to_file(statement: Location, at: sqlparser::tokenizer::Location) -> Location {
+    let line = at.line.max(1) as u32;
+    Location {
+        line: statement.line + line - 1,
+        column: if line == 1 {
+            statement.column + at.column.max(1) as u32 - 1
+        } else {
+            at.column.max(1) as u32
+        },
     }
 }
 
@@ -50,9 +57,11 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
     use sql::Statement as S;
     match statement {
         S::CreateTable(ct) => create_table(ct, cx),
+        S::CreateForeignTable(ft) => create_foreign_table(ft, cx),
         S::AlterTable(at) => Ddl::AlterTable(AlterTable {
             name: object_name(&at.name),
             if_exists: at.if_exists,
+            only: at.only,
             actions: at
                 .operations
                 .into_iter()
@@ -70,6 +79,7 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
                 ObjectType::Table => DropKind::Table,
                 ObjectType::View => DropKind::View,
                 ObjectType::MaterializedView => DropKind::MaterializedView,
+                ObjectType::ForeignTable => DropKind::ForeignTable,
                 ObjectType::Index => DropKind::Index,
                 ObjectType::Type => DropKind::Type,
                 ObjectType::Sequence => DropKind::Sequence,
@@ -101,6 +111,34 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
                 name: object_name(&name),
                 labels: labels.into_iter().map(|l| l.value).collect(),
             },
+            Some(UserDefinedTypeRepresentation::Composite { attributes }) => Ddl::CreateComposite {
+                name: object_name(&name),
+                attributes: attributes
+                    .iter()
+                    .map(|a| (folded(&a.name), type_name(&a.data_type)))
+                    .collect(),
+            },
+            Some(UserDefinedTypeRepresentation::Range { options }) => {
+                let mut subtype = None;
+                let mut multirange = None;
+                for option in &options {
+                    match option {
+                        sql::UserDefinedTypeRangeOption::Subtype(t) => subtype = Some(type_name(t)),
+                        sql::UserDefinedTypeRangeOption::MultirangeTypeName(n) => multirange = Some(object_name(n)),
+                        _ => {}
+                    }
+                }
+                match subtype {
+                    Some(subtype) => Ddl::CreateRange {
+                        name: object_name(&name),
+                        subtype,
+                        multirange,
+                    },
+                    None => Ddl::CreateOtherType {
+                        name: object_name(&name),
+                    },
+                }
+            }
             _ => Ddl::CreateOtherType {
                 name: object_name(&name),
             },
@@ -132,6 +170,17 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
             name: object_name(&d.name),
             data_type: type_name(&d.data_type),
             not_null: false,
+            default: d.default.as_ref().map(|e| expr(e, cx)),
+            checks: d
+                .constraints
+                .iter()
+                .filter_map(|c| match c {
+                    TableConstraint::Check(check) => {
+                        Some((check.name.as_ref().map(folded), expr(&check.expr, cx)))
+                    }
+                    _ => None,
+                })
+                .collect(),
         },
         S::CreateView(v) => Ddl::CreateView(CreateView {
             name: object_name(&v.name),
@@ -175,6 +224,7 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
                 })
                 .collect(),
             predicate: ci.predicate.as_ref().map(|p| expr(p, cx)),
+            only: false,
         }),
         S::AlterIndex { name, operation } => match operation {
             sql::AlterIndexOperation::RenameIndex { index_name } => Ddl::RenameRelation {
@@ -239,27 +289,7 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
                 .as_ref()
                 .is_some_and(|body| runs_ddl(&body_text(body))),
         },
-        S::Query(q) => {
-            let mut functions = Vec::new();
-            if let crate::sql::expr::Query::Select(select) = query(&q, cx) {
-                for item in &select.items {
-                    if let crate::sql::expr::SelectItem::Expr { expr, .. } = item {
-                        expr.walk(&mut |e| {
-                            if let crate::sql::expr::Expr::Function { name, .. } = e
-                                && let Some(last) = name.last()
-                            {
-                                functions.push(last.clone());
-                            }
-                        });
-                    }
-                }
-            }
-            if functions.is_empty() {
-                Ddl::Skipped
-            } else {
-                Ddl::Call { functions }
-            }
-        }
+        S::Query(q) => top_level_query(&q, cx),
         S::Call(f) => Ddl::Call {
             functions: vec![object_name(&f.name).name],
         },
@@ -341,6 +371,69 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
     }
 }
 
+/// A top-level `SELECT`: a new table (`SELECT ... INTO t`), a search path set through
+/// `set_config('search_path', ...)`, calls of routines that may run DDL, or nothing.
+fn top_level_query(q: &sql::Query, cx: &Context) -> Ddl {
+    use crate::sql::expr::{Expr, Query as Q, SelectItem};
+    if let sql::SetExpr::Select(s) = q.body.as_ref()
+        && let Some(into) = &s.into
+    {
+        let name = match into.targets.first() {
+            Some(sql::Expr::Identifier(ident)) => QualifiedName::bare(folded(ident)),
+            Some(sql::Expr::CompoundIdentifier(parts)) => {
+                let mut parts: Vec<String> = parts.iter().map(folded).collect();
+                let name = parts.pop().unwrap_or_default();
+                QualifiedName {
+                    schema: parts.pop(),
+                    name,
+                }
+            }
+            _ => return Ddl::Skipped,
+        };
+        if into.temporary {
+            return Ddl::Skipped;
+        }
+        return Ddl::CreateTableAs {
+            name,
+            if_not_exists: false,
+            columns: Vec::new(),
+            query: query(q, cx),
+        };
+    }
+    let mut functions = Vec::new();
+    let mut search_path = None;
+    if let Q::Select(select) = query(q, cx) {
+        for item in &select.items {
+            if let SelectItem::Expr { expr, .. } = item {
+                expr.walk(&mut |e| {
+                    if let Expr::Function { name, args, .. } = e
+                        && let Some(last) = name.last()
+                    {
+                        if last == "set_config"
+                            && let [Expr::String(setting), Expr::String(value), local] = args.as_slice()
+                            && setting.eq_ignore_ascii_case("search_path")
+                        {
+                            search_path = Some(Ddl::SetSearchPath {
+                                schemas: Some(super::fallback::search_path_entries(value)),
+                                local: matches!(local, Expr::Bool(true)),
+                            });
+                        }
+                        functions.push(last.clone());
+                    }
+                });
+            }
+        }
+    }
+    if let Some(ddl) = search_path {
+        return ddl;
+    }
+    if functions.is_empty() {
+        Ddl::Skipped
+    } else {
+        Ddl::Call { functions }
+    }
+}
+
 /// The text of a function body.
 fn body_text(body: &sql::CreateFunctionBody) -> String {
     use sql::CreateFunctionBody as B;
@@ -363,7 +456,7 @@ fn body_text(body: &sql::CreateFunctionBody) -> String {
 }
 
 /// True when a function body holds statements that change the schema when it runs.
-fn runs_ddl(body: &str) -> bool {
+pub(super) fn runs_ddl(body: &str) -> bool {
     body.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
         .any(|w| {
             ["EXECUTE", "CREATE", "ALTER", "DROP"]
@@ -384,31 +477,101 @@ fn create_table(ct: sql::CreateTable, cx: &Context) -> Ddl {
         // Temporary tables vanish with the session that applies the migration.
         return Ddl::Skipped;
     }
-    if ct.query.is_some() || ct.clone.is_some() {
-        return Ddl::Unsupported {
-            reason: format!(
-                "CREATE TABLE {name} AS: its columns come from a query and are not folded; list the columns explicitly"
-            ),
+    if let Some(q) = &ct.query {
+        return Ddl::CreateTableAs {
+            name,
+            if_not_exists: ct.if_not_exists,
+            columns: ct.columns.iter().map(|c| folded(&c.name)).collect(),
+            query: query(q, cx),
         };
     }
-    if ct.inherits.is_some() || ct.partition_of.is_some() {
+    if ct.clone.is_some() {
         return Ddl::Unsupported {
-            reason: format!("CREATE TABLE {name} INHERITS/PARTITION OF: inherited columns are not folded"),
+            reason: format!("CREATE TABLE {name} CLONE is not PostgreSQL and is not folded"),
         };
     }
+    let elements = table_elements(&ct.columns, &ct.constraints, ct.like.as_ref(), cx);
+    Ddl::CreateTable(CreateTable {
+        name,
+        if_not_exists: ct.if_not_exists,
+        elements,
+        inherits: ct.inherits.iter().flatten().map(object_name).collect(),
+        partition_of: ct.partition_of.as_ref().map(|parent| PartitionOf {
+            parent: object_name(parent),
+            bound: ct
+                .for_values
+                .as_ref()
+                .map_or_else(String::new, ToString::to_string),
+        }),
+        partition_by: ct.partition_by.as_deref().map(partition_key),
+        foreign: false,
+    })
+}
+
+/// `CREATE FOREIGN TABLE`: a table whose rows live elsewhere, with columns like any other.
+fn create_foreign_table(ft: sql::CreateForeignTable, cx: &Context) -> Ddl {
+    Ddl::CreateTable(CreateTable {
+        name: object_name(&ft.name),
+        if_not_exists: ft.if_not_exists,
+        elements: table_elements(&ft.columns, &ft.constraints, None, cx),
+        inherits: ft.inherits.iter().flatten().map(object_name).collect(),
+        partition_of: ft.partition_of.as_ref().map(|parent| PartitionOf {
+            parent: object_name(parent),
+            bound: ft
+                .for_values
+                .as_ref()
+                .map_or_else(String::new, ToString::to_string),
+        }),
+        partition_by: None,
+        foreign: true,
+    })
+}
+
+/// `PARTITION BY RANGE (a, b)` (which sqlparser reads as a call of `range`) as PostgreSQL's
+/// `pg_get_partkeydef` prints it: `RANGE (a, b)`.
+fn partition_key(e: &sql::Expr) -> String {
+    match e {
+        sql::Expr::Function(f) => {
+            let strategy = f.name.to_string().to_ascii_uppercase();
+            let keys = match &f.args {
+                sql::FunctionArguments::List(list) => list
+                    .args
+                    .iter()
+                    .map(|a| match a {
+                        sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(e)) => {
+                            expr(e, &Context::detached()).to_string()
+                        }
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                other => other.to_string(),
+            };
+            format!("{strategy} ({keys})")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Columns and table constraints in source order, `LIKE` first.
+fn table_elements(
+    columns: &[sql::ColumnDef],
+    constraints: &[TableConstraint],
+    like: Option<&sql::CreateTableLikeKind>,
+    cx: &Context,
+) -> Vec<TableElement> {
     // sqlparser keeps columns and table constraints apart; PostgreSQL names constraints in
     // the order written, so put them back in source order.
     let mut elements: Vec<(Span, TableElement)> = Vec::new();
-    for column in &ct.columns {
+    for column in columns {
         elements.push((column.name.span, TableElement::Column(column_def(column, cx))));
     }
-    for constraint in &ct.constraints {
+    for constraint in constraints {
         let span = sql::Spanned::span(constraint);
         elements.push((span, TableElement::Constraint(table_constraint(constraint, cx))));
     }
     elements.sort_by_key(|(span, _)| (span.start.line, span.start.column));
-    if let Some(sql::CreateTableLikeKind::Parenthesized(like) | sql::CreateTableLikeKind::Plain(like)) =
-        &ct.like
+    if let Some(sql::CreateTableLikeKind::Parenthesized(like) | sql::CreateTableLikeKind::Plain(like)) = like
     {
         // LIKE comes first: sqlparser reads it only before the other elements.
         elements.insert(
@@ -422,11 +585,7 @@ fn create_table(ct: sql::CreateTable, cx: &Context) -> Ddl {
             ),
         );
     }
-    Ddl::CreateTable(CreateTable {
-        name,
-        if_not_exists: ct.if_not_exists,
-        elements: elements.into_iter().map(|(_, e)| e).collect(),
-    })
+    elements.into_iter().map(|(_, e)| e).collect()
 }
 
 pub(super) fn column_def(column: &sql::ColumnDef, cx: &Context) -> ColumnDef {
@@ -563,7 +722,7 @@ pub(super) fn table_constraint(constraint: &TableConstraint, cx: &Context) -> Co
     }
 }
 
-fn alter_action(op: AlterTableOperation, cx: &Context) -> Vec<AlterAction> {
+pub(super) fn alter_action(op: AlterTableOperation, cx: &Context) -> Vec<AlterAction> {
     use AlterTableOperation as O;
     let action = match op {
         O::AddConstraint { constraint, .. } => AlterAction::AddConstraint(table_constraint(&constraint, cx)),

@@ -1,4 +1,4 @@
-//! sqlparser names, types, expressions and queries -> ours ([`crate::catalog::expr`]).
+//! sqlparser names, types, expressions and queries -> ours ([`crate::sql::expr`]).
 
 use sqlparser::ast::{
     self as sql, ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, FunctionArg, FunctionArgExpr,

@@ -13,6 +13,8 @@ use crate::sql::{QualifiedName, TypeName};
 pub struct Statement {
     /// Line and column of the statement's first token, in the file.
     pub location: Location,
+    /// The PostgreSQL command it is, by its name in the manual (`CREATE TABLE`, `INSERT`).
+    pub command: &'static str,
     /// What the statement does.
     pub ddl: Ddl,
 }
@@ -54,9 +56,25 @@ pub enum Ddl {
         data_type: TypeName,
         /// `NOT NULL` given.
         not_null: bool,
+        /// `DEFAULT expr`.
+        default: Option<Expr>,
+        /// `[CONSTRAINT name] CHECK (expr)`, in order.
+        checks: Vec<(Option<String>, Expr)>,
     },
     /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW`.
     CreateView(CreateView),
+    /// `CREATE TABLE name [(columns)] AS query`, `SELECT ... INTO name`: a table whose columns
+    /// come from a query (all nullable, without defaults or keys).
+    CreateTableAs {
+        /// Table name.
+        name: QualifiedName,
+        /// `IF NOT EXISTS` given.
+        if_not_exists: bool,
+        /// Column names given after the table name.
+        columns: Vec<String>,
+        /// The query.
+        query: Query,
+    },
     /// `CREATE [UNIQUE] INDEX`.
     CreateIndex(CreateIndex),
     /// `ALTER INDEX|VIEW|MATERIALIZED VIEW|SEQUENCE ... RENAME TO`.
@@ -111,6 +129,69 @@ pub enum Ddl {
         /// The functions called.
         functions: Vec<String>,
     },
+    /// `SET [LOCAL] search_path`, `RESET search_path`, `set_config('search_path', ...)`:
+    /// where unqualified names are created and looked up from now on.
+    SetSearchPath {
+        /// The schemas in order (`$user` kept as written); `None` for the default.
+        schemas: Option<Vec<String>>,
+        /// `SET LOCAL` (or `set_config(..., true)`): only until the transaction ends.
+        local: bool,
+    },
+    /// `DISCARD ALL`, `RESET ALL`: the session's settings back to their defaults.
+    ResetSession,
+    /// `BEGIN`, `COMMIT`, `ROLLBACK`, savepoints: a rollback undoes the DDL since.
+    Transaction(Transaction),
+    /// `ALTER SEQUENCE`.
+    AlterSequence {
+        /// The sequence.
+        name: QualifiedName,
+        /// `IF EXISTS` given.
+        if_exists: bool,
+        /// What changes.
+        actions: Vec<SequenceAction>,
+    },
+    /// `ALTER TABLE|VIEW|MATERIALIZED VIEW|FOREIGN TABLE|SEQUENCE|TYPE|DOMAIN|EXTENSION ...
+    /// SET SCHEMA s`.
+    SetSchema {
+        /// What kind of object.
+        object: ObjectKind,
+        /// The object.
+        name: QualifiedName,
+        /// `IF EXISTS` given.
+        if_exists: bool,
+        /// The new schema.
+        schema: String,
+    },
+    /// `ALTER SCHEMA a RENAME TO b`.
+    RenameSchema {
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// `ALTER DOMAIN`.
+    AlterDomain {
+        /// The domain.
+        name: QualifiedName,
+        /// What changes.
+        action: DomainAction,
+    },
+    /// `CREATE TYPE name AS RANGE (SUBTYPE = t, ...)`.
+    CreateRange {
+        /// Type name.
+        name: QualifiedName,
+        /// The subtype.
+        subtype: TypeName,
+        /// `MULTIRANGE_TYPE_NAME`, when given.
+        multirange: Option<QualifiedName>,
+    },
+    /// `CREATE TYPE name AS (attribute type, ...)`.
+    CreateComposite {
+        /// Type name.
+        name: QualifiedName,
+        /// Attributes in order.
+        attributes: Vec<(String, TypeName)>,
+    },
     /// A statement that cannot change the relational shape (functions, triggers, grants, DML,
     /// SET, ...): recognised and skipped.
     Skipped,
@@ -145,6 +226,23 @@ pub struct CreateTable {
     /// Columns and table constraints, in the order written (PostgreSQL names constraints in
     /// that order, which decides who gets `_check` and who `_check1`).
     pub elements: Vec<TableElement>,
+    /// `INHERITS (parents)`, in order.
+    pub inherits: Vec<QualifiedName>,
+    /// `PARTITION OF parent FOR VALUES ... | DEFAULT`.
+    pub partition_of: Option<PartitionOf>,
+    /// `PARTITION BY RANGE|LIST|HASH (keys)`, as PostgreSQL prints it (`RANGE (created_at)`).
+    pub partition_by: Option<String>,
+    /// `CREATE FOREIGN TABLE`.
+    pub foreign: bool,
+}
+
+/// The parent of a partition and its bound.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartitionOf {
+    /// The partitioned table.
+    pub parent: QualifiedName,
+    /// `FOR VALUES ...` or `DEFAULT`, as written (whitespace normalised).
+    pub bound: String,
 }
 
 /// A column or a table constraint in `CREATE TABLE`.
@@ -259,6 +357,8 @@ pub struct AlterTable {
     pub name: QualifiedName,
     /// `IF EXISTS` given.
     pub if_exists: bool,
+    /// `ONLY` given: inheritance children are left alone.
+    pub only: bool,
     /// Actions in order.
     pub actions: Vec<AlterAction>,
 }
@@ -351,6 +451,49 @@ pub enum AlterAction {
         /// New name.
         to: String,
     },
+    /// `ALTER COLUMN c DROP IDENTITY [IF EXISTS]`.
+    DropIdentity {
+        /// Column name.
+        column: String,
+        /// `IF EXISTS` given.
+        if_exists: bool,
+    },
+    /// `ALTER COLUMN c SET GENERATED {ALWAYS | BY DEFAULT}`.
+    SetIdentity {
+        /// Column name.
+        column: String,
+        /// `ALWAYS` (true) or `BY DEFAULT` (false).
+        always: bool,
+    },
+    /// `ALTER COLUMN c DROP EXPRESSION [IF EXISTS]`: a generated column becomes a plain one.
+    DropExpression {
+        /// Column name.
+        column: String,
+        /// `IF EXISTS` given.
+        if_exists: bool,
+    },
+    /// `ATTACH PARTITION t FOR VALUES ... | DEFAULT`.
+    AttachPartition {
+        /// The table that becomes a partition.
+        partition: QualifiedName,
+        /// Its bound, as written.
+        bound: String,
+    },
+    /// `DETACH PARTITION t`.
+    DetachPartition {
+        /// The partition.
+        partition: QualifiedName,
+    },
+    /// `INHERIT parent`.
+    Inherit {
+        /// The new parent.
+        parent: QualifiedName,
+    },
+    /// `NO INHERIT parent`.
+    NoInherit {
+        /// The parent to leave.
+        parent: QualifiedName,
+    },
     /// An action that cannot change the relational shape (`OWNER TO`, `ENABLE TRIGGER`, ...).
     Skipped,
     /// An action the fold does not model; warned about.
@@ -369,6 +512,8 @@ pub enum DropKind {
     View,
     /// `DROP MATERIALIZED VIEW`.
     MaterializedView,
+    /// `DROP FOREIGN TABLE`.
+    ForeignTable,
     /// `DROP INDEX`.
     Index,
     /// `DROP TYPE`.
@@ -418,6 +563,34 @@ pub enum TypeAction {
         /// New name.
         to: String,
     },
+    /// `ADD ATTRIBUTE a type` (composite types).
+    AddAttribute {
+        /// Attribute name.
+        name: String,
+        /// Its type.
+        data_type: TypeName,
+    },
+    /// `DROP ATTRIBUTE [IF EXISTS] a`.
+    DropAttribute {
+        /// Attribute name.
+        name: String,
+        /// `IF EXISTS` given.
+        if_exists: bool,
+    },
+    /// `ALTER ATTRIBUTE a [SET DATA] TYPE type`.
+    AlterAttribute {
+        /// Attribute name.
+        name: String,
+        /// The new type.
+        data_type: TypeName,
+    },
+    /// `RENAME ATTRIBUTE a TO b`.
+    RenameAttribute {
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
 }
 
 /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW`.
@@ -452,6 +625,8 @@ pub struct CreateIndex {
     pub keys: Vec<IndexKey>,
     /// `WHERE` of a partial index.
     pub predicate: Option<Expr>,
+    /// `ON ONLY table`: not made on the table's partitions.
+    pub only: bool,
 }
 
 /// One key of an index.
@@ -484,4 +659,87 @@ pub enum CommentTarget {
     Domain,
     /// Anything else (function, index, schema, ...): no place in the catalog.
     Other,
+}
+
+/// Transaction control.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transaction {
+    /// `BEGIN`, `START TRANSACTION`.
+    Begin,
+    /// `COMMIT`, `END`.
+    Commit,
+    /// `ROLLBACK`, `ABORT`.
+    Rollback,
+    /// `SAVEPOINT name`.
+    Savepoint(String),
+    /// `ROLLBACK TO [SAVEPOINT] name`.
+    RollbackTo(String),
+    /// `RELEASE [SAVEPOINT] name`.
+    Release(String),
+}
+
+/// What an `ALTER SEQUENCE` changes that the catalog records.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SequenceAction {
+    /// `AS type`.
+    AsType(TypeName),
+    /// `OWNED BY table.column`, or `OWNED BY NONE` (`None`).
+    OwnedBy(Option<(QualifiedName, String)>),
+    /// `RENAME TO name`.
+    Rename(String),
+}
+
+/// Kinds of object `SET SCHEMA` moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// `ALTER TABLE` (also views and sequences, as PostgreSQL allows).
+    Table,
+    /// `ALTER VIEW`.
+    View,
+    /// `ALTER MATERIALIZED VIEW`.
+    MaterializedView,
+    /// `ALTER FOREIGN TABLE`.
+    ForeignTable,
+    /// `ALTER SEQUENCE`.
+    Sequence,
+    /// `ALTER TYPE`.
+    Type,
+    /// `ALTER DOMAIN`.
+    Domain,
+    /// `ALTER EXTENSION`: its types move along.
+    Extension,
+}
+
+/// What an `ALTER DOMAIN` changes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DomainAction {
+    /// `SET DEFAULT expr` / `DROP DEFAULT` (`None`).
+    Default(Option<Expr>),
+    /// `SET NOT NULL` (true) / `DROP NOT NULL` (false).
+    NotNull(bool),
+    /// `ADD [CONSTRAINT name] CHECK (expr)`.
+    AddCheck {
+        /// The name, when given.
+        name: Option<String>,
+        /// The condition.
+        expr: Expr,
+    },
+    /// `DROP CONSTRAINT [IF EXISTS] name`.
+    DropConstraint {
+        /// The constraint.
+        name: String,
+        /// `IF EXISTS` given.
+        if_exists: bool,
+    },
+    /// `RENAME CONSTRAINT a TO b`.
+    RenameConstraint {
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// `RENAME TO b`.
+    Rename(String),
+    /// Anything that does not change the shape (`OWNER TO`, `VALIDATE CONSTRAINT`).
+    Skipped,
 }

@@ -38,23 +38,19 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog, sqlx::Error>
         let oid: i64 = row.try_get("oid")?;
         let kind: String = row.try_get("kind")?;
         by_oid.insert(oid as u32, catalog.tables.len());
-        catalog.tables.push(Relation {
-            schema: row.try_get("schema")?,
-            name: row.try_get("name")?,
-            kind: match kind.as_str() {
-                "v" => RelationKind::View,
-                "m" => RelationKind::MaterializedView,
-                _ => RelationKind::Table,
-            },
-            comment: row.try_get("comment")?,
-            columns: Vec::new(),
-            primary_key: Vec::new(),
-            primary_key_name: None,
-            unique: Vec::new(),
-            foreign_keys: Vec::new(),
-            checks: Vec::new(),
-            indexes: Vec::new(),
-        });
+        let kind = match kind.as_str() {
+            "v" => RelationKind::View,
+            "m" => RelationKind::MaterializedView,
+            "f" => RelationKind::ForeignTable,
+            _ => RelationKind::Table,
+        };
+        let mut relation = Relation::new(
+            row.try_get::<String, _>("schema")?,
+            row.try_get::<String, _>("name")?,
+            kind,
+        );
+        relation.comment = row.try_get("comment")?;
+        catalog.tables.push(relation);
     }
     let oids: Vec<i64> = by_oid.keys().map(|o| i64::from(*o)).collect();
 
@@ -245,6 +241,8 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog, sqlx::Error>
             name: row.try_get("name")?,
             data_type: row.try_get("type")?,
             nullable: !row.try_get::<bool, _>("not_null")?,
+            default: None,
+            checks: Vec::new(),
         });
     }
 

@@ -19,8 +19,9 @@ pub use introspect::introspect;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, locate};
+use crate::parse::script::{self, Piece, SqlStatement, Variables};
 use crate::scratch::{ScratchDatabase, ScratchError};
-use crate::source::{Migration, read_migrations};
+use crate::source::Migration;
 
 /// What `verify` found.
 #[derive(Debug)]
@@ -55,18 +56,21 @@ pub enum VerifyError {
 /// Folds the migrations in `dir`, applies them to a scratch database on `server_url`, and
 /// compares.
 pub async fn verify(server_url: &str, dir: &Path) -> Result<Report, VerifyError> {
-    let (expected, diagnostics) = crate::load_catalog(dir);
+    let (schema, diagnostics) = crate::load(dir);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(VerifyError::Migrations(diagnostics));
     }
-    let migrations = read_migrations(dir, &mut Vec::new());
+    let crate::Schema {
+        migrations,
+        catalog: expected,
+        preamble,
+        ..
+    } = schema;
     let scratch = ScratchDatabase::create(server_url, "stagely_verify").await?;
     // On any early return below, dropping `scratch` drops the database.
     let live = {
+        apply(&scratch, &migrations, &preamble).await?;
         let mut conn = PgConnection::connect_with(&scratch.connect_options()).await?;
-        apply(&mut conn, &migrations).await?;
-        // A migration's SET search_path would change how format_type() qualifies names.
-        sqlx::raw_sql("RESET ALL").execute(&mut conn).await?;
         let live = introspect(&mut conn).await?;
         conn.close().await?;
         live
@@ -81,45 +85,89 @@ pub async fn verify(server_url: &str, dir: &Path) -> Result<Report, VerifyError>
     })
 }
 
-/// Applies every Up section, one statement at a time, as psql would.
-async fn apply(conn: &mut PgConnection, migrations: &[Migration]) -> Result<(), VerifyError> {
+/// Applies every Up section, one statement at a time, as psql would: each migration file in a
+/// session of its own (so a `SET search_path` ends with its file), psql variables
+/// interpolated with this database's name and user, `COPY ... FROM stdin` fed its data lines.
+async fn apply(
+    scratch: &ScratchDatabase,
+    migrations: &[Migration],
+    preamble: &[String],
+) -> Result<(), VerifyError> {
+    let options = scratch.connect_options();
+    let user = options.get_username().to_string();
+    let mut conn = PgConnection::connect_with(&options).await?;
+    for sql in preamble {
+        sqlx::raw_sql(AssertSqlSafe(sql.as_str()))
+            .execute(&mut conn)
+            .await?;
+    }
+    conn.close().await?;
     for migration in migrations {
-        let statements = crate::parse::split_section(&migration.up).map_err(VerifyError::Apply)?;
-        for statement in statements {
-            if let Err(err) = sqlx::raw_sql(AssertSqlSafe(statement.sql.as_str()))
-                .execute(&mut *conn)
-                .await
+        let mut diagnostics = Vec::new();
+        let mut variables = Variables::new(scratch.name(), &user);
+        let pieces = script::split(&migration.up, &mut variables, &mut diagnostics);
+        if let Some(problem) = diagnostics.into_iter().find(Diagnostic::is_error) {
+            return Err(VerifyError::Apply(problem));
+        }
+        let mut conn = PgConnection::connect_with(&options).await?;
+        for piece in pieces {
+            let Piece::Statement(statement) = piece else {
+                continue;
+            };
+            if let Err(err) = run(&mut conn, &statement).await {
+                return Err(VerifyError::Apply(rejected(migration, &statement, &err)));
+            }
+        }
+        conn.close().await?;
+    }
+    Ok(())
+}
+
+/// Runs one statement (feeding a `COPY ... FROM stdin` its data).
+async fn run(conn: &mut PgConnection, statement: &SqlStatement) -> Result<(), sqlx::Error> {
+    match &statement.copy_data {
+        Some(data) => {
+            let mut copy = conn.copy_in_raw(statement.sql.as_str()).await?;
+            copy.send(data.as_bytes()).await?;
+            copy.finish().await.map(|_| ())
+        }
+        None => sqlx::raw_sql(AssertSqlSafe(statement.sql.as_str()))
+            .execute(&mut *conn)
+            .await
+            .map(|_| ()),
+    }
+}
+
+/// The server's error for a statement, at the place in the file it points to.
+fn rejected(migration: &Migration, statement: &SqlStatement, err: &sqlx::Error) -> Diagnostic {
+    let mut at = statement.location;
+    let mut message = err.to_string();
+    if let Some(db) = err.as_database_error() {
+        message = db.message().to_string();
+        if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+            if let Some(sqlx::postgres::PgErrorPosition::Original(chars)) = pg.position()
+                && !statement.interpolated
             {
-                let mut at = statement.location;
-                let mut message = err.to_string();
-                if let Some(db) = err.as_database_error() {
-                    message = db.message().to_string();
-                    if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
-                        if let Some(sqlx::postgres::PgErrorPosition::Original(chars)) = pg.position() {
-                            // The position counts characters from 1 within the statement.
-                            let byte = statement
-                                .sql
-                                .char_indices()
-                                .nth(chars.saturating_sub(1))
-                                .map_or(statement.sql.len(), |(i, _)| i);
-                            at = locate(
-                                &migration.up.sql,
-                                statement.offset + byte,
-                                migration.up.first_line,
-                            );
-                        }
-                        if let Some(hint) = pg.hint() {
-                            message = format!("{message} (hint: {hint})");
-                        }
-                    }
-                }
-                return Err(VerifyError::Apply(Diagnostic::error_at(
-                    &migration.up.path,
-                    at,
-                    format!("PostgreSQL rejected this migration: {message}"),
-                )));
+                // The position counts characters from 1 within the statement.
+                let byte = statement
+                    .sql
+                    .char_indices()
+                    .nth(chars.saturating_sub(1))
+                    .map_or(statement.sql.len(), |(i, _)| i);
+                at = locate(
+                    &migration.up.sql,
+                    statement.offset + byte,
+                    migration.up.first_line,
+                );
+            }
+            if let Some(hint) = pg.hint() {
+                message = format!("{message} (hint: {hint})");
             }
         }
     }
-    Ok(())
+    Diagnostic::error_at(
+        &migration.up.path,
+        at,
+        format!("PostgreSQL rejected this migration: {message}"),
+    )
 }

@@ -1,0 +1,416 @@
+//! Inheritance and partitions: what a child table takes from its parents.
+//!
+//! A child of `INHERITS (parents)` gets the parents' columns first (merged by name), with
+//! their types, NOT NULL, defaults and CHECK constraints, but not their keys or indexes. A
+//! partition (`PARTITION OF`, `ATTACH PARTITION`) gets all of that and also a copy of every
+//! key, foreign key and index of the partitioned table, each named by PostgreSQL's rules for
+//! the partition (`<partition>_pkey`, `<partition>_<columns>_idx`; foreign keys keep their
+//! name). Later changes to a parent (columns, types, NOT NULL, checks, keys, indexes) reach
+//! its children unless `ONLY` is written.
+
+use crate::catalog::constraint::PendingConstraint;
+use crate::catalog::fold::{Fold, IndexShape};
+use crate::catalog::index::{index_name_addition, render_key};
+use crate::catalog::model::{Check, Column, ForeignKey, Index, TableRef, UniqueKey};
+use crate::catalog::names::choose_name;
+use crate::sql::QualifiedName;
+use crate::sql::ddl::{ColumnDef, ColumnOption};
+
+impl Fold {
+    /// The tables that inherit from, or are partitions of, the table at `table`.
+    pub(crate) fn children(&self, table: usize) -> Vec<usize> {
+        let me = self.table_ref(table);
+        self.catalog
+            .tables
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.inherits.contains(&me) || r.partition_of.as_ref() == Some(&me))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The table at `table` by name.
+    pub(crate) fn table_ref(&self, table: usize) -> TableRef {
+        let r = &self.catalog.tables[table];
+        TableRef {
+            schema: r.schema.clone(),
+            name: r.name.clone(),
+        }
+    }
+
+    /// The index of a table named by a [`TableRef`].
+    pub(crate) fn find_table_ref(&self, r: &TableRef) -> Option<usize> {
+        self.catalog
+            .tables
+            .iter()
+            .position(|t| t.schema == r.schema && t.name == r.name)
+    }
+
+    /// Copies the parent's columns (and CHECK constraints) into the child, merging columns of
+    /// the same name inherited from an earlier parent.
+    pub(crate) fn inherit_columns(&mut self, child: usize, parent: usize) {
+        let columns = self.catalog.tables[parent].columns.clone();
+        let defaults = self.shadows[parent].defaults.clone();
+        let generated = self.shadows[parent].generated.clone();
+        for column in columns {
+            self.inherit_column(
+                child,
+                &column,
+                defaults.get(&column.name),
+                generated.get(&column.name),
+            );
+        }
+        let checks: Vec<Check> = self.catalog.tables[parent].checks.clone();
+        for check in checks {
+            if self.catalog.tables[child]
+                .checks
+                .iter()
+                .any(|c| c.name == check.name)
+            {
+                continue;
+            }
+            if let Some(e) = self.shadows[parent].checks.get(&check.name).cloned() {
+                self.shadows[child].checks.insert(check.name.clone(), e);
+            }
+            self.shadows[child].inherited_checks.insert(check.name.clone());
+            self.catalog.tables[child].checks.push(check);
+        }
+    }
+
+    /// Adds (or merges) one inherited column in the child.
+    pub(crate) fn inherit_column(
+        &mut self,
+        child: usize,
+        column: &Column,
+        default: Option<&crate::sql::expr::Expr>,
+        generated: Option<&crate::sql::expr::Expr>,
+    ) {
+        let child_name = self.catalog.tables[child].name.clone();
+        if let Some(existing) = self.catalog.tables[child]
+            .columns
+            .iter_mut()
+            .find(|c| c.name == column.name)
+        {
+            if existing.data_type != column.data_type {
+                let (a, b) = (existing.data_type.clone(), column.data_type.clone());
+                self.error(format!(
+                    "column {} of {child_name} has type {a}, but the inherited column has type {b}",
+                    column.name
+                ));
+                return;
+            }
+            existing.nullable &= column.nullable;
+            let entry = self.shadows[child]
+                .inheritance
+                .entry(column.name.clone())
+                .or_insert((0, true));
+            entry.0 += 1;
+            return;
+        }
+        self.catalog.tables[child].columns.push(Column {
+            comment: None,
+            identity: None,
+            ..column.clone()
+        });
+        let shadow = &mut self.shadows[child];
+        shadow.inheritance.insert(column.name.clone(), (1, false));
+        if let Some(e) = default {
+            shadow.defaults.insert(column.name.clone(), e.clone());
+        }
+        if let Some(e) = generated {
+            shadow.generated.insert(column.name.clone(), e.clone());
+        }
+    }
+
+    /// A column written in `CREATE TABLE` that is also inherited: PostgreSQL merges the two
+    /// (the types must agree; NOT NULL and a default written here win). Its inline
+    /// constraints are returned for the caller to add.
+    pub(crate) fn merge_local_column(&mut self, table: usize, c: &ColumnDef) -> Vec<PendingConstraint> {
+        let resolved = match self.resolve_type(&c.data_type) {
+            Ok(r) => r.format,
+            Err(why) => {
+                self.error_at(c.location, why);
+                return Vec::new();
+            }
+        };
+        let Some(index) = self.catalog.tables[table]
+            .columns
+            .iter()
+            .position(|col| col.name == c.name)
+        else {
+            return Vec::new();
+        };
+        if self.catalog.tables[table].columns[index].data_type != resolved {
+            let inherited = self.catalog.tables[table].columns[index].data_type.clone();
+            self.error_at(
+                c.location,
+                format!(
+                    "column {} has type {resolved} here but {inherited} in the parent; they must agree",
+                    c.name
+                ),
+            );
+            return Vec::new();
+        }
+        let mut column = self.catalog.tables[table].columns[index].clone();
+        let mut pending = Vec::new();
+        for option in &c.options {
+            match option {
+                ColumnOption::NotNull => column.nullable = false,
+                ColumnOption::Default(e) => self.set_default(table, &mut column, e),
+                ColumnOption::Constraint(def) => pending.push(PendingConstraint {
+                    def: def.clone(),
+                    column: Some(c.name.clone()),
+                }),
+                _ => {}
+            }
+        }
+        self.catalog.tables[table].columns[index] = column;
+        if let Some(entry) = self.shadows[table].inheritance.get_mut(&c.name) {
+            entry.1 = true;
+        }
+        pending
+    }
+
+    /// Gives a partition its own copy of the partitioned table's keys, foreign keys and
+    /// indexes, unless it already has an equivalent one (as `ATTACH PARTITION` matches them).
+    pub(crate) fn clone_partition_parts(&mut self, parent: usize, partition: usize) {
+        let p = self.catalog.tables[parent].clone();
+        if !p.primary_key.is_empty() && self.catalog.tables[partition].primary_key.is_empty() {
+            let name = self.choose_index_name(partition, &[], "pkey");
+            let relation = &mut self.catalog.tables[partition];
+            for c in relation.columns.iter_mut() {
+                if p.primary_key.contains(&c.name) {
+                    c.nullable = false;
+                }
+            }
+            relation.primary_key = p.primary_key.clone();
+            relation.primary_key_name = Some(name);
+        }
+        for u in &p.unique {
+            if self.catalog.tables[partition]
+                .unique
+                .iter()
+                .any(|o| o.columns == u.columns)
+            {
+                continue;
+            }
+            let name = self.choose_index_name(partition, &u.columns, "key");
+            self.catalog.tables[partition].unique.push(UniqueKey {
+                name,
+                columns: u.columns.clone(),
+            });
+        }
+        for fk in &p.foreign_keys {
+            self.clone_foreign_key(partition, fk);
+        }
+        for index in &p.indexes {
+            let Some(shape) = self.shadows[parent].indexes.get(&index.name).cloned() else {
+                continue;
+            };
+            self.clone_index(partition, index, &shape);
+        }
+    }
+
+    /// A partition's copy of a foreign key: same name unless the partition already uses it.
+    pub(crate) fn clone_foreign_key(&mut self, partition: usize, fk: &ForeignKey) {
+        let relation = &self.catalog.tables[partition];
+        if relation
+            .foreign_keys
+            .iter()
+            .any(|o| o.columns == fk.columns && o.references == fk.references)
+        {
+            return;
+        }
+        let name = if relation.foreign_keys.iter().any(|o| o.name == fk.name) {
+            let (schema, table) = (relation.schema.clone(), relation.name.clone());
+            let addition = crate::catalog::names::columns_addition(&fk.columns);
+            choose_name(&table, Some(&addition), "fkey", |n| {
+                self.constraint_name_taken(&schema, n)
+            })
+        } else {
+            fk.name.clone()
+        };
+        self.catalog.tables[partition]
+            .foreign_keys
+            .push(ForeignKey { name, ..fk.clone() });
+    }
+
+    /// A partition's copy of an index of the partitioned table, and its partitions' copies.
+    pub(crate) fn clone_index(&mut self, partition: usize, index: &Index, shape: &IndexShape) {
+        if self.shadows[partition]
+            .indexes
+            .values()
+            .any(|s| s.parent.as_deref() == Some(index.name.as_str()))
+        {
+            return;
+        }
+        let names = index_name_addition(&shape.keys);
+        let name = self.choose_index_name_from(partition, &names, "idx");
+        let copy = Index {
+            name: name.clone(),
+            unique: index.unique,
+            columns: shape.keys.iter().map(render_key).collect(),
+            predicate: index.predicate.clone(),
+        };
+        let copy_shape = IndexShape {
+            parent: Some(index.name.clone()),
+            ..shape.clone()
+        };
+        self.catalog.tables[partition].indexes.push(copy.clone());
+        self.shadows[partition].indexes.insert(name, copy_shape.clone());
+        if self.catalog.tables[partition].partition_by.is_some() {
+            for child in self.children(partition) {
+                self.clone_index(child, &copy, &copy_shape);
+            }
+        }
+    }
+
+    /// `ChooseIndexName` for a key or unique constraint on `columns` of the table at `table`.
+    fn choose_index_name(&self, table: usize, columns: &[String], label: &str) -> String {
+        let addition = if columns.is_empty() {
+            None
+        } else {
+            Some(crate::catalog::names::columns_addition(columns))
+        };
+        let (schema, name) = {
+            let r = &self.catalog.tables[table];
+            (r.schema.clone(), r.name.clone())
+        };
+        choose_name(&name, addition.as_deref(), label, |n| {
+            self.relation_name_taken(&schema, n) || self.constraint_name_taken(&schema, n)
+        })
+    }
+
+    fn choose_index_name_from(&self, table: usize, addition: &str, label: &str) -> String {
+        let (schema, name) = {
+            let r = &self.catalog.tables[table];
+            (r.schema.clone(), r.name.clone())
+        };
+        choose_name(&name, Some(addition), label, |n| {
+            self.relation_name_taken(&schema, n)
+        })
+    }
+
+    /// `ALTER TABLE parent ATTACH PARTITION t FOR VALUES ...`.
+    pub(crate) fn attach_partition(&mut self, parent: usize, partition: &QualifiedName) {
+        let Some(child) = self.require_relation(partition) else {
+            self.error(format!("relation {partition} does not exist"));
+            return;
+        };
+        if self.catalog.tables[parent].partition_by.is_none() {
+            let name = self.catalog.tables[parent].name.clone();
+            self.error(format!("table {name} is not partitioned"));
+            return;
+        }
+        self.catalog.tables[child].partition_of = Some(self.table_ref(parent));
+        let columns = self.catalog.tables[parent].columns.clone();
+        for column in columns {
+            if let Some(c) = self.catalog.tables[child]
+                .columns
+                .iter_mut()
+                .find(|c| c.name == column.name)
+            {
+                c.nullable &= column.nullable;
+            }
+            if let Some(entry) = self.shadows[child].inheritance.get_mut(&column.name) {
+                entry.0 += 1;
+            }
+        }
+        let checks = self.catalog.tables[parent].checks.clone();
+        for check in checks {
+            if !self.catalog.tables[child]
+                .checks
+                .iter()
+                .any(|c| c.name == check.name)
+            {
+                self.catalog.tables[child].checks.push(check);
+            }
+        }
+        self.clone_partition_parts(parent, child);
+    }
+
+    /// `ALTER TABLE parent DETACH PARTITION t`: the partition keeps its columns, keys and
+    /// indexes as its own.
+    pub(crate) fn detach_partition(&mut self, parent: usize, partition: &QualifiedName) {
+        let Some(child) = self.find_relation(partition) else {
+            self.error(format!("relation {partition} does not exist"));
+            return;
+        };
+        let me = self.table_ref(parent);
+        if self.catalog.tables[child].partition_of.as_ref() != Some(&me) {
+            self.error(format!("relation {partition} is not a partition of {}", me.name));
+            return;
+        }
+        self.catalog.tables[child].partition_of = None;
+        for shape in self.shadows[child].indexes.values_mut() {
+            shape.parent = None;
+        }
+        self.shadows[child].inherited_checks.clear();
+    }
+
+    /// `ALTER TABLE child INHERIT parent`.
+    pub(crate) fn add_parent(&mut self, child: usize, parent_name: &QualifiedName) {
+        let Some(parent) = self.require_relation(parent_name) else {
+            self.error(format!("relation {parent_name} does not exist"));
+            return;
+        };
+        let parent_ref = self.table_ref(parent);
+        if self.catalog.tables[child].inherits.contains(&parent_ref) {
+            return;
+        }
+        self.catalog.tables[child].inherits.push(parent_ref);
+        let columns = self.catalog.tables[parent].columns.clone();
+        for column in columns {
+            match self.catalog.tables[child]
+                .columns
+                .iter()
+                .any(|c| c.name == column.name)
+            {
+                true => {
+                    if let Some(entry) = self.shadows[child].inheritance.get_mut(&column.name) {
+                        entry.0 += 1;
+                    }
+                }
+                false => {
+                    let child_name = self.catalog.tables[child].name.clone();
+                    self.error(format!(
+                        "child table {child_name} is missing column {}",
+                        column.name
+                    ));
+                }
+            }
+        }
+    }
+
+    /// `ALTER TABLE child NO INHERIT parent`: inherited columns stay, as the child's own.
+    pub(crate) fn remove_parent(&mut self, child: usize, parent_name: &QualifiedName) {
+        let Some(parent) = self.find_relation(parent_name) else {
+            self.error(format!("relation {parent_name} does not exist"));
+            return;
+        };
+        let parent_ref = self.table_ref(parent);
+        let before = self.catalog.tables[child].inherits.len();
+        self.catalog.tables[child].inherits.retain(|p| *p != parent_ref);
+        if before == self.catalog.tables[child].inherits.len() {
+            let child_name = self.catalog.tables[child].name.clone();
+            self.error(format!(
+                "relation {} is not a parent of {child_name}",
+                parent_name
+            ));
+            return;
+        }
+        let columns: Vec<String> = self.catalog.tables[parent]
+            .columns
+            .iter()
+            .map(|c| c.name.clone())
+            .collect();
+        for name in columns {
+            if let Some(entry) = self.shadows[child].inheritance.get_mut(&name) {
+                entry.0 = entry.0.saturating_sub(1);
+                if entry.0 == 0 {
+                    entry.1 = true;
+                }
+            }
+        }
+    }
+}

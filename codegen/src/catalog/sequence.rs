@@ -1,0 +1,188 @@
+//! Sequences: `CREATE SEQUENCE`, `ALTER SEQUENCE` (type, `OWNED BY`, rename) and `DROP
+//! SEQUENCE`. Serial and identity columns make theirs in [`super::table`].
+//!
+//! A serial column's default names its sequence (`nextval('t_id_seq'::regclass)`); PostgreSQL
+//! stores the sequence's oid, so the default shows the sequence's current name after a rename
+//! or a move to another schema. The fold rewrites such defaults when a sequence moves.
+
+use crate::catalog::fold::Fold;
+use crate::catalog::model::{ColumnRef, Sequence};
+use crate::catalog::table::{nextval, regclass_text, sequence_literal};
+use crate::sql::QualifiedName;
+use crate::sql::ddl::SequenceAction;
+
+impl Fold {
+    /// `CREATE SEQUENCE [IF NOT EXISTS] name` (a `bigint` sequence unless `AS` says otherwise,
+    /// which `ALTER SEQUENCE ... AS` can change).
+    pub(crate) fn create_sequence(&mut self, name: &QualifiedName, if_not_exists: bool) {
+        let schema = self.schema_of(name);
+        if self.relation_name_taken(&schema, &name.name) {
+            if !if_not_exists {
+                self.error(format!("relation {name} already exists"));
+            }
+            return;
+        }
+        self.catalog.sequences.push(Sequence {
+            schema,
+            name: name.name.clone(),
+            data_type: "bigint".into(),
+            owned_by: None,
+        });
+    }
+
+    /// The index of the sequence `name`, found along the search path.
+    fn find_sequence(&self, name: &QualifiedName) -> Option<usize> {
+        self.lookup_schemas(name).iter().find_map(|schema| {
+            self.catalog
+                .sequences
+                .iter()
+                .position(|s| &s.schema == schema && s.name == name.name)
+        })
+    }
+
+    /// `ALTER SEQUENCE`.
+    pub(crate) fn alter_sequence(
+        &mut self,
+        name: &QualifiedName,
+        if_exists: bool,
+        actions: &[SequenceAction],
+    ) {
+        let Some(index) = self.find_sequence(name) else {
+            if !if_exists {
+                self.error(format!("sequence {name} does not exist"));
+            }
+            return;
+        };
+        for action in actions {
+            match action {
+                SequenceAction::AsType(t) => match self.resolve_type(t) {
+                    Ok(r) if matches!(r.format.as_str(), "smallint" | "integer" | "bigint") => {
+                        self.catalog.sequences[index].data_type = r.format;
+                    }
+                    Ok(r) => self.error(format!(
+                        "sequence type must be smallint, integer, or bigint, not {}",
+                        r.format
+                    )),
+                    Err(why) => self.error(why),
+                },
+                SequenceAction::OwnedBy(None) => self.catalog.sequences[index].owned_by = None,
+                SequenceAction::OwnedBy(Some((table, column))) => {
+                    let Some(t) = self.find_relation(table) else {
+                        self.error(format!("relation {table} does not exist"));
+                        continue;
+                    };
+                    let relation = &self.catalog.tables[t];
+                    if relation.column(column).is_none() {
+                        let table_name = relation.name.clone();
+                        self.error(format!("column {column} of relation {table_name} does not exist"));
+                        continue;
+                    }
+                    let owner = ColumnRef {
+                        schema: relation.schema.clone(),
+                        table: relation.name.clone(),
+                        column: column.clone(),
+                    };
+                    self.catalog.sequences[index].owned_by = Some(owner);
+                }
+                SequenceAction::Rename(to) => {
+                    let schema = self.catalog.sequences[index].schema.clone();
+                    let from = self.catalog.sequences[index].name.clone();
+                    self.rename_sequence(&schema, &from, to, false);
+                }
+            }
+        }
+    }
+
+    /// Renames a sequence in `schema`; defaults that use it follow.
+    pub(crate) fn rename_sequence(&mut self, schema: &str, from: &str, to: &str, if_exists: bool) {
+        let Some(index) = self
+            .catalog
+            .sequences
+            .iter()
+            .position(|s| s.schema == schema && s.name == from)
+        else {
+            if !if_exists {
+                self.error(format!("sequence {from} does not exist"));
+            }
+            return;
+        };
+        if self.relation_name_taken(schema, to) {
+            self.error(format!("relation {to} already exists"));
+            return;
+        }
+        self.catalog.sequences[index].name = to.to_string();
+        self.retarget_sequence(&regclass_text(schema, from), &regclass_text(schema, to));
+    }
+
+    /// Moves a sequence to another schema; defaults that use it follow.
+    pub(crate) fn move_sequence(&mut self, index: usize, schema: &str) {
+        let (old_schema, name) = {
+            let s = &self.catalog.sequences[index];
+            (s.schema.clone(), s.name.clone())
+        };
+        self.catalog.sequences[index].schema = schema.to_string();
+        self.retarget_sequence(&regclass_text(&old_schema, &name), &regclass_text(schema, &name));
+    }
+
+    /// Rewrites `nextval('<old>'::regclass)` defaults to name `new`.
+    fn retarget_sequence(&mut self, old: &str, new: &str) {
+        for (table, shadow) in self.shadows.iter_mut().enumerate() {
+            for (column, e) in shadow.defaults.iter_mut() {
+                if sequence_literal(e).is_some_and(|s| s == old) {
+                    *e = nextval(new);
+                    if let Some(c) = self.catalog.tables[table]
+                        .columns
+                        .iter_mut()
+                        .find(|c| &c.name == column)
+                    {
+                        c.default = Some(e.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    /// `DROP SEQUENCE`: defaults that use it must go first (or with `CASCADE`).
+    pub(crate) fn drop_sequence(&mut self, name: &QualifiedName, if_exists: bool, cascade: bool) {
+        let Some(index) = self.find_sequence(name) else {
+            if !if_exists {
+                self.error(format!("sequence {name} does not exist"));
+            }
+            return;
+        };
+        let sequence = self.catalog.sequences[index].clone();
+        let literal = regclass_text(&sequence.schema, &sequence.name);
+        let users: Vec<(usize, String)> = self
+            .shadows
+            .iter()
+            .enumerate()
+            .flat_map(|(t, shadow)| {
+                shadow
+                    .defaults
+                    .iter()
+                    .filter(|(_, e)| sequence_literal(e).is_some_and(|s| s == literal))
+                    .map(move |(c, _)| (t, c.clone()))
+            })
+            .collect();
+        if let Some((t, c)) = users.first()
+            && !cascade
+        {
+            let table = self.catalog.tables[*t].name.clone();
+            self.error(format!(
+                "cannot drop sequence {name}: the default of {table}.{c} uses it; drop the default first or add CASCADE"
+            ));
+            return;
+        }
+        for (t, c) in users {
+            self.shadows[t].defaults.remove(&c);
+            if let Some(col) = self.catalog.tables[t]
+                .columns
+                .iter_mut()
+                .find(|col| col.name == c)
+            {
+                col.default = None;
+            }
+        }
+        self.catalog.sequences.remove(index);
+    }
+}

@@ -1,0 +1,440 @@
+//! Types the migrations make: enums, composite types, range types, domains, base types, and
+//! the types extensions bring; `CREATE TYPE`, `ALTER TYPE`, `CREATE/ALTER DOMAIN`, `DROP
+//! TYPE/DOMAIN`, `CREATE EXTENSION`.
+
+use crate::catalog::fold::Fold;
+use crate::catalog::model::{Attribute, Check, CompositeType, Domain, EnumType, RangeType};
+use crate::catalog::names::choose_name;
+use crate::catalog::types::{extension_types, format_user_type};
+use crate::sql::ddl::{DomainAction, TypeAction};
+use crate::sql::expr::Expr;
+use crate::sql::{QualifiedName, TypeName};
+
+impl Fold {
+    /// The schema a new type goes to, or an error when a type of that name is there already.
+    fn new_type_schema(&mut self, name: &QualifiedName) -> Option<String> {
+        let schema = self.schema_of(name);
+        if self.type_exists(&schema, &name.name)
+            || self
+                .catalog
+                .tables
+                .iter()
+                .any(|r| r.schema == schema && r.name == name.name)
+        {
+            self.error(format!("type {name} already exists"));
+            return None;
+        }
+        Some(schema)
+    }
+
+    /// `CREATE TYPE name AS ENUM (...)`.
+    pub(crate) fn create_enum(&mut self, name: &QualifiedName, labels: &[String]) {
+        let Some(schema) = self.new_type_schema(name) else {
+            return;
+        };
+        self.catalog.enums.push(EnumType {
+            schema,
+            name: name.name.clone(),
+            values: labels.to_vec(),
+            comment: None,
+        });
+    }
+
+    /// `CREATE TYPE name AS (attribute type, ...)`.
+    pub(crate) fn create_composite(&mut self, name: &QualifiedName, attributes: &[(String, TypeName)]) {
+        let Some(schema) = self.new_type_schema(name) else {
+            return;
+        };
+        let mut resolved = Vec::new();
+        for (attribute, t) in attributes {
+            match self.resolve_type(t) {
+                Ok(r) => resolved.push(Attribute {
+                    name: attribute.clone(),
+                    data_type: r.format,
+                }),
+                Err(why) => {
+                    self.error(format!("{why} in type {name}"));
+                    return;
+                }
+            }
+        }
+        self.catalog.composite_types.push(CompositeType {
+            schema,
+            name: name.name.clone(),
+            attributes: resolved,
+            comment: None,
+        });
+    }
+
+    /// `CREATE TYPE name AS RANGE (SUBTYPE = t ...)`, which also makes its multirange type.
+    pub(crate) fn create_range(
+        &mut self,
+        name: &QualifiedName,
+        subtype: &TypeName,
+        multirange: Option<&QualifiedName>,
+    ) {
+        let Some(schema) = self.new_type_schema(name) else {
+            return;
+        };
+        let subtype = match self.resolve_type(subtype) {
+            Ok(r) => r.format,
+            Err(why) => {
+                self.error(format!("{why} in range type {name}"));
+                return;
+            }
+        };
+        let multirange = multirange.map_or_else(|| multirange_name(&name.name), |m| m.name.clone());
+        self.catalog.range_types.push(RangeType {
+            schema,
+            name: name.name.clone(),
+            subtype,
+            multirange,
+        });
+    }
+
+    /// `CREATE TYPE name` (a shell) and base types made with input and output functions:
+    /// valid column types without a place in the catalog.
+    pub(crate) fn create_other_type(&mut self, name: &QualifiedName) {
+        let schema = self.schema_of(name);
+        self.other_types.insert((schema, name.name.clone()));
+    }
+
+    /// `CREATE DOMAIN name AS type [DEFAULT ...] [NOT NULL] [CHECK (...)]`.
+    pub(crate) fn create_domain(
+        &mut self,
+        name: &QualifiedName,
+        base: &TypeName,
+        not_null: bool,
+        default: Option<&Expr>,
+        checks: &[(Option<String>, Expr)],
+    ) {
+        let Some(schema) = self.new_type_schema(name) else {
+            return;
+        };
+        let data_type = match self.resolve_type(base) {
+            Ok(resolved) => resolved.format,
+            Err(why) => {
+                self.error(format!(
+                    "{why} in domain {name}; hint: create the type before the domain"
+                ));
+                return;
+            }
+        };
+        self.catalog.domains.push(Domain {
+            schema,
+            name: name.name.clone(),
+            data_type,
+            nullable: !not_null,
+            default: default
+                .filter(|e| !matches!(e.uncast(), Expr::Null))
+                .map(ToString::to_string),
+            checks: Vec::new(),
+        });
+        for (constraint, e) in checks {
+            self.add_domain_check(name, constraint.clone(), e);
+        }
+    }
+
+    fn find_domain(&self, name: &QualifiedName) -> Option<usize> {
+        self.lookup_schemas(name).iter().find_map(|schema| {
+            self.catalog
+                .domains
+                .iter()
+                .position(|d| &d.schema == schema && d.name == name.name)
+        })
+    }
+
+    fn add_domain_check(&mut self, name: &QualifiedName, constraint: Option<String>, e: &Expr) {
+        let Some(i) = self.find_domain(name) else {
+            return;
+        };
+        let (schema, domain) = (
+            self.catalog.domains[i].schema.clone(),
+            self.catalog.domains[i].name.clone(),
+        );
+        let constraint = constraint.unwrap_or_else(|| {
+            choose_name(&domain, None, "check", |n| self.constraint_name_taken(&schema, n))
+        });
+        self.catalog.domains[i].checks.push(Check {
+            name: constraint,
+            expression: e.to_string(),
+            allowed_values: None,
+        });
+    }
+
+    /// `ALTER DOMAIN`.
+    pub(crate) fn alter_domain(&mut self, name: &QualifiedName, action: &DomainAction) {
+        let Some(i) = self.find_domain(name) else {
+            self.error(format!("type {name} does not exist"));
+            return;
+        };
+        match action {
+            DomainAction::Default(e) => {
+                self.catalog.domains[i].default = e
+                    .as_ref()
+                    .filter(|e| !matches!(e.uncast(), Expr::Null))
+                    .map(ToString::to_string);
+            }
+            DomainAction::NotNull(not_null) => self.catalog.domains[i].nullable = !not_null,
+            DomainAction::AddCheck {
+                name: constraint,
+                expr,
+            } => self.add_domain_check(name, constraint.clone(), expr),
+            DomainAction::DropConstraint {
+                name: constraint,
+                if_exists,
+            } => {
+                let checks = &mut self.catalog.domains[i].checks;
+                let before = checks.len();
+                checks.retain(|c| &c.name != constraint);
+                if before == checks.len() && !if_exists {
+                    self.error(format!("constraint {constraint} of domain {name} does not exist"));
+                }
+            }
+            DomainAction::RenameConstraint { from, to } => {
+                match self.catalog.domains[i]
+                    .checks
+                    .iter_mut()
+                    .find(|c| &c.name == from)
+                {
+                    Some(c) => c.name = to.clone(),
+                    None => self.error(format!("constraint {from} of domain {name} does not exist")),
+                }
+            }
+            DomainAction::Rename(to) => {
+                let schema = self.catalog.domains[i].schema.clone();
+                self.rename_type(&schema, name, to);
+            }
+            DomainAction::Skipped => {}
+        }
+    }
+
+    /// `CREATE EXTENSION`: registers the types of extensions we know, in the extension's
+    /// schema.
+    pub(crate) fn create_extension(&mut self, name: &str, schema: Option<&str>) {
+        if self.extensions.contains_key(name) {
+            return;
+        }
+        let schema = schema.map_or_else(|| self.schema_of(&QualifiedName::bare(name)), str::to_string);
+        self.extensions.insert(name.to_string(), schema.clone());
+        for t in extension_types(name) {
+            self.other_types.insert((schema.clone(), t.to_string()));
+        }
+    }
+
+    /// `ALTER TYPE`.
+    pub(crate) fn alter_type(&mut self, name: &QualifiedName, action: &TypeAction) {
+        let Some(schema) = self.find_type_schema(name) else {
+            self.error(format!("type {name} does not exist"));
+            return;
+        };
+        match action {
+            TypeAction::Rename { to } => self.rename_type(&schema, name, to),
+            TypeAction::AddAttribute { .. }
+            | TypeAction::DropAttribute { .. }
+            | TypeAction::AlterAttribute { .. }
+            | TypeAction::RenameAttribute { .. } => self.alter_composite(&schema, name, action),
+            TypeAction::AddValue { .. } | TypeAction::RenameValue { .. } => {
+                self.alter_enum(&schema, name, action)
+            }
+        }
+    }
+
+    fn alter_enum(&mut self, schema: &str, name: &QualifiedName, action: &TypeAction) {
+        let Some(position) = self
+            .catalog
+            .enums
+            .iter()
+            .position(|e| e.schema == schema && e.name == name.name)
+        else {
+            self.error(format!("{name} is not an enum"));
+            return;
+        };
+        let values = &mut self.catalog.enums[position].values;
+        match action {
+            TypeAction::AddValue {
+                value,
+                if_not_exists,
+                position,
+            } => {
+                if values.contains(value) {
+                    if !if_not_exists {
+                        self.error(format!("enum label '{value}' already exists in {name}"));
+                    }
+                    return;
+                }
+                match position {
+                    None => values.push(value.clone()),
+                    Some((before, neighbour)) => match values.iter().position(|v| v == neighbour) {
+                        Some(i) => values.insert(if *before { i } else { i + 1 }, value.clone()),
+                        None => self.error(format!("'{neighbour}' is not a label of enum {name}")),
+                    },
+                }
+            }
+            TypeAction::RenameValue { from, to } => match values.iter().position(|v| v == from) {
+                Some(i) if !values.contains(to) => values[i] = to.clone(),
+                Some(_) => self.error(format!("enum label '{to}' already exists in {name}")),
+                None => self.error(format!("'{from}' is not a label of enum {name}")),
+            },
+            _ => {}
+        }
+    }
+
+    fn alter_composite(&mut self, schema: &str, name: &QualifiedName, action: &TypeAction) {
+        let Some(i) = self
+            .catalog
+            .composite_types
+            .iter()
+            .position(|c| c.schema == schema && c.name == name.name)
+        else {
+            self.error(format!("{name} is not a composite type"));
+            return;
+        };
+        match action {
+            TypeAction::AddAttribute { name: a, data_type } => match self.resolve_type(data_type) {
+                Ok(r) => self.catalog.composite_types[i].attributes.push(Attribute {
+                    name: a.clone(),
+                    data_type: r.format,
+                }),
+                Err(why) => self.error(why),
+            },
+            TypeAction::DropAttribute { name: a, if_exists } => {
+                let attributes = &mut self.catalog.composite_types[i].attributes;
+                let before = attributes.len();
+                attributes.retain(|x| &x.name != a);
+                if before == attributes.len() && !if_exists {
+                    self.error(format!("attribute {a} of type {name} does not exist"));
+                }
+            }
+            TypeAction::AlterAttribute { name: a, data_type } => match self.resolve_type(data_type) {
+                Ok(r) => match self.catalog.composite_types[i]
+                    .attributes
+                    .iter_mut()
+                    .find(|x| &x.name == a)
+                {
+                    Some(x) => x.data_type = r.format,
+                    None => self.error(format!("attribute {a} of type {name} does not exist")),
+                },
+                Err(why) => self.error(why),
+            },
+            TypeAction::RenameAttribute { from, to } => {
+                match self.catalog.composite_types[i]
+                    .attributes
+                    .iter_mut()
+                    .find(|x| &x.name == from)
+                {
+                    Some(x) => x.name = to.clone(),
+                    None => self.error(format!("attribute {from} of type {name} does not exist")),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Renames a type; columns of that type follow (PostgreSQL refers to types by oid).
+    fn rename_type(&mut self, schema: &str, name: &QualifiedName, to: &str) {
+        if self.type_exists(schema, to) {
+            self.error(format!("type {to} already exists"));
+            return;
+        }
+        let is = |s: &String, n: &String| s == schema && *n == name.name;
+        let mut found = false;
+        for e in self.catalog.enums.iter_mut().filter(|e| is(&e.schema, &e.name)) {
+            e.name = to.to_string();
+            found = true;
+        }
+        for d in self.catalog.domains.iter_mut().filter(|d| is(&d.schema, &d.name)) {
+            d.name = to.to_string();
+            found = true;
+        }
+        for c in self
+            .catalog
+            .composite_types
+            .iter_mut()
+            .filter(|c| is(&c.schema, &c.name))
+        {
+            c.name = to.to_string();
+            found = true;
+        }
+        for r in self
+            .catalog
+            .range_types
+            .iter_mut()
+            .filter(|r| is(&r.schema, &r.name))
+        {
+            r.name = to.to_string();
+            found = true;
+        }
+        if self.other_types.remove(&(schema.to_string(), name.name.clone())) {
+            self.other_types.insert((schema.to_string(), to.to_string()));
+            found = true;
+        }
+        if !found {
+            self.error(format!("type {name} does not exist"));
+            return;
+        }
+        self.retype(
+            &format_user_type(schema, &name.name),
+            &format_user_type(schema, to),
+        );
+    }
+
+    /// `DROP TYPE` / `DROP DOMAIN`: with CASCADE, columns of the type go too (as in PostgreSQL).
+    pub(crate) fn drop_type(&mut self, name: &QualifiedName, if_exists: bool, cascade: bool) {
+        let Some(schema) = self
+            .lookup_schemas(name)
+            .into_iter()
+            .find(|s| self.type_exists(s, &name.name))
+        else {
+            if !if_exists {
+                self.error(format!("type {name} does not exist"));
+            }
+            return;
+        };
+        let format = format_user_type(&schema, &name.name);
+        let uses = |t: &str| {
+            t.strip_prefix(format.as_str())
+                .is_some_and(|d| d.chars().all(|c| c == '[' || c == ']'))
+        };
+        let users: Vec<(usize, String)> = self
+            .catalog
+            .tables
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| {
+                r.columns
+                    .iter()
+                    .filter(|c| uses(&c.data_type))
+                    .map(move |c| (i, c.name.clone()))
+            })
+            .collect();
+        if let Some((table, column)) = users.first()
+            && !cascade
+        {
+            let table = self.catalog.tables[*table].name.clone();
+            self.error(format!(
+                "cannot drop type {name}: column {table}.{column} uses it; drop the column first or add CASCADE"
+            ));
+            return;
+        }
+        // Columns go in reverse so the indexes stay valid.
+        for (table, column) in users.into_iter().rev() {
+            self.remove_column(table, &column);
+        }
+        let is = |s: &String, n: &String| *s == schema && *n == name.name;
+        self.catalog.enums.retain(|e| !is(&e.schema, &e.name));
+        self.catalog.domains.retain(|d| !is(&d.schema, &d.name));
+        self.catalog.composite_types.retain(|c| !is(&c.schema, &c.name));
+        self.catalog.range_types.retain(|r| !is(&r.schema, &r.name));
+        self.other_types.remove(&(schema, name.name.clone()));
+    }
+}
+
+/// The multirange type PostgreSQL makes for a range type: `range` in the name becomes
+/// `multirange`, else `_multirange` is added (`makeMultirangeTypeName`).
+fn multirange_name(range: &str) -> String {
+    match range.find("range") {
+        Some(i) => format!("{}multi{}", &range[..i], &range[i..]),
+        None => format!("{range}_multirange"),
+    }
+}
