@@ -178,7 +178,15 @@ impl Fold {
             Ddl::RenameSchema { from, to } => self.rename_schema(from, to),
             Ddl::Comment { target, name, text } => self.comment_on(*target, name, text.as_deref()),
             Ddl::CreateExtension { name, schema } => self.create_extension(name, schema.as_deref()),
-            Ddl::CreateSequence { name, if_not_exists } => self.create_sequence(name, *if_not_exists),
+            Ddl::CreateSequence {
+                name,
+                if_not_exists,
+                options,
+            } => {
+                if self.create_sequence(name, *if_not_exists) {
+                    self.alter_sequence(name, false, options);
+                }
+            }
             Ddl::AlterSequence {
                 name,
                 if_exists,

@@ -14,13 +14,14 @@ use crate::sql::ddl::SequenceAction;
 impl Fold {
     /// `CREATE SEQUENCE [IF NOT EXISTS] name` (a `bigint` sequence unless `AS` says otherwise,
     /// which `ALTER SEQUENCE ... AS` can change).
-    pub(crate) fn create_sequence(&mut self, name: &QualifiedName, if_not_exists: bool) {
+    /// True when it made one.
+    pub(crate) fn create_sequence(&mut self, name: &QualifiedName, if_not_exists: bool) -> bool {
         let schema = self.schema_of(name);
         if self.relation_name_taken(&schema, &name.name) {
             if !if_not_exists {
                 self.error(format!("relation {name} already exists"));
             }
-            return;
+            return false;
         }
         self.catalog.sequences.push(Sequence {
             schema,
@@ -28,6 +29,7 @@ impl Fold {
             data_type: "bigint".into(),
             owned_by: None,
         });
+        true
     }
 
     /// The index of the sequence `name`, found along the search path.

@@ -285,6 +285,14 @@ impl Fold {
     /// that needs a cast or a length coercion to reach the column's type (`NULL::character
     /// varying` on a `varchar(39)` column) or that goes to a domain.
     pub(crate) fn set_default(&mut self, table: usize, column: &mut Column, e: &Expr) {
+        let stored;
+        let e = match boolean_literal(&column.data_type, e) {
+            Some(b) => {
+                stored = b;
+                &stored
+            }
+            None => e,
+        };
         if matches!(e.uncast(), Expr::Null) && self.null_default_is_dropped(column, e) {
             column.default = None;
             self.shadows[table].defaults.remove(&column.name);
@@ -358,6 +366,26 @@ impl Fold {
             }),
         });
         regclass_text(&schema, &name)
+    }
+}
+
+/// A string literal given to a boolean column (`DEFAULT 'f'`), as PostgreSQL stores and prints
+/// it: `false`.
+fn boolean_literal(column_type: &str, e: &Expr) -> Option<Expr> {
+    if column_type != "boolean" {
+        return None;
+    }
+    let Expr::String(s) = e.uncast() else {
+        return None;
+    };
+    let v = s.trim().to_ascii_lowercase();
+    let prefix_of = |word: &str| !v.is_empty() && word.starts_with(v.as_str());
+    if prefix_of("true") || prefix_of("yes") || v == "on" || v == "1" {
+        Some(Expr::Bool(true))
+    } else if prefix_of("false") || prefix_of("no") || v == "off" || v == "0" {
+        Some(Expr::Bool(false))
+    } else {
+        None
     }
 }
 

@@ -269,10 +269,32 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
             name,
             if_not_exists,
             temporary: false,
-            ..
+            sequence_options,
         } => Ddl::CreateSequence {
             name: object_name(&name),
             if_not_exists,
+            options: sequence_options
+                .iter()
+                .filter_map(|o| match o {
+                    sql::SequenceOptions::DataType(t) => Some(SequenceAction::AsType(type_name(t))),
+                    sql::SequenceOptions::OwnedBy(None) => Some(SequenceAction::OwnedBy(None)),
+                    sql::SequenceOptions::OwnedBy(Some(column)) => {
+                        let mut parts: Vec<String> = column
+                            .0
+                            .iter()
+                            .filter_map(|p| p.as_ident().map(folded))
+                            .collect();
+                        let column = parts.pop()?;
+                        let table = parts.pop()?;
+                        let table = QualifiedName {
+                            schema: parts.pop(),
+                            name: table,
+                        };
+                        Some(SequenceAction::OwnedBy(Some((table, column))))
+                    }
+                    _ => None,
+                })
+                .collect(),
         },
         S::CreateSequence { .. } => Ddl::Skipped,
         S::Set(sql::Set::SingleAssignment { variable, .. })

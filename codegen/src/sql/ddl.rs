@@ -104,12 +104,14 @@ pub enum Ddl {
         /// Schema the extension's objects go to, when given.
         schema: Option<String>,
     },
-    /// `CREATE SEQUENCE`: its name takes part in the names PostgreSQL chooses.
+    /// `CREATE SEQUENCE`.
     CreateSequence {
         /// Sequence name.
         name: QualifiedName,
         /// `IF NOT EXISTS` given.
         if_not_exists: bool,
+        /// `AS type` and `OWNED BY`, applied after creation.
+        options: Vec<SequenceAction>,
     },
     /// `CREATE SCHEMA`.
     CreateSchema {

@@ -19,6 +19,8 @@ use crate::catalog::model::{Catalog, Column, Relation, RelationKind};
 use crate::parse::parse_expression;
 use crate::sql::expr::Expr;
 
+mod types;
+
 /// One way the two catalogs disagree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Difference {
@@ -34,10 +36,10 @@ impl fmt::Display for Difference {
     }
 }
 
-struct Differences(Vec<Difference>);
+pub(super) struct Differences(pub(super) Vec<Difference>);
 
 impl Differences {
-    fn add(&mut self, subject: impl Into<String>, message: impl Into<String>) {
+    pub(super) fn add(&mut self, subject: impl Into<String>, message: impl Into<String>) {
         self.0.push(Difference {
             subject: subject.into(),
             message: message.into(),
@@ -45,7 +47,13 @@ impl Differences {
     }
 
     /// Reports `what` when `expected` (static) and `live` differ.
-    fn check<T: PartialEq + fmt::Debug>(&mut self, subject: &str, what: &str, expected: T, live: T) {
+    pub(super) fn check<T: PartialEq + fmt::Debug>(
+        &mut self,
+        subject: &str,
+        what: &str,
+        expected: T,
+        live: T,
+    ) {
         if expected != live {
             self.add(
                 subject,
@@ -76,50 +84,7 @@ pub fn compare(expected: &Catalog, live: &Catalog) -> Vec<Difference> {
             );
         }
     }
-    for e in &expected.enums {
-        let subject = format!("enum {}.{}", e.schema, e.name);
-        match live.enum_type(&e.schema, &e.name) {
-            Some(l) => {
-                d.check(&subject, "labels", &e.values, &l.values);
-                d.check(&subject, "comment", &e.comment, &l.comment);
-            }
-            None => d.add(subject, "in the migrations but not in the database"),
-        }
-    }
-    for l in &live.enums {
-        if expected.enum_type(&l.schema, &l.name).is_none() {
-            d.add(
-                format!("enum {}.{}", l.schema, l.name),
-                "in the database but not in the migrations",
-            );
-        }
-    }
-    for e in &expected.domains {
-        let subject = format!("domain {}.{}", e.schema, e.name);
-        match live
-            .domains
-            .iter()
-            .find(|l| l.schema == e.schema && l.name == e.name)
-        {
-            Some(l) => {
-                d.check(&subject, "base type", &e.data_type, &l.data_type);
-                d.check(&subject, "nullability", e.nullable, l.nullable);
-            }
-            None => d.add(subject, "in the migrations but not in the database"),
-        }
-    }
-    for l in &live.domains {
-        if !expected
-            .domains
-            .iter()
-            .any(|e| l.schema == e.schema && l.name == e.name)
-        {
-            d.add(
-                format!("domain {}.{}", l.schema, l.name),
-                "in the database but not in the migrations",
-            );
-        }
-    }
+    types::compare_types(&mut d, expected, live);
     d.0
 }
 
@@ -127,6 +92,19 @@ fn relation(d: &mut Differences, e: &Relation, l: &Relation) {
     let subject = format!("relation {}.{}", e.schema, e.name);
     d.check(&subject, "kind", e.kind, l.kind);
     d.check(&subject, "comment", &e.comment, &l.comment);
+    d.check(&subject, "parents (INHERITS)", &e.inherits, &l.inherits);
+    d.check(
+        &subject,
+        "partitioned table it belongs to",
+        &e.partition_of,
+        &l.partition_of,
+    );
+    d.check(
+        &subject,
+        "partition key",
+        e.partition_by.as_deref().map(normalize_key_list),
+        l.partition_by.as_deref().map(normalize_key_list),
+    );
     let names = |r: &Relation| r.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
     let (expected_names, live_names) = (names(e), names(l));
     for c in &e.columns {
@@ -242,7 +220,7 @@ fn relation(d: &mut Differences, e: &Relation, l: &Relation) {
 }
 
 /// Compares two lists of named things: missing, extra, and `each` on the pairs.
-fn named<T>(
+pub(super) fn named<T>(
     d: &mut Differences,
     relation: &str,
     what: &str,
@@ -330,6 +308,21 @@ pub fn normalize_expr(text: &str) -> String {
     match parse_expression(text) {
         Ok(e) => e.canonical(),
         Err(_) => text.split_whitespace().collect::<Vec<_>>().join(" "),
+    }
+}
+
+/// A partition key (`RANGE (created_at)`, `LIST (lower(name))`) in comparison form.
+fn normalize_key_list(text: &str) -> String {
+    match text.split_once('(') {
+        Some((strategy, keys)) => {
+            let keys = keys.strip_suffix(')').unwrap_or(keys);
+            format!(
+                "{} ({})",
+                strategy.trim().to_ascii_uppercase(),
+                normalize_key(keys)
+            )
+        }
+        None => text.to_string(),
     }
 }
 

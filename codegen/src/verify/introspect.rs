@@ -11,8 +11,8 @@ use sqlx::Row;
 use sqlx::postgres::PgConnection;
 
 use crate::catalog::model::{
-    Catalog, Check, Column, Domain, EnumType, ForeignKey, Identity, Index, Reference, Relation, RelationKind,
-    UniqueKey,
+    Attribute, Catalog, Check, Column, ColumnRef, CompositeType, Domain, EnumType, ForeignKey, Identity,
+    Index, RangeType, Reference, Relation, RelationKind, Sequence, TableRef, UniqueKey,
 };
 
 /// Schemas that hold no migration-defined objects.
@@ -25,9 +25,10 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog, sqlx::Error>
 
     let relations = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name,
-                c.relkind::text AS kind, obj_description(c.oid, 'pg_class') AS comment
+                c.relkind::text AS kind, obj_description(c.oid, 'pg_class') AS comment,
+                CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by
            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {SYSTEM_SCHEMAS}
+          WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {SYSTEM_SCHEMAS}
             AND NOT EXISTS (SELECT 1 FROM pg_depend d
                              WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
           ORDER BY 2, 3"
@@ -50,6 +51,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog, sqlx::Error>
             kind,
         );
         relation.comment = row.try_get("comment")?;
+        relation.partition_by = row.try_get("partition_by")?;
         catalog.tables.push(relation);
     }
     let oids: Vec<i64> = by_oid.keys().map(|o| i64::from(*o)).collect();
@@ -106,6 +108,9 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog, sqlx::Error>
            LEFT JOIN pg_class fc ON fc.oid = c.confrelid
            LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
           WHERE c.conrelid::int8 = ANY($1) AND c.contype IN ('p', 'u', 'f', 'c')
+            -- A foreign key to a partitioned table has one hidden copy per partition.
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint p
+                             WHERE p.oid = c.conparentid AND p.conrelid = c.conrelid)
           ORDER BY c.conrelid, c.conname",
     )
     .bind(&oids)
@@ -246,6 +251,179 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog, sqlx::Error>
         });
     }
 
+    read_inheritance(conn, &mut catalog, &by_oid).await?;
+    read_types(conn, &mut catalog).await?;
     catalog.sort();
     Ok(catalog)
+}
+
+/// Parents (`INHERITS`, in order) and partitions' parents.
+async fn read_inheritance(
+    conn: &mut PgConnection,
+    catalog: &mut Catalog,
+    by_oid: &BTreeMap<u32, usize>,
+) -> Result<(), sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT i.inhrelid::int8 AS child, pn.nspname::text AS schema, p.relname::text AS name,
+                c.relispartition AS partition
+           FROM pg_inherits i
+           JOIN pg_class c ON c.oid = i.inhrelid
+           JOIN pg_class p ON p.oid = i.inhparent
+           JOIN pg_namespace pn ON pn.oid = p.relnamespace
+          WHERE c.relkind IN ('r', 'p', 'f')
+          ORDER BY i.inhrelid, i.inhseqno",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        let child: i64 = row.try_get("child")?;
+        let Some(&index) = by_oid.get(&(child as u32)) else {
+            continue;
+        };
+        let parent = TableRef {
+            schema: row.try_get("schema")?,
+            name: row.try_get("name")?,
+        };
+        if row.try_get::<bool, _>("partition")? {
+            catalog.tables[index].partition_of = Some(parent);
+        } else {
+            catalog.tables[index].inherits.push(parent);
+        }
+    }
+    Ok(())
+}
+
+/// Sequences, composite types, range types, and the defaults and checks of domains.
+async fn read_types(conn: &mut PgConnection, catalog: &mut Catalog) -> Result<(), sqlx::Error> {
+    let sequences = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT n.nspname::text AS schema, c.relname::text AS name, format_type(s.seqtypid, NULL) AS type,
+                tn.nspname::text AS owner_schema, t.relname::text AS owner_table, a.attname::text AS owner_column
+           FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+           JOIN pg_sequence s ON s.seqrelid = c.oid
+           LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                                AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0
+                                AND d.deptype IN ('a', 'i')
+           LEFT JOIN pg_class t ON t.oid = d.refobjid
+           LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
+           LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+          WHERE c.relkind = 'S' AND {SYSTEM_SCHEMAS}
+            AND NOT EXISTS (SELECT 1 FROM pg_depend e
+                             WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+          ORDER BY 1, 2"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in sequences {
+        let owner_table: Option<String> = row.try_get("owner_table")?;
+        catalog.sequences.push(Sequence {
+            schema: row.try_get("schema")?,
+            name: row.try_get("name")?,
+            data_type: row.try_get("type")?,
+            owned_by: match owner_table {
+                Some(table) => Some(ColumnRef {
+                    schema: row
+                        .try_get::<Option<String>, _>("owner_schema")?
+                        .unwrap_or_default(),
+                    table,
+                    column: row
+                        .try_get::<Option<String>, _>("owner_column")?
+                        .unwrap_or_default(),
+                }),
+                None => None,
+            },
+        });
+    }
+
+    let composites = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT n.nspname::text AS schema, t.typname::text AS name,
+                ARRAY(SELECT a.attname::text FROM pg_attribute a
+                       WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
+                       ORDER BY a.attnum) AS names,
+                ARRAY(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                       WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
+                       ORDER BY a.attnum) AS types,
+                obj_description(t.oid, 'pg_type') AS comment
+           FROM pg_type t
+           JOIN pg_namespace n ON n.oid = t.typnamespace
+           JOIN pg_class c ON c.oid = t.typrelid
+          WHERE t.typtype = 'c' AND c.relkind = 'c' AND {SYSTEM_SCHEMAS}
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                             WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+          ORDER BY 1, 2"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in composites {
+        let names: Vec<String> = row.try_get("names")?;
+        let types: Vec<String> = row.try_get("types")?;
+        catalog.composite_types.push(CompositeType {
+            schema: row.try_get("schema")?,
+            name: row.try_get("name")?,
+            attributes: names
+                .into_iter()
+                .zip(types)
+                .map(|(name, data_type)| Attribute { name, data_type })
+                .collect(),
+            comment: row.try_get("comment")?,
+        });
+    }
+
+    let ranges = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT n.nspname::text AS schema, t.typname::text AS name,
+                format_type(r.rngsubtype, NULL) AS subtype, m.typname::text AS multirange
+           FROM pg_range r
+           JOIN pg_type t ON t.oid = r.rngtypid
+           JOIN pg_namespace n ON n.oid = t.typnamespace
+           JOIN pg_type m ON m.oid = r.rngmultitypid
+          WHERE {SYSTEM_SCHEMAS}
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                             WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+          ORDER BY 1, 2"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in ranges {
+        catalog.range_types.push(RangeType {
+            schema: row.try_get("schema")?,
+            name: row.try_get("name")?,
+            subtype: row.try_get("subtype")?,
+            multirange: row.try_get("multirange")?,
+        });
+    }
+
+    let domain_parts = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT n.nspname::text AS schema, t.typname::text AS name, t.typdefault AS default,
+                ARRAY(SELECT c.conname::text FROM pg_constraint c
+                       WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_names,
+                ARRAY(SELECT pg_get_expr(c.conbin, 0) FROM pg_constraint c
+                       WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_exprs
+           FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+          WHERE t.typtype = 'd' AND {SYSTEM_SCHEMAS}"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in domain_parts {
+        let (schema, name): (String, String) = (row.try_get("schema")?, row.try_get("name")?);
+        let Some(domain) = catalog
+            .domains
+            .iter_mut()
+            .find(|d| d.schema == schema && d.name == name)
+        else {
+            continue;
+        };
+        domain.default = row.try_get("default")?;
+        let names: Vec<String> = row.try_get("check_names")?;
+        let exprs: Vec<String> = row.try_get("check_exprs")?;
+        domain.checks = names
+            .into_iter()
+            .zip(exprs)
+            .map(|(name, expression)| Check {
+                name,
+                expression,
+                allowed_values: None,
+            })
+            .collect();
+    }
+    Ok(())
 }
