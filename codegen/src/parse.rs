@@ -14,6 +14,7 @@ pub mod commands;
 mod fallback;
 mod lower;
 mod lower_expr;
+mod plpgsql;
 pub mod script;
 
 use sqlparser::dialect::PostgreSqlDialect;
@@ -151,11 +152,9 @@ fn parse_statement(
     if !command.shapes {
         return Some(skipped(location, command));
     }
-    // sqlparser does not read DO blocks, and nobody can see into them statically.
+    // sqlparser does not read DO blocks; our PL/pgSQL reader sees what is evident in them.
     if command.name == "DO" {
-        let ddl = Ddl::Unsupported {
-            reason: "DO block: the generator cannot see into it, so any DDL inside is not in the catalog; write the DDL as plain statements".into(),
-        };
+        let ddl = plpgsql::do_block(section, &tokens, location, diagnostics);
         return Some(Statement {
             location,
             command: command.name,
@@ -438,9 +437,11 @@ mod tests {
     }
 
     #[test]
-    fn warns_about_do_blocks() {
+    fn reads_do_blocks() {
         let (statements, d) = parse("DO $$ BEGIN EXECUTE 'CREATE TABLE x ()'; END $$;");
         assert!(d.is_empty());
+        assert!(matches!(statements[0].ddl, Ddl::Do(_)));
+        let (statements, _) = parse("DO LANGUAGE plpython3u $$ x = 1 $$;");
         assert!(matches!(statements[0].ddl, Ddl::Unsupported { .. }));
     }
 

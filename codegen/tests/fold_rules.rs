@@ -459,13 +459,84 @@ fn rejects_unknown_types_at_the_column() {
 }
 
 #[test]
-fn warns_about_ddl_inside_do_blocks() {
-    let (catalog, diagnostics) = fold("DO $$ BEGIN EXECUTE 'CREATE TABLE hidden (a int)'; END $$;");
+fn folds_constant_ddl_inside_do_blocks() {
+    let catalog = clean(
+        "DO $$ BEGIN CREATE TABLE a (id int); EXECUTE 'CREATE TABLE b (id int)'; EXECUTE 'ALTER TABLE b ' || 'ADD COLUMN c text'; END $$;",
+    );
+    let names: Vec<&str> = catalog.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["a", "b"]);
+    assert!(catalog.tables[1].column("c").is_some());
+}
+
+#[test]
+fn runs_the_exception_handler_when_its_condition_is_raised() {
+    // The type exists: CREATE TYPE raises duplicate_object, the handler runs, nothing changes.
+    let catalog = clean(
+        "CREATE TYPE mood AS ENUM ('a');
+         DO $$ BEGIN CREATE TYPE mood AS ENUM ('a', 'b'); CREATE TABLE never (id int);
+            EXCEPTION WHEN duplicate_object THEN null; END $$;
+         DO $$ BEGIN BEGIN CREATE TYPE other AS ENUM ('x'); EXCEPTION WHEN duplicate_object THEN null; END; END $$;",
+    );
+    assert_eq!(catalog.enums[0].values, ["a"]);
+    assert_eq!(catalog.enums[1].name, "other");
     assert!(catalog.tables.is_empty());
-    assert_eq!(diagnostics.len(), 1);
+    // A condition no handler names stays an error, as in PostgreSQL.
+    let (_, diagnostics) = fold(
+        "CREATE TABLE t (id int); DO $$ BEGIN CREATE TABLE t (id int); EXCEPTION WHEN duplicate_object THEN null; END $$;",
+    );
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+}
+
+#[test]
+fn evaluates_if_conditions_on_the_catalog_and_the_server_version() {
+    let catalog = clean(
+        "CREATE TABLE t (id int);
+         DO $$ BEGIN
+           IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mood') THEN CREATE TYPE mood AS ENUM ('a'); END IF;
+           IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mood') THEN CREATE TYPE mood AS ENUM ('b'); END IF;
+           IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 't' AND column_name = 'c') THEN
+             ALTER TABLE t ADD COLUMN c text;
+           END IF;
+           IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'nope') THEN ALTER TABLE t ADD COLUMN d text;
+           ELSIF (SELECT current_setting('server_version_num')::int >= 110000) THEN ALTER TABLE t ADD COLUMN e text;
+           ELSE ALTER TABLE t ADD COLUMN f text;
+           END IF;
+           IF (SELECT count(*) FROM pg_class WHERE relname = 't') = 0 THEN DROP TABLE t; END IF;
+         END $$;",
+    );
+    assert_eq!(catalog.enums[0].values, ["a"]);
+    let columns: Vec<&str> = catalog.tables[0]
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(columns, ["id", "c", "e"]);
+}
+
+#[test]
+fn warns_only_about_what_depends_on_data() {
+    // DML in loops and data-dependent branches changes nothing: no warning.
+    clean(
+        "CREATE TABLE t (id int);
+         DO $$ DECLARE r record; BEGIN
+           FOR r IN SELECT * FROM t LOOP UPDATE t SET id = r.id + 1; END LOOP;
+           IF (SELECT count(*) FROM t) > 3 THEN DELETE FROM t; END IF;
+           EXECUTE format('GRANT SELECT ON %I TO PUBLIC', 't');
+         END $$;",
+    );
+    let (catalog, diagnostics) = fold(
+        "CREATE TABLE t (id int);
+         DO $$ DECLARE r record; BEGIN
+           FOR r IN SELECT * FROM t LOOP EXECUTE 'CREATE TABLE x' || r.id || ' ()'; END LOOP;
+           IF (SELECT count(*) FROM t) > 3 THEN ALTER TABLE t ADD COLUMN big boolean; END IF;
+           EXECUTE 'ALTER TABLE ' || quote_ident('t') || ' ADD COLUMN d int';
+         END $$;",
+    );
+    assert_eq!(catalog.tables[0].columns.len(), 1);
+    assert_eq!(diagnostics.len(), 3, "{diagnostics:#?}");
     assert!(
-        diagnostics[0].starts_with("m.sql:1:1: warning: DO block"),
-        "{diagnostics:?}"
+        diagnostics.iter().all(|d| d.contains("warning: DO block")),
+        "{diagnostics:#?}"
     );
 }
 

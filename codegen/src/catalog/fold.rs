@@ -215,9 +215,16 @@ impl Fold {
                     self.warn(message);
                 }
             }
+            Ddl::Do(block) => self.do_block(block),
             Ddl::Skipped => *self.skipped.entry(statement.command).or_default() += 1,
             Ddl::Unsupported { reason } => self.warn(reason.clone()),
         }
+    }
+
+    /// Applies a statement of the file being folded (one inside a `DO` block).
+    pub(crate) fn fold_here(&mut self, statement: &Statement) {
+        let path = self.path.clone();
+        self.fold(&path, statement);
     }
 
     /// `CREATE SCHEMA`.

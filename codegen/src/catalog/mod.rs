@@ -8,6 +8,7 @@
 mod alter;
 mod comment;
 mod constraint;
+mod do_block;
 mod drop;
 pub mod fold;
 mod index;

@@ -81,6 +81,11 @@ fn builtin(name: &str) -> Option<&'static str> {
     })
 }
 
+/// True for the name of a built-in type, in any spelling PostgreSQL accepts.
+pub(crate) fn is_builtin(name: &str) -> bool {
+    builtin(name).is_some()
+}
+
 /// Types that well-known extensions add, by extension name.
 pub(crate) fn extension_types(extension: &str) -> &'static [&'static str] {
     match extension {

@@ -816,6 +816,22 @@ pub(super) fn alter_action(op: AlterTableOperation, cx: &Context) -> Vec<AlterAc
                 },
             }
         }
+        O::AttachPartitionOf {
+            partition,
+            for_values,
+        } => AlterAction::AttachPartition {
+            partition: object_name(&partition),
+            bound: for_values.to_string(),
+        },
+        O::DetachPartitionOf { partition, .. } => AlterAction::DetachPartition {
+            partition: object_name(&partition),
+        },
+        O::Inherit { parent } => AlterAction::Inherit {
+            parent: object_name(&parent),
+        },
+        O::NoInherit { parent } => AlterAction::NoInherit {
+            parent: object_name(&parent),
+        },
         O::OwnerTo { .. }
         | O::EnableTrigger { .. }
         | O::DisableTrigger { .. }

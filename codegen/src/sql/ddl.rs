@@ -194,6 +194,8 @@ pub enum Ddl {
         /// Attributes in order.
         attributes: Vec<(String, TypeName)>,
     },
+    /// A `DO` block, read as far as static reading can see.
+    Do(PlBlock),
     /// A statement that cannot change the relational shape (functions, triggers, grants, DML,
     /// SET, ...): recognised and skipped.
     Skipped,
@@ -744,4 +746,72 @@ pub enum DomainAction {
     Rename(String),
     /// Anything that does not change the shape (`OWNER TO`, `VALIDATE CONSTRAINT`).
     Skipped,
+}
+
+/// A PL/pgSQL block: `BEGIN statements [EXCEPTION WHEN ... THEN ...] END`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlBlock {
+    /// The block's statements, in order.
+    pub statements: Vec<PlStatement>,
+    /// Its `EXCEPTION WHEN` handlers: an error in the statements whose condition one of them
+    /// names undoes the statements and runs that handler instead.
+    pub handlers: Vec<Handler>,
+}
+
+/// `WHEN condition [OR condition] THEN statements`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handler {
+    /// Condition names in lower case (`duplicate_object`, `others`) or SQLSTATE codes.
+    pub conditions: Vec<String>,
+    /// What runs instead.
+    pub statements: Vec<PlStatement>,
+}
+
+/// A statement of a PL/pgSQL block, as far as the shape is concerned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlStatement {
+    /// An SQL statement (DDL folds as usual).
+    Sql(Box<Statement>),
+    /// A nested block (or the statements of a constant `EXECUTE`).
+    Block(PlBlock),
+    /// `IF cond THEN ... ELSIF ... ELSE ... END IF`.
+    If {
+        /// Conditions and their statements, in order.
+        branches: Vec<(Guard, Vec<PlStatement>)>,
+        /// The `ELSE` statements.
+        otherwise: Vec<PlStatement>,
+    },
+    /// A loop or a `CASE`: its statements run as often as the data decides.
+    Loop(Vec<PlStatement>),
+    /// `EXECUTE` of text built at run time, which may run DDL.
+    DynamicExecute(Location),
+    /// Assignments, `PERFORM`, `RAISE`, `SELECT ... INTO` variables: nothing to fold.
+    Nothing,
+}
+
+/// An `IF` condition, as far as the fold can evaluate it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Guard {
+    /// Known when read (`true`, the server version compared with a number).
+    Const(bool),
+    /// `EXISTS (SELECT ... FROM <catalog> WHERE ...)`: true when the catalog has such rows.
+    Exists(Probe),
+    /// `NOT`.
+    Not(Box<Guard>),
+    /// `AND`.
+    And(Box<Guard>, Box<Guard>),
+    /// `OR`.
+    Or(Box<Guard>, Box<Guard>),
+    /// Depends on data or on something the fold does not model; the text, for the warning.
+    Unknown(String),
+}
+
+/// A look into PostgreSQL's own catalog: the relation (`pg_type`,
+/// `information_schema.columns`, ...) and the `column = 'value'` conditions on its rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    /// The catalog relation, without `pg_catalog.`.
+    pub relation: String,
+    /// `column = 'value'` conditions, all of which must hold.
+    pub filters: Vec<(String, String)>,
 }

@@ -535,6 +535,17 @@ mod tests {
     }
 
     #[test]
+    fn canonical_form_spells_array_literals_as_postgresql_prints_them() {
+        let written = Expr::String("{state, current}".into());
+        let stored = Expr::String("{state,current}".into());
+        assert_eq!(written.canonical(), stored.canonical());
+        assert_ne!(
+            Expr::String("a, b".into()).canonical(),
+            Expr::String("a,b".into()).canonical()
+        );
+    }
+
+    #[test]
     fn renames_columns_inside_expressions() {
         let mut e = Expr::Binary {
             left: Box::new(col("a")),

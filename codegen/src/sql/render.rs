@@ -139,7 +139,7 @@ pub(super) fn canonical(e: &Expr, out: &mut String) {
         Expr::Nested(inner) | Expr::Cast { expr: inner, .. } => canonical(inner, out),
         Expr::Column { name, .. } => out.push_str(name),
         // Literals compare by their text: PostgreSQL stores `-1` as `'-1'::integer`.
-        Expr::String(s) | Expr::Number(s) => out.push_str(&quote_literal(s)),
+        Expr::String(s) | Expr::Number(s) => out.push_str(&quote_literal(&array_literal(s))),
         Expr::Typed { value, .. } => out.push_str(&quote_literal(value)),
         Expr::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Expr::Null => out.push_str("NULL"),
@@ -309,4 +309,32 @@ pub(super) fn canonical(e: &Expr, out: &mut String) {
         }
         Expr::Raw(text) => out.push_str(text),
     }
+}
+
+/// An array literal (`'{a, b}'`) as PostgreSQL prints the array it stores (`{a,b}`): the
+/// blanks around unquoted elements go. Other text is left alone.
+fn array_literal(s: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = s.trim();
+    if !(trimmed.starts_with('{') && trimmed.ends_with('}')) || trimmed.contains('"') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for part in trimmed.split(',') {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        let part = part.trim();
+        let (open, rest) = match part.strip_prefix('{') {
+            Some(rest) => ("{", rest.trim_start()),
+            None => ("", part),
+        };
+        let (rest, close) = match rest.strip_suffix('}') {
+            Some(rest) => (rest.trim_end(), "}"),
+            None => (rest, ""),
+        };
+        out.push_str(open);
+        out.push_str(rest);
+        out.push_str(close);
+    }
+    std::borrow::Cow::Owned(out)
 }
