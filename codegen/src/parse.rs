@@ -310,7 +310,7 @@ pub(crate) fn parse_tokens(tokens: Vec<TokenWithSpan>) -> Result<sqlparser::ast:
 
 /// The tokens without any run of the unquoted words `words` (whitespace between them
 /// allowed), and whether there was one.
-fn without_words(tokens: &[TokenWithSpan], words: &[&str]) -> (Vec<TokenWithSpan>, bool) {
+pub(crate) fn without_words(tokens: &[TokenWithSpan], words: &[&str]) -> (Vec<TokenWithSpan>, bool) {
     let mut out = Vec::with_capacity(tokens.len());
     let mut removed = false;
     let mut i = 0;

@@ -187,3 +187,63 @@ fn reports_every_parse_error_in_a_file() {
 fn reports_ddl_postgresql_would_reject() {
     fails("error_fold");
 }
+
+#[test]
+fn follows_the_search_path() {
+    folds("search_path");
+}
+
+#[test]
+fn undoes_rolled_back_transactions() {
+    folds("transactions");
+}
+
+#[test]
+fn gives_children_their_parents_columns() {
+    folds("inheritance");
+}
+
+#[test]
+fn gives_partitions_their_tables_keys_and_indexes() {
+    folds("partitions");
+}
+
+#[test]
+fn keeps_sequences_and_their_owners() {
+    folds("sequences");
+}
+
+#[test]
+fn folds_composite_range_and_domain_types() {
+    folds("user_types");
+}
+
+#[test]
+fn moves_and_renames_objects_with_their_users() {
+    folds("set_schema_and_renames");
+}
+
+#[test]
+fn folds_guarded_ddl_in_do_blocks() {
+    folds("do_blocks");
+}
+
+#[test]
+fn reads_psql_scripts() {
+    folds("psql_scripts");
+}
+
+#[test]
+fn makes_the_migration_tools_table_when_a_history_alters_it() {
+    folds("bookkeeping");
+}
+
+#[test]
+fn drops_dependent_views_with_cascade() {
+    folds("drop_cascade");
+}
+
+#[test]
+fn types_tables_made_from_queries() {
+    folds("table_as");
+}

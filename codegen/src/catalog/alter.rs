@@ -58,6 +58,10 @@ impl Fold {
                     }
                     return;
                 }
+                if only && !self.children(table).is_empty() {
+                    self.error("column must be added to child tables too; drop ONLY");
+                    return;
+                }
                 let pending = self.add_column_def(table, column);
                 self.add_constraints(table, pending);
                 if !only {

@@ -82,12 +82,6 @@ impl Fold {
             self.error(format!("relation {} already exists in schema {schema}", old.name));
             return;
         }
-        self.catalog.tables[table].schema = schema.to_string();
-        let new = TableRef {
-            schema: schema.to_string(),
-            name: old.name.clone(),
-        };
-        self.follow_relation(&old, &new);
         let owned: Vec<usize> = self
             .catalog
             .sequences
@@ -100,10 +94,13 @@ impl Fold {
             })
             .map(|(i, _)| i)
             .collect();
+        self.catalog.tables[table].schema = schema.to_string();
+        let new = TableRef {
+            schema: schema.to_string(),
+            name: old.name.clone(),
+        };
+        self.follow_relation(&old, &new);
         for i in owned {
-            if let Some(o) = &mut self.catalog.sequences[i].owned_by {
-                o.schema = schema.to_string();
-            }
             self.move_sequence(i, schema);
         }
         // The table's row type moves with it.

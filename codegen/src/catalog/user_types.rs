@@ -306,6 +306,13 @@ impl Fold {
                     self.error(format!("attribute {a} of type {name} does not exist"));
                 }
             }
+            TypeAction::AlterAttribute { .. } if self.type_in_use(schema, &name.name) => {
+                let (table, column) = self.type_in_use_by(schema, &name.name).unwrap_or_default();
+                self.error(format!(
+                    "cannot alter type \"{}\" because column \"{table}.{column}\" uses it",
+                    name.name
+                ));
+            }
             TypeAction::AlterAttribute { name: a, data_type } => match self.resolve_type(data_type) {
                 Ok(r) => match self.catalog.composite_types[i]
                     .attributes
@@ -329,6 +336,25 @@ impl Fold {
             }
             _ => {}
         }
+    }
+
+    fn type_in_use(&self, schema: &str, name: &str) -> bool {
+        self.type_in_use_by(schema, name).is_some()
+    }
+
+    /// A column (table, column) whose type is the given type or an array of it.
+    fn type_in_use_by(&self, schema: &str, name: &str) -> Option<(String, String)> {
+        let format = format_user_type(schema, name);
+        self.catalog.tables.iter().find_map(|r| {
+            r.columns
+                .iter()
+                .find(|c| {
+                    c.data_type
+                        .strip_prefix(format.as_str())
+                        .is_some_and(|d| d.chars().all(|c| c == '[' || c == ']'))
+                })
+                .map(|c| (r.name.clone(), c.name.clone()))
+        })
     }
 
     /// Renames a type; columns of that type follow (PostgreSQL refers to types by oid).

@@ -220,6 +220,10 @@ pub const COMMANDS: &[(&str, bool)] = &[
     ("WITH", NEUTRAL),
 ];
 
+/// Spellings in [`COMMANDS`] that are not commands of their own in the manual (`ANALYSE` is
+/// `ANALYZE`, `RELEASE name` is `RELEASE SAVEPOINT`, `WITH` starts a query).
+pub const ALIASES: &[&str] = &["ANALYSE", "RELEASE", "WITH"];
+
 /// Optional words that may stand between a command's words without changing which command it
 /// is (`CREATE OR REPLACE TEMP RECURSIVE VIEW`, `CREATE UNIQUE INDEX`, `DROP INDEX
 /// CONCURRENTLY` is no problem: matching stops at the command's last word).

@@ -55,6 +55,8 @@ pub(super) fn statement(tokens: &[TokenWithSpan], command: Command, cx: &Context
         | "ROLLBACK TO SAVEPOINT" => transaction(&mut c)?,
         "COMMENT" => comment(&mut c)?,
         "CREATE TYPE" => create_type(&mut c)?,
+        // Without CASCADE a server still in use cannot be dropped: nothing changes.
+        "DROP SERVER" if !c.tokens.iter().any(|t| is_cascade(&t.token)) => Ddl::Skipped,
         "DROP SERVER" | "DROP OWNED" | "IMPORT FOREIGN SCHEMA" => Ddl::Unsupported {
             reason: format!(
                 "{}: the foreign tables or owned objects it creates or drops cannot be known from the SQL alone; `verify` shows them",
@@ -63,9 +65,14 @@ pub(super) fn statement(tokens: &[TokenWithSpan], command: Command, cx: &Context
         },
         "CREATE RULE" => create_rule(&mut c),
         "CREATE INDEX" => index_on_only(tokens, cx)?,
+        "CREATE TABLE AS" => table_as_with_names(tokens, cx)?,
         _ => return None,
     };
     Some(ddl)
+}
+
+fn is_cascade(token: &Token) -> bool {
+    matches!(token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("CASCADE"))
 }
 
 /// A cursor over the significant tokens of one statement.
@@ -898,6 +905,42 @@ fn index_on_only(tokens: &[TokenWithSpan], cx: &Context) -> Option<Ddl> {
             index.only = true;
             Some(Ddl::CreateIndex(index))
         }
+        _ => None,
+    }
+}
+
+/// `CREATE TABLE name (a, b) AS query`: column names without types, which sqlparser reads
+/// once the list is taken out.
+fn table_as_with_names(tokens: &[TokenWithSpan], cx: &Context) -> Option<Ddl> {
+    let open = tokens.iter().position(|t| t.token == Token::LParen)?;
+    let close = open + tokens[open..].iter().position(|t| t.token == Token::RParen)?;
+    let names: Vec<String> = tokens[open + 1..close]
+        .iter()
+        .filter_map(|t| match &t.token {
+            Token::Word(w) => Some(folded(&sql::Ident {
+                value: w.value.clone(),
+                quote_style: w.quote_style,
+                span: Span::empty(),
+            })),
+            _ => None,
+        })
+        .collect();
+    let mut without = tokens[..open].to_vec();
+    without.extend_from_slice(&tokens[close + 1..]);
+    let without = super::without_words(&without, &["WITH", "NO", "DATA"]).0;
+    let without = super::without_words(&without, &["WITH", "DATA"]).0;
+    match lower::statement(super::parse_tokens(without).ok()?, cx) {
+        Ddl::CreateTableAs {
+            name,
+            if_not_exists,
+            query,
+            ..
+        } => Some(Ddl::CreateTableAs {
+            name,
+            if_not_exists,
+            columns: names,
+            query,
+        }),
         _ => None,
     }
 }

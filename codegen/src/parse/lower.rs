@@ -201,6 +201,37 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
                 new_name: object_name(&new_name).name,
                 if_exists: av.if_exists,
             },
+            sql::AlterViewOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => Ddl::AlterTable(AlterTable {
+                name: object_name(&av.name),
+                if_exists: av.if_exists,
+                only: false,
+                actions: vec![AlterAction::RenameColumn {
+                    from: folded(&old_column_name),
+                    to: folded(&new_column_name),
+                }],
+            }),
+            sql::AlterViewOperation::AlterColumn { column_name, op } => Ddl::AlterTable(AlterTable {
+                name: object_name(&av.name),
+                if_exists: av.if_exists,
+                only: false,
+                actions: alter_action(
+                    AlterTableOperation::AlterColumn { column_name, op },
+                    cx,
+                ),
+            }),
+            sql::AlterViewOperation::SetSchema { schema_name } => Ddl::SetSchema {
+                object: if av.materialized {
+                    ObjectKind::MaterializedView
+                } else {
+                    ObjectKind::View
+                },
+                name: object_name(&av.name),
+                if_exists: av.if_exists,
+                schema: object_name(&schema_name).name,
+            },
             sql::AlterViewOperation::OwnerTo(_)
             | sql::AlterViewOperation::SetOptions { .. }
             | sql::AlterViewOperation::ResetOptions { .. } => Ddl::Skipped,
@@ -385,8 +416,14 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
         | S::Explain { .. }
         | S::ExplainTable { .. }
         | S::ShowVariable { .. }
-        | S::CreateDatabase { .. }
-        | S::AlterSchema(_) => Ddl::Skipped,
+        | S::CreateDatabase { .. } => Ddl::Skipped,
+        S::AlterSchema(a) => match a.operations.as_slice() {
+            [sql::AlterSchemaOperation::Rename { name }] => Ddl::RenameSchema {
+                from: object_name(&a.name).name,
+                to: object_name(name).name,
+            },
+            _ => Ddl::Skipped,
+        },
         other => Ddl::Unsupported {
             reason: format!("statement not folded: {}", first_words(&other.to_string())),
         },

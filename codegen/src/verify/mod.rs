@@ -67,21 +67,98 @@ pub async fn verify(server_url: &str, dir: &Path) -> Result<Report, VerifyError>
         ..
     } = schema;
     let scratch = ScratchDatabase::create(server_url, "stagely_verify").await?;
+    let roles = Roles::before(&scratch, &migrations).await?;
     // On any early return below, dropping `scratch` drops the database.
-    let live = {
+    let applied = async {
         apply(&scratch, &migrations, &preamble).await?;
         let mut conn = PgConnection::connect_with(&scratch.connect_options()).await?;
         let live = introspect(&mut conn).await?;
         conn.close().await?;
-        live
-    };
+        Ok::<_, VerifyError>(live)
+    }
+    .await;
+    let options = scratch.connect_options();
     scratch.drop_now().await?;
+    roles.drop_new(&options).await?;
+    let live = applied?;
     let differences = compare(&expected, &live);
     Ok(Report {
         expected,
         live,
         differences,
         warnings: diagnostics,
+    })
+}
+
+/// The roles the migrations create. Roles belong to the server, not to the scratch database,
+/// so those that did not exist before are dropped again after the run (as a psql test suite
+/// that creates roles drops them afterwards).
+struct Roles {
+    created: Vec<String>,
+}
+
+impl Roles {
+    /// The roles `CREATE ROLE|USER|GROUP` statements name that the server does not have yet.
+    async fn before(scratch: &ScratchDatabase, migrations: &[Migration]) -> Result<Self, VerifyError> {
+        let mut named = Vec::new();
+        for migration in migrations {
+            for piece in script::split(&migration.up, &mut Variables::offline(), &mut Vec::new()) {
+                if let Piece::Statement(s) = piece
+                    && let Some(role) = created_role(&s.sql)
+                {
+                    named.push(role);
+                }
+            }
+        }
+        if named.is_empty() {
+            return Ok(Self { created: named });
+        }
+        let mut conn = PgConnection::connect_with(&scratch.connect_options()).await?;
+        let existing: Vec<String> = sqlx::query_scalar("SELECT rolname::text FROM pg_roles")
+            .fetch_all(&mut conn)
+            .await?;
+        conn.close().await?;
+        named.retain(|r| !existing.contains(r));
+        named.dedup();
+        Ok(Self { created: named })
+    }
+
+    /// Drops the roles the run created (none of them owns anything once the scratch database
+    /// is gone).
+    async fn drop_new(self, options: &sqlx::postgres::PgConnectOptions) -> Result<(), VerifyError> {
+        if self.created.is_empty() {
+            return Ok(());
+        }
+        let mut conn = PgConnection::connect_with(&options.clone().database("postgres")).await?;
+        for role in &self.created {
+            let sql = format!("DROP ROLE IF EXISTS {}", crate::sql::quote_ident(role));
+            sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut conn).await?;
+        }
+        conn.close().await?;
+        Ok(())
+    }
+}
+
+/// The role a `CREATE ROLE|USER|GROUP name ...` statement makes.
+fn created_role(sql: &str) -> Option<String> {
+    let mut words = sql.split_whitespace();
+    if !words.next()?.eq_ignore_ascii_case("CREATE") {
+        return None;
+    }
+    let kind = words.next()?;
+    if !["ROLE", "USER", "GROUP"]
+        .iter()
+        .any(|k| kind.eq_ignore_ascii_case(k))
+    {
+        return None;
+    }
+    let name = words.next()?.trim_end_matches(';');
+    if kind.eq_ignore_ascii_case("USER") && name.eq_ignore_ascii_case("MAPPING") {
+        return None;
+    }
+    Some(match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+        Some(quoted) => quoted.replace("\"\"", "\""),
+        None => name.to_ascii_lowercase(),
     })
 }
 
