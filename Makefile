@@ -6,10 +6,14 @@ CARGO   ?= cargo
 COMPOSE ?= docker compose
 # nextest runs each test in its own process (and in parallel); plain cargo test is the fallback.
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
+# The server `make corpus` verifies on (scratch databases are created and dropped there).
+VERIFY_DATABASE_URL ?= $(if $(TEST_DATABASE_URL),$(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
+# Real migration histories of other projects, beside the checkout.
+CORPUS_DIRS ?= $(wildcard ../shared/corpus/*/ ../shared/corpus2/*/)
 # The service's migrate commands, run through cargo so they always use the current code.
 CORE    := $(CARGO) run --quiet -p stagely-core --
 
-.PHONY: help build run test lint fmt codegen codegen-check migrate-up migrate-down migrate-status up down bench clean
+.PHONY: help build run test lint fmt codegen codegen-check corpus migrate-up migrate-down migrate-status up down bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -45,6 +49,10 @@ codegen: ## Regenerate stagely-models from schema/migrations
 
 codegen-check: ## Fail with a diff when the generated code is stale
 	$(CARGO) run --quiet -p stagely-codegen -- check
+
+corpus: ## Verify every shared corpus folder on PostgreSQL: a line each (exact columns, warnings) and a pooled figure
+	@test -n "$(CORPUS_DIRS)" || { echo "make corpus: no folders; set CORPUS_DIRS or put ../shared/corpus beside the checkout" >&2; exit 2; }
+	$(CARGO) run --quiet -p stagely-codegen -- corpus --database-url "$(VERIFY_DATABASE_URL)" $(CORPUS_DIRS)
 
 migrate-up: ## Apply pending migrations to DATABASE_URL
 	$(CORE) migrate up

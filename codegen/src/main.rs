@@ -30,6 +30,21 @@ enum Command {
     /// static one; exit 1 on any difference.
     #[command(long_about = VERIFY_ABOUT)]
     Verify(VerifyArgs),
+    /// Verify several migration folders and print one line each (columns exactly as
+    /// PostgreSQL has them, warnings, differences) and a pooled figure; exit 1 unless every
+    /// folder verifies with no difference.
+    Corpus(CorpusArgs),
+}
+
+/// Arguments of `corpus`.
+#[derive(Debug, Args)]
+struct CorpusArgs {
+    /// A PostgreSQL server where scratch databases may be created and dropped.
+    #[arg(long, value_name = "URL", env = "DATABASE_URL")]
+    database_url: String,
+    /// Folders of migrations, one history each.
+    #[arg(value_name = "DIR", required = true)]
+    folders: Vec<PathBuf>,
 }
 
 /// Arguments of `schema`.
@@ -96,6 +111,7 @@ fn main() -> ExitCode {
         Command::Check(paths) => check(&paths),
         Command::Schema(args) => schema(&args),
         Command::Verify(args) => verify(&args),
+        Command::Corpus(args) => corpus(&args),
     }
 }
 
@@ -256,5 +272,61 @@ fn verify(args: &VerifyArgs) -> ExitCode {
             eprintln!("stagely-codegen verify: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// One line per folder and a pooled figure: how close the static catalogs are to the live
+/// ones.
+fn corpus(args: &CorpusArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("stagely-codegen: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (mut exact, mut total, mut warnings, mut failing) = (0, 0, 0, 0);
+    let width = args.folders.iter().map(|f| display(f).len()).max().unwrap_or(0);
+    for folder in &args.folders {
+        let name = display(folder);
+        match runtime.block_on(stagely_codegen::verify::verify(&args.database_url, folder)) {
+            Ok(report) => {
+                let (e, t) = stagely_codegen::verify::exact_columns(&report.expected, &report.live);
+                let w = report.warnings.len();
+                let d = report.differences.len();
+                println!("{name:<width$}  {e:>5}/{t:<5} columns exact  {w:>3} warnings  {d:>3} differences");
+                (exact, total, warnings) = (exact + e, total + t, warnings + w);
+                if d > 0 {
+                    failing += 1;
+                }
+            }
+            Err(stagely_codegen::verify::VerifyError::Migrations(diagnostics)) => {
+                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                println!("{name:<width$}  {errors} error(s) in the migrations; not compared");
+                failing += 1;
+            }
+            Err(e) => {
+                let detail = match &e {
+                    stagely_codegen::verify::VerifyError::Apply(d) => d.to_string(),
+                    other => other.to_string(),
+                };
+                println!("{name:<width$}  not compared: {detail}");
+                failing += 1;
+            }
+        }
+    }
+    let share = if total == 0 {
+        100.0
+    } else {
+        100.0 * exact as f64 / total as f64
+    };
+    println!(
+        "pooled: {exact}/{total} columns exact ({share:.1}%) in {} folders, {warnings} warnings, {failing} folder(s) with differences or errors",
+        args.folders.len()
+    );
+    if failing == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

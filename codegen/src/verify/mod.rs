@@ -14,7 +14,7 @@ use std::path::Path;
 use sqlx::postgres::PgConnection;
 use sqlx::{AssertSqlSafe, Connection};
 
-pub use compare::{Difference, compare};
+pub use compare::{Difference, compare, exact_columns};
 pub use introspect::introspect;
 
 use crate::catalog::Catalog;
