@@ -158,7 +158,7 @@ fn visit_query(q: &Query, f: &mut impl FnMut(&crate::sql::expr::Expr)) {
             visit_query(left, f);
             visit_query(right, f);
         }
-        Query::Values(rows) => rows.iter().flatten().for_each(|e| f(e)),
+        Query::Values(rows) => rows.iter().flatten().for_each(f),
         Query::Other(_) => {}
     }
 }

@@ -250,9 +250,7 @@ impl<'a> Reader<'a> {
         let mut out = Vec::new();
         loop {
             self.skip_label();
-            let Some(token) = self.peek() else {
-                return None;
-            };
+            let token = self.peek()?;
             if stops.iter().any(|s| is_keyword(token, s)) {
                 return Some(out);
             }
