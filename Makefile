@@ -8,6 +8,8 @@ COMPOSE ?= docker compose
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 # The service's migrate commands, run through cargo so they always use the current code.
 CORE    := $(CARGO) run --quiet -p stagely-core --
+# The Compose database (docker-compose.yml), used by `make run` when Docker answers.
+COMPOSE_DATABASE_URL := postgres://stagely:stagely@127.0.0.1:5432/stagely
 
 .PHONY: help build run test lint fmt codegen codegen-check migrate-up migrate-down migrate-status up down bench clean
 
@@ -17,15 +19,16 @@ help: ## List the targets
 build: ## Build every crate (debug)
 	$(CARGO) build --workspace --all-targets
 
-run: ## Start PostgreSQL and Redis (if Docker answers), then serve (needs DATABASE_URL, ENCRYPTION_KEY)
+run: ## Serve in development: Compose's PostgreSQL and Redis when Docker answers, else the local PostgreSQL
 	@if docker info >/dev/null 2>&1; then \
-		$(COMPOSE) up --detach --wait; \
-	else \
-		echo "make run: Docker engine not reachable; serving against the PostgreSQL in DATABASE_URL." >&2; \
-	fi
+		$(COMPOSE) up --detach --wait || exit 1; \
+		export DATABASE_URL="$${DATABASE_URL:-$(COMPOSE_DATABASE_URL)}"; \
+	elif [ -z "$$DATABASE_URL" ]; then \
+		echo "make run: no Docker engine; serving against the local PostgreSQL by libpq's defaults (PGHOST, PGPORT, PGUSER, or the socket)." >&2; \
+	fi; \
 	$(CORE) serve
 
-test: ## Run all tests (needs TEST_DATABASE_URL or a Docker engine; see README)
+test: ## Run all tests (needs a PostgreSQL: TEST_DATABASE_URL, else the local one, else Docker; see README)
 ifeq ($(NEXTEST),yes)
 	$(CARGO) nextest run --workspace --no-fail-fast
 else

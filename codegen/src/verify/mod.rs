@@ -19,8 +19,8 @@ pub use introspect::introspect;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, locate};
-use crate::scratch::{ScratchDatabase, ScratchError};
 use crate::source::{Migration, read_migrations};
+use stagely_testdb::scratch::{ScratchDatabase, ScratchError};
 
 /// What `verify` found.
 #[derive(Debug)]
