@@ -11,7 +11,7 @@ CORE    := $(CARGO) run --quiet -p stagely-core --
 # The Compose database (docker-compose.yml), used by `make run` when Docker answers.
 COMPOSE_DATABASE_URL := postgres://stagely:stagely@127.0.0.1:5432/stagely
 
-.PHONY: help build run test lint fmt codegen codegen-check migrate-up migrate-down migrate-status up down bench clean
+.PHONY: help build run test lint fmt codegen codegen-check migrate-up migrate-down migrate-status up down bench clean workspace-hack
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,13 +49,13 @@ codegen: ## Regenerate stagely-models from schema/migrations
 codegen-check: ## Fail with a diff when the generated code is stale
 	$(CARGO) run --quiet -p stagely-codegen -- check
 
-migrate-up: ## Apply pending migrations to DATABASE_URL
+migrate-up: ## Apply pending migrations (DATABASE_URL; in development the local default)
 	$(CORE) migrate up
 
-migrate-down: ## Revert the last migration on DATABASE_URL
+migrate-down: ## Revert the last migration (DATABASE_URL; in development the local default)
 	$(CORE) migrate down
 
-migrate-status: ## Show which migrations are applied on DATABASE_URL
+migrate-status: ## Show which migrations are applied (DATABASE_URL; in development the local default)
 	$(CORE) migrate status
 
 up: ## Start PostgreSQL 16 and Redis 7 with Docker Compose and wait until healthy
@@ -68,6 +68,10 @@ down: ## Stop the Docker Compose services (data stays in the named volume)
 
 bench: ## Run the benchmarks against their yardsticks and rewrite BENCHMARKS.md (PostgreSQL on 127.0.0.1)
 	bash bench/run.sh
+
+workspace-hack: ## After changing dependencies: regenerate workspace-hack (needs cargo install cargo-hakari)
+	$(CARGO) hakari generate
+	$(CARGO) hakari manage-deps --yes
 
 clean: ## Remove build output
 	$(CARGO) clean

@@ -87,7 +87,7 @@ fn help_lists_the_commands() {
     let output = stagely_core(&["--help"], &[]);
     assert!(output.status.success());
     let help = String::from_utf8(output.stdout).unwrap();
-    for command in ["serve", "migrate", "gen-key"] {
+    for command in ["serve", "migrate", "gen-key", "rotate-key"] {
         assert!(help.contains(command), "{help}");
     }
     let output = stagely_core(&["migrate", "--help"], &[]);
@@ -95,6 +95,15 @@ fn help_lists_the_commands() {
     for action in ["up", "down", "status", "redo"] {
         assert!(help.contains(action), "{help}");
     }
+    let output = stagely_core(&["rotate-key", "--help"], &[]);
+    let help = String::from_utf8(output.stdout).unwrap();
+    assert!(help.contains("--batch-size"), "{help}");
+    assert_eq!(
+        stagely_core(&["rotate-key", "--batch-size", "0"], &[])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
