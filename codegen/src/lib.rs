@@ -7,8 +7,10 @@
 pub mod catalog;
 pub mod diagnostic;
 pub mod emit;
+pub mod infer;
 pub mod parse;
 pub mod source;
+pub mod sql;
 pub mod verify;
 
 pub use stagely_testdb::scratch;

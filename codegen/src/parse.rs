@@ -15,10 +15,11 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
-use crate::catalog::ddl::{Ddl, Statement, TypeName};
-use crate::catalog::expr::Expr;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::source::Section;
+use crate::sql::TypeName;
+use crate::sql::ddl::{Ddl, Statement};
+use crate::sql::expr::Expr;
 
 /// Parses every statement of an Up (or Down) section.
 ///
@@ -447,7 +448,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::catalog::ddl::Ddl;
+    use crate::sql::ddl::Ddl;
 
     fn section(sql: &str, first_line: u32) -> Section {
         Section {

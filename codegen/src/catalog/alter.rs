@@ -1,10 +1,11 @@
 //! `ALTER TABLE`: each action in order, as PostgreSQL applies them.
 
-use crate::catalog::ddl::{AlterAction, AlterTable, TypeName};
-use crate::catalog::expr::Expr;
 use crate::catalog::fold::Fold;
 use crate::catalog::index::render_key;
 use crate::catalog::model::Identity;
+use crate::sql::TypeName;
+use crate::sql::ddl::{AlterAction, AlterTable};
+use crate::sql::expr::Expr;
 
 impl Fold {
     /// `ALTER TABLE [IF EXISTS] name action, ...`.

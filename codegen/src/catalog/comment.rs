@@ -1,8 +1,9 @@
 //! `COMMENT ON TABLE|VIEW|MATERIALIZED VIEW|COLUMN|TYPE|DOMAIN`.
 
-use crate::catalog::ddl::{CommentTarget, QualifiedName};
 use crate::catalog::fold::Fold;
 use crate::catalog::model::RelationKind;
+use crate::sql::QualifiedName;
+use crate::sql::ddl::CommentTarget;
 
 impl Fold {
     /// Sets (or, with `IS NULL`, clears) a comment.

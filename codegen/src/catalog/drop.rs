@@ -1,9 +1,10 @@
 //! Dropping: `DROP TABLE|VIEW|INDEX|TYPE|SEQUENCE|SCHEMA`, and removing a column with
 //! everything PostgreSQL drops along with it.
 
-use crate::catalog::ddl::{Drop, DropKind, QualifiedName};
 use crate::catalog::fold::Fold;
 use crate::catalog::model::RelationKind;
+use crate::sql::QualifiedName;
+use crate::sql::ddl::{Drop, DropKind};
 
 impl Fold {
     /// `DROP ...`, sent on by kind.

@@ -12,10 +12,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::catalog::ddl::{Ddl, IndexKey, QualifiedName, Statement};
-use crate::catalog::expr::Expr;
 use crate::catalog::model::{Catalog, Relation};
 use crate::diagnostic::{Diagnostic, Location};
+use crate::sql::QualifiedName;
+use crate::sql::ddl::{Ddl, IndexKey, Statement};
+use crate::sql::expr::Expr;
 
 /// The schema unqualified names live in (the first schema on PostgreSQL's default search path
 /// that exists in a fresh database).

@@ -1,10 +1,12 @@
 //! Indexes: `CREATE [UNIQUE] INDEX`, `DROP INDEX`, `ALTER INDEX ... RENAME`.
 
-use crate::catalog::ddl::{CreateIndex, IndexKey, QualifiedName, RelationKindWritten};
-use crate::catalog::expr::{Expr, quote_ident};
 use crate::catalog::fold::{Fold, IndexShape};
 use crate::catalog::model::{Index, RelationKind};
 use crate::catalog::names::{choose_name, columns_addition, figure_column_name, unique_index_column_names};
+use crate::sql::QualifiedName;
+use crate::sql::ddl::{CreateIndex, IndexKey, RelationKindWritten};
+use crate::sql::expr::Expr;
+use crate::sql::quote_ident;
 
 /// How an index key appears in [`Index::columns`]: the column name or the expression, then
 /// `DESC` and a non-default `NULLS` order.

@@ -1,18 +1,15 @@
 //! The schema catalog: the model ([`model`]) and how migrations build it ([`fold`]).
 //!
-//! [`ddl`] is the small statement language the fold understands (parsed from SQL by
-//! [`crate::parse`]); [`expr`] its expressions and view queries. The fold itself is split by
-//! kind of object: tables, `ALTER TABLE`, drops, types, views, indexes,
-//! comments; [`names`] computes the names PostgreSQL would choose.
+//! The fold applies statements of [`crate::sql`] (parsed from SQL by [`crate::parse`]) in
+//! order. It is split by kind of object: tables, `ALTER TABLE`, drops, types, views, indexes,
+//! comments; [`names`] computes the names PostgreSQL would choose. View columns are typed by
+//! [`crate::infer`].
 
 mod alter;
 mod comment;
-pub mod ddl;
 mod drop;
-pub mod expr;
 pub mod fold;
 mod index;
-pub(crate) mod infer;
 pub mod model;
 pub mod names;
 mod outline;

@@ -15,8 +15,8 @@
 //!   among the schema's constraints, index and sequence names among its relations (indexes
 //!   backing constraints must avoid both).
 
-use crate::catalog::ddl::TypeName;
-use crate::catalog::expr::Expr;
+use crate::sql::TypeName;
+use crate::sql::expr::Expr;
 
 /// NAMEDATALEN - 1: the longest name PostgreSQL stores, in bytes.
 pub const MAX_NAME_BYTES: usize = 63;

@@ -1,15 +1,15 @@
 //! Tables: `CREATE TABLE`, `DROP TABLE|VIEW|...`, and the columns and constraints both
 //! `CREATE TABLE` and `ALTER TABLE` add.
 
-use crate::catalog::ddl::{
-    ColumnDef, ColumnOption, ConstraintDef, ConstraintKind, CreateTable, QualifiedName, TableElement,
-};
-use crate::catalog::expr::{Expr, quote_literal};
 use crate::catalog::fold::{DEFAULT_SCHEMA, Fold, Sequence, Shadow};
 use crate::catalog::model::{
     AllowedValues, Check, Column, ForeignKey, Identity, Reference, Relation, RelationKind, UniqueKey,
 };
 use crate::catalog::names::{choose_name, columns_addition};
+use crate::sql::QualifiedName;
+use crate::sql::ddl::{ColumnDef, ColumnOption, ConstraintDef, ConstraintKind, CreateTable, TableElement};
+use crate::sql::expr::Expr;
+use crate::sql::quote_literal;
 
 /// Which pass of constraint creation a constraint belongs to; PostgreSQL creates checks with
 /// the table, then the primary key index, then unique indexes, then foreign keys, and names
@@ -432,7 +432,7 @@ impl Fold {
             .keys
             .iter()
             .map(|k| match k.expr.unnested() {
-                crate::catalog::expr::Expr::Column { name, .. } => Some(name.clone()),
+                crate::sql::expr::Expr::Column { name, .. } => Some(name.clone()),
                 _ => None,
             })
             .collect();

@@ -1,10 +1,11 @@
 //! Types: resolving written types to `format_type()` spelling, and the fold of enums, domains,
 //! other user types and the types extensions bring.
 
-use crate::catalog::ddl::{QualifiedName, TypeAction, TypeName};
-use crate::catalog::expr::quote_ident;
 use crate::catalog::fold::{DEFAULT_SCHEMA, Fold};
 use crate::catalog::model::{Domain, EnumType};
+use crate::sql::ddl::TypeAction;
+use crate::sql::quote_ident;
+use crate::sql::{QualifiedName, TypeName};
 
 /// A written type resolved against the catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,9 +1,9 @@
 //! Views: `CREATE [OR REPLACE] [MATERIALIZED] VIEW`, with columns inferred from the query.
 
-use crate::catalog::ddl::CreateView;
-use crate::catalog::expr::{FromItem, Query};
 use crate::catalog::fold::{Fold, Shadow};
 use crate::catalog::model::{Column, Relation, RelationKind};
+use crate::sql::ddl::CreateView;
+use crate::sql::expr::{FromItem, Query};
 
 impl Fold {
     /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW name [(columns)] AS query`.
@@ -33,7 +33,7 @@ impl Fold {
             ));
             return;
         }
-        let output = match self.infer_query(&v.query) {
+        let output = match crate::infer::query_columns(self, &v.query) {
             Ok(output) => output,
             Err(why) => {
                 self.error(format!("view {}: {why}", v.name));
@@ -123,7 +123,7 @@ impl Fold {
 }
 
 /// The relations a query reads, for dropping views with what they depend on.
-fn query_relations(q: &Query, out: &mut Vec<crate::catalog::ddl::QualifiedName>) {
+fn query_relations(q: &Query, out: &mut Vec<crate::sql::QualifiedName>) {
     match q {
         Query::Select(s) => {
             for item in &s.from {
@@ -138,7 +138,7 @@ fn query_relations(q: &Query, out: &mut Vec<crate::catalog::ddl::QualifiedName>)
     }
 }
 
-fn from_relations(item: &FromItem, out: &mut Vec<crate::catalog::ddl::QualifiedName>) {
+fn from_relations(item: &FromItem, out: &mut Vec<crate::sql::QualifiedName>) {
     match item {
         FromItem::Table { name, .. } => out.push(name.clone()),
         FromItem::Subquery { query, .. } => query_relations(query, out),
@@ -147,5 +147,15 @@ fn from_relations(item: &FromItem, out: &mut Vec<crate::catalog::ddl::QualifiedN
             from_relations(right, out);
         }
         FromItem::Other { .. } => {}
+    }
+}
+
+impl crate::infer::Schema for Fold {
+    fn relation(&self, name: &crate::sql::QualifiedName) -> Option<&Relation> {
+        self.find_relation(name).map(|i| &self.catalog.tables[i])
+    }
+
+    fn resolve_type(&self, written: &crate::sql::TypeName) -> Result<String, String> {
+        Fold::resolve_type(self, written).map(|r| r.format)
     }
 }

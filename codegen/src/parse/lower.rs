@@ -7,9 +7,9 @@ use sqlparser::ast::{
 use sqlparser::tokenizer::Span;
 
 use super::lower_expr::{expr, folded, object_name, query, type_name};
-use crate::catalog::ddl::*;
 use crate::diagnostic::Location;
 use crate::source::Section;
+use crate::sql::ddl::*;
 
 /// What lowering needs to know about where the statement came from.
 pub(crate) struct Context {
@@ -241,11 +241,11 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
         },
         S::Query(q) => {
             let mut functions = Vec::new();
-            if let crate::catalog::expr::Query::Select(select) = query(&q, cx) {
+            if let crate::sql::expr::Query::Select(select) = query(&q, cx) {
                 for item in &select.items {
-                    if let crate::catalog::expr::SelectItem::Expr { expr, .. } = item {
+                    if let crate::sql::expr::SelectItem::Expr { expr, .. } = item {
                         expr.walk(&mut |e| {
-                            if let crate::catalog::expr::Expr::Function { name, .. } = e
+                            if let crate::sql::expr::Expr::Function { name, .. } = e
                                 && let Some(last) = name.last()
                             {
                                 functions.push(last.clone());

@@ -6,8 +6,8 @@ use sqlparser::ast::{
 };
 
 use super::lower::Context;
-use crate::catalog::ddl::{QualifiedName, TypeName};
-use crate::catalog::expr::{Expr, FromItem, JoinKind, Query, Select, SelectItem};
+use crate::sql::expr::{Expr, FromItem, JoinKind, Query, Select, SelectItem};
+use crate::sql::{QualifiedName, TypeName};
 
 /// PostgreSQL's identifier length limit (NAMEDATALEN - 1), in bytes.
 pub(crate) const MAX_IDENTIFIER_BYTES: usize = 63;

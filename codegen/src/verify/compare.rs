@@ -15,9 +15,9 @@
 
 use std::fmt;
 
-use crate::catalog::expr::Expr;
 use crate::catalog::model::{Catalog, Column, Relation, RelationKind};
 use crate::parse::parse_expression;
+use crate::sql::expr::Expr;
 
 /// One way the two catalogs disagree.
 #[derive(Debug, Clone, PartialEq, Eq)]

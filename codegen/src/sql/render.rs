@@ -3,28 +3,8 @@
 
 use std::fmt;
 
-use super::Expr;
-
-/// Quotes an identifier when PostgreSQL would need it quoted to read it back as written.
-pub fn quote_ident(name: &str) -> String {
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
-    if plain {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
-}
-
-/// Quotes a string literal.
-pub fn quote_literal(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
-}
+use super::expr::Expr;
+use super::quote::{quote_ident, quote_literal};
 
 fn join(f: &mut fmt::Formatter<'_>, items: &[Expr]) -> fmt::Result {
     for (i, item) in items.iter().enumerate() {

@@ -1,4 +1,4 @@
-//! Column names, types and nullability of a view's query, worked out as PostgreSQL does.
+//! Column names, types and nullability of a query, worked out as PostgreSQL does.
 //!
 //! Types follow PostgreSQL's resolution rules for the shapes views are made of (checked against
 //! PostgreSQL 15): column references keep their type and modifier (`character varying(20)`);
@@ -18,13 +18,32 @@ mod rules;
 
 use rules::{binary_type, common, function_type, keyword_type, number_type};
 
-use crate::catalog::expr::{Expr, FromItem, JoinKind, Query, Select, SelectItem};
-use crate::catalog::fold::Fold;
+use crate::catalog::model::Relation;
 use crate::catalog::names::figure_column_name;
+use crate::sql::expr::{Expr, FromItem, JoinKind, Query, Select, SelectItem};
+use crate::sql::{QualifiedName, TypeName};
+
+/// What inference needs from the schema the migrations have built so far.
+pub trait Schema {
+    /// The relation a (possibly unqualified) name refers to, found as PostgreSQL would find it.
+    fn relation(&self, name: &QualifiedName) -> Option<&Relation>;
+    /// A written type, resolved to its `format_type()` spelling.
+    fn resolve_type(&self, written: &TypeName) -> Result<String, String>;
+}
+
+/// The output columns of `q`, typed against `schema`.
+pub fn query_columns(schema: &dyn Schema, q: &Query) -> Result<Vec<OutputColumn>, String> {
+    Infer { schema }.infer_query(q)
+}
+
+/// Inference over one schema.
+struct Infer<'a> {
+    schema: &'a dyn Schema,
+}
 
 /// The type of an expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Ty {
+pub enum Ty {
     /// A type as `format_type()` prints it.
     Known(String),
     /// An untyped literal (`'x'`, `NULL`): takes its context's type, else `text`.
@@ -39,7 +58,7 @@ impl Ty {
     }
 
     /// The type a view column ends up with.
-    pub(crate) fn finish(self) -> Result<String, String> {
+    pub fn finish(self) -> Result<String, String> {
         match self {
             Ty::Known(t) => Ok(t),
             Ty::Unknown => Ok("text".into()),
@@ -57,8 +76,10 @@ impl Ty {
 
 /// A typed value: its type and whether it may be NULL.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Typed {
+pub struct Typed {
+    /// The type.
     pub ty: Ty,
+    /// True unless the value is provably never NULL.
     pub nullable: bool,
 }
 
@@ -70,8 +91,10 @@ impl Typed {
 
 /// One named output column of a query.
 #[derive(Debug, Clone)]
-pub(crate) struct OutputColumn {
+pub struct OutputColumn {
+    /// The column name PostgreSQL gives it.
     pub name: String,
+    /// Its type and nullability.
     pub typed: Typed,
 }
 
@@ -83,9 +106,9 @@ struct Entry {
     columns: Option<Vec<OutputColumn>>,
 }
 
-impl Fold {
-    /// The output columns of a view query.
-    pub(crate) fn infer_query(&self, q: &Query) -> Result<Vec<OutputColumn>, String> {
+impl Infer<'_> {
+    /// The output columns of a query.
+    fn infer_query(&self, q: &Query) -> Result<Vec<OutputColumn>, String> {
         match q {
             Query::Select(s) => self.infer_select(s),
             Query::SetOperation { left, right, .. } => {
@@ -190,10 +213,9 @@ impl Fold {
     fn scope_of(&self, item: &FromItem) -> Result<Vec<Entry>, String> {
         match item {
             FromItem::Table { name, alias } => {
-                let Some(i) = self.find_relation(name) else {
+                let Some(relation) = self.schema.relation(name) else {
                     return Err(format!("relation {name} does not exist"));
                 };
-                let relation = &self.catalog.tables[i];
                 Ok(vec![Entry {
                     name: Some(alias.clone().unwrap_or_else(|| relation.name.clone())),
                     columns: Some(
@@ -274,14 +296,14 @@ impl Fold {
             Expr::Bool(_) => not_null(Ty::known("boolean")),
             Expr::Number(n) => not_null(Ty::known(number_type(n))),
             Expr::Keyword(k) => not_null(keyword_type(k)),
-            Expr::Typed { data_type, .. } => not_null(match self.resolve_type(data_type) {
-                Ok(r) => Ty::Known(r.format),
+            Expr::Typed { data_type, .. } => not_null(match self.schema.resolve_type(data_type) {
+                Ok(format) => Ty::Known(format),
                 Err(why) => Ty::Unresolved(why),
             }),
             Expr::Cast { expr, data_type } => {
                 let inner = self.infer_expr(expr, scope);
-                let ty = match self.resolve_type(data_type) {
-                    Ok(r) => Ty::Known(r.format),
+                let ty = match self.schema.resolve_type(data_type) {
+                    Ok(format) => Ty::Known(format),
                     Err(why) => Ty::Unresolved(why),
                 };
                 Typed::new(ty, inner.nullable)

@@ -7,11 +7,10 @@
 //! re-spells an expression when it stores it (added casts and parentheses, `IN` lists turned
 //! into `= ANY (ARRAY[...])`, `BETWEEN` into two comparisons, `LIKE` into `~~`).
 
-mod render;
-
-use crate::catalog::ddl::{QualifiedName, TypeName};
-
-pub use render::{quote_ident, quote_literal};
+#[cfg(test)]
+use crate::sql::quote::quote_ident;
+use crate::sql::render;
+use crate::sql::{QualifiedName, TypeName};
 
 /// An SQL expression.
 #[derive(Debug, Clone, PartialEq)]
