@@ -11,8 +11,14 @@
 //! in the standard base64 alphabet with padding. That is exactly what Go's
 //! `gcm.Seal(nonce, nonce, plaintext, nil)` followed by `base64.StdEncoding` produces, so values
 //! written by the original Go design decrypt here and the other way round. Every call to
-//! [`encrypt`] draws a fresh nonce from the operating system's CSPRNG, so encrypting the same
-//! text twice gives two different values.
+//! [`encrypt`] takes a fresh nonce from the operating system's CSPRNG (fetched 32 nonces per
+//! system call, each used once; see `nonce.rs`), so encrypting the same text twice gives two
+//! different values.
+//!
+//! Each call works in one buffer: the key is expanded once, when the [`EncryptionKey`] is made;
+//! encryption lays out nonce || plaintext || tag and encrypts in place, decryption decodes
+//! into one buffer and decrypts in place; base64 (SIMD, chosen at run time for the CPU) reads
+//! and writes those buffers directly.
 //!
 //! The tag makes any change detectable: a flipped bit, a truncated value or the wrong key all
 //! fail with [`CryptoError::IntegrityCheck`], never with garbage plaintext. The `*_with_aad`
@@ -31,6 +37,7 @@
 //! ```
 
 mod keyring;
+mod nonce;
 
 use std::fmt;
 use std::str::FromStr;
@@ -351,12 +358,7 @@ pub fn encrypt_bytes_with_aad(
     key: &EncryptionKey,
     associated_data: &[u8],
 ) -> Result<String> {
-    let mut nonce = [0u8; NONCE_LEN];
-    rand::rngs::SysRng
-        .try_fill_bytes(&mut nonce)
-        .map_err(|err| CryptoError::Randomness {
-            reason: err.to_string(),
-        })?;
+    let nonce = nonce::fresh()?;
     let sealed = seal(key, &nonce, plaintext, associated_data)?;
     Ok(BASE64.encode_to_string(&sealed))
 }
