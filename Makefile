@@ -12,8 +12,10 @@ VERIFY_DATABASE_URL ?= $(if $(TEST_DATABASE_URL),$(TEST_DATABASE_URL),postgres:/
 CORPUS_DIRS ?= $(wildcard ../shared/corpus/*/ ../shared/corpus2/*/)
 # The service's migrate commands, run through cargo so they always use the current code.
 CORE    := $(CARGO) run --quiet -p stagely-core --
+# The Compose database (docker-compose.yml), used by `make run` when Docker answers.
+COMPOSE_DATABASE_URL := postgres://stagely:stagely@127.0.0.1:5432/stagely
 
-.PHONY: help build run test lint fmt codegen codegen-check corpus migrate-up migrate-down migrate-status up down bench clean
+.PHONY: help build run test lint fmt codegen codegen-check corpus migrate-up migrate-down migrate-status up down bench clean workspace-hack
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -21,15 +23,16 @@ help: ## List the targets
 build: ## Build every crate (debug)
 	$(CARGO) build --workspace --all-targets
 
-run: ## Start PostgreSQL and Redis (if Docker answers), then serve (needs DATABASE_URL, ENCRYPTION_KEY)
+run: ## Serve in development: Compose's PostgreSQL and Redis when Docker answers, else the local PostgreSQL
 	@if docker info >/dev/null 2>&1; then \
-		$(COMPOSE) up --detach --wait; \
-	else \
-		echo "make run: Docker engine not reachable; serving against the PostgreSQL in DATABASE_URL." >&2; \
-	fi
+		$(COMPOSE) up --detach --wait || exit 1; \
+		export DATABASE_URL="$${DATABASE_URL:-$(COMPOSE_DATABASE_URL)}"; \
+	elif [ -z "$$DATABASE_URL" ]; then \
+		echo "make run: no Docker engine; serving against the local PostgreSQL by libpq's defaults (PGHOST, PGPORT, PGUSER, or the socket)." >&2; \
+	fi; \
 	$(CORE) serve
 
-test: ## Run all tests (needs TEST_DATABASE_URL or a Docker engine; see README)
+test: ## Run all tests (needs a PostgreSQL: TEST_DATABASE_URL, else the local one, else Docker; see README)
 ifeq ($(NEXTEST),yes)
 	$(CARGO) nextest run --workspace --no-fail-fast
 else
@@ -54,13 +57,13 @@ corpus: ## Verify every shared corpus folder on PostgreSQL: a line each (exact c
 	@test -n "$(CORPUS_DIRS)" || { echo "make corpus: no folders; set CORPUS_DIRS or put ../shared/corpus beside the checkout" >&2; exit 2; }
 	$(CARGO) run --quiet -p stagely-codegen -- corpus --database-url "$(VERIFY_DATABASE_URL)" $(CORPUS_DIRS)
 
-migrate-up: ## Apply pending migrations to DATABASE_URL
+migrate-up: ## Apply pending migrations (DATABASE_URL; in development the local default)
 	$(CORE) migrate up
 
-migrate-down: ## Revert the last migration on DATABASE_URL
+migrate-down: ## Revert the last migration (DATABASE_URL; in development the local default)
 	$(CORE) migrate down
 
-migrate-status: ## Show which migrations are applied on DATABASE_URL
+migrate-status: ## Show which migrations are applied (DATABASE_URL; in development the local default)
 	$(CORE) migrate status
 
 up: ## Start PostgreSQL 16 and Redis 7 with Docker Compose and wait until healthy
@@ -73,6 +76,10 @@ down: ## Stop the Docker Compose services (data stays in the named volume)
 
 bench: ## Run the benchmarks against their yardsticks and rewrite BENCHMARKS.md (PostgreSQL on 127.0.0.1)
 	bash bench/run.sh
+
+workspace-hack: ## After changing dependencies: regenerate workspace-hack (needs cargo install cargo-hakari)
+	$(CARGO) hakari generate
+	$(CARGO) hakari manage-deps --yes
 
 clean: ## Remove build output
 	$(CARGO) clean

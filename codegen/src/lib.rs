@@ -2,20 +2,18 @@
 //!
 //! The pipeline is read -> fold -> emit: [`source`] finds the migration files and cuts them
 //! into Up/Down sections; later stages fold the Up SQL into a schema catalog and emit Rust.
-//! [`scratch`] makes throw-away databases for `verify` and, behind the `testing` feature,
-//! [`testing`] gives every database test in the workspace a fresh database.
+//! [`verify`] applies them to a throw-away database ([`scratch`], from `stagely-testdb`).
 
 pub mod catalog;
 pub mod diagnostic;
 pub mod emit;
 pub mod infer;
 pub mod parse;
-pub mod scratch;
 pub mod source;
 pub mod sql;
-#[cfg(feature = "testing")]
-pub mod testing;
 pub mod verify;
+
+pub use stagely_testdb::scratch;
 
 use std::path::Path;
 

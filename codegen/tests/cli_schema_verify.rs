@@ -2,7 +2,7 @@
 
 use std::process::{Command, Output};
 
-use stagely_codegen::testing::server_url;
+use stagely_testdb::server_url;
 
 fn codegen(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_stagely-codegen"))

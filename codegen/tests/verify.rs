@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use stagely_codegen::catalog::{Catalog, Check, Index};
-use stagely_codegen::testing::server_url;
 use stagely_codegen::verify::{VerifyError, compare, verify};
+use stagely_testdb::server_url;
 
 fn server() -> String {
     server_url().unwrap_or_else(|message| panic!("{message}"))

@@ -28,8 +28,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use sqlx::{Connection, PgConnection};
-use stagely_codegen::scratch::ScratchDatabase;
 use stagely_core::migrate::{self, MIGRATIONS, MigrateCommand};
+use stagely_testdb::scratch::ScratchDatabase;
 
 async fn scratch(server: &str) -> ScratchDatabase {
     ScratchDatabase::create(server, "bench_migrate")

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgDatabaseError, PgPool, PgPoolOptions};
 use sqlx::{Connection, Postgres};
 
 use crate::config::Config;
@@ -33,11 +33,14 @@ pub enum DbError {
     },
     /// Every connection attempt failed; each failure was logged with its cause.
     #[error(
-        "Failed to connect to database after {attempts} attempts. Please check DATABASE_URL configuration."
+        "Failed to connect to database after {attempts} attempts. Please check DATABASE_URL configuration.\n\
+         Last attempt: {url}: {}", explain(.last)
     )]
     Unreachable {
         /// How many times connecting was tried.
         attempts: usize,
+        /// The URL tried, without its password.
+        url: String,
         /// The error of the last attempt.
         #[source]
         last: sqlx::Error,
@@ -59,8 +62,49 @@ pub enum DbError {
     #[error("the database pool is closed because the service is shutting down; retry on another instance")]
     Closed,
     /// Any other database error.
-    #[error("database error: {0}")]
+    #[error("database error: {}", explain(.0))]
     Query(#[source] sqlx::Error),
+}
+
+/// What a database error says, for people: for an error PostgreSQL sent, its severity, message
+/// and SQLSTATE, then its DETAIL and HINT, as psql shows them (`FATAL: role "app" does not
+/// exist (SQLSTATE 28000)`). Unlike sqlx's own `Display`, never the place in PostgreSQL's C
+/// source that raised it (`at line 768`), which reads as a line of the user's files.
+pub fn explain(error: &sqlx::Error) -> String {
+    let sqlx::Error::Database(database) = error else {
+        return error.to_string();
+    };
+    let Some(pg) = database.try_downcast_ref::<PgDatabaseError>() else {
+        return match database.code() {
+            Some(code) => format!("{} (SQLSTATE {code})", database.message()),
+            None => database.message().to_string(),
+        };
+    };
+    let mut text = format!("{}: {} (SQLSTATE {})", severity(pg), pg.message(), pg.code());
+    if let Some(detail) = pg.detail() {
+        text.push_str("; DETAIL: ");
+        text.push_str(detail);
+    }
+    if let Some(hint) = pg.hint() {
+        text.push_str("; HINT: ");
+        text.push_str(hint);
+    }
+    text
+}
+
+/// The severity word PostgreSQL uses (`ERROR`, `FATAL`, ...).
+pub fn severity(pg: &PgDatabaseError) -> &'static str {
+    use sqlx::postgres::PgSeverity as S;
+    match pg.severity() {
+        S::Panic => "PANIC",
+        S::Fatal => "FATAL",
+        S::Error => "ERROR",
+        S::Warning => "WARNING",
+        S::Notice => "NOTICE",
+        S::Debug => "DEBUG",
+        S::Info => "INFO",
+        S::Log => "LOG",
+    }
 }
 
 impl From<sqlx::Error> for DbError {
@@ -180,7 +224,30 @@ pub async fn connect(
     settings: &PoolSettings,
     retry: &RetryPolicy,
 ) -> Result<PgPool, DbError> {
-    let options = settings.connect_options(url)?;
+    connect_with(url, settings.connect_options(url)?, settings, retry).await
+}
+
+/// As [`connect`], with the connections named `application_name` in `pg_stat_activity`
+/// (unless the URL names them), so an operator can tell a command's sessions apart.
+pub async fn connect_as(
+    url: &SecretUrl,
+    settings: &PoolSettings,
+    retry: &RetryPolicy,
+    application_name: &str,
+) -> Result<PgPool, DbError> {
+    let mut options = settings.connect_options(url)?;
+    if options.get_application_name().is_none() {
+        options = options.application_name(application_name);
+    }
+    connect_with(url, options, settings, retry).await
+}
+
+async fn connect_with(
+    url: &SecretUrl,
+    options: PgConnectOptions,
+    settings: &PoolSettings,
+    retry: &RetryPolicy,
+) -> Result<PgPool, DbError> {
     let attempts = retry.attempts();
     let mut delays = retry.delays.iter();
     let mut attempt = 1;
@@ -193,7 +260,7 @@ pub async fn connect(
             Err(error) => match delays.next() {
                 Some(delay) => {
                     tracing::warn!(
-                        url = %url, attempt, attempts, %error,
+                        url = %url, attempt, attempts, error = %explain(&error),
                         "cannot connect to the database; retrying in {delay:?}"
                     );
                     tokio::time::sleep(*delay).await;
@@ -201,11 +268,12 @@ pub async fn connect(
                 }
                 None => {
                     tracing::error!(
-                        url = %url, attempt, attempts, %error,
+                        url = %url, attempt, attempts, error = %explain(&error),
                         "cannot connect to the database; giving up"
                     );
                     return Err(DbError::Unreachable {
                         attempts,
+                        url: url.redacted().to_string(),
                         last: error,
                     });
                 }
@@ -230,6 +298,45 @@ async fn connect_once(options: &PgConnectOptions, settings: &PoolSettings) -> Re
     // The probe has done its job; a failure to say goodbye politely changes nothing.
     let _ = probe.close().await;
     settings.pool_options().connect_with(options.clone()).await
+}
+
+/// Creates the database `url` names when its server does not have it yet (development only:
+/// `make run` against a local server with nothing exported). Returns whether it created it.
+///
+/// Connects to the server's `postgres` database to look and to create; the URL's user needs
+/// the right to create databases.
+pub async fn create_database_if_missing(url: &SecretUrl, timeout: Duration) -> Result<bool, DbError> {
+    let options = PgConnectOptions::from_str(url.expose()).map_err(|source| DbError::InvalidUrl {
+        url: url.redacted().to_string(),
+        source,
+    })?;
+    let name = options
+        .get_database()
+        .unwrap_or(options.get_username())
+        .to_string();
+    let admin = options.database("postgres");
+    let work = async {
+        let mut conn = PgConnection::connect_with(&admin).await?;
+        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut conn)
+            .await?;
+        if !exists {
+            let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {quoted}")))
+                .execute(&mut conn)
+                .await?;
+        }
+        let _ = conn.close().await;
+        Ok::<bool, sqlx::Error>(!exists)
+    };
+    match tokio::time::timeout(timeout, work).await {
+        Ok(outcome) => Ok(outcome?),
+        Err(_) => Err(DbError::Query(sqlx::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("no answer within {timeout:?}"),
+        )))),
+    }
 }
 
 /// A connection from the pool, waiting at most the pool's acquire timeout.

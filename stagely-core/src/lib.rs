@@ -10,4 +10,5 @@ pub mod http;
 pub mod logging;
 pub mod migrate;
 pub mod nanoid;
+pub mod rotate;
 pub mod secret;

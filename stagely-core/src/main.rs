@@ -1,12 +1,13 @@
-//! The `stagely-core` binary: `serve` (the default), `migrate ...` and `gen-key`.
+//! The `stagely-core` binary: `serve` (the default), `migrate ...`, `gen-key` and `rotate-key`.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use stagely_core::config::{Config, SchemaConfig};
+use stagely_core::config::{Config, KeysConfig, Origin, SchemaConfig};
 use stagely_core::db::{self, PoolSettings, RetryPolicy};
 use stagely_core::migrate::{self, MigrateCommand};
-use stagely_core::{crypto, http, logging};
+use stagely_core::secret::SecretUrl;
+use stagely_core::{crypto, http, logging, rotate};
 
 /// Exit code for a configuration the service cannot start with.
 const EXIT_CONFIG: u8 = 2;
@@ -32,6 +33,14 @@ enum Command {
     },
     /// Print a new random ENCRYPTION_KEY (64 hex characters).
     GenKey,
+    /// Re-encrypt every encrypted column with ENCRYPTION_KEY, opening values with it or with
+    /// ENCRYPTION_KEY_PREVIOUS; in batches, one transaction each; safe to run again after an
+    /// interruption (it finishes what is left).
+    RotateKey {
+        /// Rows re-encrypted per transaction.
+        #[arg(long, default_value_t = rotate::DEFAULT_BATCH_SIZE, value_parser = clap::value_parser!(u32).range(1..))]
+        batch_size: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]
@@ -82,6 +91,7 @@ async fn main() -> ExitCode {
             println!("{}", crypto::generate_key().to_hex().as_str());
             Ok(())
         }
+        Command::RotateKey { batch_size } => rotate_key(batch_size).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -100,6 +110,10 @@ async fn serve() -> Result<(), Failure> {
     // Logging at LOG_LEVEL; JSON lines in production.
     logging::init(config.log_level, config.environment).map_err(Failure::runtime)?;
     tracing::info!(environment = %config.environment, port = config.port, "starting stagely-core");
+
+    // Development defaults, said out loud; a local database they point at is created if missing.
+    announce_key_origin(&config.encryption_key_origin);
+    prepare_default_database(&config.database_url, &config.database_url_origin).await;
 
     // The database, retried while it may still be starting up.
     let settings = PoolSettings::from_config(&config);
@@ -121,7 +135,9 @@ async fn serve() -> Result<(), Failure> {
         }
     }
 
-    // Serve until SIGINT or SIGTERM; in-flight requests finish, then the pool is closed.
+    // Serve until SIGINT or SIGTERM; then drain for SHUTDOWN_GRACE (readiness fails, requests
+    // are still served), stop accepting, let in-flight requests finish, close the pool.
+    let stops = http::forward_signals().map_err(Failure::runtime)?;
     let listener = match http::bind(config.port).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -129,8 +145,10 @@ async fn serve() -> Result<(), Failure> {
             return Err(Failure::runtime(error));
         }
     };
-    let app = http::app(http::AppState::new(pool.clone()));
-    http::serve(listener, app, pool, http::shutdown_signal())
+    let state = http::AppState::new(pool.clone());
+    let draining = state.draining.clone();
+    let app = http::app(state);
+    http::serve_until_stopped(listener, app, pool, draining, config.shutdown_grace, stops)
         .await
         .map_err(Failure::runtime)?;
     tracing::info!("stopped");
@@ -141,6 +159,7 @@ async fn serve() -> Result<(), Failure> {
 async fn migrate(action: MigrateAction) -> Result<(), Failure> {
     let config = SchemaConfig::from_env().map_err(Failure::config)?;
     logging::init(config.log_level, config.environment).map_err(Failure::runtime)?;
+    prepare_default_database(&config.database_url, &config.database_url_origin).await;
     let command = match action {
         MigrateAction::Up => MigrateCommand::Up,
         MigrateAction::Down { steps } => MigrateCommand::Down { steps },
@@ -152,4 +171,79 @@ async fn migrate(action: MigrateAction) -> Result<(), Failure> {
         .map_err(Failure::runtime)?;
     println!("{report}");
     Ok(())
+}
+
+/// `stagely-core rotate-key`: needs DATABASE_URL and the keys (not the service's other secrets).
+async fn rotate_key(batch_size: u32) -> Result<(), Failure> {
+    let config = KeysConfig::from_env().map_err(Failure::config)?;
+    logging::init(config.log_level, config.environment).map_err(Failure::runtime)?;
+    if config.encryption_key_previous.is_none() {
+        tracing::warn!(
+            "ENCRYPTION_KEY_PREVIOUS is not set: every value must already open with ENCRYPTION_KEY, \
+             so this run only checks"
+        );
+    }
+    let settings = PoolSettings {
+        statement_timeout: config.database_statement_timeout,
+        min_connections: 0,
+        max_connections: 2,
+        ..PoolSettings::default()
+    };
+    let pool = db::connect_as(
+        &config.database_url,
+        &settings,
+        &RetryPolicy::default(),
+        "stagely-core rotate-key",
+    )
+    .await
+    .map_err(Failure::runtime)?;
+    let outcome = rotate::rotate(
+        &pool,
+        &config.keys(),
+        stagely_models::ENCRYPTED_COLUMNS,
+        batch_size,
+    )
+    .await;
+    pool.close().await;
+    println!("{}", outcome.map_err(Failure::runtime)?);
+    Ok(())
+}
+
+/// Logs where `ENCRYPTION_KEY` came from when it was not the environment (development only).
+fn announce_key_origin(origin: &Origin) {
+    match origin {
+        Origin::DotEnv(path) => tracing::info!(
+            file = %path.display(),
+            "ENCRYPTION_KEY is not set in the environment: using the development key kept in .env"
+        ),
+        Origin::Generated(path) => tracing::warn!(
+            file = %path.display(),
+            "ENCRYPTION_KEY is not set: generated a development key and saved it in .env; keep that \
+             file, it decrypts the secrets stored in this database (development only)"
+        ),
+        Origin::Environment | Origin::LibpqDefaults => {}
+    }
+}
+
+/// When `DATABASE_URL` was not set (development only): says which server libpq's defaults
+/// reach, and creates the database there when it is missing.
+async fn prepare_default_database(url: &SecretUrl, origin: &Origin) {
+    match origin {
+        Origin::LibpqDefaults => {}
+        Origin::DotEnv(path) => {
+            tracing::info!(url = %url, file = %path.display(), "DATABASE_URL comes from .env");
+            return;
+        }
+        Origin::Environment | Origin::Generated(_) => return,
+    }
+    tracing::info!(
+        url = %url,
+        "DATABASE_URL is not set: using the local PostgreSQL by libpq's defaults (development only)"
+    );
+    match db::create_database_if_missing(url, std::time::Duration::from_secs(5)).await {
+        Ok(true) => tracing::info!(url = %url, "created the development database"),
+        Ok(false) => {}
+        // Connecting, next, retries and then says what is wrong.
+        Err(error) => tracing::warn!(url = %url, %error, "could not check for the development database"),
+    }
 }

@@ -4,16 +4,34 @@ use std::io::{Read, Write};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use stagely_codegen::testing::TestDatabase;
+use stagely_testdb::TestDatabase;
 
 fn stagely_core(args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stagely-core"))
+    let dir = outside_the_repository();
+    let output = Command::new(env!("CARGO_BIN_EXE_stagely-core"))
         .args(args)
-        // Only what the test sets: the developer's own DATABASE_URL must not leak in.
+        // Only what the test sets: the developer's own DATABASE_URL must not leak in, and
+        // neither may the repository's .env (development reads it), so run outside the tree.
         .env_clear()
         .envs(env.iter().copied())
+        .current_dir(&dir)
         .output()
-        .expect("the binary runs")
+        .expect("the binary runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    output
+}
+
+/// A fresh, empty directory outside any git repository, for the binary to run in.
+fn outside_the_repository() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "stagely-cli-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 #[test]
@@ -33,8 +51,9 @@ fn gen_key_prints_a_new_64_hex_character_key() {
 
 #[test]
 fn serve_without_configuration_lists_every_problem_and_exits_2() {
+    // Outside development nothing has a default (development's are in tests/development.rs).
     for args in [&[][..], &["serve"][..]] {
-        let output = stagely_core(args, &[("PORT", "0")]);
+        let output = stagely_core(args, &[("PORT", "0"), ("ENVIRONMENT", "staging")]);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(stderr.contains("invalid configuration (3 problems)"), "{stderr}");
@@ -68,7 +87,7 @@ fn help_lists_the_commands() {
     let output = stagely_core(&["--help"], &[]);
     assert!(output.status.success());
     let help = String::from_utf8(output.stdout).unwrap();
-    for command in ["serve", "migrate", "gen-key"] {
+    for command in ["serve", "migrate", "gen-key", "rotate-key"] {
         assert!(help.contains(command), "{help}");
     }
     let output = stagely_core(&["migrate", "--help"], &[]);
@@ -76,6 +95,15 @@ fn help_lists_the_commands() {
     for action in ["up", "down", "status", "redo"] {
         assert!(help.contains(action), "{help}");
     }
+    let output = stagely_core(&["rotate-key", "--help"], &[]);
+    let help = String::from_utf8(output.stdout).unwrap();
+    assert!(help.contains("--batch-size"), "{help}");
+    assert_eq!(
+        stagely_core(&["rotate-key", "--batch-size", "0"], &[])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -86,7 +114,7 @@ fn migrate_down_rejects_zero_steps() {
 
 #[test]
 fn migrate_needs_only_the_database_url() {
-    let output = stagely_core(&["migrate", "status"], &[]);
+    let output = stagely_core(&["migrate", "status"], &[("ENVIRONMENT", "production")]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("invalid configuration (1 problem)"), "{stderr}");
@@ -161,6 +189,7 @@ async fn serve_migrates_serves_and_stops_cleanly_on_sigterm() {
         Command::new(env!("CARGO_BIN_EXE_stagely-core"))
             .arg("serve")
             .env_clear()
+            .current_dir(outside_the_repository())
             .env("DATABASE_URL", db.url())
             .env("ENCRYPTION_KEY", key.trim())
             .env("PORT", port.to_string())

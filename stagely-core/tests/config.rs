@@ -104,7 +104,8 @@ fn treats_empty_values_as_unset() {
     assert_eq!(config.port, 8080);
     assert_eq!(config.log_level, LogLevel::Info);
     assert!(config.jwt_secret.is_none());
-    let error = config_with(&[("DATABASE_URL", "")]).unwrap_err();
+    // Outside development, where DATABASE_URL has no default.
+    let error = config_with(&[("DATABASE_URL", ""), ("ENVIRONMENT", "staging")]).unwrap_err();
     assert!(error.problems()[0].message.starts_with("is not set"), "{error}");
 }
 
@@ -164,7 +165,7 @@ fn rejects_bad_booleans_and_statement_timeouts() {
 
 #[test]
 fn lists_every_missing_variable_in_one_message() {
-    let error = Config::from_vars(Vec::<(String, String)>::new()).unwrap_err();
+    let error = Config::from_vars([("ENVIRONMENT", "staging")]).unwrap_err();
     let variables: Vec<_> = error.problems().iter().map(|p| p.variable).collect();
     assert_eq!(variables, ["DATABASE_URL", "ENCRYPTION_KEY"]);
     let message = error.to_string();
@@ -188,12 +189,14 @@ fn lists_every_invalid_variable_in_one_message() {
         ("DATABASE_URL", "mysql://h/db"),
         ("DATABASE_STATEMENT_TIMEOUT", "forever"),
         ("ENCRYPTION_KEY", "abc"),
+        ("ENCRYPTION_KEY_PREVIOUS", "def"),
         ("REDIS_URL", "http://h"),
         ("PORT", "0"),
         ("ENVIRONMENT", "qa"),
         ("LOG_LEVEL", "trace"),
         ("JWT_SECRET", "short"),
         ("AUTO_MIGRATE", "sometimes"),
+        ("SHUTDOWN_GRACE", "a while"),
     ])
     .unwrap_err();
     let variables: Vec<_> = error.problems().iter().map(|p| p.variable).collect();
@@ -204,18 +207,20 @@ fn lists_every_invalid_variable_in_one_message() {
             "DATABASE_URL",
             "DATABASE_STATEMENT_TIMEOUT",
             "ENCRYPTION_KEY",
+            "ENCRYPTION_KEY_PREVIOUS",
             "REDIS_URL",
             "PORT",
             "ENVIRONMENT",
             "LOG_LEVEL",
             "JWT_SECRET",
-            "AUTO_MIGRATE"
+            "AUTO_MIGRATE",
+            "SHUTDOWN_GRACE"
         ]
     );
     assert!(
         error
             .to_string()
-            .starts_with("invalid configuration (9 problems):")
+            .starts_with("invalid configuration (11 problems):")
     );
 }
 
@@ -307,7 +312,7 @@ fn the_schema_configuration_needs_only_the_database_url() {
     assert_eq!(config.environment, Environment::Development);
     assert_eq!(config.log_level, LogLevel::Info);
 
-    let error = SchemaConfig::from_vars([("LOG_LEVEL", "loud")]).unwrap_err();
+    let error = SchemaConfig::from_vars([("LOG_LEVEL", "loud"), ("ENVIRONMENT", "production")]).unwrap_err();
     let variables: Vec<_> = error.problems().iter().map(|p| p.variable).collect();
     assert_eq!(variables, ["DATABASE_URL", "LOG_LEVEL"]);
     let message = error.to_string();
@@ -324,4 +329,39 @@ fn suggests_only_the_variables_that_are_wrong() {
         message.contains("Configuration section of README.md"),
         "{message}"
     );
+}
+
+#[test]
+fn reads_the_previous_key_and_the_shutdown_grace() {
+    let previous = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
+    let config = config_with(&[("ENCRYPTION_KEY_PREVIOUS", previous), ("SHUTDOWN_GRACE", "250ms")]).unwrap();
+    assert_eq!(
+        config.encryption_key_previous.unwrap().to_hex().as_str(),
+        previous
+    );
+    assert_eq!(config.shutdown_grace, Duration::from_millis(250));
+    assert_eq!(
+        config_with(&[("SHUTDOWN_GRACE", "0")]).unwrap().shutdown_grace,
+        Duration::ZERO
+    );
+    // Previous-key errors are worded as for ENCRYPTION_KEY and never echo the value.
+    let message = problem("ENCRYPTION_KEY_PREVIOUS", &KEY[..60]);
+    assert!(message.contains("got 60 characters"), "{message}");
+    assert!(problem("SHUTDOWN_GRACE", "2h").contains("at most 1h"));
+}
+
+#[test]
+fn shutdown_grace_defaults_to_5s_in_staging_and_production_and_0_in_development() {
+    assert_eq!(config_with(&[]).unwrap().shutdown_grace, Duration::ZERO);
+    assert_eq!(
+        config_with(&[("ENVIRONMENT", "staging")]).unwrap().shutdown_grace,
+        Duration::from_secs(5)
+    );
+    let production = config_with(&[
+        ("ENVIRONMENT", "production"),
+        ("REDIS_URL", "redis://cache:6379"),
+        ("JWT_SECRET", JWT),
+    ])
+    .unwrap();
+    assert_eq!(production.shutdown_grace, Duration::from_secs(5));
 }

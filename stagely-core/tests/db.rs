@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::PgPool;
-use stagely_codegen::testing::TestDatabase;
 use stagely_core::db::{self, DbError, PoolSettings, RetryPolicy};
 use stagely_core::secret::SecretUrl;
+use stagely_testdb::TestDatabase;
 use tokio::net::TcpListener;
 
 /// Retries without real waits: the delays only have to be distinguishable from none.
@@ -91,10 +91,18 @@ async fn gives_up_after_four_attempts_on_a_closed_port() {
         matches!(error, DbError::Unreachable { attempts: 4, .. }),
         "{error:?}"
     );
+    let message = error.to_string();
+    let (first, last) = message.split_once('\n').expect("two lines");
     assert_eq!(
-        error.to_string(),
+        first,
         "Failed to connect to database after 4 attempts. Please check DATABASE_URL configuration."
     );
+    // The second line says what went wrong where, without the password.
+    assert!(
+        last.starts_with("Last attempt: postgres://stagely:***@127.0.0.1:"),
+        "{last}"
+    );
+    assert!(last.contains("Connection refused"), "{last}");
     let logs = logs.text();
     let failures: Vec<_> = logs
         .lines()
@@ -299,4 +307,45 @@ async fn a_closed_pool_says_the_service_is_shutting_down() {
     pool.close().await;
     let error = db::acquire(&pool).await.unwrap_err();
     assert!(matches!(error, DbError::Closed), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_refused_connection_says_what_postgres_said_without_password_or_source_location() {
+    // A role that does not exist, on the real server: PostgreSQL refuses with SQLSTATE 28000
+    // (and reports the line of its own C source, which must not reach the message).
+    let server = stagely_testdb::server_url().unwrap_or_else(|message| panic!("{message}"));
+    let mut url = url::Url::parse(&server).unwrap();
+    url.set_username("no_such_role_for_stagely").unwrap();
+    url.set_password(Some("pw-secret-31")).unwrap();
+    let url = SecretUrl::parse(url.as_str()).unwrap();
+
+    let error = db::connect(&url, &test_settings(), &quick_retries())
+        .await
+        .unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.starts_with(
+            "Failed to connect to database after 4 attempts. Please check DATABASE_URL configuration."
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("role \"no_such_role_for_stagely\" does not exist"),
+        "{message}"
+    );
+    assert!(message.contains("SQLSTATE 28000"), "{message}");
+    assert!(message.contains(url.redacted()), "{message}");
+    assert!(!message.contains("pw-secret-31"), "{message}");
+    assert!(!message.contains(" at line "), "{message}");
+
+    // The migration runner says the same.
+    let error = stagely_core::migrate::run(url.expose(), stagely_core::migrate::MigrateCommand::Status)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("SQLSTATE 28000"), "{error}");
+    assert!(
+        !error.contains("pw-secret-31") && !error.contains(" at line "),
+        "{error}"
+    );
 }

@@ -9,10 +9,10 @@ use axum::http::{Request, StatusCode};
 use axum::routing::get;
 use serde_json::Value;
 use sqlx::PgPool;
-use stagely_codegen::testing::TestDatabase;
 use stagely_core::db::{self, PoolSettings, RetryPolicy};
 use stagely_core::http::{AppState, app, serve};
 use stagely_core::secret::SecretUrl;
+use stagely_testdb::TestDatabase;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, oneshot};
@@ -72,15 +72,23 @@ async fn get_json(router: axum::Router, path: &str) -> (StatusCode, Value) {
 /// the database went away) and started again on the same port.
 struct Proxy {
     address: SocketAddr,
-    upstream: SocketAddr,
+    upstream: Upstream,
     task: Option<JoinHandle<()>>,
 }
 
+/// Where the proxy forwards to: the server's TCP address, or its Unix socket (a test server
+/// found by libpq's defaults is often reached through the socket).
+#[derive(Clone)]
+enum Upstream {
+    Tcp(SocketAddr),
+    Unix(std::path::PathBuf),
+}
+
 impl Proxy {
-    async fn start(upstream: SocketAddr) -> Self {
+    async fn start(upstream: Upstream) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
-        let task = Some(tokio::spawn(Self::run(listener, upstream)));
+        let task = Some(tokio::spawn(Self::run(listener, upstream.clone())));
         Self {
             address,
             upstream,
@@ -88,13 +96,23 @@ impl Proxy {
         }
     }
 
-    async fn run(listener: TcpListener, upstream: SocketAddr) {
+    async fn run(listener: TcpListener, upstream: Upstream) {
         // Owned by this task: aborting the task drops the set, which aborts every connection.
         let mut connections = JoinSet::new();
         while let Ok((mut client, _)) = listener.accept().await {
+            let upstream = upstream.clone();
             connections.spawn(async move {
-                if let Ok(mut server) = TcpStream::connect(upstream).await {
-                    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                match upstream {
+                    Upstream::Tcp(address) => {
+                        if let Ok(mut server) = TcpStream::connect(address).await {
+                            let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                        }
+                    }
+                    Upstream::Unix(path) => {
+                        if let Ok(mut server) = tokio::net::UnixStream::connect(path).await {
+                            let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                        }
+                    }
                 }
             });
         }
@@ -111,28 +129,46 @@ impl Proxy {
     /// Listens again on the same port.
     async fn restart(&mut self) {
         let listener = TcpListener::bind(self.address).await.unwrap();
-        self.task = Some(tokio::spawn(Self::run(listener, self.upstream)));
+        self.task = Some(tokio::spawn(Self::run(listener, self.upstream.clone())));
     }
 
-    /// `url` pointed at the proxy instead of the server.
+    /// `url` pointed at the proxy instead of the server (over TCP, whatever `url` used).
     fn url_for(&self, url: &str) -> String {
         let mut url = url::Url::parse(url).unwrap();
         url.set_host(Some("127.0.0.1")).unwrap();
         url.set_port(Some(self.address.port())).unwrap();
+        let others: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(key, _)| key != "host")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        url.set_query(None);
+        if !others.is_empty() {
+            url.query_pairs_mut().extend_pairs(others);
+        }
         url.into()
     }
 }
 
-/// The address of the server in `url`.
-async fn server_address(url: &str) -> SocketAddr {
+/// Where the server in `url` listens: the Unix socket its `host` parameter names, else its
+/// host and port.
+async fn server_address(url: &str) -> Upstream {
     let url = url::Url::parse(url).unwrap();
-    let host = url.host_str().unwrap().to_string();
     let port = url.port().unwrap_or(5432);
-    tokio::net::lookup_host((host, port))
-        .await
-        .unwrap()
-        .next()
-        .unwrap()
+    if let Some((_, dir)) = url
+        .query_pairs()
+        .find(|(key, value)| key == "host" && value.starts_with('/'))
+    {
+        return Upstream::Unix(std::path::Path::new(dir.as_ref()).join(format!(".s.PGSQL.{port}")));
+    }
+    let host = url.host_str().unwrap().to_string();
+    Upstream::Tcp(
+        tokio::net::lookup_host((host, port))
+            .await
+            .unwrap()
+            .next()
+            .unwrap(),
+    )
 }
 
 /// A minimal HTTP/1.1 client: `GET path` on a fresh connection; returns the status and body.

@@ -2,11 +2,11 @@
 //! failures rolled back and located by file and line; changed migrations refused; concurrent
 //! runners; and the advisory lock released after a failure.
 
-use stagely_codegen::testing::TestDatabase;
 use stagely_core::migrate::{
     self, Direction, MIGRATIONS, MigrateCommand, MigrateError, MigrateReport, Migration, MigrationRef,
     MigrationState, MigrationStatus,
 };
+use stagely_testdb::TestDatabase;
 
 // ---- fixtures -------------------------------------------------------------------------------
 
@@ -501,19 +501,12 @@ DROP TABLE owners;
 }
 
 #[tokio::test]
-async fn a_database_ahead_of_this_build_is_refused_and_shown() {
+async fn a_database_ahead_of_this_build_is_shown_by_status() {
+    // What `up` and `down` make of it: tests/rolling_deploy.rs.
     let db = TestDatabase::new().await;
     migrate::run_with(db.url(), &[owners(), widgets()], MigrateCommand::Up)
         .await
         .unwrap();
-
-    let err = migrate::run_with(db.url(), &[owners()], MigrateCommand::Up)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, MigrateError::UnknownApplied { version: 2 }),
-        "{err:?}"
-    );
 
     let status = migrate::run_with(db.url(), &[owners()], MigrateCommand::Status)
         .await

@@ -12,7 +12,7 @@ mod naming;
 
 use naming::*;
 use sqlx::AssertSqlSafe;
-use stagely_codegen::testing::TestDatabase;
+use stagely_testdb::TestDatabase;
 
 async fn database() -> TestDatabase {
     let db = TestDatabase::new().await;

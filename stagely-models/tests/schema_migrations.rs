@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use sqlx::{AssertSqlSafe, PgPool, Row};
 use stagely_codegen::source::{Migration, read_migrations};
-use stagely_codegen::testing::TestDatabase;
+use stagely_testdb::TestDatabase;
 
 fn migrations() -> Vec<Migration> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/migrations");

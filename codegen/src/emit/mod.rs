@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod docs;
+pub mod encrypted;
 pub mod enums;
 pub mod errors;
 pub mod ident;
@@ -106,6 +107,7 @@ pub fn emit(
             quote! { pub use #ident::#row; }
         }
     });
+    let encrypted_columns = encrypted::encrypted_columns(catalog);
     add(
         "mod.rs".into(),
         quote! {
@@ -120,6 +122,8 @@ pub fn emit(
             pub use enums::*;
             pub use error::Error;
             #(#reexports)*
+
+            #encrypted_columns
         },
         &mut errors,
     );

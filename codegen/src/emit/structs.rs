@@ -81,7 +81,13 @@ impl RelationContext<'_> {
 
 /// Columns whose values are secrets: shown as `<redacted>` by Debug.
 pub fn is_secret(column: &str) -> bool {
-    column.starts_with("encrypted_") || column == "token_hash"
+    is_encrypted(column) || column == "token_hash"
+}
+
+/// Columns whose values are encrypted with the service's key (and so re-encrypted when it
+/// changes): named `encrypted_*`.
+pub fn is_encrypted(column: &str) -> bool {
+    column.starts_with("encrypted_")
 }
 
 /// Tokens of the relation's file: row struct, constants, data access, relation helpers and

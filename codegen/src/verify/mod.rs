@@ -20,8 +20,8 @@ pub use introspect::introspect;
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, locate};
 use crate::parse::script::{self, Piece, SqlStatement, Variables};
-use crate::scratch::{ScratchDatabase, ScratchError};
 use crate::source::Migration;
+use stagely_testdb::scratch::{ScratchDatabase, ScratchError};
 
 /// What `verify` found.
 #[derive(Debug)]

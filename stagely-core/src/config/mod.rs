@@ -8,6 +8,11 @@
 //! [`Config::from_vars`] takes the variables as plain pairs so tests never touch the process
 //! environment; [`Config::from_env`] is the thin wrapper the binary calls.
 //!
+//! In development (the default `ENVIRONMENT`) nothing needs to be exported: an unset
+//! `DATABASE_URL` means the local PostgreSQL by libpq's defaults, and [`Config::from_env`] also
+//! reads the repository's `.env` and generates a missing `ENCRYPTION_KEY` into it (see
+//! [`devenv`]). Staging and production never read `.env` and require both variables.
+//!
 //! ```
 //! use stagely_core::config::{Config, Environment};
 //! let config = Config::from_vars([
@@ -21,15 +26,21 @@
 //! assert!(!format!("{config:?}").contains(":stagely@"));
 //! ```
 
+mod commands;
+pub mod devenv;
 mod rules;
 
 use std::fmt;
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use commands::{KeysConfig, SchemaConfig};
+pub use devenv::{DEVELOPMENT_DATABASE, Origin, dotenv_path};
+
 use rules::Vars;
 
-use crate::crypto::EncryptionKey;
+use crate::crypto::{EncryptionKey, KeyRing};
 use crate::secret::{Secret, SecretUrl};
 
 /// An example `DATABASE_URL`, matching the Compose database in `docker-compose.yml`.
@@ -47,32 +58,50 @@ pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The minimum length of `JWT_SECRET`: HMAC-SHA256 keys shorter than its output are weaker.
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
 
+/// How long the service keeps serving after SIGTERM in staging and production when
+/// `SHUTDOWN_GRACE` is not set.
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
 /// Every variable the service reads, in the order of the documented table (and of problems).
-pub const VARIABLES: [&str; 9] = [
+pub const VARIABLES: [&str; 11] = [
     "DATABASE_URL",
     "DATABASE_STATEMENT_TIMEOUT",
     "ENCRYPTION_KEY",
+    "ENCRYPTION_KEY_PREVIOUS",
     "REDIS_URL",
     "PORT",
     "ENVIRONMENT",
     "LOG_LEVEL",
     "JWT_SECRET",
     "AUTO_MIGRATE",
+    "SHUTDOWN_GRACE",
 ];
 
 /// The validated configuration of the service.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// `DATABASE_URL` (required): the PostgreSQL server and database, a `postgres://` or
-    /// `postgresql://` URL such as [`EXAMPLE_DATABASE_URL`]. Its password is redacted in `Debug`.
+    /// `DATABASE_URL` (required in staging and production): the PostgreSQL server and database,
+    /// a `postgres://` or `postgresql://` URL such as [`EXAMPLE_DATABASE_URL`]. In development
+    /// it defaults to the local server by libpq's defaults, database [`DEVELOPMENT_DATABASE`].
+    /// Its password is redacted in `Debug`.
     pub database_url: SecretUrl,
+    /// Where [`Config::database_url`] came from.
+    pub database_url_origin: Origin,
     /// `DATABASE_STATEMENT_TIMEOUT` (default `30s`): the longest any single SQL statement may run
     /// before the server cancels it; set on every pooled connection. Written with a unit:
     /// `500ms`, `30s`, `2min`, `1h`.
     pub database_statement_timeout: Duration,
-    /// `ENCRYPTION_KEY` (required): the AES-256-GCM key for secrets stored in the database, as
-    /// exactly 64 hexadecimal characters (32 bytes). `stagely-core gen-key` prints a new one.
+    /// `ENCRYPTION_KEY` (required in staging and production): the AES-256-GCM key for secrets
+    /// stored in the database, as exactly 64 hexadecimal characters (32 bytes).
+    /// `stagely-core gen-key` prints a new one. In development a missing key is generated once
+    /// and kept in `.env`.
     pub encryption_key: EncryptionKey,
+    /// Where [`Config::encryption_key`] came from.
+    pub encryption_key_origin: Origin,
+    /// `ENCRYPTION_KEY_PREVIOUS` (optional, the same rules as `ENCRYPTION_KEY`): the key being
+    /// rotated away from. Values it encrypted still decrypt until `stagely-core rotate-key` has
+    /// re-encrypted them with `ENCRYPTION_KEY`.
+    pub encryption_key_previous: Option<EncryptionKey>,
     /// `REDIS_URL` (default [`DEFAULT_REDIS_URL`], required in production): a `redis://` (or
     /// TLS `rediss://`) URL. Its password is redacted in `Debug`.
     pub redis_url: SecretUrl,
@@ -88,6 +117,17 @@ pub struct Config {
     /// `AUTO_MIGRATE` (default `true` outside production, `false` in production): apply pending
     /// migrations at start-up. Accepts `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`.
     pub auto_migrate: bool,
+    /// `SHUTDOWN_GRACE` (default [`DEFAULT_SHUTDOWN_GRACE`] in staging and production, 0 in
+    /// development): after SIGTERM, `/readyz` answers 503 at once while the service goes on
+    /// serving for this long, so load balancers stop routing to it before it stops listening.
+    pub shutdown_grace: Duration,
+}
+
+impl Config {
+    /// The keys secrets are encrypted and decrypted with.
+    pub fn keys(&self) -> KeyRing {
+        KeyRing::new(self.encryption_key.clone(), self.encryption_key_previous.clone())
+    }
 }
 
 /// Where the service runs; production turns on stricter rules and JSON logs.
@@ -214,7 +254,10 @@ impl fmt::Display for ConfigError {
         }
         writeln!(f, "Set the environment variables and start again.")?;
         if self.mentions("DATABASE_URL") || self.mentions("ENCRYPTION_KEY") {
-            writeln!(f, "For local development with the Compose database, for example:")?;
+            writeln!(
+                f,
+                "Outside development both must be set (development has defaults for them), for example:"
+            )?;
             if self.mentions("DATABASE_URL") {
                 writeln!(f, "  export DATABASE_URL={EXAMPLE_DATABASE_URL}")?;
             }
@@ -241,9 +284,32 @@ impl ConfigError {
 }
 
 impl Config {
-    /// Reads the configuration from the process environment.
+    /// Reads the configuration from the process environment and, in development, from the
+    /// repository's `.env` ([`dotenv_path`]), generating a missing `ENCRYPTION_KEY` into it.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from(&Vars::from_env())
+        Self::from_env_and_dotenv(Vars::from_env(), &dotenv_path())
+    }
+
+    /// As [`Config::from_vars`], and in development also reads the `.env` file at `dotenv`
+    /// (values in `vars` win) and generates a missing `ENCRYPTION_KEY` into it. In staging and
+    /// production the file is neither read nor written.
+    pub fn from_vars_and_dotenv<K, V>(
+        vars: impl IntoIterator<Item = (K, V)>,
+        dotenv: &Path,
+    ) -> Result<Self, ConfigError>
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        Self::from_env_and_dotenv(Vars::from_pairs(vars), dotenv)
+    }
+
+    fn from_env_and_dotenv(mut vars: Vars, dotenv: &Path) -> Result<Self, ConfigError> {
+        if vars.is_development() {
+            vars.apply_dotenv(dotenv);
+            vars.generate_missing_key(dotenv);
+        }
+        Self::from(&vars)
     }
 
     /// Reads the configuration from `vars` (name, value) pairs; later pairs win. Unknown names
@@ -257,20 +323,30 @@ impl Config {
     }
 
     fn from(vars: &Vars) -> Result<Self, ConfigError> {
-        let mut problems = Vec::new();
+        let mut problems: Vec<Problem> = vars
+            .dotenv_problem()
+            .filter(|p| p.variable == ".env")
+            .into_iter()
+            .collect();
         let mut keep = |problem| problems.push(problem);
-        let database_url = vars.database_url().map_err(&mut keep).ok();
+        // The production rules depend on ENVIRONMENT; when it is invalid, that is reported and
+        // the other variables are checked by the lenient (non-production) rules, except that
+        // the development defaults are not applied.
+        let environment = vars.environment().map_err(&mut keep).ok();
+        let database_url = vars.database_url(environment).map_err(&mut keep).ok();
         let statement_timeout = vars.statement_timeout().map_err(&mut keep).ok();
         let encryption_key = vars.encryption_key().map_err(&mut keep).ok();
-        // The production rules depend on ENVIRONMENT; when it is invalid, that is reported and
-        // the other variables are checked by the lenient (non-production) rules.
-        let environment = vars.environment().map_err(&mut keep).ok();
+        let encryption_key_previous = vars.encryption_key_previous().map_err(&mut keep).ok();
         let redis_url = vars.redis_url(environment).map_err(&mut keep).ok();
         let port = vars.port().map_err(&mut keep).ok();
         let log_level = vars.log_level().map_err(&mut keep).ok();
         let jwt_secret = vars.jwt_secret(environment).map_err(&mut keep).ok();
         let auto_migrate = vars.auto_migrate(environment).map_err(&mut keep).ok();
+        let shutdown_grace = vars.shutdown_grace(environment).map_err(&mut keep).ok();
 
+        if problems.iter().any(|p| p.variable == ".env") {
+            return Err(ConfigError::new(problems));
+        }
         match (
             database_url,
             statement_timeout,
@@ -281,71 +357,35 @@ impl Config {
             log_level,
             jwt_secret,
             auto_migrate,
+            encryption_key_previous,
+            shutdown_grace,
         ) {
             (
-                Some(database_url),
+                Some((database_url, database_url_origin)),
                 Some(database_statement_timeout),
-                Some(encryption_key),
+                Some((encryption_key, encryption_key_origin)),
                 Some(redis_url),
                 Some(port),
                 Some(environment),
                 Some(log_level),
                 Some(jwt_secret),
                 Some(auto_migrate),
+                Some(encryption_key_previous),
+                Some(shutdown_grace),
             ) => Ok(Self {
                 database_url,
+                database_url_origin,
                 database_statement_timeout,
                 encryption_key,
+                encryption_key_origin,
+                encryption_key_previous,
                 redis_url,
                 port,
                 environment,
                 log_level,
                 jwt_secret,
                 auto_migrate,
-            }),
-            _ => Err(ConfigError::new(problems)),
-        }
-    }
-}
-
-/// The part of the configuration `stagely-core migrate` needs: it changes the schema and
-/// nothing else, so it does not ask for the service's secrets.
-#[derive(Debug, Clone)]
-pub struct SchemaConfig {
-    /// `DATABASE_URL`, as in [`Config::database_url`].
-    pub database_url: SecretUrl,
-    /// `ENVIRONMENT`, as in [`Config::environment`] (selects the log format).
-    pub environment: Environment,
-    /// `LOG_LEVEL`, as in [`Config::log_level`].
-    pub log_level: LogLevel,
-}
-
-impl SchemaConfig {
-    /// Reads `DATABASE_URL`, `ENVIRONMENT` and `LOG_LEVEL` from the process environment.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from(&Vars::from_env())
-    }
-
-    /// Reads `DATABASE_URL`, `ENVIRONMENT` and `LOG_LEVEL` from `vars`, as [`Config::from_vars`].
-    pub fn from_vars<K, V>(vars: impl IntoIterator<Item = (K, V)>) -> Result<Self, ConfigError>
-    where
-        K: Into<String>,
-        V: Into<String>,
-    {
-        Self::from(&Vars::from_pairs(vars))
-    }
-
-    fn from(vars: &Vars) -> Result<Self, ConfigError> {
-        let mut problems = Vec::new();
-        let mut keep = |problem| problems.push(problem);
-        let database_url = vars.database_url().map_err(&mut keep).ok();
-        let environment = vars.environment().map_err(&mut keep).ok();
-        let log_level = vars.log_level().map_err(&mut keep).ok();
-        match (database_url, environment, log_level) {
-            (Some(database_url), Some(environment), Some(log_level)) => Ok(Self {
-                database_url,
-                environment,
-                log_level,
+                shutdown_grace,
             }),
             _ => Err(ConfigError::new(problems)),
         }

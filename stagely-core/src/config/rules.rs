@@ -2,15 +2,17 @@
 //!
 //! Messages name what is expected and how to get a valid value, and never repeat a secret.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+use super::devenv::{self, Origin};
 use super::{
-    DEFAULT_PORT, DEFAULT_REDIS_URL, DEFAULT_STATEMENT_TIMEOUT, EXAMPLE_DATABASE_URL, Environment, LogLevel,
-    MIN_JWT_SECRET_BYTES, Problem,
+    DEFAULT_PORT, DEFAULT_REDIS_URL, DEFAULT_SHUTDOWN_GRACE, DEFAULT_STATEMENT_TIMEOUT, EXAMPLE_DATABASE_URL,
+    Environment, LogLevel, MIN_JWT_SECRET_BYTES, Problem,
 };
 use crate::crypto::{CryptoError, EncryptionKey};
 use crate::secret::{Secret, SecretUrl};
@@ -20,6 +22,12 @@ use crate::secret::{Secret, SecretUrl};
 pub(super) struct Vars {
     // Zeroized on drop: the map holds the secrets as given until parsing is done.
     values: HashMap<String, Option<Zeroizing<String>>>,
+    /// The `.env` file read into `values`, if any, and the names whose values came from it.
+    dotenv: Option<(PathBuf, HashSet<String>)>,
+    /// The `.env` file a generated `ENCRYPTION_KEY` was saved in.
+    generated_key: Option<PathBuf>,
+    /// A problem met while reading or writing the `.env` file.
+    dotenv_problem: Option<Problem>,
 }
 
 impl Vars {
@@ -56,12 +64,88 @@ impl Vars {
         self.values.insert(name, Some(Zeroizing::new(value)));
     }
 
+    /// Development only: fills in what the environment leaves unset from the `.env` file at
+    /// `path`.
+    pub(super) fn apply_dotenv(&mut self, path: &Path) {
+        let file = match devenv::read_dotenv(path) {
+            Ok(file) => file,
+            Err(message) => {
+                self.dotenv_problem = Some(Problem {
+                    variable: ".env",
+                    message: format!("({}) {message}", path.display()),
+                });
+                return;
+            }
+        };
+        let mut taken = HashSet::new();
+        for (name, value) in file {
+            // ENVIRONMENT decides whether .env may be read at all: only the environment sets it.
+            if name == "ENVIRONMENT" || matches!(self.optional(&name), Ok(Some(_)) | Err(_)) {
+                continue;
+            }
+            taken.insert(name.clone());
+            self.set(name, value);
+        }
+        self.dotenv = Some((path.to_path_buf(), taken));
+    }
+
+    /// Development only: when `ENCRYPTION_KEY` is still unset, generates one and saves it in
+    /// the `.env` file at `path` for the next run.
+    pub(super) fn generate_missing_key(&mut self, path: &Path) {
+        if self.dotenv_problem.is_some() || !matches!(self.optional("ENCRYPTION_KEY"), Ok(None)) {
+            return;
+        }
+        match devenv::generate_key_into(path) {
+            Ok(key) => {
+                self.set("ENCRYPTION_KEY".into(), key.to_hex().to_string());
+                self.generated_key = Some(path.to_path_buf());
+            }
+            Err(error) => {
+                self.dotenv_problem = Some(Problem {
+                    variable: "ENCRYPTION_KEY",
+                    message: format!(
+                        "is not set, and a development key could not be saved in {}: {error}; \
+                         set ENCRYPTION_KEY (e.g. to the output of `stagely-core gen-key`)",
+                        path.display()
+                    ),
+                });
+            }
+        }
+    }
+
+    /// A problem met reading or writing the `.env` file, if any.
+    pub(super) fn dotenv_problem(&self) -> Option<Problem> {
+        self.dotenv_problem.clone()
+    }
+
+    /// Where the value of `name` came from.
+    fn origin(&self, name: &str) -> Origin {
+        if name == "ENCRYPTION_KEY"
+            && let Some(path) = &self.generated_key
+        {
+            return Origin::Generated(path.clone());
+        }
+        match &self.dotenv {
+            Some((path, taken)) if taken.contains(name) => Origin::DotEnv(path.clone()),
+            _ => Origin::Environment,
+        }
+    }
+
+    /// Whether `ENVIRONMENT`, as the process environment gives it, is development (or unset).
+    pub(super) fn is_development(&self) -> bool {
+        self.environment() == Ok(Environment::Development)
+    }
+
     /// The value of `name`, `None` when unset or blank.
-    fn optional(&self, name: &'static str) -> Result<Option<&str>, Problem> {
+    pub(super) fn optional(&self, name: &str) -> Result<Option<&str>, Problem> {
         match self.values.get(name) {
             None => Ok(None),
             Some(None) => Err(Problem {
-                variable: name,
+                variable: super::VARIABLES
+                    .iter()
+                    .find(|v| **v == name)
+                    .copied()
+                    .unwrap_or("(a libpq variable)"),
                 message: "is not valid UTF-8 text".into(),
             }),
             Some(Some(value)) if value.trim().is_empty() => Ok(None),
@@ -77,9 +161,26 @@ impl Vars {
         })
     }
 
-    pub(super) fn database_url(&self) -> Result<SecretUrl, Problem> {
+    /// `DATABASE_URL`; in development, when unset, the local server by libpq's defaults.
+    pub(super) fn database_url(
+        &self,
+        environment: Option<Environment>,
+    ) -> Result<(SecretUrl, Origin), Problem> {
+        if environment == Some(Environment::Development) && self.optional("DATABASE_URL")?.is_none() {
+            let url = database_url(&devenv::libpq_default_url(self))?;
+            return Ok((url, Origin::LibpqDefaults));
+        }
         let how = format!("set a postgres:// URL such as {EXAMPLE_DATABASE_URL}");
-        database_url(self.required("DATABASE_URL", &how)?)
+        let url = database_url(self.required("DATABASE_URL", &how)?).map_err(|p| self.noting_dotenv(p))?;
+        Ok((url, self.origin("DATABASE_URL")))
+    }
+
+    /// `problem`, saying which file its value came from when that was `.env`.
+    fn noting_dotenv(&self, mut problem: Problem) -> Problem {
+        if let Origin::DotEnv(path) = self.origin(problem.variable) {
+            problem.message = format!("{} (the value comes from {})", problem.message, path.display());
+        }
+        problem
     }
 
     pub(super) fn statement_timeout(&self) -> Result<Duration, Problem> {
@@ -87,9 +188,36 @@ impl Vars {
             .map_or(Ok(DEFAULT_STATEMENT_TIMEOUT), statement_timeout)
     }
 
-    pub(super) fn encryption_key(&self) -> Result<EncryptionKey, Problem> {
+    pub(super) fn encryption_key(&self) -> Result<(EncryptionKey, Origin), Problem> {
+        if let Some(problem) = self
+            .dotenv_problem
+            .clone()
+            .filter(|p| p.variable == "ENCRYPTION_KEY")
+        {
+            return Err(problem);
+        }
         let how = "set 64 hex characters (32 bytes), e.g. the output of `stagely-core gen-key`";
-        encryption_key(self.required("ENCRYPTION_KEY", how)?)
+        let key = encryption_key("ENCRYPTION_KEY", self.required("ENCRYPTION_KEY", how)?)
+            .map_err(|p| self.noting_dotenv(p))?;
+        Ok((key, self.origin("ENCRYPTION_KEY")))
+    }
+
+    /// `ENCRYPTION_KEY_PREVIOUS`: optional, the same rules as `ENCRYPTION_KEY`.
+    pub(super) fn encryption_key_previous(&self) -> Result<Option<EncryptionKey>, Problem> {
+        self.optional("ENCRYPTION_KEY_PREVIOUS")?
+            .map(|value| encryption_key("ENCRYPTION_KEY_PREVIOUS", value).map_err(|p| self.noting_dotenv(p)))
+            .transpose()
+    }
+
+    /// `SHUTDOWN_GRACE`: by default 5 s in staging and production (where a load balancer must
+    /// notice the failing readiness before the listener closes), none in development.
+    pub(super) fn shutdown_grace(&self, environment: Option<Environment>) -> Result<Duration, Problem> {
+        let default = match environment {
+            Some(Environment::Staging | Environment::Production) => DEFAULT_SHUTDOWN_GRACE,
+            _ => Duration::ZERO,
+        };
+        self.optional("SHUTDOWN_GRACE")?
+            .map_or(Ok(default), shutdown_grace)
     }
 
     pub(super) fn redis_url(&self, environment: Option<Environment>) -> Result<SecretUrl, Problem> {
@@ -180,9 +308,9 @@ fn database_url(value: &str) -> Result<SecretUrl, Problem> {
     Ok(url)
 }
 
-fn encryption_key(value: &str) -> Result<EncryptionKey, Problem> {
+fn encryption_key(variable: &'static str, value: &str) -> Result<EncryptionKey, Problem> {
     EncryptionKey::from_hex(value).map_err(|e| Problem {
-        variable: "ENCRYPTION_KEY",
+        variable,
         message: match e {
             CryptoError::KeyLength { actual } => format!(
                 "must be exactly 64 hex characters (32 bytes), got {actual} characters; \
@@ -257,6 +385,25 @@ fn boolean(variable: &'static str, value: &str) -> Result<bool, Problem> {
             message: format!("must be true or false, got {other:?}"),
         }),
     }
+}
+
+fn shutdown_grace(value: &str) -> Result<Duration, Problem> {
+    let problem = || Problem {
+        variable: "SHUTDOWN_GRACE",
+        message: format!(
+            "must be 0 or a duration with a unit, such as 500ms, 5s or 1min, at most 1h; got {:?}",
+            value.trim()
+        ),
+    };
+    let duration = if value.trim() == "0" {
+        Duration::ZERO
+    } else {
+        parse_duration(value.trim()).ok_or_else(problem)?
+    };
+    if duration > Duration::from_secs(3600) {
+        return Err(problem());
+    }
+    Ok(duration)
 }
 
 fn statement_timeout(value: &str) -> Result<Duration, Problem> {

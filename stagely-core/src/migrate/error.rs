@@ -32,7 +32,8 @@ pub enum MigrateError {
     },
     /// The database server could not be reached, or refused the connection.
     #[error(
-        "cannot connect to {server} to run migrations: {source}; check DATABASE_URL and that PostgreSQL is running"
+        "cannot connect to {server} to run migrations: {}; check DATABASE_URL and that PostgreSQL is running",
+        crate::db::explain(.source)
     )]
     Connect {
         /// The server, without the password.
@@ -79,6 +80,17 @@ pub enum MigrateError {
         /// The version recorded in `_sqlx_migrations`.
         version: i64,
     },
+    /// The database has migrations newer than this build, but one this build knows is not
+    /// applied: the history differs from this build's, not merely runs ahead of it.
+    #[error(
+        "Migration {file} is not applied, but the database has newer migrations this build does not know (from version {newer}); the database's history differs from this build's: run the release that matches it"
+    )]
+    MissingBeforeNewer {
+        /// The migration this build knows that is not applied.
+        file: String,
+        /// The oldest applied version this build does not know.
+        newer: i64,
+    },
     /// `_sqlx_migrations` marks a migration as only partly applied.
     #[error(
         "Migration {file} is marked as partly applied (success = false in _sqlx_migrations); check the schema by hand, then delete that row"
@@ -98,7 +110,8 @@ pub enum MigrateError {
     ZeroSteps,
     /// Any other database failure while reading or writing the migration bookkeeping.
     #[error(
-        "migration bookkeeping failed: {source}; check that the database user may create tables and take advisory locks"
+        "migration bookkeeping failed: {}; check that the database user may create tables and take advisory locks",
+        crate::db::explain(.source)
     )]
     Database {
         /// What PostgreSQL or the network said.

@@ -187,16 +187,26 @@ async fn execute(
     }
     let report = match command {
         MigrateCommand::Status => status(conn, &plan).await?,
-        MigrateCommand::Up => MigrateReport::Up {
-            applied: up(conn, &plan, None).await?,
-        },
+        MigrateCommand::Up => {
+            let (applied, newer) = up(conn, &plan, None).await?;
+            if newer.is_empty() {
+                MigrateReport::Up { applied }
+            } else {
+                // An older build on a newer schema (rolling deploy, rollback): said, not refused.
+                tracing::warn!(
+                    newer = ?newer.iter().map(|m| m.version).collect::<Vec<_>>(),
+                    "the database has migrations newer than this build applied; running on a newer schema"
+                );
+                MigrateReport::Ahead { newer }
+            }
+        }
         MigrateCommand::Down { steps } => MigrateReport::Down {
             reverted: down(conn, &plan, steps).await?,
         },
         MigrateCommand::Redo => {
             let reverted = down(conn, &plan, 1).await?.pop();
             let applied = match &reverted {
-                Some(m) => up(conn, &plan, Some(m.version)).await?,
+                Some(m) => up(conn, &plan, Some(m.version)).await?.0,
                 None => Vec::new(),
             };
             MigrateReport::Redo { reverted, applied }
@@ -242,13 +252,14 @@ impl Plan<'_> {
     }
 }
 
-/// Applies pending migrations in order (up to and including `target`, when given).
+/// Applies pending migrations in order (up to and including `target`, when given); returns
+/// them, and the applied migrations newer than this build (then nothing was pending).
 async fn up(
     conn: &mut PgConnection,
     plan: &Plan<'_>,
     target: Option<i64>,
-) -> Result<Vec<MigrationRef>, MigrateError> {
-    let applied = applied(conn, plan).await?;
+) -> Result<(Vec<MigrationRef>, Vec<MigrationRef>), MigrateError> {
+    let Applied { applied, newer } = applied(conn, plan).await?;
     let mut done = Vec::new();
     for migration in plan.migrations {
         if applied.contains_key(&migration.version) || target.is_some_and(|t| migration.version > t) {
@@ -268,7 +279,7 @@ async fn up(
         );
         done.push(reference(migration));
     }
-    Ok(done)
+    Ok((done, newer))
 }
 
 /// Reverts the newest `steps` applied migrations; returns them newest first.
@@ -277,7 +288,13 @@ async fn down(
     plan: &Plan<'_>,
     steps: u32,
 ) -> Result<Vec<MigrationRef>, MigrateError> {
-    let applied = applied(conn, plan).await?;
+    let Applied { applied, newer } = applied(conn, plan).await?;
+    // Reverting from under newer migrations would leave them on a schema they do not expect.
+    if let Some(first) = newer.first() {
+        return Err(MigrateError::UnknownApplied {
+            version: first.version,
+        });
+    }
     let newest_first = plan
         .migrations
         .iter()
@@ -302,12 +319,17 @@ async fn down(
     Ok(done)
 }
 
-/// The applied migrations by version, after the checks sqlx's `Migrator` makes: none is
-/// half-applied, each is known to this build, and each Up section is unchanged.
-async fn applied(
-    conn: &mut PgConnection,
-    plan: &Plan<'_>,
-) -> Result<HashMap<i64, AppliedMigration>, MigrateError> {
+/// The applied migrations: those this build knows, by version, and those newer than it.
+struct Applied {
+    applied: HashMap<i64, AppliedMigration>,
+    newer: Vec<MigrationRef>,
+}
+
+/// The applied migrations, after the checks sqlx's `Migrator` makes (none is half-applied,
+/// each Up section is unchanged) and one for rolling deploys: applied migrations this build
+/// does not know are accepted only when all are newer than every migration it knows and every
+/// one it knows is applied (an older build on a newer schema); anything else is an error.
+async fn applied(conn: &mut PgConnection, plan: &Plan<'_>) -> Result<Applied, MigrateError> {
     let bookkeeping = |err| plan.bookkeeping(err);
     conn.ensure_migrations_table(MIGRATIONS_TABLE)
         .await
@@ -319,11 +341,20 @@ async fn applied(
         .list_applied_migrations(MIGRATIONS_TABLE)
         .await
         .map_err(bookkeeping)?;
+    let newest_known = plan.migrations.last().map_or(i64::MIN, |m| m.version);
+    let mut newer = Vec::new();
     for record in &applied {
         let Some(migration) = plan.migrations.iter().find(|m| m.version == record.version) else {
-            return Err(MigrateError::UnknownApplied {
+            if record.version <= newest_known {
+                return Err(MigrateError::UnknownApplied {
+                    version: record.version,
+                });
+            }
+            newer.push(MigrationRef {
                 version: record.version,
+                file: record_description(conn, record.version).await?,
             });
+            continue;
         };
         // Checked for `down` too: reverting with a Down written for different Up SQL could
         // drop the wrong things.
@@ -333,7 +364,31 @@ async fn applied(
             });
         }
     }
-    Ok(applied.into_iter().map(|m| (m.version, m)).collect())
+    if let Some(first_newer) = newer.first()
+        && let Some(missing) = plan
+            .migrations
+            .iter()
+            .find(|m| !applied.iter().any(|a| a.version == m.version))
+    {
+        return Err(MigrateError::MissingBeforeNewer {
+            file: missing.file.to_string(),
+            newer: first_newer.version,
+        });
+    }
+    Ok(Applied {
+        applied: applied.into_iter().map(|m| (m.version, m)).collect(),
+        newer,
+    })
+}
+
+/// The description `_sqlx_migrations` records for `version` (the file name without version).
+async fn record_description(conn: &mut PgConnection, version: i64) -> Result<String, MigrateError> {
+    let description: Option<String> =
+        sqlx::query_scalar("SELECT description FROM _sqlx_migrations WHERE version = $1")
+            .bind(version)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(description.unwrap_or_else(|| format!("version {version}")))
 }
 
 /// Every migration's state, then any applied migration this build does not know.

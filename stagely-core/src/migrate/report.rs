@@ -73,6 +73,13 @@ pub enum MigrateReport {
         /// The migrations applied afterwards: the reverted one (after any pending older ones).
         applied: Vec<MigrationRef>,
     },
+    /// `up` on a database ahead of this build: every migration this build knows is applied,
+    /// unchanged, and newer ones are too (an older release during a rolling deploy or after a
+    /// rollback); nothing was applied.
+    Ahead {
+        /// The applied migrations newer than this build, by version and recorded description.
+        newer: Vec<MigrationRef>,
+    },
     /// `status`: every known migration in order, then any the database has but this build
     /// does not know.
     Status {
@@ -103,6 +110,17 @@ impl fmt::Display for MigrateReport {
                 }
                 f.write_str(", then ")?;
                 list(f, "applied", applied)
+            }
+            Self::Ahead { newer } => {
+                let versions: Vec<String> = newer.iter().map(|m| m.version.to_string()).collect();
+                write!(
+                    f,
+                    "Database is up to date and ahead of this build: {} newer migration{} applied \
+                     (version {}), unknown to this build; running on the newer schema.",
+                    newer.len(),
+                    if newer.len() == 1 { " is" } else { "s are" },
+                    versions.join(", ")
+                )
             }
             Self::Status { migrations } => status(f, migrations),
         }

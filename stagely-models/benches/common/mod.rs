@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
-use stagely_codegen::scratch::ScratchDatabase;
 use stagely_models::migrations::MIGRATIONS;
+use stagely_testdb::scratch::ScratchDatabase;
 
 /// The variable naming the PostgreSQL server the benchmarks load.
 pub const BENCH_DATABASE_URL: &str = "BENCH_DATABASE_URL";

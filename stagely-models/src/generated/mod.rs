@@ -68,3 +68,10 @@ pub use teams::{Team, NewTeam};
 pub use users::{User, NewUser};
 
 pub use workflow_runs::{WorkflowRun, NewWorkflowRun};
+
+/// Every column whose values are encrypted with the service's key (`encrypted_*`), as
+/// `(schema, table, column)`: what key rotation must re-encrypt.
+pub const ENCRYPTED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("public", "cloud_providers", "encrypted_credentials"),
+    ("public", "secrets", "encrypted_value"),
+];

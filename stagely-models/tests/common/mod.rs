@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use sqlx::AssertSqlSafe;
-use stagely_codegen::testing::TestDatabase;
 use stagely_models::migrations::MIGRATIONS;
+use stagely_testdb::TestDatabase;
 
 /// A fresh database with every migration's Up SQL applied.
 pub async fn migrated_database() -> TestDatabase {

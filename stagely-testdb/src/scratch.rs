@@ -1,8 +1,9 @@
 //! Throw-away databases on a PostgreSQL server.
 //!
-//! `verify` applies migrations to one, and every database test gets its own, so tests can run
-//! in parallel without seeing each other's tables. A scratch database is dropped when its
-//! [`ScratchDatabase`] is dropped, also when the code using it failed or panicked.
+//! `stagely-codegen verify` applies migrations to one, and every database test gets its own,
+//! so tests can run in parallel without seeing each other's tables. A scratch database is
+//! dropped when its [`ScratchDatabase`] is dropped, also when the code using it failed or
+//! panicked.
 
 use std::fmt;
 use std::str::FromStr;

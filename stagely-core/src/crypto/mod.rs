@@ -11,8 +11,14 @@
 //! in the standard base64 alphabet with padding. That is exactly what Go's
 //! `gcm.Seal(nonce, nonce, plaintext, nil)` followed by `base64.StdEncoding` produces, so values
 //! written by the original Go design decrypt here and the other way round. Every call to
-//! [`encrypt`] draws a fresh nonce from the operating system's CSPRNG, so encrypting the same
-//! text twice gives two different values.
+//! [`encrypt`] takes a fresh nonce from the operating system's CSPRNG (fetched 32 nonces per
+//! system call, each used once; see `nonce.rs`), so encrypting the same text twice gives two
+//! different values.
+//!
+//! Each call works in one buffer: the key is expanded once, when the [`EncryptionKey`] is made;
+//! encryption lays out nonce || plaintext || tag and encrypts in place, decryption decodes
+//! into one buffer and decrypts in place; base64 (SIMD, chosen at run time for the CPU) reads
+//! and writes those buffers directly.
 //!
 //! The tag makes any change detectable: a flipped bit, a truncated value or the wrong key all
 //! fail with [`CryptoError::IntegrityCheck`], never with garbage plaintext. The `*_with_aad`
@@ -30,15 +36,21 @@
 //! # Ok::<(), crypto::CryptoError>(())
 //! ```
 
+mod keyring;
+mod nonce;
+
 use std::fmt;
 use std::str::FromStr;
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Nonce};
+use aes_gcm::aead::{AeadInOut, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce, Tag};
 use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::engine::general_purpose::STANDARD as STRICT_BASE64;
+use base64_simd::STANDARD as BASE64;
 use rand::TryRng;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+pub use keyring::{KeyRing, KeyUsed};
 
 /// Length of an AES-256 key in bytes.
 pub const KEY_LEN: usize = 32;
@@ -130,7 +142,12 @@ pub type Result<T, E = CryptoError> = std::result::Result<T, E>;
 /// # Ok::<(), stagely_core::crypto::CryptoError>(())
 /// ```
 #[derive(Clone)]
-pub struct EncryptionKey([u8; KEY_LEN]);
+pub struct EncryptionKey {
+    bytes: [u8; KEY_LEN],
+    /// The key expanded once into AES round keys and the GHASH key, instead of on every call;
+    /// aes-gcm's `zeroize` feature wipes it when dropped.
+    cipher: Aes256Gcm,
+}
 
 impl EncryptionKey {
     /// Reads a key written as 64 hex characters (either case), as in `ENCRYPTION_KEY`.
@@ -148,10 +165,16 @@ impl EncryptionKey {
         if let Some(index) = text.chars().position(|c| !c.is_ascii_hexdigit()) {
             return Err(CryptoError::KeyNotHex { position: index + 1 });
         }
-        let mut key = Self([0; KEY_LEN]);
-        // Decoding straight into the key avoids an intermediate buffer that would need wiping.
-        hex::decode_to_slice(text, &mut key.0).map_err(|_| CryptoError::KeyNotHex { position: 1 })?;
-        Ok(key)
+        let mut bytes = Zeroizing::new([0; KEY_LEN]);
+        hex::decode_to_slice(text, &mut *bytes).map_err(|_| CryptoError::KeyNotHex { position: 1 })?;
+        Ok(Self::from_bytes(&bytes))
+    }
+
+    fn from_bytes(bytes: &[u8; KEY_LEN]) -> Self {
+        Self {
+            bytes: *bytes,
+            cipher: Aes256Gcm::new(bytes.into()),
+        }
     }
 
     /// A new random key from the operating system's CSPRNG.
@@ -160,11 +183,11 @@ impl EncryptionKey {
     /// When the operating system cannot supply random bytes (no entropy source); there is no
     /// safe fallback for a key.
     pub fn generate() -> Self {
-        let mut key = Self([0; KEY_LEN]);
+        let mut bytes = Zeroizing::new([0; KEY_LEN]);
         rand::rngs::SysRng
-            .try_fill_bytes(&mut key.0)
+            .try_fill_bytes(&mut *bytes)
             .expect("the operating system's random number generator failed");
-        key
+        Self::from_bytes(&bytes)
     }
 
     /// The key as 64 lowercase hex characters, the form `ENCRYPTION_KEY` takes (what
@@ -177,17 +200,15 @@ impl EncryptionKey {
     /// println!("{}", hex.as_str());
     /// ```
     pub fn to_hex(&self) -> Zeroizing<String> {
-        Zeroizing::new(hex::encode(self.0))
-    }
-
-    fn cipher(&self) -> Aes256Gcm {
-        Aes256Gcm::new((&self.0).into())
+        Zeroizing::new(hex::encode(self.bytes))
     }
 }
 
 impl From<[u8; KEY_LEN]> for EncryptionKey {
-    fn from(bytes: [u8; KEY_LEN]) -> Self {
-        Self(bytes)
+    fn from(mut bytes: [u8; KEY_LEN]) -> Self {
+        let key = Self::from_bytes(&bytes);
+        bytes.zeroize();
+        key
     }
 }
 
@@ -207,7 +228,8 @@ impl fmt::Debug for EncryptionKey {
 
 impl Drop for EncryptionKey {
     fn drop(&mut self) {
-        self.0.zeroize();
+        // The expanded key in `cipher` wipes itself (aes-gcm's `zeroize` feature).
+        self.bytes.zeroize();
     }
 }
 
@@ -326,6 +348,9 @@ pub fn decrypt_with_aad(encoded: &str, key: &EncryptionKey, associated_data: &[u
 
 /// Encrypts binary data bound to `associated_data`; see [`encrypt_with_aad`].
 ///
+/// One working buffer per call: nonce || plaintext || tag is laid out once, the plaintext is
+/// encrypted in place, and the base64 text is encoded straight from it.
+///
 /// # Errors
 /// [`CryptoError::Randomness`] or [`CryptoError::PlaintextTooLong`].
 pub fn encrypt_bytes_with_aad(
@@ -333,39 +358,67 @@ pub fn encrypt_bytes_with_aad(
     key: &EncryptionKey,
     associated_data: &[u8],
 ) -> Result<String> {
-    let mut nonce = [0u8; NONCE_LEN];
-    rand::rngs::SysRng
-        .try_fill_bytes(&mut nonce)
-        .map_err(|err| CryptoError::Randomness {
-            reason: err.to_string(),
-        })?;
+    let nonce = nonce::fresh()?;
     let sealed = seal(key, &nonce, plaintext, associated_data)?;
-    Ok(BASE64.encode(sealed))
+    Ok(BASE64.encode_to_string(&sealed))
 }
 
 /// Decrypts binary data bound to `associated_data`; see [`encrypt_with_aad`].
+///
+/// One buffer per call: the nonce is decoded on its own (its 16 base64 characters are a whole
+/// number of base64 groups), the rest is decoded into the buffer that is then decrypted in
+/// place and returned, without the tag.
 ///
 /// # Errors
 /// [`CryptoError::NotBase64`], [`CryptoError::TooShort`] or [`CryptoError::IntegrityCheck`]
 /// (also when `associated_data` differs).
 pub fn decrypt_bytes_with_aad(encoded: &str, key: &EncryptionKey, associated_data: &[u8]) -> Result<Vec<u8>> {
-    let sealed = BASE64.decode(encoded).map_err(|err| CryptoError::NotBase64 {
-        reason: err.to_string(),
-    })?;
-    if sealed.len() < NONCE_LEN + TAG_LEN {
-        return Err(CryptoError::TooShort { actual: sealed.len() });
+    let text = encoded.as_bytes();
+    if text.len() < SHORTEST_ENCODED_LEN {
+        // Valid base64 this short holds fewer than NONCE_LEN + TAG_LEN bytes.
+        let decoded = BASE64.decode_to_vec(text).map_err(|_| not_base64(encoded))?;
+        return Err(CryptoError::TooShort {
+            actual: decoded.len(),
+        });
     }
-    let (nonce, ciphertext_and_tag) = sealed.split_at(NONCE_LEN);
-    let nonce = Nonce::try_from(nonce).map_err(|_| CryptoError::TooShort { actual: sealed.len() })?;
-    key.cipher()
-        .decrypt(
-            &nonce,
-            Payload {
-                msg: ciphertext_and_tag,
-                aad: associated_data,
-            },
-        )
-        .map_err(|_| CryptoError::IntegrityCheck)
+    let (nonce_text, rest) = text.split_at(NONCE_BASE64_LEN);
+    let mut nonce = Nonce::default();
+    BASE64
+        .decode(nonce_text, base64_simd::Out::from_slice(&mut nonce))
+        .map_err(|_| not_base64(encoded))?;
+    let mut body = Vec::with_capacity(BASE64.estimated_decoded_length(rest.len()));
+    BASE64
+        .decode_append(rest, &mut body)
+        .map_err(|_| not_base64(encoded))?;
+    let Some(split) = body.len().checked_sub(TAG_LEN) else {
+        return Err(CryptoError::TooShort {
+            actual: NONCE_LEN + body.len(),
+        });
+    };
+    let (ciphertext, tag) = body.split_at_mut(split);
+    let tag = Tag::try_from(&*tag).map_err(|_| CryptoError::IntegrityCheck)?;
+    // The tag is checked before anything is decrypted: on failure no plaintext is produced.
+    key.cipher
+        .decrypt_inout_detached(&nonce, associated_data, ciphertext.into(), &tag)
+        .map_err(|_| CryptoError::IntegrityCheck)?;
+    body.truncate(split);
+    Ok(body)
+}
+
+/// The fewest base64 characters that can hold a nonce and a tag (28 bytes, 40 characters).
+const SHORTEST_ENCODED_LEN: usize = (NONCE_LEN + TAG_LEN).div_ceil(3) * 4;
+
+/// The base64 characters of the nonce: 12 bytes are exactly 4 groups of 4 characters.
+const NONCE_BASE64_LEN: usize = NONCE_LEN / 3 * 4;
+
+/// Why `encoded` is not base64, worded by the strict decoder (only called on the error path).
+fn not_base64(encoded: &str) -> CryptoError {
+    CryptoError::NotBase64 {
+        reason: STRICT_BASE64
+            .decode(encoded)
+            .err()
+            .map_or_else(|| "invalid base64".to_string(), |err| err.to_string()),
+    }
 }
 
 /// nonce || ciphertext || tag for a given nonce: the deterministic core of encryption, kept
@@ -376,20 +429,15 @@ fn seal(
     plaintext: &[u8],
     associated_data: &[u8],
 ) -> Result<Vec<u8>> {
-    let ciphertext_and_tag = key
-        .cipher()
-        .encrypt(
-            nonce.into(),
-            Payload {
-                msg: plaintext,
-                aad: associated_data,
-            },
-        )
+    let mut sealed = Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
+    sealed.extend_from_slice(nonce);
+    sealed.extend_from_slice(plaintext);
+    let tag = key
+        .cipher
+        .encrypt_inout_detached(nonce.into(), associated_data, (&mut sealed[NONCE_LEN..]).into())
         // The only failure AES-GCM has when encrypting is a message over its length limit.
         .map_err(|_| CryptoError::PlaintextTooLong)?;
-    let mut sealed = Vec::with_capacity(NONCE_LEN + ciphertext_and_tag.len());
-    sealed.extend_from_slice(nonce);
-    sealed.extend_from_slice(&ciphertext_and_tag);
+    sealed.extend_from_slice(&tag);
     Ok(sealed)
 }
 
