@@ -122,6 +122,110 @@ fn reports_garbage_as_errors() {
 }
 
 #[test]
+fn survives_every_truncation_of_scripts_do_blocks_and_partitions() {
+    // The new reading paths: psql meta-commands and COPY data, PL/pgSQL blocks with handlers
+    // and guards, our own parser's ALTER forms, every command of PostgreSQL 15.
+    for case in [
+        "psql_scripts",
+        "do_blocks",
+        "partitions",
+        "set_schema_and_renames",
+        "command_coverage",
+    ] {
+        let dir = format!("tests/fixtures/{case}/migrations");
+        let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
+            .expect("fixture")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        paths.sort();
+        let all: String = paths
+            .iter()
+            .map(|p| fs::read_to_string(p).expect("UTF-8 fixture"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let cuts: Vec<usize> = all.char_indices().map(|(i, _)| i).step_by(5).collect();
+        for cut in cuts {
+            let _ = fold_text(&all[..cut]);
+        }
+    }
+}
+
+#[test]
+fn survives_random_psql_and_plpgsql_shaped_text() {
+    const WORDS: &[&str] = &[
+        "DO",
+        "$$",
+        "$do$",
+        "BEGIN",
+        "END",
+        "EXCEPTION",
+        "WHEN",
+        "duplicate_object",
+        "OR",
+        "THEN",
+        "IF",
+        "ELSIF",
+        "ELSE",
+        "END IF",
+        "LOOP",
+        "END LOOP",
+        "FOR",
+        "IN",
+        "EXECUTE",
+        "'CREATE TABLE x ()'",
+        "||",
+        "format(",
+        "NOT",
+        "EXISTS",
+        "(SELECT 1 FROM pg_type WHERE typname = 'm')",
+        "NULL",
+        "RAISE",
+        "PERFORM",
+        ":=",
+        "DECLARE",
+        "r",
+        "record",
+        ";",
+        "\\set",
+        "\\if",
+        "\\endif",
+        "\\else",
+        ":v",
+        ":'v'",
+        ":\"v\"",
+        "COPY",
+        "t",
+        "FROM",
+        "stdin",
+        "\\.",
+        "\n",
+        "CREATE",
+        "TABLE",
+        "ALTER",
+        "SET",
+        "SCHEMA",
+        "search_path",
+        "ROLLBACK",
+        "SAVEPOINT",
+        "s",
+        "ATTACH",
+        "PARTITION",
+        "INHERIT",
+        "(",
+        ")",
+        ",",
+        "'x'",
+        "--",
+    ];
+    let mut random = Random(0x5EED_ABCD_0000_0010);
+    for _ in 0..600 {
+        let len = 1 + random.below(50);
+        let text: Vec<&str> = (0..len).map(|_| WORDS[random.below(WORDS.len())]).collect();
+        let _ = fold_text(&text.join(" "));
+    }
+}
+
+#[test]
 fn survives_random_sql_shaped_text() {
     const WORDS: &[&str] = &[
         "CREATE",
