@@ -368,7 +368,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::sql::ddl::Ddl;
+    use crate::sql::ddl::{Ddl, Routine, RoutineResult};
 
     fn section(sql: &str, first_line: u32) -> Section {
         Section {
@@ -451,13 +451,52 @@ mod tests {
             "CREATE OR REPLACE FUNCTION f() RETURNS int AS 'select 1' LANGUAGE sql COST 100 ROWS 5 WINDOW;",
         );
         assert!(d.is_empty(), "{d:?}");
-        assert_eq!(
-            statements[0].ddl,
-            Ddl::CreateFunction {
-                name: "f".into(),
-                runs_ddl: false
-            }
+        let Ddl::CreateFunction {
+            name,
+            runs_ddl: false,
+            routine: Some(routine),
+        } = &statements[0].ddl
+        else {
+            panic!("{:?}", statements[0].ddl);
+        };
+        assert_eq!(name, "f");
+        assert!(!routine.set);
+        assert!(
+            matches!(&routine.result, RoutineResult::Type(t) if t.written == "int"),
+            "{routine:?}"
         );
+    }
+
+    #[test]
+    fn reads_what_routines_return() {
+        let (statements, d) = parse(
+            "CREATE FUNCTION app.f(a int, OUT x text, INOUT y bigint DEFAULT 1) RETURNS SETOF record AS 'x' LANGUAGE sql WINDOW;\n\
+             CREATE FUNCTION g() RETURNS TABLE (id uuid, \"Name\" text) AS 'x' LANGUAGE sql WINDOW;\n\
+             CREATE FUNCTION h() RETURNS trigger AS 'x' LANGUAGE sql WINDOW;",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let routines: Vec<Option<&Routine>> = statements
+            .iter()
+            .map(|s| match &s.ddl {
+                Ddl::CreateFunction { routine, .. } => routine.as_ref(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let columns = |r: &Routine| match &r.result {
+            RoutineResult::Columns(c) => c
+                .iter()
+                .map(|(n, t)| format!("{n} {}", t.written))
+                .collect::<Vec<_>>(),
+            RoutineResult::Type(t) => vec![t.written.clone()],
+        };
+        let f = routines[0].unwrap();
+        assert_eq!(f.name.to_string(), "app.f");
+        assert!(f.set);
+        assert_eq!(columns(f), ["x text", "y bigint"]);
+        let g = routines[1].unwrap();
+        assert!(g.set);
+        assert_eq!(columns(g), ["id uuid", "Name text"]);
+        assert_eq!(routines[2], None);
     }
 
     #[test]

@@ -89,6 +89,11 @@ fn infers_view_columns() {
 }
 
 #[test]
+fn infers_columns_of_ctes_subqueries_functions_and_joins() {
+    folds("view_queries");
+}
+
+#[test]
 fn folds_indexes() {
     folds("indexes");
 }

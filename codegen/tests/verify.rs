@@ -48,6 +48,7 @@ async fn verify_finds_no_differences_for_the_fixtures_that_fold_cleanly() {
         "enums",
         "domains",
         "views",
+        "view_queries",
         "indexes",
         "comments",
         "names_and_schemas",

@@ -66,6 +66,8 @@ impl Fold {
                 self.add_constraints(table, pending);
                 if !only {
                     self.add_column_to_children(table, &column.name);
+                    // Keys the column brings (`REFERENCES`, `UNIQUE`) reach the partitions.
+                    self.sync_partitions(table);
                 }
             }
             AlterAction::DropColumn {

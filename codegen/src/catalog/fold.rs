@@ -18,7 +18,7 @@ use crate::catalog::session::Session;
 use crate::catalog::tool::Bookkeeping;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::sql::QualifiedName;
-use crate::sql::ddl::{Ddl, IndexKey, Statement};
+use crate::sql::ddl::{Ddl, IndexKey, Routine, Statement};
 use crate::sql::expr::Expr;
 
 /// The schema unqualified names live in (the first schema on PostgreSQL's default search path
@@ -70,6 +70,9 @@ pub struct Fold {
     pub(crate) schemas: BTreeSet<String>,
     /// Functions defined by the migrations whose bodies run DDL.
     pub(crate) ddl_functions: BTreeSet<String>,
+    /// Functions defined by the migrations, by (schema, name), with what they return: views
+    /// and queries may select from them.
+    pub(crate) routines: BTreeMap<(String, String), Routine>,
     /// Where names resolve, and what a rollback returns to.
     pub(crate) session: Session,
     /// The migration tool's own tables, made when the history first refers to them.
@@ -97,6 +100,7 @@ impl Fold {
             extensions: BTreeMap::new(),
             schemas: [DEFAULT_SCHEMA.to_string()].into(),
             ddl_functions: BTreeSet::new(),
+            routines: BTreeMap::new(),
             session: Session::default(),
             bookkeeping: Bookkeeping::default(),
             skipped: BTreeMap::new(),
@@ -196,7 +200,16 @@ impl Fold {
             Ddl::SetSearchPath { schemas, local } => self.session.set_search_path(schemas.clone(), *local),
             Ddl::ResetSession => self.session.reset(),
             Ddl::Transaction(t) => self.transaction(t),
-            Ddl::CreateFunction { name, runs_ddl } => {
+            Ddl::CreateFunction {
+                name,
+                runs_ddl,
+                routine,
+            } => {
+                if let Some(routine) = routine {
+                    let schema = self.schema_of(&routine.name);
+                    self.routines
+                        .insert((schema, routine.name.name.clone()), routine.clone());
+                }
                 if *runs_ddl {
                     self.ddl_functions.insert(name.clone());
                 } else {

@@ -211,6 +211,16 @@ impl Fold {
         }
     }
 
+    /// Gives every partition below `table` the keys, foreign keys and indexes it lacks.
+    pub(crate) fn sync_partitions(&mut self, table: usize) {
+        for child in self.children(table) {
+            if self.catalog.tables[child].partition_of.is_some() {
+                self.clone_partition_parts(table, child);
+                self.sync_partitions(child);
+            }
+        }
+    }
+
     /// A partition's copy of a foreign key: same name unless the partition already uses it.
     pub(crate) fn clone_foreign_key(&mut self, partition: usize, fk: &ForeignKey) {
         let relation = &self.catalog.tables[partition];

@@ -10,6 +10,7 @@ use crate::catalog::model::{ColumnRef, Sequence};
 use crate::catalog::table::{nextval, regclass_text, sequence_literal};
 use crate::sql::QualifiedName;
 use crate::sql::ddl::SequenceAction;
+use crate::sql::expr::Expr;
 
 impl Fold {
     /// `CREATE SEQUENCE [IF NOT EXISTS] name` (a `bigint` sequence unless `AS` says otherwise,
@@ -40,6 +41,16 @@ impl Fold {
                 .iter()
                 .position(|s| &s.schema == schema && s.name == name.name)
         })
+    }
+
+    /// A `nextval('name')` default as PostgreSQL stores it: the literal is read as a `regclass`
+    /// when the statement runs (along the search path of that moment) and printed back
+    /// qualified outside `public`. `None` when `e` is no such call or names no known sequence.
+    pub(crate) fn stored_nextval(&self, e: &Expr) -> Option<Expr> {
+        let literal = sequence_literal(e)?;
+        let index = self.find_sequence(&regclass_name(literal)?)?;
+        let s = &self.catalog.sequences[index];
+        Some(nextval(&regclass_text(&s.schema, &s.name)))
     }
 
     /// `ALTER SEQUENCE`.
@@ -186,5 +197,45 @@ impl Fold {
             }
         }
         self.catalog.sequences.remove(index);
+    }
+}
+
+/// The name in a `regclass` literal (`app."Seq"`): unquoted parts lower-cased, quoted ones kept.
+fn regclass_name(literal: &str) -> Option<QualifiedName> {
+    let mut parts = Vec::new();
+    let mut part = String::new();
+    let mut quoted = false;
+    let mut chars = literal.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                part.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut part)),
+            c if quoted => part.push(c),
+            c => part.push(c.to_ascii_lowercase()),
+        }
+    }
+    parts.push(part);
+    let name = parts.pop().filter(|n| !n.is_empty())?;
+    Some(QualifiedName {
+        schema: parts.pop(),
+        name,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::regclass_name;
+
+    #[test]
+    fn reads_regclass_literals_as_postgresql_does() {
+        assert_eq!(regclass_name("Seq").unwrap().to_string(), "seq");
+        let quoted = regclass_name("app.\"My.Seq\"").unwrap();
+        assert_eq!(quoted.schema.as_deref(), Some("app"));
+        assert_eq!(quoted.name, "My.Seq");
+        assert!(regclass_name("").is_none());
     }
 }

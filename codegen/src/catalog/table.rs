@@ -7,7 +7,8 @@ use crate::catalog::fold::{Fold, Shadow};
 use crate::catalog::model::{Column, ColumnRef, Identity, Relation, RelationKind, Sequence, TableRef};
 use crate::catalog::names::choose_name;
 use crate::sql::ddl::{ColumnDef, ColumnOption, CreateTable, TableElement};
-use crate::sql::expr::{Expr, Query};
+use crate::sql::expr::Expr;
+use crate::sql::query::Query;
 use crate::sql::{QualifiedName, quote_ident};
 
 /// Types whose modifier PostgreSQL applies with a length-coercion function: a `NULL` default on
@@ -286,7 +287,7 @@ impl Fold {
     /// varying` on a `varchar(39)` column) or that goes to a domain.
     pub(crate) fn set_default(&mut self, table: usize, column: &mut Column, e: &Expr) {
         let stored;
-        let e = match boolean_literal(&column.data_type, e) {
+        let e = match boolean_literal(&column.data_type, e).or_else(|| self.stored_nextval(e)) {
             Some(b) => {
                 stored = b;
                 &stored

@@ -2,8 +2,8 @@
 
 use crate::catalog::fold::{Fold, Shadow};
 use crate::catalog::model::{Column, Relation, RelationKind};
-use crate::sql::ddl::CreateView;
-use crate::sql::expr::{FromItem, Query};
+use crate::sql::QualifiedName;
+use crate::sql::ddl::{CreateView, Routine};
 
 impl Fold {
     /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW name [(columns)] AS query`.
@@ -25,18 +25,17 @@ impl Fold {
             }
             _ => {}
         }
-        if let Query::Other(what) = &v.query {
-            // Not an error in the migration, only beyond what the fold can type.
-            self.warn(format!(
-                "view {}: the columns of `{what}` are not inferred; the view is left out of the catalog",
-                v.name
-            ));
-            return;
-        }
         let output = match crate::infer::query_columns(self, &v.query) {
             Ok(output) => output,
-            Err(why) => {
+            Err(why) if crate::infer::rejected_by_postgres(&why) => {
                 self.error(format!("view {}: {why}", v.name));
+                return;
+            }
+            Err(why) => {
+                self.warn(format!(
+                    "view {}: {why}; the view is left out of the catalog",
+                    v.name
+                ));
                 return;
             }
         };
@@ -79,9 +78,9 @@ impl Fold {
                 generated: None,
             });
         }
-        let mut read = Vec::new();
-        query_relations(&v.query, &mut read);
-        let depends_on = read
+        let depends_on = v
+            .query
+            .relations()
             .iter()
             .filter_map(|name| self.find_relation(name))
             .map(|i| {
@@ -91,7 +90,7 @@ impl Fold {
                 )
             })
             .collect();
-        let uses_columns = used_columns(&v.query);
+        let uses_columns = v.query.used_columns();
         match existing {
             Some(i) => {
                 self.shadows[i].depends_on = depends_on;
@@ -122,100 +121,54 @@ impl Fold {
     }
 }
 
-/// The column names a query mentions (`*` when it selects every column of something), for
-/// dropping the views that use a dropped column.
-fn used_columns(q: &Query) -> std::collections::BTreeSet<String> {
-    let mut out = std::collections::BTreeSet::new();
-    let mut expr = |e: &crate::sql::expr::Expr| {
-        e.walk(&mut |x| {
-            if let crate::sql::expr::Expr::Column { name, .. } = x {
-                out.insert(name.clone());
-            }
-        })
-    };
-    visit_query(q, &mut expr);
-    let mut star = false;
-    star_items(q, &mut star);
-    if star {
-        out.insert("*".into());
-    }
-    out
-}
-
-fn visit_query(q: &Query, f: &mut impl FnMut(&crate::sql::expr::Expr)) {
-    match q {
-        Query::Select(s) => {
-            for item in &s.items {
-                if let crate::sql::expr::SelectItem::Expr { expr, .. } = item {
-                    f(expr);
-                }
-            }
-            if let Some(filter) = &s.filter {
-                f(filter);
-            }
-        }
-        Query::SetOperation { left, right, .. } => {
-            visit_query(left, f);
-            visit_query(right, f);
-        }
-        Query::Values(rows) => rows.iter().flatten().for_each(f),
-        Query::Other(_) => {}
-    }
-}
-
-fn star_items(q: &Query, star: &mut bool) {
-    match q {
-        Query::Select(s) => {
-            *star |= s.items.iter().any(|i| {
-                matches!(
-                    i,
-                    crate::sql::expr::SelectItem::Wildcard
-                        | crate::sql::expr::SelectItem::QualifiedWildcard(_)
-                )
-            });
-        }
-        Query::SetOperation { left, right, .. } => {
-            star_items(left, star);
-            star_items(right, star);
-        }
-        Query::Values(_) | Query::Other(_) => *star = true,
-    }
-}
-
-/// The relations a query reads, for dropping views with what they depend on.
-fn query_relations(q: &Query, out: &mut Vec<crate::sql::QualifiedName>) {
-    match q {
-        Query::Select(s) => {
-            for item in &s.from {
-                from_relations(item, out);
-            }
-        }
-        Query::SetOperation { left, right, .. } => {
-            query_relations(left, out);
-            query_relations(right, out);
-        }
-        Query::Values(_) | Query::Other(_) => {}
-    }
-}
-
-fn from_relations(item: &FromItem, out: &mut Vec<crate::sql::QualifiedName>) {
-    match item {
-        FromItem::Table { name, .. } => out.push(name.clone()),
-        FromItem::Subquery { query, .. } => query_relations(query, out),
-        FromItem::Join { left, right, .. } => {
-            from_relations(left, out);
-            from_relations(right, out);
-        }
-        FromItem::Other { .. } => {}
-    }
-}
-
 impl crate::infer::Schema for Fold {
-    fn relation(&self, name: &crate::sql::QualifiedName) -> Option<&Relation> {
+    fn relation(&self, name: &QualifiedName) -> Option<&Relation> {
         self.find_relation(name).map(|i| &self.catalog.tables[i])
     }
 
     fn resolve_type(&self, written: &crate::sql::TypeName) -> Result<String, String> {
         Fold::resolve_type(self, written).map(|r| r.format)
+    }
+
+    fn routine(&self, name: &QualifiedName) -> Option<&Routine> {
+        self.lookup_schemas(name)
+            .into_iter()
+            .find_map(|schema| self.routines.get(&(schema, name.name.clone())))
+    }
+
+    fn row_type(&self, written: &crate::sql::TypeName) -> Option<Vec<(String, String)>> {
+        if written.array_dims > 0 {
+            return None;
+        }
+        let name = QualifiedName {
+            schema: written.schema.clone(),
+            name: written.name.clone(),
+        };
+        let schema = self.find_type_schema(&name)?;
+        if let Some(c) = self
+            .catalog
+            .composite_types
+            .iter()
+            .find(|c| c.schema == schema && c.name == name.name)
+        {
+            return Some(
+                c.attributes
+                    .iter()
+                    .map(|a| (a.name.clone(), a.data_type.clone()))
+                    .collect(),
+            );
+        }
+        let relation = self
+            .catalog
+            .tables
+            .iter()
+            .find(|r| r.schema == schema && r.name == name.name)?;
+        Some(
+            relation
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), c.data_type.clone()))
+                .collect(),
+        )
     }
 }

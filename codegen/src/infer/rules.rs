@@ -175,8 +175,9 @@ pub(super) fn function_type(name: &str, args: &[Typed], star: bool, window: bool
         },
         "min" | "max" | "first_value" | "last_value" | "lag" | "lead" | "nth_value" | "abs" => {
             match first_base.as_deref() {
-                // There is no max(varchar): PostgreSQL uses max(text).
-                Some("character varying") => Ty::known("text"),
+                // There is no max(varchar): PostgreSQL uses max(text). The window functions
+                // take anyelement and keep the type (without its modifier).
+                Some("character varying") if matches!(name, "min" | "max") => Ty::known("text"),
                 Some(t) => Ty::known(t),
                 None => arg(0),
             }
@@ -272,7 +273,13 @@ pub(super) fn function_type(name: &str, args: &[Typed], star: bool, window: bool
             Some("real" | "double precision") => Ty::known("double precision"),
             _ => Ty::known("numeric"),
         },
-        _ => Ty::Unresolved(format!("the result type of {name}() is not inferred")),
+        _ => match builtin_function(name) {
+            Some(f) if !f.set => {
+                let nullable = !f.strict || args.iter().any(|a| a.nullable) || args.is_empty();
+                return Typed::new(Ty::known(f.result), nullable || window);
+            }
+            _ => Ty::Unresolved(format!("the result type of {name}() is not inferred")),
+        },
     };
     let nullable = if star || never_null(name) {
         false
@@ -388,6 +395,42 @@ fn arithmetic(l: Option<&str>, op: &str, r: Option<&str>) -> Ty {
         }
         _ => Ty::Unresolved(format!("the type of {l} {op} {r} is not inferred")),
     }
+}
+
+/// A pg_catalog function whose overloads all return one concrete type.
+pub(super) struct BuiltinFunction {
+    /// The result type, as `format_type()` prints it.
+    pub(super) result: &'static str,
+    /// NULL in, NULL out.
+    pub(super) strict: bool,
+    /// Returns a set of rows.
+    pub(super) set: bool,
+}
+
+/// PostgreSQL's own functions, from `codegen/data/pg_functions.tsv` (`make pg-functions`).
+pub(super) fn builtin_function(name: &str) -> Option<&'static BuiltinFunction> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, BuiltinFunction>> =
+        std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            include_str!("../../data/pg_functions.tsv")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| {
+                    let mut f = l.split('\t');
+                    let (name, result, strict, set) = (f.next()?, f.next()?, f.next()?, f.next()?);
+                    Some((
+                        name,
+                        BuiltinFunction {
+                            result,
+                            strict: strict == "t",
+                            set: set == "t",
+                        },
+                    ))
+                })
+                .collect()
+        })
+        .get(name)
 }
 
 #[cfg(test)]

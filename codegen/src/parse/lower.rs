@@ -341,6 +341,7 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
                 .function_body
                 .as_ref()
                 .is_some_and(|body| runs_ddl(&body_text(body))),
+            routine: routine(&f),
         },
         S::Query(q) => top_level_query(&q, cx),
         S::Call(f) => Ddl::Call {
@@ -433,7 +434,8 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
 /// A top-level `SELECT`: a new table (`SELECT ... INTO t`), a search path set through
 /// `set_config('search_path', ...)`, calls of routines that may run DDL, or nothing.
 fn top_level_query(q: &sql::Query, cx: &Context) -> Ddl {
-    use crate::sql::expr::{Expr, Query as Q, SelectItem};
+    use crate::sql::expr::Expr;
+    use crate::sql::query::{Query as Q, SelectItem};
     if let sql::SetExpr::Select(s) = q.body.as_ref()
         && let Some(into) = &s.into
     {
@@ -494,6 +496,37 @@ fn top_level_query(q: &sql::Query, cx: &Context) -> Ddl {
 }
 
 /// The text of a function body.
+/// What a function sqlparser read returns.
+fn routine(f: &sql::CreateFunction) -> Option<Routine> {
+    let (set, declared) = match &f.return_type {
+        Some(sql::FunctionReturnType::SetOf(t)) => (true, Some(t)),
+        Some(sql::FunctionReturnType::DataType(t)) => (false, Some(t)),
+        None => (false, None),
+    };
+    let declared = declared.map(|t| match t {
+        sql::DataType::Table(Some(columns)) => RoutineResult::Columns(
+            columns
+                .iter()
+                .map(|c| (folded(&c.name), type_name(&c.data_type)))
+                .collect(),
+        ),
+        other => RoutineResult::Type(type_name(other)),
+    });
+    let set = set || matches!(declared, Some(RoutineResult::Columns(_)));
+    let outs = f
+        .args
+        .iter()
+        .flatten()
+        .filter(|a| matches!(a.mode, Some(sql::ArgMode::Out | sql::ArgMode::InOut)))
+        .enumerate()
+        .map(|(i, a)| {
+            let name = a.name.as_ref().map_or_else(|| format!("column{}", i + 1), folded);
+            (name, type_name(&a.data_type))
+        })
+        .collect();
+    Routine::new(object_name(&f.name), set, declared, outs)
+}
+
 fn body_text(body: &sql::CreateFunctionBody) -> String {
     use sql::CreateFunctionBody as B;
     match body {

@@ -1,4 +1,5 @@
-//! sqlparser names, types, expressions and queries -> ours ([`crate::sql::expr`]).
+//! sqlparser names, types, expressions and queries -> ours ([`crate::sql::expr`],
+//! [`crate::sql::query`]).
 
 use sqlparser::ast::{
     self as sql, ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, FunctionArg, FunctionArgExpr,
@@ -6,7 +7,8 @@ use sqlparser::ast::{
 };
 
 use super::lower::Context;
-use crate::sql::expr::{Expr, FromItem, JoinKind, Query, Select, SelectItem};
+use crate::sql::expr::{Expr, SubqueryKind};
+use crate::sql::query::{Alias, Cte, FromItem, JoinKind, Query, Select, SelectItem};
 use crate::sql::{QualifiedName, TypeName};
 
 /// PostgreSQL's identifier length limit (NAMEDATALEN - 1), in bytes.
@@ -277,6 +279,11 @@ pub(crate) fn expr(e: &sql::Expr, cx: &Context) -> Expr {
         },
         E::Function(f) => {
             let name = parts(&f.name);
+            if let FunctionArguments::Subquery(q) = &f.args
+                && name == ["array"]
+            {
+                return subquery_expr(SubqueryKind::Array, q, e, cx);
+            }
             if matches!(f.args, FunctionArguments::None) {
                 // CURRENT_TIMESTAMP, CURRENT_DATE, LOCALTIME, CURRENT_USER, ...
                 return Expr::Keyword(f.name.to_string().to_ascii_uppercase());
@@ -408,17 +415,43 @@ pub(crate) fn expr(e: &sql::Expr, cx: &Context) -> Expr {
             call("timezone", vec![expr(time_zone, cx), expr(timestamp, cx)])
         }
         E::Collate { expr: x, .. } => expr(x, cx),
-        E::Exists { .. } => Expr::Raw(e.to_string()),
+        E::Exists { subquery, .. } => subquery_expr(SubqueryKind::Exists, subquery, e, cx),
+        E::Subquery(q) => subquery_expr(SubqueryKind::Scalar, q, e, cx),
+        E::In {
+            target: sql::InTarget::Subquery(q),
+            ..
+        } => subquery_expr(SubqueryKind::In, q, e, cx),
         _ => Expr::Raw(e.to_string()),
     }
 }
 
-/// Lowers a view's query.
-pub(crate) fn query(q: &sql::Query, cx: &Context) -> Query {
-    if q.with.is_some() {
-        return Query::Other(format!("WITH ... {}", q.body));
+fn subquery_expr(kind: SubqueryKind, q: &sql::Query, whole: &sql::Expr, cx: &Context) -> Expr {
+    Expr::Subquery {
+        kind,
+        query: Box::new(query(q, cx)),
+        text: whole.to_string(),
     }
-    set_expr(&q.body, cx)
+}
+
+/// Lowers a query.
+pub(crate) fn query(q: &sql::Query, cx: &Context) -> Query {
+    let body = set_expr(&q.body, cx);
+    match &q.with {
+        None => body,
+        Some(with) => Query::With {
+            recursive: with.recursive,
+            ctes: with
+                .cte_tables
+                .iter()
+                .map(|cte| Cte {
+                    name: folded(&cte.alias.name),
+                    columns: cte.alias.columns.iter().map(|c| folded(&c.name)).collect(),
+                    query: query(&cte.query, cx),
+                })
+                .collect(),
+            body: Box::new(body),
+        },
+    }
 }
 
 fn set_expr(body: &SetExpr, cx: &Context) -> Query {
@@ -477,25 +510,44 @@ fn select(s: &sql::Select, cx: &Context) -> Select {
 }
 
 fn table_with_joins(t: &sql::TableWithJoins, cx: &Context) -> FromItem {
+    use sql::JoinConstraint as C;
     let mut item = table_factor(&t.relation, cx);
     for join in &t.joins {
-        let kind = match &join.join_operator {
-            JoinOperator::Left(_) | JoinOperator::LeftOuter(_) | JoinOperator::OuterApply => JoinKind::Left,
-            JoinOperator::Right(_) | JoinOperator::RightOuter(_) => JoinKind::Right,
-            JoinOperator::FullOuter(_) => JoinKind::Full,
-            _ => JoinKind::Inner,
+        let (kind, constraint) = match &join.join_operator {
+            JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (JoinKind::Left, Some(c)),
+            JoinOperator::OuterApply => (JoinKind::Left, None),
+            JoinOperator::Right(c) | JoinOperator::RightOuter(c) => (JoinKind::Right, Some(c)),
+            JoinOperator::FullOuter(c) => (JoinKind::Full, Some(c)),
+            JoinOperator::Join(c) | JoinOperator::Inner(c) | JoinOperator::CrossJoin(c) => {
+                (JoinKind::Inner, Some(c))
+            }
+            _ => (JoinKind::Inner, None),
+        };
+        let (using, natural) = match constraint {
+            Some(C::Using(names)) => (names.iter().filter_map(|n| parts(n).pop()).collect(), false),
+            Some(C::Natural) => (Vec::new(), true),
+            _ => (Vec::new(), false),
         };
         item = FromItem::Join {
             left: Box::new(item),
             right: Box::new(table_factor(&join.relation, cx)),
             kind,
+            using,
+            natural,
         };
     }
     item
 }
 
-fn alias(a: &Option<sql::TableAlias>) -> Option<String> {
-    a.as_ref().map(|a| folded(&a.name))
+fn alias(a: &Option<sql::TableAlias>) -> Option<Alias> {
+    a.as_ref().map(|a| Alias {
+        name: folded(&a.name),
+        columns: a
+            .columns
+            .iter()
+            .map(|c| (folded(&c.name), c.data_type.as_ref().map(type_name)))
+            .collect(),
+    })
 }
 
 fn table_factor(t: &TableFactor, cx: &Context) -> FromItem {
@@ -509,25 +561,89 @@ fn table_factor(t: &TableFactor, cx: &Context) -> FromItem {
             name: object_name(name),
             alias: alias(a),
         },
+        TableFactor::Table {
+            name,
+            alias: a,
+            args: Some(args),
+            with_ordinality,
+            ..
+        } => FromItem::Function {
+            name: parts(name),
+            args: plain_args(&args.args, cx),
+            ordinality: *with_ordinality,
+            alias: alias(a),
+        },
+        TableFactor::Function {
+            name,
+            args,
+            with_ordinality,
+            alias: a,
+            ..
+        } => FromItem::Function {
+            name: parts(name),
+            args: plain_args(args, cx),
+            ordinality: *with_ordinality,
+            alias: alias(a),
+        },
+        TableFactor::UNNEST {
+            alias: a,
+            array_exprs,
+            with_ordinality,
+            ..
+        } => FromItem::Function {
+            name: vec!["unnest".into()],
+            args: array_exprs.iter().map(|e| expr(e, cx)).collect(),
+            ordinality: *with_ordinality,
+            alias: alias(a),
+        },
         TableFactor::Derived {
             subquery, alias: a, ..
         } => FromItem::Subquery {
             query: Box::new(query(subquery, cx)),
             alias: alias(a),
         },
+        TableFactor::XmlTable {
+            columns, alias: a, ..
+        } => FromItem::Declared {
+            columns: columns
+                .iter()
+                .map(|c| {
+                    let ty = match &c.option {
+                        sql::XmlTableColumnOption::NamedInfo { r#type, .. } => Some(type_name(r#type)),
+                        sql::XmlTableColumnOption::ForOrdinality => None,
+                    };
+                    (folded(&c.name), ty)
+                })
+                .collect(),
+            alias: alias(a),
+        },
         TableFactor::NestedJoin {
-            table_with_joins,
+            table_with_joins: inner,
             alias: None,
-        } => table_with_joins_item(table_with_joins, cx),
-        TableFactor::Table { alias: a, .. }
-        | TableFactor::Function { alias: a, .. }
-        | TableFactor::UNNEST { alias: a, .. }
-        | TableFactor::TableFunction { alias: a, .. }
-        | TableFactor::NestedJoin { alias: a, .. } => FromItem::Other { alias: alias(a) },
+        } => table_with_joins(inner, cx),
+        TableFactor::TableFunction { alias: a, .. } | TableFactor::NestedJoin { alias: a, .. } => {
+            FromItem::Other {
+                alias: a.as_ref().map(|a| folded(&a.name)),
+            }
+        }
         _ => FromItem::Other { alias: None },
     }
 }
 
-fn table_with_joins_item(t: &sql::TableWithJoins, cx: &Context) -> FromItem {
-    table_with_joins(t, cx)
+/// Arguments of a function in FROM, named or not.
+fn plain_args(args: &[FunctionArg], cx: &Context) -> Vec<Expr> {
+    args.iter()
+        .filter_map(|arg| match arg {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(e))
+            | FunctionArg::Named {
+                arg: FunctionArgExpr::Expr(e),
+                ..
+            }
+            | FunctionArg::ExprNamed {
+                arg: FunctionArgExpr::Expr(e),
+                ..
+            } => Some(expr(e, cx)),
+            _ => None,
+        })
+        .collect()
 }

@@ -5,7 +5,8 @@
 //! identifiers in lower case, quoted ones exactly as written, all cut to 63 bytes.
 
 use crate::diagnostic::Location;
-use crate::sql::expr::{Expr, Query};
+use crate::sql::expr::Expr;
+use crate::sql::query::Query;
 use crate::sql::{QualifiedName, TypeName};
 
 /// One statement of a migration and where it starts in its file.
@@ -125,6 +126,9 @@ pub enum Ddl {
         name: String,
         /// The body contains `EXECUTE` or `CREATE`/`ALTER`/`DROP`.
         runs_ddl: bool,
+        /// What a function returns, for typing queries that call it (`None` for procedures
+        /// and functions returning nothing).
+        routine: Option<Routine>,
     },
     /// A top-level `SELECT`/`CALL` of functions (by last name part).
     Call {
@@ -814,4 +818,48 @@ pub struct Probe {
     pub relation: String,
     /// `column = 'value'` conditions, all of which must hold.
     pub filters: Vec<(String, String)>,
+}
+
+/// A function as queries see it: its name and what it returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Routine {
+    /// Its name, schema-qualified when written so.
+    pub name: QualifiedName,
+    /// `RETURNS SETOF ...` or `RETURNS TABLE (...)`: a set of rows.
+    pub set: bool,
+    /// What each row (or the value) is.
+    pub result: RoutineResult,
+}
+
+/// What a function returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RoutineResult {
+    /// One value of a type (a table's or composite type's name gives its row).
+    Type(TypeName),
+    /// Named columns: `RETURNS TABLE (...)` or its `OUT` parameters.
+    Columns(Vec<(String, TypeName)>),
+}
+
+impl Routine {
+    /// What `CREATE FUNCTION name(... OUT outs ...) RETURNS [SETOF] declared` returns: the
+    /// `OUT` parameters when there are any (one is a column of its own name), else the
+    /// declared result; `None` for `void`, a `trigger` and procedures.
+    pub fn new(
+        name: QualifiedName,
+        set: bool,
+        declared: Option<RoutineResult>,
+        outs: Vec<(String, TypeName)>,
+    ) -> Option<Routine> {
+        let result = match declared {
+            Some(RoutineResult::Columns(columns)) => RoutineResult::Columns(columns),
+            _ if !outs.is_empty() => RoutineResult::Columns(outs),
+            Some(RoutineResult::Type(t))
+                if !matches!(t.name.as_str(), "void" | "trigger" | "event_trigger") =>
+            {
+                RoutineResult::Type(t)
+            }
+            _ => return None,
+        };
+        Some(Routine { name, set, result })
+    }
 }

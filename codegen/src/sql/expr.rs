@@ -7,10 +7,11 @@
 //! re-spells an expression when it stores it (added casts and parentheses, `IN` lists turned
 //! into `= ANY (ARRAY[...])`, `BETWEEN` into two comparisons, `LIKE` into `~~`).
 
+use crate::sql::TypeName;
+use crate::sql::query::Query;
 #[cfg(test)]
 use crate::sql::quote::quote_ident;
 use crate::sql::render;
-use crate::sql::{QualifiedName, TypeName};
 
 /// An SQL expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,103 +134,32 @@ pub enum Expr {
     },
     /// A parenthesised expression.
     Nested(Box<Expr>),
-    /// Anything else (subqueries, JSON paths, ...), kept as normalised text.
+    /// A subquery used as a value: `(SELECT ...)`, `EXISTS (...)`, `x IN (SELECT ...)`,
+    /// `ARRAY(SELECT ...)`. Its columns belong to its own scope, so walks and renames do not
+    /// enter it; it is written back out as `text`.
+    Subquery {
+        /// How the subquery is used.
+        kind: SubqueryKind,
+        /// The subquery.
+        query: Box<Query>,
+        /// The whole expression as normalised SQL.
+        text: String,
+    },
+    /// Anything else (JSON paths, row constructors, ...), kept as normalised text.
     Raw(String),
 }
 
-/// A `SELECT` (or set operation) as written in a view.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Query {
-    /// A plain `SELECT`.
-    Select(Box<Select>),
-    /// `left UNION|INTERSECT|EXCEPT right`.
-    SetOperation {
-        /// `UNION`, `INTERSECT` or `EXCEPT`.
-        op: String,
-        /// Left branch.
-        left: Box<Query>,
-        /// Right branch.
-        right: Box<Query>,
-    },
-    /// `VALUES (...), (...)`.
-    Values(Vec<Vec<Expr>>),
-    /// A query shape the fold cannot type (`WITH`, `TABLE x`, ...).
-    Other(String),
-}
-
-/// The parts of a `SELECT` that decide its columns.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Select {
-    /// The select list.
-    pub items: Vec<SelectItem>,
-    /// `FROM` items (a comma list; joins nest inside).
-    pub from: Vec<FromItem>,
-    /// The `WHERE` condition.
-    pub filter: Option<Expr>,
-    /// Has a `GROUP BY`.
-    pub grouped: bool,
-}
-
-/// One entry of a select list.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SelectItem {
-    /// `expr [AS alias]`.
-    Expr {
-        /// The expression.
-        expr: Expr,
-        /// Its alias.
-        alias: Option<String>,
-    },
-    /// `*`.
-    Wildcard,
-    /// `t.*`.
-    QualifiedWildcard(Vec<String>),
-}
-
-/// An item of a `FROM` clause.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FromItem {
-    /// A table or view.
-    Table {
-        /// Its name.
-        name: QualifiedName,
-        /// `AS alias`.
-        alias: Option<String>,
-    },
-    /// `(SELECT ...) AS alias`.
-    Subquery {
-        /// The query.
-        query: Box<Query>,
-        /// `AS alias`.
-        alias: Option<String>,
-    },
-    /// `left [INNER|LEFT|RIGHT|FULL|CROSS] JOIN right [ON ...]`.
-    Join {
-        /// Left side.
-        left: Box<FromItem>,
-        /// Right side.
-        right: Box<FromItem>,
-        /// Join kind.
-        kind: JoinKind,
-    },
-    /// Something else (a set-returning function, `LATERAL`, ...).
-    Other {
-        /// Its alias, so its columns can at least be found.
-        alias: Option<String>,
-    },
-}
-
-/// How two `FROM` items are joined; decides which side's columns may become NULL.
+/// How a subquery is used as a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JoinKind {
-    /// `[INNER] JOIN` or `CROSS JOIN`: no side becomes nullable.
-    Inner,
-    /// `LEFT JOIN`: the right side becomes nullable.
-    Left,
-    /// `RIGHT JOIN`: the left side becomes nullable.
-    Right,
-    /// `FULL JOIN`: both sides become nullable.
-    Full,
+pub enum SubqueryKind {
+    /// `(SELECT x ...)`: its one column, NULL when it returns no row.
+    Scalar,
+    /// `[NOT] EXISTS (...)`: a boolean, never NULL.
+    Exists,
+    /// `x [NOT] IN (SELECT ...)`: a boolean, NULL when x or a compared value is.
+    In,
+    /// `ARRAY(SELECT x ...)`: an array of its column's type, never NULL.
+    Array,
 }
 
 impl Expr {
@@ -293,7 +223,7 @@ impl Expr {
     }
 
     /// Calls `f` on this expression and every expression inside it.
-    pub fn walk(&self, f: &mut impl FnMut(&Expr)) {
+    pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
         f(self);
         match self {
             Expr::Column { .. }
@@ -303,6 +233,7 @@ impl Expr {
             | Expr::Null
             | Expr::Keyword(_)
             | Expr::Typed { .. }
+            | Expr::Subquery { .. }
             | Expr::Raw(_) => {}
             Expr::Cast { expr, .. }
             | Expr::Unary { expr, .. }
@@ -353,6 +284,7 @@ impl Expr {
             | Expr::Null
             | Expr::Keyword(_)
             | Expr::Typed { .. }
+            | Expr::Subquery { .. }
             | Expr::Raw(_) => {}
             Expr::Cast { expr, .. }
             | Expr::Unary { expr, .. }

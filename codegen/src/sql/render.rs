@@ -107,7 +107,7 @@ impl fmt::Display for Expr {
             }
             Expr::Extract { field, expr } => write!(f, "EXTRACT({field} FROM {expr})"),
             Expr::Nested(e) => write!(f, "({e})"),
-            Expr::Raw(text) => f.write_str(text),
+            Expr::Raw(text) | Expr::Subquery { text, .. } => f.write_str(text),
         }
     }
 }
@@ -307,7 +307,7 @@ pub(super) fn canonical(e: &Expr, out: &mut String) {
             canonical(expr, out);
             out.push(')');
         }
-        Expr::Raw(text) => out.push_str(text),
+        Expr::Raw(text) | Expr::Subquery { text, .. } => out.push_str(text),
     }
 }
 

@@ -6,12 +6,13 @@ use sqlparser::ast as sql;
 use sqlparser::tokenizer::{Span, Token, TokenWithSpan};
 
 use super::super::lower::{self, Context};
-use super::super::lower_expr::folded;
-use super::cursor::Cursor;
-use crate::sql::ddl::{CommentTarget, Ddl};
+use super::super::lower_expr::{folded, type_name};
+use super::cursor::{Cursor, at_eof, parser};
+use crate::sql::ddl::{CommentTarget, Ddl, Routine, RoutineResult};
 
 /// `CREATE FUNCTION` with a body sqlparser cannot read: the routine exists, and whether its
-/// body runs DDL is judged from the body's words, as for routines sqlparser reads.
+/// body runs DDL is judged from the body's words, as for routines sqlparser reads. What it
+/// returns is read from its argument list and `RETURNS` clause.
 pub(super) fn routine(c: &Cursor) -> Ddl {
     let start = (0..c.tokens.len())
         .find(|&i| {
@@ -19,22 +20,126 @@ pub(super) fn routine(c: &Cursor) -> Ddl {
                 .is_some_and(|k| k == "FUNCTION" || k == "PROCEDURE")
         })
         .map_or(0, |i| i + 1);
-    let name = c.tokens[start..]
-        .iter()
-        .take_while(|t| t.token != Token::LParen)
-        .filter_map(|t| match &t.token {
-            Token::Word(w) if w.quote_style.is_some() => Some(w.value.clone()),
-            Token::Word(w) => Some(w.value.to_ascii_lowercase()),
-            _ => None,
-        })
-        .last()
-        .unwrap_or_default();
+    let function = start > 0 && c.keyword_at(start - 1).is_some_and(|k| k == "FUNCTION");
+    let mut r = Cursor {
+        tokens: c.tokens.clone(),
+        pos: start,
+        cx: c.cx,
+    };
+    let qualified = r.name();
+    let name = qualified.as_ref().map(|n| n.name.clone()).unwrap_or_default();
     let runs_ddl = c.tokens.iter().any(|t| match &t.token {
         Token::DollarQuotedString(s) => lower::runs_ddl(&s.value),
         Token::SingleQuotedString(s) => lower::runs_ddl(s),
         _ => false,
     });
-    Ddl::CreateFunction { name, runs_ddl }
+    let routine = qualified.filter(|_| function).and_then(|q| returns(&mut r, q));
+    Ddl::CreateFunction {
+        name,
+        runs_ddl,
+        routine,
+    }
+}
+
+/// Clauses that end a `RETURNS` type.
+const AFTER_RETURNS: &[&str] = &[
+    "LANGUAGE",
+    "AS",
+    "IMMUTABLE",
+    "STABLE",
+    "VOLATILE",
+    "STRICT",
+    "CALLED",
+    "SECURITY",
+    "EXTERNAL",
+    "PARALLEL",
+    "COST",
+    "ROWS",
+    "SET",
+    "WINDOW",
+    "LEAKPROOF",
+    "NOT",
+    "SUPPORT",
+    "TRANSFORM",
+    "BEGIN",
+    "RETURN",
+];
+
+/// The argument list and `RETURNS` clause after a function's name.
+fn returns(r: &mut Cursor, name: crate::sql::QualifiedName) -> Option<Routine> {
+    let args = r.group()?;
+    let mut outs = Vec::new();
+    let mut a = Cursor {
+        tokens: args,
+        pos: 0,
+        cx: r.cx,
+    };
+    while !a.at_end() {
+        let mut arg = Cursor {
+            tokens: a.until_comma(),
+            pos: 0,
+            cx: r.cx,
+        };
+        if arg.eat(&["OUT"]) || arg.eat(&["INOUT"]) {
+            let column = format!("column{}", outs.len() + 1);
+            outs.push(name_and_type(&mut arg, column)?);
+        }
+    }
+    if !r.eat(&["RETURNS"]) {
+        return Routine::new(name, false, None, outs);
+    }
+    let set = r.eat(&["SETOF"]);
+    if r.eat(&["TABLE"]) {
+        let mut columns = Vec::new();
+        let mut list = Cursor {
+            tokens: r.group()?,
+            pos: 0,
+            cx: r.cx,
+        };
+        while !list.at_end() {
+            let mut column = Cursor {
+                tokens: list.until_comma(),
+                pos: 0,
+                cx: r.cx,
+            };
+            columns.push(name_and_type(&mut column, String::new())?);
+        }
+        return Routine::new(name, true, Some(RoutineResult::Columns(columns)), outs);
+    }
+    let from = r.pos;
+    while !r.at_end() && !AFTER_RETURNS.iter().any(|k| r.is(k)) {
+        r.pos += 1;
+    }
+    let mut parser = parser(&r.tokens[from..r.pos]);
+    let data_type = parser.parse_data_type().ok()?;
+    let declared = at_eof(&mut parser).then(|| RoutineResult::Type(type_name(&data_type)));
+    Routine::new(name, set, declared, outs)
+}
+
+/// `[name] type [DEFAULT ...]` of a parameter or `RETURNS TABLE` column; `unnamed` when the
+/// parameter has no name.
+fn name_and_type(c: &mut Cursor, unnamed: String) -> Option<(String, crate::sql::TypeName)> {
+    let end = (c.pos..c.tokens.len())
+        .find(|&i| c.keyword_at(i - c.pos).is_some_and(|k| k == "DEFAULT") || c.tokens[i].token == Token::Eq)
+        .unwrap_or(c.tokens.len());
+    let tokens = &c.tokens[c.pos..end];
+    let as_type = |tokens: &[&TokenWithSpan]| {
+        let mut parser = parser(tokens);
+        let t = parser.parse_data_type().ok()?;
+        at_eof(&mut parser).then(|| type_name(&t))
+    };
+    if let Some(t) = as_type(tokens) {
+        return Some((unnamed, t));
+    }
+    let name = match &tokens.first()?.token {
+        Token::Word(w) => folded(&sql::Ident {
+            value: w.value.clone(),
+            quote_style: w.quote_style,
+            span: Span::empty(),
+        }),
+        _ => return None,
+    };
+    Some((name, as_type(&tokens[1..])?))
 }
 
 /// `COMMENT ON object name IS 'text' | NULL`, for every object type; only tables, columns,
