@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod infer;
 pub mod parse;
+pub mod queries;
 pub mod source;
 pub mod sql;
 pub mod verify;
@@ -41,6 +42,26 @@ pub struct Schema {
 /// (warnings). The catalog holds whatever could be folded; trust it only when no diagnostic is
 /// an error.
 pub fn load(dir: &Path) -> (Schema, Vec<Diagnostic>) {
+    let (migrations, fold, diagnostics) = fold_migrations(dir);
+    finish(migrations, fold, diagnostics)
+}
+
+/// [`load`], and the queries of `queries_dir` typed against the catalog (see
+/// [`queries::check`]); they see it as a new session does (the search path reset).
+pub fn load_with_queries(
+    dir: &Path,
+    queries_dir: &Path,
+) -> (Schema, Vec<queries::TypedQuery>, Vec<Diagnostic>) {
+    let (migrations, mut fold, mut diagnostics) = fold_migrations(dir);
+    fold.begin_file(queries_dir);
+    let defs = queries::read_queries(queries_dir, &mut diagnostics);
+    let (typed, problems) = queries::check(&fold, &fold.catalog, defs);
+    diagnostics.extend(problems);
+    let (schema, diagnostics) = finish(migrations, fold, diagnostics);
+    (schema, typed, diagnostics)
+}
+
+fn fold_migrations(dir: &Path) -> (Vec<source::Migration>, Fold, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let migrations = source::read_migrations(dir, &mut diagnostics);
     let tools = migrations.iter().map(|m| m.tool);
@@ -51,6 +72,14 @@ pub fn load(dir: &Path) -> (Schema, Vec<Diagnostic>) {
             fold.fold(&migration.up.path, &statement);
         }
     }
+    (migrations, fold, diagnostics)
+}
+
+fn finish(
+    migrations: Vec<source::Migration>,
+    fold: Fold,
+    mut diagnostics: Vec<Diagnostic>,
+) -> (Schema, Vec<Diagnostic>) {
     let preamble = fold.preamble();
     let skipped = fold.skipped().clone();
     let (catalog, fold_diagnostics) = fold.finish();
@@ -70,15 +99,24 @@ pub fn load_catalog(dir: &Path) -> (Catalog, Vec<Diagnostic>) {
     (schema.catalog, diagnostics)
 }
 
-/// Read -> fold -> emit: the generated files for the migrations in `dir`, and every
-/// diagnostic. `label` names the migrations in each file's header (`schema/migrations`).
+/// Read -> fold -> emit: the generated files for the migrations in `dir` and the queries
+/// beside them (`<dir>/../queries`, see [`queries::default_dir`]), and every diagnostic. `label` names the migrations in each file's header (`schema/migrations`).
 /// `Err` when any diagnostic is an error; then nothing may be written.
 pub fn generate(dir: &Path, label: &str) -> (Result<emit::Generated, ()>, Vec<Diagnostic>) {
-    let (schema, mut diagnostics) = load(dir);
+    generate_with_queries(dir, &queries::default_dir(dir), label)
+}
+
+/// [`generate`] with the query files read from `queries_dir`.
+pub fn generate_with_queries(
+    dir: &Path,
+    queries_dir: &Path,
+    label: &str,
+) -> (Result<emit::Generated, ()>, Vec<Diagnostic>) {
+    let (schema, typed, mut diagnostics) = load_with_queries(dir, queries_dir);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (Err(()), diagnostics);
     }
-    match emit::emit(&schema.catalog, &schema.migrations, dir, label) {
+    match emit::emit(&schema.catalog, &schema.migrations, &typed, dir, label) {
         Ok(generated) => (Ok(generated), diagnostics),
         Err(errors) => {
             diagnostics.extend(errors);

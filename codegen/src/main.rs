@@ -34,7 +34,40 @@ enum Command {
     /// PostgreSQL has them, warnings, differences) and a pooled figure; exit 1 unless every
     /// folder verifies with no difference.
     Corpus(CorpusArgs),
+    /// Type the annotated queries (`-- name: Name :one|:many|:exec|:execrows`) against the
+    /// catalog the migrations fold into, and print their parameters and result columns.
+    #[command(long_about = QUERIES_ABOUT)]
+    Queries(QueriesArgs),
 }
+
+/// Arguments of `queries`.
+#[derive(Debug, Args)]
+struct QueriesArgs {
+    /// Print the stable JSON form: {"queries":[{"name","file","line","command","params":[{"name",
+    /// "type","nullable"}],"columns":[...]}]}, types spelled as format_type() prints them.
+    #[arg(long)]
+    json: bool,
+    /// Folder of numbered migrations.
+    #[arg(long, value_name = "DIR", default_value = "schema/migrations")]
+    migrations: PathBuf,
+    /// Folder of query files (*.sql) [default: `queries` beside the migrations folder]
+    #[arg(long, value_name = "DIR")]
+    queries: Option<PathBuf>,
+}
+
+const QUERIES_ABOUT: &str = "\
+Type the annotated queries against the catalog the migrations fold into.
+
+Each query in the query folder's *.sql files is headed `-- name: <Name> :one|:many|:exec|
+:execrows` (sqlc's syntax); comment lines right after the header document its function.
+Parameters are $1, $2, ... or named: @name, sqlc.arg(name), sqlc.narg(name) (may be NULL).
+Parameter types come from their context (the column compared with or written to, a cast such
+as $1::text, LIMIT/OFFSET: bigint); result columns and their nullability from the same
+inference as views: NOT NULL only when provable.
+
+Errors (unknown tables and columns with the nearest name, ambiguous columns, parameters no
+context types, :one/:many on a statement without RETURNING) point at the query's line and
+column; the exit status is 1 when there is any.";
 
 /// Arguments of `corpus`.
 #[derive(Debug, Args)]
@@ -70,6 +103,9 @@ struct VerifyArgs {
     /// Folder of numbered migrations.
     #[arg(long, value_name = "DIR", default_value = "schema/migrations")]
     migrations: PathBuf,
+    /// Folder of query files to prove [default: `queries` beside the migrations folder]
+    #[arg(long, value_name = "DIR")]
+    queries: Option<PathBuf>,
 }
 
 const VERIFY_ABOUT: &str = "\
@@ -92,7 +128,12 @@ such as 'free'::character varying, turns IN lists into = ANY (ARRAY[...]), BETWE
 comparisons, adds parentheses), so both sides are parsed and compared with casts, parentheses
 and identifier quoting ignored and literals compared by their text. A string default on a
 date/time column that PostgreSQL evaluates once when the migration runs (DEFAULT 'now') is
-compared by presence only.";
+compared by presence only.
+
+Queries (the annotated *.sql files of --queries) are proved on the same scratch database:
+each is prepared, and its parameter and result types as PostgreSQL reports them (without
+type modifiers) must equal the inferred ones; a result column inferred NOT NULL that
+PostgreSQL traces to a table column must be NOT NULL there.";
 
 /// Where the migrations are read from and the generated code goes.
 #[derive(Debug, Args)]
@@ -112,7 +153,56 @@ fn main() -> ExitCode {
         Command::Schema(args) => schema(&args),
         Command::Verify(args) => verify(&args),
         Command::Corpus(args) => corpus(&args),
+        Command::Queries(args) => queries(&args),
     }
+}
+
+fn queries(args: &QueriesArgs) -> ExitCode {
+    let dir = args
+        .queries
+        .clone()
+        .unwrap_or_else(|| stagely_codegen::queries::default_dir(&args.migrations));
+    let (_, typed, diagnostics) = stagely_codegen::load_with_queries(&args.migrations, &dir);
+    if report(&diagnostics) {
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        eprintln!("stagely-codegen queries: {errors} error(s)");
+        return ExitCode::FAILURE;
+    }
+    if args.json {
+        let report = stagely_codegen::queries::Report::new(&typed);
+        match serde_json::to_string_pretty(&report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("stagely-codegen queries: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        for q in &typed {
+            println!(
+                "{} :{} ({}:{})",
+                q.def.name,
+                q.def.command.as_str(),
+                q.def.path.display(),
+                q.def.line
+            );
+            for p in &q.params {
+                let null = if p.nullable { ", may be NULL" } else { "" };
+                println!("  param   {} {}{null}", p.name, p.ty);
+            }
+            for c in &q.columns {
+                let ty = c.typed.ty.clone().finish().unwrap_or_default();
+                let null = if c.typed.nullable { "" } else { " not null" };
+                println!("  column  {} {ty}{null}", c.name);
+            }
+        }
+        println!(
+            "stagely-codegen queries: {} queries in {}",
+            typed.len(),
+            dir.display()
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 /// Prints every diagnostic to stderr; true when one of them is an error.
@@ -230,9 +320,14 @@ fn verify(args: &VerifyArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(stagely_codegen::verify::verify(
+    let queries = args
+        .queries
+        .clone()
+        .unwrap_or_else(|| stagely_codegen::queries::default_dir(&args.migrations));
+    match runtime.block_on(stagely_codegen::verify::verify_with_queries(
         &args.database_url,
         &args.migrations,
+        &queries,
     )) {
         Ok(report) => {
             for w in &report.warnings {
@@ -243,9 +338,10 @@ fn verify(args: &VerifyArgs) -> ExitCode {
             }
             if report.differences.is_empty() {
                 println!(
-                    "stagely-codegen verify: no differences ({} relations, {} enums) for {}",
+                    "stagely-codegen verify: no differences ({} relations, {} enums, {} queries) for {}",
                     report.live.tables.len(),
                     report.live.enums.len(),
+                    report.queries,
                     display(&args.migrations)
                 );
                 ExitCode::SUCCESS

@@ -12,8 +12,8 @@
 
 pub mod commands;
 mod fallback;
-mod lower;
-mod lower_expr;
+pub(crate) mod lower;
+pub(crate) mod lower_expr;
 mod plpgsql;
 pub mod script;
 

@@ -7,6 +7,21 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The files of `dir` and of its folders (`queries/mod.rs`), named relative to `dir`.
+fn files_in(dir: &Path, prefix: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        if entry.file_type().unwrap().is_dir() {
+            out.extend(files_in(&entry.path(), &format!("{name}/")));
+        } else {
+            out.push(name);
+        }
+    }
+    out
+}
+
 /// Fails, naming the files, when `out` differs from what `migrations` generate.
 fn assert_fresh(migrations: &str, out: &Path, regenerate: &str) {
     let (generated, diagnostics) = stagely_codegen::generate(&root().join(migrations), migrations);
@@ -17,10 +32,7 @@ fn assert_fresh(migrations: &str, out: &Path, regenerate: &str) {
         .filter(|(name, expected)| std::fs::read_to_string(out.join(name)).unwrap_or_default() != *expected)
         .map(|(name, _)| name)
         .collect();
-    let mut on_disk: Vec<String> = std::fs::read_dir(out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let mut on_disk = files_in(out, "");
     on_disk.sort();
     let produced: Vec<&str> = generated.files.iter().map(|(n, _)| n).collect();
     assert_eq!(

@@ -2,7 +2,7 @@
 //!
 //! A pure function: nothing here touches the disk ([`output`] does, once, at the edge).
 //! One module per kind of output: [`structs`] (a file per table or view), [`enums`],
-//! [`access`], [`relations`], [`errors`], [`migrations`]; [`names`] chooses every Rust name first so clashes are reported together.
+//! [`access`], [`relations`], [`errors`], [`migrations`], [`queries`]; [`names`] chooses every Rust name first so clashes are reported together.
 
 pub mod access;
 pub mod docs;
@@ -13,6 +13,7 @@ pub mod ident;
 pub mod migrations;
 pub mod names;
 pub mod output;
+pub mod queries;
 pub mod relations;
 pub mod sql;
 pub mod structs;
@@ -49,6 +50,7 @@ pub struct Generated {
 pub fn emit(
     catalog: &Catalog,
     migrations: &[Migration],
+    queries: &[crate::queries::TypedQuery],
     migrations_dir: &Path,
     label: &str,
 ) -> Result<Generated, Vec<Diagnostic>> {
@@ -91,6 +93,26 @@ pub fn emit(
         Ok(tokens) => add("migrations.rs".into(), tokens, &mut errors),
         Err(mut problems) => errors.append(&mut problems),
     }
+    // Query files are named in the output as the migrations are: relative to the label.
+    let shown = |path: &Path| {
+        let base = migrations_dir.parent().unwrap_or(Path::new(""));
+        let label_base = Path::new(label).parent().unwrap_or(Path::new(""));
+        match path.strip_prefix(base) {
+            Ok(relative) => label_base.join(relative).display().to_string(),
+            Err(_) => path.display().to_string(),
+        }
+    };
+    let query_modules = match queries::query_modules(catalog, &names, queries, &shown) {
+        Ok(modules) => modules,
+        Err(problems) => {
+            errors.extend(problems.into_iter().map(problem));
+            Vec::new()
+        }
+    };
+    let queries_decl = (!query_modules.is_empty()).then(|| quote! { pub mod queries; });
+    for (name, tokens) in query_modules {
+        add(name, tokens, &mut errors);
+    }
 
     let module_decls = modules.iter().map(|(module, _)| {
         let ident = ident::ident(module);
@@ -117,6 +139,7 @@ pub fn emit(
             pub mod enums;
             pub mod error;
             pub mod migrations;
+            #queries_decl
             #(#module_decls)*
 
             pub use enums::*;

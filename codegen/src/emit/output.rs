@@ -104,14 +104,18 @@ impl GeneratedFiles {
         self.files.is_empty()
     }
 
-    /// Writes the files into `dir`: only changed ones, each atomically (temporary file, then
-    /// rename), and removes `.rs` files in `dir` that carry the generated header but are no
-    /// longer produced. Hand-written files (without the header) are never touched.
+    /// Writes the files into `dir` (names may have one folder: `queries/logs.rs`): only
+    /// changed ones, each atomically (temporary file, then rename), and removes `.rs` files in
+    /// `dir` and its folders that carry the generated header but are no longer produced.
+    /// Hand-written files (without the header) are never touched.
     pub fn write(&self, dir: &Path) -> io::Result<WriteSummary> {
         fs::create_dir_all(dir)?;
         let mut summary = WriteSummary::default();
         for (name, contents) in &self.files {
             let path = dir.join(name);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
             if fs::read(&path).ok().as_deref() == Some(contents.as_bytes()) {
                 continue;
             }
@@ -142,23 +146,31 @@ impl GeneratedFiles {
         Ok(if out.is_empty() { None } else { Some(out) })
     }
 
-    /// Generated files in `dir` that this set no longer contains.
+    /// Generated files in `dir` and its folders that this set no longer contains.
     fn stale_files(&self, dir: &Path) -> io::Result<Vec<String>> {
         let mut stale = Vec::new();
+        self.collect_stale(dir, "", &mut stale)?;
+        stale.sort();
+        Ok(stale)
+    }
+
+    fn collect_stale(&self, dir: &Path, prefix: &str, stale: &mut Vec<String>) -> io::Result<()> {
         let entries = match fs::read_dir(dir) {
             Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(stale),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(e),
         };
         for entry in entries {
             let entry = entry?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".rs") && !self.files.contains_key(&name) && is_generated(&entry.path()) {
+            let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            if prefix.is_empty() && entry.file_type()?.is_dir() {
+                self.collect_stale(&entry.path(), &format!("{name}/"), stale)?;
+            } else if name.ends_with(".rs") && !self.files.contains_key(&name) && is_generated(&entry.path())
+            {
                 stale.push(name);
             }
         }
-        stale.sort();
-        Ok(stale)
+        Ok(())
     }
 }
 

@@ -1,6 +1,6 @@
 //! The type and nullability of an expression.
 
-use super::rules::{binary_type, common, function_type, keyword_type, number_type};
+use super::rules::{binary_type, common, function_type, keyword_type, number_type, untyped_operand};
 use super::scope::Scope;
 use super::{Infer, Ty, Typed};
 use crate::sql::QualifiedName;
@@ -16,12 +16,18 @@ impl Infer<'_> {
             Expr::Column { qualifier, name } => scope.lookup(qualifier, name),
             Expr::String(_) => not_null(Ty::Unknown),
             Expr::Null => Typed::new(Ty::Unknown, true),
+            Expr::Param(n) => Typed::new(
+                self.params.ty(*n).map_or(Ty::Unknown, Ty::Known),
+                self.params.nullable.contains(n),
+            ),
             Expr::Bool(_) => not_null(Ty::known("boolean")),
             Expr::Number(n) => not_null(Ty::known(number_type(n))),
             Expr::Keyword(k) => not_null(keyword_type(k)),
             Expr::Typed { data_type, .. } => not_null(self.resolve(data_type)),
             Expr::Cast { expr, data_type } => {
-                Typed::new(self.resolve(data_type), self.infer_expr(expr, scope).nullable)
+                let ty = self.resolve(data_type);
+                self.expect(expr, &ty, None);
+                Typed::new(ty, self.infer_expr(expr, scope).nullable)
             }
             Expr::Nested(inner) => self.infer_expr(inner, scope),
             Expr::Function {
@@ -31,8 +37,14 @@ impl Infer<'_> {
                 window,
                 ..
             } => {
-                let args: Vec<Typed> = args.iter().map(|a| self.infer_expr(a, scope)).collect();
-                let typed = function_type(name.last().map_or("", String::as_str), &args, *star, *window);
+                let typed_args: Vec<Typed> = args.iter().map(|a| self.infer_expr(a, scope)).collect();
+                let last = name.last().map_or("", String::as_str);
+                if matches!(last, "coalesce" | "greatest" | "least" | "nullif") {
+                    let exprs: Vec<&Expr> = args.iter().collect();
+                    let types: Vec<Ty> = typed_args.iter().map(|t| t.ty.clone()).collect();
+                    self.expect_common(&exprs, &types);
+                }
+                let typed = function_type(last, &typed_args, *star, *window);
                 match (&typed.ty, self.routine_type(name)) {
                     (Ty::Unresolved(_), Some(ty)) => Typed::new(ty, true),
                     _ => typed,
@@ -49,32 +61,84 @@ impl Infer<'_> {
             Expr::Binary { left, op, right } => {
                 let l = self.infer_expr(left, scope);
                 let r = self.infer_expr(right, scope);
+                // An untyped operand is taken to be of the other operand's type.
+                let text_op = op.contains("LIKE") || op.contains("SIMILAR") || op.starts_with('~');
+                let untyped = |other: &Ty| match other {
+                    Ty::Known(t) => Ty::Known(untyped_operand(op, t)),
+                    other => other.clone(),
+                };
+                let (lt, rt) = if text_op {
+                    (Ty::known("text"), Ty::known("text"))
+                } else {
+                    (untyped(&r.ty), untyped(&l.ty))
+                };
+                self.expect(left, &lt, Self::name_of(right));
+                self.expect(right, &rt, Self::name_of(left));
+                // Row comparisons, `(a, b) < ($1, $2)`: field by field.
+                if let (
+                    Expr::Function {
+                        name: ln, args: la, ..
+                    },
+                    Expr::Function {
+                        name: rn, args: ra, ..
+                    },
+                ) = (left.unnested(), right.unnested())
+                    && ln == &["row"]
+                    && rn == &["row"]
+                    && la.len() == ra.len()
+                {
+                    for (a, b) in la.iter().zip(ra) {
+                        let (at, bt) = (self.infer_expr(a, scope), self.infer_expr(b, scope));
+                        self.expect(a, &bt.ty, Self::name_of(b));
+                        self.expect(b, &at.ty, Self::name_of(a));
+                    }
+                }
                 let nullable = l.nullable || r.nullable;
                 Typed::new(binary_type(&l.ty, op, &r.ty), nullable)
             }
-            Expr::Postfix { .. } => not_null(Ty::known("boolean")),
+            Expr::Postfix { expr, .. } => {
+                self.infer_expr(expr, scope);
+                not_null(Ty::known("boolean"))
+            }
             Expr::InList { expr, list, .. } => {
-                let nullable = self.infer_expr(expr, scope).nullable
-                    || list.iter().any(|i| self.infer_expr(i, scope).nullable);
-                Typed::new(Ty::known("boolean"), nullable)
+                let exprs: Vec<&Expr> = std::iter::once(expr.as_ref()).chain(list).collect();
+                self.boolean_over(&exprs, scope)
             }
             Expr::AnyAll { left, right, .. } => {
-                let nullable =
-                    self.infer_expr(left, scope).nullable || self.infer_expr(right, scope).nullable;
-                Typed::new(Ty::known("boolean"), nullable)
+                let l = self.infer_expr(left, scope);
+                let r = self.infer_expr(right, scope);
+                self.expect(right, &super::expr::array_of(l.ty.clone()), Self::name_of(left));
+                let element = match &r.ty {
+                    Ty::Known(t) => Ty::Known(t.strip_suffix("[]").unwrap_or(t).to_string()),
+                    other => other.clone(),
+                };
+                self.expect(left, &element, None);
+                Typed::new(Ty::known("boolean"), l.nullable || r.nullable)
             }
             Expr::Between { expr, low, high, .. } => {
-                let nullable = [expr, low, high]
-                    .iter()
-                    .any(|x| self.infer_expr(x, scope).nullable);
-                Typed::new(Ty::known("boolean"), nullable)
+                self.boolean_over(&[expr, low, high].map(|b| b.as_ref()), scope)
             }
             Expr::Array(items) => {
                 let typed: Vec<Typed> = items.iter().map(|i| self.infer_expr(i, scope)).collect();
                 let element = common(&typed.iter().map(|t| t.ty.clone()).collect::<Vec<_>>());
                 not_null(array_of(element))
             }
-            Expr::Case { whens, otherwise, .. } => {
+            Expr::Case {
+                operand,
+                whens,
+                otherwise,
+            } => {
+                if let Some(operand) = operand {
+                    let mut compared: Vec<&Expr> = vec![operand];
+                    compared.extend(whens.iter().map(|(w, _)| w));
+                    self.boolean_over(&compared, scope);
+                }
+                for (condition, _) in whens {
+                    self.expect(condition, &Ty::known("boolean"), None);
+                }
+                let branches: Vec<&Expr> = whens.iter().map(|(_, r)| r).chain(otherwise.as_deref()).collect();
+                let types: Vec<Ty> = branches.iter().map(|b| self.infer_expr(b, scope).ty).collect();
+                self.expect_common(&branches, &types);
                 let mut results: Vec<Typed> = whens.iter().map(|(_, r)| self.infer_expr(r, scope)).collect();
                 match otherwise {
                     Some(o) => results.push(self.infer_expr(o, scope)),
@@ -100,6 +164,15 @@ impl Infer<'_> {
                 }
             }
         }
+    }
+
+    /// A boolean test over values compared with one another (`IN` lists, `BETWEEN`, a simple
+    /// `CASE`): untyped parameters among them take the others' common type; NULL when any is.
+    fn boolean_over(&self, exprs: &[&Expr], scope: &Scope) -> Typed {
+        let typed: Vec<Typed> = exprs.iter().map(|e| self.infer_expr(e, scope)).collect();
+        let types: Vec<Ty> = typed.iter().map(|t| t.ty.clone()).collect();
+        self.expect_common(exprs, &types);
+        Typed::new(Ty::known("boolean"), typed.iter().any(|t| t.nullable))
     }
 
     /// A subquery used as a value. A scalar subquery is NULL when it returns no row, so it is

@@ -79,7 +79,17 @@ impl Infer<'_> {
                 kind,
                 using,
                 natural,
-            } => self.join(left, right, *kind, using, *natural, scope),
+                on,
+            } => {
+                let entries = self.join(left, right, *kind, using, *natural, scope)?;
+                if let Some(on) = on {
+                    let mut inside = Scope::child(Some(scope));
+                    inside.entries = entries.clone();
+                    self.expect(on, &Ty::known("boolean"), None);
+                    self.infer_expr(on, &inside);
+                }
+                Ok(entries)
+            }
             FromItem::Other { alias } => Ok(vec![Entry {
                 name: alias.clone(),
                 columns: None,

@@ -23,9 +23,13 @@
 
 mod expr;
 mod from;
+mod modify;
+mod params;
 mod query;
 mod rules;
 mod scope;
+
+pub use params::{Inferred, Param, infer_statement};
 
 use crate::catalog::model::Relation;
 use crate::sql::ddl::Routine;
@@ -59,12 +63,23 @@ pub fn rejected_by_postgres(why: &str) -> bool {
 
 /// The output columns of `q`, typed against `schema`.
 pub fn query_columns(schema: &dyn Schema, q: &Query) -> Result<Vec<OutputColumn>, String> {
-    Infer { schema }.infer_query(q, None)
+    Infer::new(schema).infer_query(q, None)
 }
 
 /// Inference over one schema.
 struct Infer<'a> {
     schema: &'a dyn Schema,
+    /// What the statement's parameters were found to be, from the context they appear in.
+    params: params::Params,
+}
+
+impl<'a> Infer<'a> {
+    fn new(schema: &'a dyn Schema) -> Self {
+        Self {
+            schema,
+            params: params::Params::default(),
+        }
+    }
 }
 
 /// The type of an expression.

@@ -48,6 +48,7 @@ impl Infer<'_> {
                 }
                 self.infer_query(body, Some(&scope))
             }
+            Query::Modify(m) => self.infer_modify(m, outer),
             Query::Other(what) => Err(format!("the columns of `{what}` are not inferred")),
         }
     }
@@ -84,29 +85,34 @@ impl Infer<'_> {
             let entries = self.item_entries(item, &scope)?;
             scope.entries.extend(entries);
         }
-        // A reference to a column no FROM item has is an error in PostgreSQL, wherever it is.
         let mut exprs: Vec<&Expr> = s.filter.iter().collect();
         exprs.extend(s.items.iter().filter_map(|i| match i {
             SelectItem::Expr { expr, .. } => Some(expr),
             _ => None,
         }));
-        for expr in exprs {
-            let mut missing = None;
-            expr.walk(&mut |e| {
-                if let Expr::Column { qualifier, name } = e
-                    && missing.is_none()
-                    && let Ty::Unresolved(why) = scope.lookup(qualifier, name).ty
-                    && is_missing(&why)
-                {
-                    missing = Some(why);
-                }
-            });
-            if let Some(why) = missing {
-                return Err(why);
+        check_references(&exprs, &scope)?;
+        if let Some(filter) = &s.filter {
+            self.expect(filter, &Ty::known("boolean"), None);
+            self.infer_expr(filter, &scope);
+        }
+        for (count, name) in [(&s.limit, "limit"), (&s.offset, "offset")] {
+            if let Some(e) = count {
+                self.expect(e, &Ty::known("bigint"), Some(name));
+                self.infer_expr(e, &scope);
             }
         }
+        let out = self.select_list(&s.items, &scope)?;
+        Ok(out)
+    }
+
+    /// The columns of a select (or `RETURNING`) list over `scope`.
+    pub(super) fn select_list(
+        &self,
+        items: &[SelectItem],
+        scope: &Scope,
+    ) -> Result<Vec<OutputColumn>, String> {
         let mut out = Vec::new();
-        for item in &s.items {
+        for item in items {
             match item {
                 SelectItem::Wildcard => {
                     if scope.entries.is_empty() {
@@ -132,7 +138,7 @@ impl Infer<'_> {
                         .unwrap_or_else(|| "?column?".into());
                     out.push(OutputColumn {
                         name,
-                        typed: self.infer_expr(expr, &scope),
+                        typed: self.infer_expr(expr, scope),
                     });
                 }
             }
@@ -169,4 +175,24 @@ fn set_operation(
             ),
         })
         .collect())
+}
+
+/// A reference to a column no FROM item has is an error in PostgreSQL, wherever it is.
+pub(super) fn check_references(exprs: &[&Expr], scope: &Scope) -> Result<(), String> {
+    for expr in exprs {
+        let mut missing = None;
+        expr.walk(&mut |e| {
+            if let Expr::Column { qualifier, name } = e
+                && missing.is_none()
+                && let Ty::Unresolved(why) = scope.lookup(qualifier, name).ty
+                && is_missing(&why)
+            {
+                missing = Some(why);
+            }
+        });
+        if let Some(why) = missing {
+            return Err(why);
+        }
+    }
+    Ok(())
 }

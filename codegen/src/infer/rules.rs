@@ -298,6 +298,11 @@ pub(super) fn function_type(name: &str, args: &[Typed], star: bool, window: bool
 
 /// The result type of a binary operator.
 pub(super) fn binary_type(l: &Ty, op: &str, r: &Ty) -> Ty {
+    if let (Ty::Known(lt), Ty::Known(rt)) = (l, r)
+        && let Some(result) = builtin_operator(op, &without_modifier(lt), &without_modifier(rt))
+    {
+        return Ty::known(result);
+    }
     let op_upper = op.to_ascii_uppercase();
     match op_upper.as_str() {
         "AND"
@@ -431,6 +436,50 @@ pub(super) fn builtin_function(name: &str) -> Option<&'static BuiltinFunction> {
                 .collect()
         })
         .get(name)
+}
+
+/// The operator name PostgreSQL stores for an operator as written (`LIKE` is `~~`).
+fn operator_name(op: &str) -> &str {
+    match op.to_ascii_uppercase().as_str() {
+        "LIKE" => "~~",
+        "NOT LIKE" => "!~~",
+        "ILIKE" => "~~*",
+        "NOT ILIKE" => "!~~*",
+        "!=" => "<>",
+        _ => op,
+    }
+}
+
+/// The result type of PostgreSQL's own binary operator `op` on exactly these operand types
+/// (modifiers removed), from `codegen/data/pg_operators.tsv` (`make pg-functions`).
+pub(super) fn builtin_operator(op: &str, left: &str, right: &str) -> Option<&'static str> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        include_str!("../../data/pg_operators.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.rsplit_once('\t'))
+            .collect()
+    });
+    table
+        .get(format!("{}\t{left}\t{right}", operator_name(op)).as_str())
+        .copied()
+}
+
+/// The type PostgreSQL gives an untyped operand of `op` whose other operand is `other`: the
+/// same type when an operator takes it on both sides, else (for types that borrow their
+/// operators, as `character varying` does from `text`) the type those operators take.
+pub(super) fn untyped_operand(op: &str, other: &str) -> String {
+    let base = without_modifier(other);
+    if builtin_operator(op, &base, &base).is_some() {
+        return other.to_string();
+    }
+    match base.as_str() {
+        "character varying" => "text".into(),
+        "character varying[]" => "text[]".into(),
+        _ => other.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use sqlparser::ast::{
 
 use super::lower::Context;
 use crate::sql::expr::{Expr, SubqueryKind};
-use crate::sql::query::{Alias, Cte, FromItem, JoinKind, Query, Select, SelectItem};
+use crate::sql::query::{Alias, Cte, FromItem, JoinKind, Modify, ModifyKind, Query, Select, SelectItem};
 use crate::sql::{QualifiedName, TypeName};
 
 /// PostgreSQL's identifier length limit (NAMEDATALEN - 1), in bytes.
@@ -182,6 +182,10 @@ fn value(v: &Value) -> Expr {
         Value::DollarQuotedString(s) => Expr::String(s.value.clone()),
         Value::Boolean(b) => Expr::Bool(*b),
         Value::Null => Expr::Null,
+        Value::Placeholder(p) => match p.strip_prefix('$').and_then(|n| n.parse().ok()) {
+            Some(n) => Expr::Param(n),
+            None => Expr::Raw(p.clone()),
+        },
         other => Expr::Raw(other.to_string()),
     }
 }
@@ -396,6 +400,7 @@ pub(crate) fn expr(e: &sql::Expr, cx: &Context) -> Expr {
             expr: boxed(x, cx),
         },
         E::Nested(x) => Expr::Nested(boxed(x, cx)),
+        E::Tuple(items) => call("row", items.iter().map(|i| expr(i, cx)).collect()),
         E::Ceil { expr: x, .. } => call("ceil", vec![expr(x, cx)]),
         E::Floor { expr: x, .. } => call("floor", vec![expr(x, cx)]),
         E::Position { expr: x, r#in } => call("position", vec![expr(r#in, cx), expr(x, cx)]),
@@ -435,7 +440,23 @@ fn subquery_expr(kind: SubqueryKind, q: &sql::Query, whole: &sql::Expr, cx: &Con
 
 /// Lowers a query.
 pub(crate) fn query(q: &sql::Query, cx: &Context) -> Query {
-    let body = set_expr(&q.body, cx);
+    let mut body = set_expr(&q.body, cx);
+    if let Query::Select(select) = &mut body {
+        match &q.limit_clause {
+            Some(sql::LimitClause::LimitOffset { limit, offset, .. }) => {
+                select.limit = limit.as_ref().map(|e| expr(e, cx));
+                select.offset = offset.as_ref().map(|o| expr(&o.value, cx));
+            }
+            Some(sql::LimitClause::OffsetCommaLimit { offset, limit }) => {
+                select.limit = Some(expr(limit, cx));
+                select.offset = Some(expr(offset, cx));
+            }
+            None => {}
+        }
+        if let Some(quantity) = q.fetch.as_ref().and_then(|f| f.quantity.as_ref()) {
+            select.limit = Some(expr(quantity, cx));
+        }
+    }
     match &q.with {
         None => body,
         Some(with) => Query::With {
@@ -469,43 +490,131 @@ fn set_expr(body: &SetExpr, cx: &Context) -> Query {
                 .map(|row| row.content.iter().map(|e| expr(e, cx)).collect())
                 .collect(),
         ),
+        SetExpr::Insert(s) | SetExpr::Update(s) | SetExpr::Delete(s) => modify(s, cx),
         other => Query::Other(other.to_string()),
+    }
+}
+
+/// Lowers `INSERT`, `UPDATE` or `DELETE` (other statements become [`Query::Other`]).
+pub(crate) fn modify(statement: &sql::Statement, cx: &Context) -> Query {
+    let returning = |r: &Option<Vec<SqlSelectItem>>| r.iter().flatten().map(|i| select_item(i, cx)).collect();
+    let from = |items: &[sql::TableWithJoins]| items.iter().map(|t| table_with_joins(t, cx)).collect();
+    let assignments = |list: &[sql::Assignment]| -> Vec<(String, Expr)> {
+        list.iter()
+            .flat_map(|a| {
+                let targets: Vec<&sql::ObjectName> = match &a.target {
+                    sql::AssignmentTarget::ColumnName(n) => vec![n],
+                    sql::AssignmentTarget::Tuple(names) => names.iter().collect(),
+                };
+                let value = expr(&a.value, cx);
+                targets
+                    .into_iter()
+                    .filter_map(move |t| Some((parts(t).pop()?, value.clone())))
+            })
+            .collect()
+    };
+    let modify = match statement {
+        sql::Statement::Insert(i) => {
+            let sql::TableObject::TableName(name) = &i.table else {
+                return Query::Other(statement.to_string());
+            };
+            let (mut sets, mut filters) = (Vec::new(), Vec::new());
+            if let Some(sql::OnInsert::OnConflict(sql::OnConflict {
+                action: sql::OnConflictAction::DoUpdate(update),
+                ..
+            })) = &i.on
+            {
+                sets = assignments(&update.assignments);
+                filters.extend(update.selection.iter().map(|e| expr(e, cx)));
+            }
+            Modify {
+                kind: ModifyKind::Insert,
+                table: object_name(name),
+                alias: i.table_alias.as_ref().map(|a| folded(&a.alias)),
+                columns: i.columns.iter().filter_map(|c| parts(c).pop()).collect(),
+                source: i.source.as_ref().map(|q| Box::new(query(q, cx))),
+                assignments: sets,
+                from: Vec::new(),
+                filters,
+                returning: returning(&i.returning),
+            }
+        }
+        sql::Statement::Update(u) => {
+            let TableFactor::Table { name, alias: a, .. } = &u.table.relation else {
+                return Query::Other(statement.to_string());
+            };
+            Modify {
+                kind: ModifyKind::Update,
+                table: object_name(name),
+                alias: a.as_ref().map(|a| folded(&a.name)),
+                columns: Vec::new(),
+                source: None,
+                assignments: assignments(&u.assignments),
+                from: match &u.from {
+                    Some(sql::UpdateTableFromKind::AfterSet(t) | sql::UpdateTableFromKind::BeforeSet(t)) => {
+                        from(t)
+                    }
+                    None => Vec::new(),
+                },
+                filters: u.selection.iter().map(|e| expr(e, cx)).collect(),
+                returning: returning(&u.returning),
+            }
+        }
+        sql::Statement::Delete(d) => {
+            let (sql::FromTable::WithFromKeyword(tables) | sql::FromTable::WithoutKeyword(tables)) = &d.from;
+            let Some(TableFactor::Table { name, alias: a, .. }) = tables.first().map(|t| &t.relation) else {
+                return Query::Other(statement.to_string());
+            };
+            Modify {
+                kind: ModifyKind::Delete,
+                table: object_name(name),
+                alias: a.as_ref().map(|a| folded(&a.name)),
+                columns: Vec::new(),
+                source: None,
+                assignments: Vec::new(),
+                from: d.using.as_deref().map(from).unwrap_or_default(),
+                filters: d.selection.iter().map(|e| expr(e, cx)).collect(),
+                returning: returning(&d.returning),
+            }
+        }
+        other => return Query::Other(other.to_string()),
+    };
+    Query::Modify(Box::new(modify))
+}
+
+fn select_item(item: &SqlSelectItem, cx: &Context) -> SelectItem {
+    match item {
+        SqlSelectItem::UnnamedExpr(e) => SelectItem::Expr {
+            expr: expr(e, cx),
+            alias: None,
+        },
+        SqlSelectItem::ExprWithAlias { expr: e, alias } => SelectItem::Expr {
+            expr: expr(e, cx),
+            alias: Some(folded(alias)),
+        },
+        SqlSelectItem::ExprWithAliases { expr: e, aliases } => SelectItem::Expr {
+            expr: expr(e, cx),
+            alias: aliases.first().map(folded),
+        },
+        SqlSelectItem::QualifiedWildcard(kind, _) => match kind {
+            sql::SelectItemQualifiedWildcardKind::ObjectName(n) => SelectItem::QualifiedWildcard(parts(n)),
+            sql::SelectItemQualifiedWildcardKind::Expr(_) => SelectItem::Wildcard,
+        },
+        SqlSelectItem::Wildcard(_) => SelectItem::Wildcard,
     }
 }
 
 fn select(s: &sql::Select, cx: &Context) -> Select {
     Select {
-        items: s
-            .projection
-            .iter()
-            .map(|item| match item {
-                SqlSelectItem::UnnamedExpr(e) => SelectItem::Expr {
-                    expr: expr(e, cx),
-                    alias: None,
-                },
-                SqlSelectItem::ExprWithAlias { expr: e, alias } => SelectItem::Expr {
-                    expr: expr(e, cx),
-                    alias: Some(folded(alias)),
-                },
-                SqlSelectItem::ExprWithAliases { expr: e, aliases } => SelectItem::Expr {
-                    expr: expr(e, cx),
-                    alias: aliases.first().map(folded),
-                },
-                SqlSelectItem::QualifiedWildcard(kind, _) => match kind {
-                    sql::SelectItemQualifiedWildcardKind::ObjectName(n) => {
-                        SelectItem::QualifiedWildcard(parts(n))
-                    }
-                    sql::SelectItemQualifiedWildcardKind::Expr(_) => SelectItem::Wildcard,
-                },
-                SqlSelectItem::Wildcard(_) => SelectItem::Wildcard,
-            })
-            .collect(),
+        items: s.projection.iter().map(|item| select_item(item, cx)).collect(),
         from: s.from.iter().map(|t| table_with_joins(t, cx)).collect(),
         filter: s.selection.as_ref().map(|e| expr(e, cx)),
         grouped: match &s.group_by {
             sql::GroupByExpr::All(_) => true,
             sql::GroupByExpr::Expressions(e, _) => !e.is_empty(),
         },
+        limit: None,
+        offset: None,
     }
 }
 
@@ -523,6 +632,10 @@ fn table_with_joins(t: &sql::TableWithJoins, cx: &Context) -> FromItem {
             }
             _ => (JoinKind::Inner, None),
         };
+        let on = match constraint {
+            Some(C::On(e)) => Some(expr(e, cx)),
+            _ => None,
+        };
         let (using, natural) = match constraint {
             Some(C::Using(names)) => (names.iter().filter_map(|n| parts(n).pop()).collect(), false),
             Some(C::Natural) => (Vec::new(), true),
@@ -534,6 +647,7 @@ fn table_with_joins(t: &sql::TableWithJoins, cx: &Context) -> FromItem {
             kind,
             using,
             natural,
+            on,
         };
     }
     item

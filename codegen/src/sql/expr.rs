@@ -31,6 +31,8 @@ pub enum Expr {
     Bool(bool),
     /// `NULL`.
     Null,
+    /// A query parameter, `$n`.
+    Param(u32),
     /// An SQL value function written as a keyword (`CURRENT_TIMESTAMP`, `CURRENT_DATE`).
     Keyword(String),
     /// A typed literal (`INTERVAL '15 minutes'`, `DATE '2024-01-01'`).
@@ -231,6 +233,7 @@ impl Expr {
             | Expr::Number(_)
             | Expr::Bool(_)
             | Expr::Null
+            | Expr::Param(_)
             | Expr::Keyword(_)
             | Expr::Typed { .. }
             | Expr::Subquery { .. }
@@ -282,6 +285,7 @@ impl Expr {
             | Expr::Number(_)
             | Expr::Bool(_)
             | Expr::Null
+            | Expr::Param(_)
             | Expr::Keyword(_)
             | Expr::Typed { .. }
             | Expr::Subquery { .. }

@@ -31,8 +31,44 @@ pub enum Query {
         /// The query they are visible in.
         body: Box<Query>,
     },
-    /// A query shape the fold cannot type (`TABLE x`, data-modifying statements, ...).
+    /// `INSERT`, `UPDATE` or `DELETE`, with what it returns.
+    Modify(Box<Modify>),
+    /// A query shape the fold cannot type (`TABLE x`, ...).
     Other(String),
+}
+
+/// What kind of change a [`Modify`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModifyKind {
+    /// `INSERT`.
+    Insert,
+    /// `UPDATE`.
+    Update,
+    /// `DELETE`.
+    Delete,
+}
+
+/// `INSERT`, `UPDATE` or `DELETE`: the parts that type its parameters and `RETURNING` list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Modify {
+    /// What it does.
+    pub kind: ModifyKind,
+    /// The table it changes.
+    pub table: QualifiedName,
+    /// `AS alias`.
+    pub alias: Option<String>,
+    /// `INSERT`'s column list (empty: every column, in order).
+    pub columns: Vec<String>,
+    /// `INSERT`'s rows: `VALUES` or a query.
+    pub source: Option<Box<Query>>,
+    /// `UPDATE`'s `SET column = value` pairs, and `ON CONFLICT ... DO UPDATE SET`'s.
+    pub assignments: Vec<(String, Expr)>,
+    /// `UPDATE ... FROM` and `DELETE ... USING` items.
+    pub from: Vec<FromItem>,
+    /// `WHERE`, and `ON CONFLICT ... DO UPDATE ... WHERE`.
+    pub filters: Vec<Expr>,
+    /// `RETURNING` items (empty: returns no rows).
+    pub returning: Vec<SelectItem>,
 }
 
 /// One common table expression: `name [(columns)] AS (query)`.
@@ -57,6 +93,10 @@ pub struct Select {
     pub filter: Option<Expr>,
     /// Has a `GROUP BY`.
     pub grouped: bool,
+    /// `LIMIT` (or `FETCH FIRST`) count.
+    pub limit: Option<Expr>,
+    /// `OFFSET` count.
+    pub offset: Option<Expr>,
 }
 
 /// One entry of a select list.
@@ -133,6 +173,8 @@ pub enum FromItem {
         using: Vec<String>,
         /// `NATURAL JOIN`.
         natural: bool,
+        /// The `ON` condition.
+        on: Option<Expr>,
     },
     /// Something else, known only by its alias.
     Other {
@@ -197,7 +239,7 @@ impl Query {
                 ctes.iter().for_each(|c| c.query.visit_exprs(f));
                 body.visit_exprs(f);
             }
-            Query::Other(_) => {}
+            Query::Modify(_) | Query::Other(_) => {}
         }
     }
 
@@ -230,6 +272,18 @@ impl Query {
                 right.collect_relations(ctes, out);
             }
             Query::Values(_) | Query::Other(_) => {}
+            Query::Modify(m) => {
+                out.push(m.table.clone());
+                let (mut tables, mut queries) = (Vec::new(), Vec::new());
+                m.from
+                    .iter()
+                    .for_each(|item| item.parts(&mut tables, &mut queries));
+                out.extend(tables.into_iter().cloned());
+                queries.extend(m.source.as_deref());
+                for q in queries {
+                    q.collect_relations(ctes, out);
+                }
+            }
             Query::With {
                 ctes: defined, body, ..
             } => {
@@ -299,7 +353,7 @@ impl Query {
             Query::With { ctes, body, .. } => {
                 body.selects_all() || ctes.iter().any(|c| c.query.selects_all())
             }
-            Query::Values(_) | Query::Other(_) => true,
+            Query::Values(_) | Query::Modify(_) | Query::Other(_) => true,
         }
     }
 }

@@ -29,6 +29,7 @@ impl fmt::Display for Expr {
             Expr::Number(n) => f.write_str(n),
             Expr::Bool(b) => f.write_str(if *b { "true" } else { "false" }),
             Expr::Null => f.write_str("NULL"),
+            Expr::Param(n) => write!(f, "${n}"),
             Expr::Keyword(k) => f.write_str(k),
             Expr::Typed { data_type, value } => {
                 write!(f, "{} {}", data_type.written, quote_literal(value))
@@ -143,6 +144,7 @@ pub(super) fn canonical(e: &Expr, out: &mut String) {
         Expr::Typed { value, .. } => out.push_str(&quote_literal(value)),
         Expr::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Expr::Null => out.push_str("NULL"),
+        Expr::Param(n) => out.push_str(&format!("${n}")),
         Expr::Keyword(k) => out.push_str(&k.to_ascii_uppercase()),
         Expr::Function {
             name,

@@ -8,6 +8,7 @@
 
 mod compare;
 mod introspect;
+mod queries;
 
 use std::path::Path;
 
@@ -16,6 +17,7 @@ use sqlx::{AssertSqlSafe, Connection};
 
 pub use compare::{Difference, compare, exact_columns};
 pub use introspect::introspect;
+pub use queries::prove as prove_queries;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, locate};
@@ -34,6 +36,8 @@ pub struct Report {
     pub differences: Vec<Difference>,
     /// Warnings from folding the migrations.
     pub warnings: Vec<Diagnostic>,
+    /// How many typed queries were proved on the server.
+    pub queries: usize,
 }
 
 /// Why `verify` could not compare.
@@ -54,9 +58,19 @@ pub enum VerifyError {
 }
 
 /// Folds the migrations in `dir`, applies them to a scratch database on `server_url`, and
-/// compares.
+/// compares; the queries beside them (see [`crate::queries::default_dir`]) are proved too.
 pub async fn verify(server_url: &str, dir: &Path) -> Result<Report, VerifyError> {
-    let (schema, diagnostics) = crate::load(dir);
+    verify_with_queries(server_url, dir, &crate::queries::default_dir(dir)).await
+}
+
+/// [`verify`] with the query files read from `queries_dir`: each query is prepared on the
+/// scratch database and its inferred types checked against PostgreSQL's.
+pub async fn verify_with_queries(
+    server_url: &str,
+    dir: &Path,
+    queries_dir: &Path,
+) -> Result<Report, VerifyError> {
+    let (schema, typed, diagnostics) = crate::load_with_queries(dir, queries_dir);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(VerifyError::Migrations(diagnostics));
     }
@@ -73,20 +87,23 @@ pub async fn verify(server_url: &str, dir: &Path) -> Result<Report, VerifyError>
         apply(&scratch, &migrations, &preamble).await?;
         let mut conn = PgConnection::connect_with(&scratch.connect_options()).await?;
         let live = introspect(&mut conn).await?;
+        let query_differences = queries::prove(&mut conn, &typed).await?;
         conn.close().await?;
-        Ok::<_, VerifyError>(live)
+        Ok::<_, VerifyError>((live, query_differences))
     }
     .await;
     let options = scratch.connect_options();
     scratch.drop_now().await?;
     roles.drop_new(&options).await?;
-    let live = applied?;
-    let differences = compare(&expected, &live);
+    let (live, query_differences) = applied?;
+    let mut differences = compare(&expected, &live);
+    differences.extend(query_differences);
     Ok(Report {
         expected,
         live,
         differences,
         warnings: diagnostics,
+        queries: typed.len(),
     })
 }
 

@@ -9,6 +9,8 @@ pub mod error;
 
 pub mod migrations;
 
+pub mod queries;
+
 pub mod active_environments;
 
 pub mod agent_connections;

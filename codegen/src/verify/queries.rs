@@ -1,0 +1,134 @@
+//! Proving the typed queries on the scratch database: each is prepared, and the parameter and
+//! result types PostgreSQL reports must equal the inferred ones (compared without type
+//! modifiers, which a prepared statement does not report); a result column inferred NOT NULL
+//! that PostgreSQL traces to a table column must be NOT NULL in the live catalog.
+
+use sqlx::postgres::{PgConnection, PgTypeInfo};
+use sqlx::{Either, Executor, SqlSafeStr, TypeInfo};
+
+use super::compare::Difference;
+use crate::queries::TypedQuery;
+
+/// Every difference between what the queries were inferred to take and return and what
+/// PostgreSQL says when it prepares them.
+pub async fn prove(conn: &mut PgConnection, queries: &[TypedQuery]) -> Result<Vec<Difference>, sqlx::Error> {
+    let mut out = Vec::new();
+    for q in queries {
+        let subject = format!("query {} ({}:{})", q.def.name, q.def.path.display(), q.def.line);
+        let differ = |message: String| Difference {
+            subject: subject.clone(),
+            message,
+        };
+        let sql = sqlx::AssertSqlSafe(q.def.positional.clone()).into_sql_str();
+        let described = match (&mut *conn).describe(sql).await {
+            Ok(d) => d,
+            Err(sqlx::Error::Database(e)) => {
+                out.push(differ(format!("PostgreSQL cannot prepare it: {}", e.message())));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(Either::Left(params)) = &described.parameters {
+            if params.len() != q.params.len() {
+                out.push(differ(format!(
+                    "{} parameter(s) inferred but PostgreSQL has {}",
+                    q.params.len(),
+                    params.len()
+                )));
+            }
+            for (i, (p, live)) in q.params.iter().zip(params).enumerate() {
+                let live = type_name(conn, live).await?;
+                if without_modifiers(&p.ty) != live {
+                    out.push(differ(format!(
+                        "parameter ${} ({}): type is \"{}\" in the query but \"{live}\" in the database",
+                        i + 1,
+                        p.name,
+                        p.ty
+                    )));
+                }
+            }
+        }
+        if described.columns.len() != q.columns.len() {
+            out.push(differ(format!(
+                "{} result column(s) inferred but PostgreSQL returns {}",
+                q.columns.len(),
+                described.columns.len()
+            )));
+            continue;
+        }
+        for (i, (c, live)) in q.columns.iter().zip(&described.columns).enumerate() {
+            use sqlx::Column;
+            let inferred = c.typed.ty.clone().finish().unwrap_or_default();
+            let live_type = type_name(conn, live.type_info()).await?;
+            if live.name() != c.name {
+                out.push(differ(format!(
+                    "result column {} is named {} in the query but {} in the database",
+                    i + 1,
+                    c.name,
+                    live.name()
+                )));
+            }
+            if without_modifiers(&inferred) != live_type {
+                out.push(differ(format!(
+                    "result column {}: type is \"{inferred}\" in the query but \"{live_type}\" in the database",
+                    c.name
+                )));
+            }
+            // `Some(true)`: PostgreSQL traced the column to a table column that allows NULL.
+            if !c.typed.nullable && described.nullable.get(i).copied().flatten() == Some(true) {
+                out.push(differ(format!(
+                    "result column {} is inferred NOT NULL but reads a table column that allows NULL",
+                    c.name
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The `format_type()` spelling of a type PostgreSQL reported.
+async fn type_name(conn: &mut PgConnection, info: &PgTypeInfo) -> Result<String, sqlx::Error> {
+    match info.oid() {
+        Some(oid) => {
+            sqlx::query_scalar("SELECT format_type($1, NULL)")
+                .bind(oid)
+                .fetch_one(&mut *conn)
+                .await
+        }
+        None => Ok(info.name().to_string()),
+    }
+}
+
+/// A `format_type()` spelling without its modifiers: `character varying(20)[]` ->
+/// `character varying[]`, `timestamp(3) with time zone` -> `timestamp with time zone`.
+fn without_modifiers(t: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in t.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_modifiers;
+
+    #[test]
+    fn drops_type_modifiers() {
+        assert_eq!(
+            without_modifiers("character varying(20)[]"),
+            "character varying[]"
+        );
+        assert_eq!(
+            without_modifiers("timestamp(3) with time zone"),
+            "timestamp with time zone"
+        );
+        assert_eq!(without_modifiers("numeric(10,4)"), "numeric");
+    }
+}
