@@ -252,3 +252,17 @@ fn drops_dependent_views_with_cascade() {
 fn types_tables_made_from_queries() {
     folds("table_as");
 }
+
+#[test]
+fn keeps_views_it_cannot_type_so_nothing_cascades() {
+    folds("view_unknown");
+    let (generated, diagnostics) =
+        stagely_codegen::generate(Path::new("tests/fixtures/view_unknown/migrations"), "m");
+    assert!(generated.is_err());
+    let rendered = render(&diagnostics);
+    assert!(
+        rendered.contains("view public.still_opaque cannot be generated: its columns are unknown")
+            && rendered.contains("001_views.sql:5:1"),
+        "{rendered}"
+    );
+}

@@ -304,6 +304,13 @@ impl Fold {
             .push(Diagnostic::error_at(&self.path, at, message));
     }
 
+    /// The current statement's place, as `file:line:col` (the file's name, without its
+    /// folder).
+    pub(crate) fn here(&self) -> String {
+        let file = self.path.file_name().unwrap_or_default().to_string_lossy();
+        format!("{file}:{}:{}", self.at.line, self.at.column)
+    }
+
     /// A warning at the current statement.
     pub(crate) fn warn(&mut self, message: impl Into<String>) {
         let at = self.at;

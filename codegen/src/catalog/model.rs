@@ -81,6 +81,11 @@ pub struct Relation {
     /// (`RANGE (created_at)`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_by: Option<String>,
+    /// Why the columns of this view are not known (`path:line:col: reason`): a view over
+    /// something static reading cannot type, kept so later statements on it still fold.
+    /// `None` when they are known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown: Option<String>,
 }
 
 /// A table named by schema and name.
@@ -354,6 +359,7 @@ impl Relation {
             inherits: Vec::new(),
             partition_of: None,
             partition_by: None,
+            unknown: None,
         }
     }
 

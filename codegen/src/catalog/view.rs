@@ -32,10 +32,27 @@ impl Fold {
                 return;
             }
             Err(why) => {
+                // Kept without columns, so later statements on the view still fold.
                 self.warn(format!(
-                    "view {}: {why}; the view is left out of the catalog",
+                    "view {}: {why}; its columns are unknown, and generating models for it will fail",
                     v.name
                 ));
+                let unknown = Some(format!("{}: {why}", self.here()));
+                match existing {
+                    Some(i) => {
+                        self.catalog.tables[i].columns.clear();
+                        self.catalog.tables[i].unknown = unknown;
+                    }
+                    None => {
+                        self.push_relation(
+                            Relation {
+                                unknown,
+                                ..Relation::new(schema, v.name.name.clone(), kind)
+                            },
+                            Shadow::default(),
+                        );
+                    }
+                }
                 return;
             }
         };
@@ -103,6 +120,7 @@ impl Fold {
                     }
                 }
                 relation.columns = columns;
+                relation.unknown = None;
             }
             None => {
                 self.push_relation(

@@ -72,6 +72,13 @@ pub fn emit(
 
     let mut modules = Vec::new();
     for relation in &catalog.tables {
+        if let Some(why) = &relation.unknown {
+            errors.push(problem(format!(
+                "view {}.{} cannot be generated: its columns are unknown ({why}); give the view explicit casts, or define what it selects from in the migrations",
+                relation.schema, relation.name
+            )));
+            continue;
+        }
         let ctx = RelationContext {
             catalog,
             names: &names,
