@@ -1,6 +1,8 @@
 //! The type and nullability of an expression.
 
-use super::rules::{binary_type, common, function_type, keyword_type, number_type, untyped_operand};
+use super::rules::{
+    binary_type, common, function_type, keyword_type, number_type, untyped_operand, without_modifier,
+};
 use super::scope::Scope;
 use super::{Infer, Ty, Typed};
 use crate::sql::QualifiedName;
@@ -43,6 +45,11 @@ impl Infer<'_> {
                     let exprs: Vec<&Expr> = args.iter().collect();
                     let types: Vec<Ty> = typed_args.iter().map(|t| t.ty.clone()).collect();
                     self.expect_common(&exprs, &types);
+                }
+                if let Some(routine) = qualified(name).and_then(|q| self.schema.routine(&q)) {
+                    for (arg, ty) in args.iter().zip(&routine.args) {
+                        self.expect(arg, &self.resolve(ty), None);
+                    }
                 }
                 let typed = function_type(last, &typed_args, *star, *window);
                 match (&typed.ty, self.routine_type(name)) {
@@ -152,6 +159,23 @@ impl Infer<'_> {
                 Typed::new(Ty::known("numeric"), self.infer_expr(expr, scope).nullable)
             }
             Expr::Subquery { kind, query, .. } => self.subquery(*kind, query, scope),
+            Expr::Subscript { expr, index } => {
+                let container = self.infer_expr(expr, scope);
+                let ty = match &container.ty {
+                    Ty::Known(t) if t == "jsonb" => {
+                        self.expect(index, &Ty::known("text"), None);
+                        Ty::known("jsonb")
+                    }
+                    Ty::Known(t) => {
+                        self.expect(index, &Ty::known("integer"), None);
+                        Ty::Known(without_modifier(t).strip_suffix("[]").unwrap_or(t).to_string())
+                    }
+                    other => other.clone(),
+                };
+                self.infer_expr(index, scope);
+                // An index out of range gives NULL.
+                Typed::new(ty, true)
+            }
             Expr::Raw(text) => {
                 let upper = text.trim_start().to_ascii_uppercase();
                 if upper.starts_with("EXISTS") || upper.starts_with("NOT EXISTS") {

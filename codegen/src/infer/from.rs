@@ -8,6 +8,7 @@ use super::scope::{Entry, Scope};
 use super::{Infer, OutputColumn, Ty, Typed};
 use crate::sql::TypeName;
 use crate::sql::ddl::RoutineResult;
+use crate::sql::expr::Expr;
 use crate::sql::query::{Alias, FromItem, JoinKind};
 
 /// A function's columns in FROM, and whether it returns a single value (whose column an alias
@@ -48,8 +49,8 @@ impl Infer<'_> {
                 alias,
             } => {
                 let last = name.last().cloned().unwrap_or_default();
-                let args: Vec<Typed> = args.iter().map(|a| self.infer_expr(a, scope)).collect();
-                let Some(mut found) = self.function_columns(name, &args, alias.as_ref()) else {
+                let typed: Vec<Typed> = args.iter().map(|a| self.infer_expr(a, scope)).collect();
+                let Some(mut found) = self.function_columns(name, args, &typed, alias.as_ref()) else {
                     return Ok(vec![Entry {
                         name: Some(alias.as_ref().map_or(last, |a| a.name.clone())),
                         columns: None,
@@ -164,6 +165,7 @@ impl Infer<'_> {
     fn function_columns(
         &self,
         name: &[String],
+        arg_exprs: &[Expr],
         args: &[Typed],
         alias: Option<&Alias>,
     ) -> Option<FunctionColumns> {
@@ -184,6 +186,9 @@ impl Infer<'_> {
         }
         let last = name.last()?.as_str();
         if let Some(routine) = qualified(name).and_then(|q| self.schema.routine(&q)) {
+            for (arg, ty) in arg_exprs.iter().zip(&routine.args) {
+                self.expect(arg, &self.resolve(ty), None);
+            }
             return match &routine.result {
                 RoutineResult::Columns(columns) => Some(FunctionColumns {
                     columns: columns

@@ -95,19 +95,17 @@ pub fn infer_statement(
 
 impl Infer<'_> {
     /// Records that `e`, when it is a parameter, has type `ty` and may be called `name`; the
-    /// first context to type a parameter wins, as in PostgreSQL.
+    /// first context to type a parameter wins, as in PostgreSQL. A cast around the parameter
+    /// (`$1::text`) decides its type, but the context may still name it.
     pub(super) fn expect(&self, e: &Expr, ty: &Ty, name: Option<&str>) {
-        let Expr::Param(n) = e.unnested() else {
-            return;
-        };
-        if let Some(name) = name {
+        if let (Expr::Param(n), Some(name)) = (e.uncast(), name) {
             self.params
                 .names
                 .borrow_mut()
                 .entry(*n)
                 .or_insert_with(|| name.to_string());
         }
-        if let Ty::Known(t) = ty {
+        if let (Expr::Param(n), Ty::Known(t)) = (e.unnested(), ty) {
             self.params
                 .types
                 .borrow_mut()

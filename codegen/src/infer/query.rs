@@ -85,15 +85,15 @@ impl Infer<'_> {
             let entries = self.item_entries(item, &scope)?;
             scope.entries.extend(entries);
         }
-        let mut exprs: Vec<&Expr> = s.filter.iter().collect();
+        let mut exprs: Vec<&Expr> = s.filter.iter().chain(&s.having).collect();
         exprs.extend(s.items.iter().filter_map(|i| match i {
             SelectItem::Expr { expr, .. } => Some(expr),
             _ => None,
         }));
         check_references(&exprs, &scope)?;
-        if let Some(filter) = &s.filter {
-            self.expect(filter, &Ty::known("boolean"), None);
-            self.infer_expr(filter, &scope);
+        for condition in s.filter.iter().chain(&s.having) {
+            self.expect(condition, &Ty::known("boolean"), None);
+            self.infer_expr(condition, &scope);
         }
         for (count, name) in [(&s.limit, "limit"), (&s.offset, "offset")] {
             if let Some(e) = count {

@@ -139,6 +139,10 @@ impl<'p> Scope<'p> {
                 [] => level = scope.parent,
             }
         }
+        // A whole-row reference (`row_to_json(t)`): the FROM item itself.
+        if self.entry(name).is_some() {
+            return Typed::new(Ty::known("record"), true);
+        }
         missing(&shown)
     }
 }

@@ -524,7 +524,14 @@ fn routine(f: &sql::CreateFunction) -> Option<Routine> {
             (name, type_name(&a.data_type))
         })
         .collect();
-    Routine::new(object_name(&f.name), set, declared, outs)
+    let args = f
+        .args
+        .iter()
+        .flatten()
+        .filter(|a| !matches!(a.mode, Some(sql::ArgMode::Out)))
+        .map(|a| type_name(&a.data_type))
+        .collect();
+    Routine::new(object_name(&f.name), args, set, declared, outs)
 }
 
 fn body_text(body: &sql::CreateFunctionBody) -> String {

@@ -401,6 +401,28 @@ pub(crate) fn expr(e: &sql::Expr, cx: &Context) -> Expr {
         },
         E::Nested(x) => Expr::Nested(boxed(x, cx)),
         E::Tuple(items) => call("row", items.iter().map(|i| expr(i, cx)).collect()),
+        E::CompoundFieldAccess { root, access_chain } => {
+            let mut out = expr(root, cx);
+            for access in access_chain {
+                match access {
+                    sql::AccessExpr::Subscript(sql::Subscript::Index { index }) => {
+                        out = Expr::Subscript {
+                            expr: Box::new(out),
+                            index: boxed(index, cx),
+                        };
+                    }
+                    // `t.col[1]` arrives as `t` . `col` [1].
+                    sql::AccessExpr::Dot(sql::Expr::Identifier(id)) => match &mut out {
+                        Expr::Column { qualifier, name } => {
+                            qualifier.push(std::mem::replace(name, folded(id)));
+                        }
+                        _ => return Expr::Raw(e.to_string()),
+                    },
+                    _ => return Expr::Raw(e.to_string()),
+                }
+            }
+            out
+        }
         E::Ceil { expr: x, .. } => call("ceil", vec![expr(x, cx)]),
         E::Floor { expr: x, .. } => call("floor", vec![expr(x, cx)]),
         E::Position { expr: x, r#in } => call("position", vec![expr(r#in, cx), expr(x, cx)]),
@@ -609,6 +631,7 @@ fn select(s: &sql::Select, cx: &Context) -> Select {
         items: s.projection.iter().map(|item| select_item(item, cx)).collect(),
         from: s.from.iter().map(|t| table_with_joins(t, cx)).collect(),
         filter: s.selection.as_ref().map(|e| expr(e, cx)),
+        having: s.having.as_ref().map(|e| expr(e, cx)),
         grouped: match &s.group_by {
             sql::GroupByExpr::All(_) => true,
             sql::GroupByExpr::Expressions(e, _) => !e.is_empty(),

@@ -825,6 +825,8 @@ pub struct Probe {
 pub struct Routine {
     /// Its name, schema-qualified when written so.
     pub name: QualifiedName,
+    /// The types of its input parameters (`IN` and `INOUT`), in order.
+    pub args: Vec<TypeName>,
     /// `RETURNS SETOF ...` or `RETURNS TABLE (...)`: a set of rows.
     pub set: bool,
     /// What each row (or the value) is.
@@ -846,6 +848,7 @@ impl Routine {
     /// declared result; `None` for `void`, a `trigger` and procedures.
     pub fn new(
         name: QualifiedName,
+        args: Vec<TypeName>,
         set: bool,
         declared: Option<RoutineResult>,
         outs: Vec<(String, TypeName)>,
@@ -860,6 +863,11 @@ impl Routine {
             }
             _ => return None,
         };
-        Some(Routine { name, set, result })
+        Some(Routine {
+            name,
+            args,
+            set,
+            result,
+        })
     }
 }

@@ -136,6 +136,13 @@ pub enum Expr {
     },
     /// A parenthesised expression.
     Nested(Box<Expr>),
+    /// `value[index]`: an array element (or a `jsonb` member).
+    Subscript {
+        /// The array.
+        expr: Box<Expr>,
+        /// The index.
+        index: Box<Expr>,
+    },
     /// A subquery used as a value: `(SELECT ...)`, `EXISTS (...)`, `x IN (SELECT ...)`,
     /// `ARRAY(SELECT ...)`. Its columns belong to its own scope, so walks and renames do not
     /// enter it; it is written back out as `text`.
@@ -244,7 +251,12 @@ impl Expr {
             | Expr::Extract { expr, .. }
             | Expr::Nested(expr) => expr.walk(f),
             Expr::Function { args, .. } | Expr::Array(args) => args.iter().for_each(|a| a.walk(f)),
-            Expr::Binary { left, right, .. } | Expr::AnyAll { left, right, .. } => {
+            Expr::Binary { left, right, .. }
+            | Expr::AnyAll { left, right, .. }
+            | Expr::Subscript {
+                expr: left,
+                index: right,
+            } => {
                 left.walk(f);
                 right.walk(f);
             }
@@ -296,7 +308,12 @@ impl Expr {
             | Expr::Extract { expr, .. }
             | Expr::Nested(expr) => expr.walk_mut(f),
             Expr::Function { args, .. } | Expr::Array(args) => args.iter_mut().for_each(|a| a.walk_mut(f)),
-            Expr::Binary { left, right, .. } | Expr::AnyAll { left, right, .. } => {
+            Expr::Binary { left, right, .. }
+            | Expr::AnyAll { left, right, .. }
+            | Expr::Subscript {
+                expr: left,
+                index: right,
+            } => {
                 left.walk_mut(f);
                 right.walk_mut(f);
             }

@@ -91,6 +91,8 @@ pub struct Select {
     pub from: Vec<FromItem>,
     /// The `WHERE` condition.
     pub filter: Option<Expr>,
+    /// The `HAVING` condition.
+    pub having: Option<Expr>,
     /// Has a `GROUP BY`.
     pub grouped: bool,
     /// `LIMIT` (or `FETCH FIRST`) count.
@@ -221,8 +223,8 @@ impl Query {
                         visit_expr(expr, f);
                     }
                 }
-                if let Some(filter) = &s.filter {
-                    visit_expr(filter, f);
+                for condition in s.filter.iter().chain(&s.having) {
+                    visit_expr(condition, f);
                 }
                 let (mut tables, mut queries) = (Vec::new(), Vec::new());
                 s.from
@@ -311,6 +313,7 @@ impl Query {
                     _ => None,
                 }));
                 exprs.extend(&s.filter);
+                exprs.extend(&s.having);
             }
             Query::Values(rows) => exprs.extend(rows.iter().flatten()),
             _ => {}

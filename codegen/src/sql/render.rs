@@ -108,6 +108,7 @@ impl fmt::Display for Expr {
             }
             Expr::Extract { field, expr } => write!(f, "EXTRACT({field} FROM {expr})"),
             Expr::Nested(e) => write!(f, "({e})"),
+            Expr::Subscript { expr, index } => write!(f, "{expr}[{index}]"),
             Expr::Raw(text) | Expr::Subquery { text, .. } => f.write_str(text),
         }
     }
@@ -138,6 +139,12 @@ fn canonical_list(items: &[Expr], out: &mut String) {
 pub(super) fn canonical(e: &Expr, out: &mut String) {
     match e {
         Expr::Nested(inner) | Expr::Cast { expr: inner, .. } => canonical(inner, out),
+        Expr::Subscript { expr, index } => {
+            canonical(expr, out);
+            out.push('[');
+            canonical(index, out);
+            out.push(']');
+        }
         Expr::Column { name, .. } => out.push_str(name),
         // Literals compare by their text: PostgreSQL stores `-1` as `'-1'::integer`.
         Expr::String(s) | Expr::Number(s) => out.push_str(&quote_literal(&array_literal(s))),

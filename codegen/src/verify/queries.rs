@@ -1,7 +1,8 @@
 //! Proving the typed queries on the scratch database: each is prepared, and the parameter and
 //! result types PostgreSQL reports must equal the inferred ones (compared without type
 //! modifiers, which a prepared statement does not report); a result column inferred NOT NULL
-//! that PostgreSQL traces to a table column must be NOT NULL in the live catalog.
+//! that PostgreSQL traces to a table column (a plain column reference: the row description
+//! names its table and column) must be NOT NULL in the live catalog.
 
 use sqlx::postgres::{PgConnection, PgTypeInfo};
 use sqlx::{Either, Executor, SqlSafeStr, TypeInfo};
@@ -74,8 +75,11 @@ pub async fn prove(conn: &mut PgConnection, queries: &[TypedQuery]) -> Result<Ve
                     c.name
                 )));
             }
-            // `Some(true)`: PostgreSQL traced the column to a table column that allows NULL.
-            if !c.typed.nullable && described.nullable.get(i).copied().flatten() == Some(true) {
+            // A plain column reference: PostgreSQL names its table and column.
+            if !c.typed.nullable
+                && let (Some(table), Some(column)) = (live.relation_id(), live.relation_attribute_no())
+                && !attribute_not_null(conn, table, column).await?
+            {
                 out.push(differ(format!(
                     "result column {} is inferred NOT NULL but reads a table column that allows NULL",
                     c.name
@@ -84,6 +88,20 @@ pub async fn prove(conn: &mut PgConnection, queries: &[TypedQuery]) -> Result<Ve
         }
     }
     Ok(out)
+}
+
+/// True when the table column is declared NOT NULL.
+async fn attribute_not_null(
+    conn: &mut PgConnection,
+    table: sqlx::postgres::types::Oid,
+    column: i16,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT attnotnull FROM pg_attribute WHERE attrelid = $1 AND attnum = $2")
+        .bind(table)
+        .bind(column)
+        .fetch_optional(&mut *conn)
+        .await
+        .map(|found| found.unwrap_or(false))
 }
 
 /// The `format_type()` spelling of a type PostgreSQL reported.

@@ -69,6 +69,7 @@ const AFTER_RETURNS: &[&str] = &[
 fn returns(r: &mut Cursor, name: crate::sql::QualifiedName) -> Option<Routine> {
     let args = r.group()?;
     let mut outs = Vec::new();
+    let mut ins = Vec::new();
     let mut a = Cursor {
         tokens: args,
         pos: 0,
@@ -80,13 +81,22 @@ fn returns(r: &mut Cursor, name: crate::sql::QualifiedName) -> Option<Routine> {
             pos: 0,
             cx: r.cx,
         };
-        if arg.eat(&["OUT"]) || arg.eat(&["INOUT"]) {
+        if arg.eat(&["OUT"]) {
             let column = format!("column{}", outs.len() + 1);
             outs.push(name_and_type(&mut arg, column)?);
+        } else if arg.eat(&["INOUT"]) {
+            let column = format!("column{}", outs.len() + 1);
+            let (name, ty) = name_and_type(&mut arg, column)?;
+            ins.push(ty.clone());
+            outs.push((name, ty));
+        } else {
+            arg.eat(&["IN"]);
+            arg.eat(&["VARIADIC"]);
+            ins.push(name_and_type(&mut arg, String::new())?.1);
         }
     }
     if !r.eat(&["RETURNS"]) {
-        return Routine::new(name, false, None, outs);
+        return Routine::new(name, ins, false, None, outs);
     }
     let set = r.eat(&["SETOF"]);
     if r.eat(&["TABLE"]) {
@@ -104,7 +114,7 @@ fn returns(r: &mut Cursor, name: crate::sql::QualifiedName) -> Option<Routine> {
             };
             columns.push(name_and_type(&mut column, String::new())?);
         }
-        return Routine::new(name, true, Some(RoutineResult::Columns(columns)), outs);
+        return Routine::new(name, ins, true, Some(RoutineResult::Columns(columns)), outs);
     }
     let from = r.pos;
     while !r.at_end() && !AFTER_RETURNS.iter().any(|k| r.is(k)) {
@@ -113,7 +123,7 @@ fn returns(r: &mut Cursor, name: crate::sql::QualifiedName) -> Option<Routine> {
     let mut parser = parser(&r.tokens[from..r.pos]);
     let data_type = parser.parse_data_type().ok()?;
     let declared = at_eof(&mut parser).then(|| RoutineResult::Type(type_name(&data_type)));
-    Routine::new(name, set, declared, outs)
+    Routine::new(name, ins, set, declared, outs)
 }
 
 /// `[name] type [DEFAULT ...]` of a parameter or `RETURNS TABLE` column; `unnamed` when the
