@@ -325,17 +325,23 @@ impl Fold {
             }
             return;
         }
-        let referencing = self.catalog.tables.iter().find_map(|r| {
-            r.foreign_keys
-                .iter()
-                .find(|f| {
-                    f.references.schema == schema
-                        && f.references.table == table_name
-                        && f.references.columns.iter().any(|c| c == column)
-                        && !(r.schema == schema && r.name == table_name)
-                })
-                .map(|f| (r.name.clone(), f.name.clone()))
-        });
+        let referencing = self
+            .catalog
+            .tables
+            .referencing(&schema, &table_name)
+            .into_iter()
+            .find_map(|i| {
+                let r = &self.catalog.tables[i];
+                r.foreign_keys
+                    .iter()
+                    .find(|f| {
+                        f.references.schema == schema
+                            && f.references.table == table_name
+                            && f.references.columns.iter().any(|c| c == column)
+                            && !(r.schema == schema && r.name == table_name)
+                    })
+                    .map(|f| (r.name.clone(), f.name.clone()))
+            });
         if let Some((from, fk)) = referencing
             && !cascade
         {
@@ -429,8 +435,8 @@ impl Fold {
         if let Some(e) = shadow.defaults.remove(from) {
             shadow.defaults.insert(to.to_string(), e);
         }
-        for r in &mut self.catalog.tables {
-            for f in r
+        for i in self.catalog.tables.referencing(&schema, &table_name) {
+            for f in self.catalog.tables[i]
                 .foreign_keys
                 .iter_mut()
                 .filter(|f| f.references.schema == schema && f.references.table == table_name)
@@ -462,8 +468,8 @@ impl Fold {
             (r.schema.clone(), r.name.clone())
         };
         self.catalog.tables[table].name = to.to_string();
-        for r in &mut self.catalog.tables {
-            for f in r
+        for i in self.catalog.tables.referencing(&schema, &old) {
+            for f in self.catalog.tables[i]
                 .foreign_keys
                 .iter_mut()
                 .filter(|f| f.references.schema == schema && f.references.table == old)
@@ -489,7 +495,8 @@ impl Fold {
                 name: to.to_string(),
             },
         );
-        for r in &mut self.catalog.tables {
+        for i in self.catalog.tables.children_of(&schema, &old) {
+            let r = &mut self.catalog.tables[i];
             for p in r.inherits.iter_mut().chain(r.partition_of.iter_mut()) {
                 if *p == old_ref {
                     *p = new_ref.clone();

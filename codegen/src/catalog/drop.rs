@@ -234,8 +234,8 @@ impl Fold {
         }
         shadow.generated.remove(column);
         shadow.defaults.remove(column);
-        for r in &mut self.catalog.tables {
-            r.foreign_keys.retain(|f| {
+        for i in self.catalog.tables.referencing(&schema, &table_name) {
+            self.catalog.tables[i].foreign_keys.retain(|f| {
                 !(f.references.schema == schema
                     && f.references.table == table_name
                     && f.references.columns.iter().any(|c| c == column))

@@ -352,12 +352,9 @@ impl Fold {
 
     /// Index of the relation `name` in `catalog.tables`, found along the search path.
     pub(crate) fn find_relation(&self, name: &QualifiedName) -> Option<usize> {
-        self.lookup_schemas(name).iter().find_map(|schema| {
-            self.catalog
-                .tables
-                .iter()
-                .position(|r| &r.schema == schema && r.name == name.name)
-        })
+        self.lookup_schemas(name)
+            .iter()
+            .find_map(|schema| self.catalog.tables.position(schema, &name.name))
     }
 
     /// Like [`Self::find_relation`], for statements that need the relation to exist: a
@@ -391,17 +388,12 @@ impl Fold {
     /// True when a relation (table, view, index, sequence, composite type) named `name`
     /// exists in `schema`: they share one namespace, PostgreSQL's `pg_class`.
     pub(crate) fn relation_name_taken(&self, schema: &str, name: &str) -> bool {
-        self.catalog.tables.iter().any(|r| {
-            r.schema == schema
-                && (r.name == name
-                    || r.indexes.iter().any(|i| i.name == name)
-                    || r.primary_key_name.as_deref() == Some(name)
-                    || r.unique.iter().any(|u| u.name == name))
-        }) || self
-            .catalog
-            .sequences
-            .iter()
-            .any(|s| s.schema == schema && s.name == name)
+        self.catalog.tables.class_name_taken(schema, name)
+            || self
+                .catalog
+                .sequences
+                .iter()
+                .any(|s| s.schema == schema && s.name == name)
             || self
                 .catalog
                 .composite_types
@@ -412,16 +404,11 @@ impl Fold {
 
     /// True when a constraint named `name` exists in `schema` (on any table or domain).
     pub(crate) fn constraint_name_taken(&self, schema: &str, name: &str) -> bool {
-        self.catalog.tables.iter().any(|r| {
-            r.schema == schema
-                && (r.primary_key_name.as_deref() == Some(name)
-                    || r.unique.iter().any(|u| u.name == name)
-                    || r.foreign_keys.iter().any(|f| f.name == name)
-                    || r.checks.iter().any(|c| c.name == name))
-        }) || self
-            .catalog
-            .domains
-            .iter()
-            .any(|d| d.schema == schema && d.checks.iter().any(|c| c.name == name))
+        self.catalog.tables.constraint_name_taken(schema, name)
+            || self
+                .catalog
+                .domains
+                .iter()
+                .any(|d| d.schema == schema && d.checks.iter().any(|c| c.name == name))
     }
 }

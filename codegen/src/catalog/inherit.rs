@@ -19,14 +19,8 @@ use crate::sql::ddl::{ColumnDef, ColumnOption};
 impl Fold {
     /// The tables that inherit from, or are partitions of, the table at `table`.
     pub(crate) fn children(&self, table: usize) -> Vec<usize> {
-        let me = self.table_ref(table);
-        self.catalog
-            .tables
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.inherits.contains(&me) || r.partition_of.as_ref() == Some(&me))
-            .map(|(i, _)| i)
-            .collect()
+        let me = &self.catalog.tables[table];
+        self.catalog.tables.children_of(&me.schema, &me.name)
     }
 
     /// The table at `table` by name.

@@ -16,6 +16,7 @@ mod inherit;
 pub mod model;
 pub mod names;
 mod outline;
+pub mod relations;
 mod schema;
 mod sequence;
 mod session;

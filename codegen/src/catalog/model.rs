@@ -8,12 +8,14 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::catalog::relations::Relations;
+
 /// Everything the migrations define, in a stable order (relations and enums sorted by
 /// schema and name; columns in table order; constraints and indexes sorted by name).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
     /// Tables, views and materialized views.
-    pub tables: Vec<Relation>,
+    pub tables: Relations,
     /// Enum types made with `CREATE TYPE ... AS ENUM`.
     pub enums: Vec<EnumType>,
     /// Domains made with `CREATE DOMAIN`; columns of a domain type name the domain.

@@ -112,7 +112,10 @@ impl Fold {
 
     /// Makes everything that names the relation `old` name `new` instead.
     pub(crate) fn follow_relation(&mut self, old: &TableRef, new: &TableRef) {
-        for r in &mut self.catalog.tables {
+        let mut touched = self.catalog.tables.referencing(&old.schema, &old.name);
+        touched.extend(self.catalog.tables.children_of(&old.schema, &old.name));
+        for i in touched {
+            let r = &mut self.catalog.tables[i];
             for f in r
                 .foreign_keys
                 .iter_mut()

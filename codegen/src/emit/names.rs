@@ -265,7 +265,7 @@ mod tests {
 
     fn errors(tables: Vec<Relation>) -> Vec<String> {
         Names::choose(&Catalog {
-            tables,
+            tables: tables.into(),
             ..Catalog::default()
         })
         .err()

@@ -269,8 +269,9 @@ pub fn classify(words: &[String], as_query: bool, into_table: bool) -> Option<Co
     let found = COMMANDS
         .iter()
         .filter(|(name, _)| {
-            let parts: Vec<&str> = name.split(' ').collect();
-            parts.len() <= significant.len() && parts.iter().zip(&significant).all(|(p, w)| p == w)
+            let mut words = significant.iter();
+            name.split(' ')
+                .all(|part| words.next().is_some_and(|w| *w == part))
         })
         .max_by_key(|(name, _)| name.len())?;
     let name = match found.0 {
