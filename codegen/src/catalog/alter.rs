@@ -444,10 +444,8 @@ impl Fold {
                 rename(&mut f.references.columns);
             }
         }
-        for s in &mut self.catalog.sequences {
-            if let Some(o) = &mut s.owned_by
-                && o.schema == schema
-                && o.table == table_name
+        for i in self.catalog.sequences.owned_by_table(&schema, &table_name) {
+            if let Some(o) = &mut self.catalog.sequences[i].owned_by
                 && o.column == from
             {
                 o.column = to.to_string();
@@ -477,11 +475,8 @@ impl Fold {
                 f.references.table = to.to_string();
             }
         }
-        for s in &mut self.catalog.sequences {
-            if let Some(o) = &mut s.owned_by
-                && o.schema == schema
-                && o.table == old
-            {
+        for i in self.catalog.sequences.owned_by_table(&schema, &old) {
+            if let Some(o) = &mut self.catalog.sequences[i].owned_by {
                 o.table = to.to_string();
             }
         }

@@ -241,9 +241,17 @@ impl Fold {
                     && f.references.columns.iter().any(|c| c == column))
             });
         }
-        self.catalog.sequences.retain(|s| {
-            !matches!(&s.owned_by, Some(o) if o.schema == schema && o.table == table_name && o.column == column)
-        });
+        // Only the table's own sequences can go: look there before touching the list.
+        let owned = self.catalog.sequences.owned_by_table(&schema, &table_name);
+        for i in owned.into_iter().rev() {
+            if self.catalog.sequences[i]
+                .owned_by
+                .as_ref()
+                .is_some_and(|o| o.column == column)
+            {
+                self.catalog.sequences.remove(i);
+            }
+        }
         self.shadows[table].inheritance.remove(column);
     }
 }

@@ -389,11 +389,7 @@ impl Fold {
     /// exists in `schema`: they share one namespace, PostgreSQL's `pg_class`.
     pub(crate) fn relation_name_taken(&self, schema: &str, name: &str) -> bool {
         self.catalog.tables.class_name_taken(schema, name)
-            || self
-                .catalog
-                .sequences
-                .iter()
-                .any(|s| s.schema == schema && s.name == name)
+            || self.catalog.sequences.position(schema, name).is_some()
             || self
                 .catalog
                 .composite_types

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::catalog::relations::Relations;
+pub use crate::catalog::indexed::{Relations, Sequences};
 
 /// Everything the migrations define, in a stable order (relations and enums sorted by
 /// schema and name; columns in table order; constraints and indexes sorted by name).
@@ -28,8 +28,8 @@ pub struct Catalog {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub range_types: Vec<RangeType>,
     /// Sequences: made by `CREATE SEQUENCE`, serial columns and identity columns.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub sequences: Vec<Sequence>,
+    #[serde(default, skip_serializing_if = "<[Sequence]>::is_empty")]
+    pub sequences: Sequences,
 }
 
 /// What kind of relation a [`Relation`] is.

@@ -35,12 +35,9 @@ impl Fold {
 
     /// The index of the sequence `name`, found along the search path.
     fn find_sequence(&self, name: &QualifiedName) -> Option<usize> {
-        self.lookup_schemas(name).iter().find_map(|schema| {
-            self.catalog
-                .sequences
-                .iter()
-                .position(|s| &s.schema == schema && s.name == name.name)
-        })
+        self.lookup_schemas(name)
+            .iter()
+            .find_map(|schema| self.catalog.sequences.position(schema, &name.name))
     }
 
     /// A `nextval('name')` default as PostgreSQL stores it: the literal is read as a `regclass`
