@@ -325,3 +325,42 @@ fn survives_random_printable_text_in_migration_files() {
     let (_, diagnostics) = stagely_codegen::load_catalog(dir.path());
     assert!(!diagnostics.is_empty(), "random text must be reported");
 }
+
+#[test]
+fn survives_every_truncation_and_random_edit_of_query_files() {
+    let rules = fs::read_to_string("tests/fixtures/queries/queries/rules.sql").expect("rules.sql");
+    let errors = fs::read_to_string("tests/fixtures/query_errors/queries/errors.sql").expect("errors.sql");
+    let stagely = fs::read_dir("../schema/queries")
+        .expect("schema/queries")
+        .map(|e| fs::read_to_string(e.expect("entry").path()).expect("UTF-8 query file"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let migrations = Path::new("tests/fixtures/queries/migrations");
+    let dir = TempDir::new("queries");
+    let mut run = |text: &str| {
+        fs::write(dir.path().join("q.sql"), text).expect("write");
+        let (_, typed, diagnostics) = stagely_codegen::load_with_queries(migrations, dir.path());
+        (typed.len(), diagnostics.iter().filter(|d| d.is_error()).count())
+    };
+    let mut errors_seen = 0;
+    for text in [&rules, &errors, &stagely] {
+        let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(11).collect();
+        for cut in cuts {
+            errors_seen += run(&text[..cut]).1;
+        }
+    }
+    assert!(errors_seen > 0, "truncating mid-query must produce errors");
+    // Random characters spliced into the rules, including quotes, `$`, `@` and parentheses.
+    let mut random = Random(0x5eed_cafe);
+    let alphabet: Vec<char> = "()'\"$@:;,.-/*[]{} \nSELECTFROMWHERE$1@x sqlc.arg("
+        .chars()
+        .collect();
+    for _ in 0..300 {
+        let mut text: Vec<char> = rules.chars().collect();
+        for _ in 0..1 + random.below(4) {
+            let at = random.below(text.len());
+            text.insert(at, alphabet[random.below(alphabet.len())]);
+        }
+        run(&text.into_iter().collect::<String>());
+    }
+}
