@@ -10,9 +10,11 @@ use stagely_codegen::queries::{Report, TypedQuery};
 use stagely_codegen::verify::{VerifyError, verify_with_queries};
 use stagely_testdb::server_url;
 
+/// The queries of `tests/fixtures/<case>/queries`, typed against the schema of
+/// `tests/fixtures/queries/migrations`.
 fn load(case: &str) -> (Vec<TypedQuery>, Vec<Diagnostic>) {
-    let root = Path::new("tests/fixtures").join(case);
-    let (_, typed, diagnostics) = load_with_queries(&root.join("migrations"), &root.join("queries"));
+    let queries = Path::new("tests/fixtures").join(case).join("queries");
+    let (_, typed, diagnostics) = load_with_queries(Path::new("tests/fixtures/queries/migrations"), &queries);
     (typed, diagnostics)
 }
 

@@ -3,27 +3,12 @@
 
 mod common;
 
-use common::migrated_database;
+use common::{migrated_database, project, team};
 use sqlx::{PgPool, Row};
 use stagely_models::*;
 
-async fn team(pool: &PgPool, slug: &str) -> Team {
-    Team::insert(pool, &NewTeam::new(slug, slug.to_uppercase()))
-        .await
-        .unwrap()
-}
-
 async fn user(pool: &PgPool, email: &str) -> User {
     User::insert(pool, &NewUser::new(email, "Someone")).await.unwrap()
-}
-
-async fn project(pool: &PgPool, team: &Team, slug: &str) -> Project {
-    Project::insert(
-        pool,
-        &NewProject::new(team.id, slug, slug, format!("https://git.test/{slug}")),
-    )
-    .await
-    .unwrap()
 }
 
 async fn environment(pool: &PgPool, project: &Project, hash: &str) -> Environment {

@@ -4,25 +4,12 @@
 mod common;
 
 use chrono::Duration;
-use common::{at, migrated_database};
+use common::{at, migrated_database, project, team};
 use rust_decimal::Decimal;
 use sqlx::PgPool;
 use sqlx::postgres::types::PgInterval;
 use stagely_models::queries::{access, builds, environments};
 use stagely_models::*;
-
-async fn team(pool: &PgPool, slug: &str) -> Team {
-    Team::insert(pool, &NewTeam::new(slug, slug)).await.unwrap()
-}
-
-async fn project(pool: &PgPool, team: &Team, slug: &str) -> Project {
-    Project::insert(
-        pool,
-        &NewProject::new(team.id, slug, slug, format!("https://git.test/{slug}")),
-    )
-    .await
-    .unwrap()
-}
 
 async fn environment(
     pool: &PgPool,
