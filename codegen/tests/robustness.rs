@@ -337,7 +337,7 @@ fn survives_every_truncation_and_random_edit_of_query_files() {
         .join("\n");
     let migrations = Path::new("tests/fixtures/queries/migrations");
     let dir = TempDir::new("queries");
-    let mut run = |text: &str| {
+    let run = |text: &str| {
         fs::write(dir.path().join("q.sql"), text).expect("write");
         let (_, typed, diagnostics) = stagely_codegen::load_with_queries(migrations, dir.path());
         (typed.len(), diagnostics.iter().filter(|d| d.is_error()).count())

@@ -30,6 +30,7 @@ mod rules;
 mod scope;
 
 pub use params::{Inferred, Param, infer_statement};
+pub(crate) use rules::without_modifier;
 
 use crate::catalog::model::Relation;
 use crate::sql::ddl::Routine;

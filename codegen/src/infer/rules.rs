@@ -3,8 +3,9 @@
 
 use super::{Ty, Typed};
 
-/// The type without its modifier, as `format_type()` prints that (`character varying(20)` ->
-/// `character varying`, `character(2)` -> `bpchar`).
+/// The type without its modifier, as `format_type(oid, NULL)` prints it (`character
+/// varying(20)[]` -> `character varying[]`, `timestamp(3) with time zone` -> `timestamp with
+/// time zone`, `character(2)` -> `bpchar`).
 pub(crate) fn without_modifier(t: &str) -> String {
     let (base, array) = match t.strip_suffix("[]") {
         Some(b) => (b, "[]"),

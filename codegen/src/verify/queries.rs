@@ -8,6 +8,7 @@ use sqlx::postgres::{PgConnection, PgTypeInfo};
 use sqlx::{Either, Executor, SqlSafeStr, TypeInfo};
 
 use super::compare::Difference;
+use crate::infer::without_modifier;
 use crate::queries::TypedQuery;
 
 /// Every difference between what the queries were inferred to take and return and what
@@ -39,7 +40,7 @@ pub async fn prove(conn: &mut PgConnection, queries: &[TypedQuery]) -> Result<Ve
             }
             for (i, (p, live)) in q.params.iter().zip(params).enumerate() {
                 let live = type_name(conn, live).await?;
-                if without_modifiers(&p.ty) != live {
+                if without_modifier(&p.ty) != live {
                     out.push(differ(format!(
                         "parameter ${} ({}): type is \"{}\" in the query but \"{live}\" in the database",
                         i + 1,
@@ -69,7 +70,7 @@ pub async fn prove(conn: &mut PgConnection, queries: &[TypedQuery]) -> Result<Ve
                     live.name()
                 )));
             }
-            if without_modifiers(&inferred) != live_type {
+            if without_modifier(&inferred) != live_type {
                 out.push(differ(format!(
                     "result column {}: type is \"{inferred}\" in the query but \"{live_type}\" in the database",
                     c.name
@@ -114,39 +115,5 @@ async fn type_name(conn: &mut PgConnection, info: &PgTypeInfo) -> Result<String,
                 .await
         }
         None => Ok(info.name().to_string()),
-    }
-}
-
-/// A `format_type()` spelling without its modifiers: `character varying(20)[]` ->
-/// `character varying[]`, `timestamp(3) with time zone` -> `timestamp with time zone`.
-fn without_modifiers(t: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0;
-    for c in t.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::without_modifiers;
-
-    #[test]
-    fn drops_type_modifiers() {
-        assert_eq!(
-            without_modifiers("character varying(20)[]"),
-            "character varying[]"
-        );
-        assert_eq!(
-            without_modifiers("timestamp(3) with time zone"),
-            "timestamp with time zone"
-        );
-        assert_eq!(without_modifiers("numeric(10,4)"), "numeric");
     }
 }
