@@ -498,11 +498,10 @@ impl Fold {
                 }
             }
         }
-        for shadow in &mut self.shadows {
-            for dep in shadow.depends_on.iter_mut() {
-                if dep.0 == schema && dep.1 == old {
-                    dep.1 = to.to_string();
-                }
+        let me = (schema.clone(), old.clone());
+        for i in self.dependents_of(&me) {
+            for dep in self.shadows[i].depends_on.iter_mut().filter(|d| **d == me) {
+                dep.1 = to.to_string();
             }
         }
     }

@@ -174,7 +174,10 @@ impl Fold {
             ));
             return;
         }
-        while let Some(i) = self.catalog.tables.iter().position(|r| r.schema == schema) {
+        loop {
+            let Some(i) = self.catalog.tables.iter().position(|r| r.schema == schema) else {
+                break;
+            };
             self.remove_relation(i);
         }
         self.catalog.enums.retain(|e| e.schema != schema);

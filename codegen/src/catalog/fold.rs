@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::catalog::cow::CowVec;
 use crate::catalog::model::{Catalog, Relation};
 use crate::catalog::session::Session;
 use crate::catalog::tool::Bookkeeping;
@@ -61,7 +62,7 @@ pub(crate) struct IndexShape {
 pub struct Fold {
     pub(crate) catalog: Catalog,
     /// Parallel to `catalog.tables`.
-    pub(crate) shadows: Vec<Shadow>,
+    pub(crate) shadows: CowVec<Shadow>,
     /// Base and shell types, and types brought by extensions: valid column types without a
     /// place in the catalog.
     pub(crate) other_types: BTreeSet<(String, String)>,
@@ -95,7 +96,7 @@ impl Fold {
     pub fn new() -> Self {
         Self {
             catalog: Catalog::default(),
-            shadows: Vec::new(),
+            shadows: CowVec::default(),
             other_types: BTreeSet::new(),
             extensions: BTreeMap::new(),
             schemas: [DEFAULT_SCHEMA.to_string()].into(),
@@ -366,6 +367,16 @@ impl Fold {
         let sql = self.bookkeeping.take(name)?;
         self.make_bookkeeping_table(&sql);
         self.find_relation(name)
+    }
+
+    /// The relations whose queries read the relation `me` (views), by position.
+    pub(crate) fn dependents_of(&self, me: &(String, String)) -> Vec<usize> {
+        self.shadows
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.depends_on.contains(me))
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// Adds a relation and its shadow.

@@ -7,14 +7,17 @@
 //! items declare ([`Keyed`]). Every way to change an item goes through it (`IndexMut`,
 //! `iter_mut`, `push`, `remove`, `sort_by`, `retain`) and marks what changed; the indexes catch
 //! up lazily, on the next lookup, for the items marked since. So the indexes are never stale,
-//! and a statement costs what it touches, not the size of the catalog.
+//! and a statement costs what it touches, not the size of the catalog. Items are kept in a
+//! [`CowVec`], shared with the fold's snapshots; a copy (a snapshot) starts with no index and
+//! builds one only if it is ever looked up in, that is, restored.
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
-use std::ops::{Deref, Index, IndexMut};
+use std::ops::{Index, IndexMut};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::catalog::cow::CowVec;
 use crate::catalog::model::{Relation, Sequence};
 
 /// A schema-qualified name.
@@ -30,7 +33,7 @@ pub trait Keyed {
 
 /// Items in order, with hash indexes of their names (see the module documentation).
 pub struct Indexed<T: Keyed> {
-    items: Vec<T>,
+    items: CowVec<T>,
     index: RefCell<NameIndex>,
 }
 
@@ -61,7 +64,7 @@ impl NameIndex {
     }
 
     /// Brings the indexes up to date with `items`.
-    fn refresh<T: Keyed>(&mut self, items: &[T]) {
+    fn refresh<T: Keyed + Clone>(&mut self, items: &CowVec<T>) {
         if self.all_dirty {
             *self = NameIndex::default();
             self.dirty = (0..items.len()).collect();
@@ -87,7 +90,7 @@ impl NameIndex {
     }
 }
 
-impl<T: Keyed> Indexed<T> {
+impl<T: Keyed + Clone> Indexed<T> {
     /// The positions of the items that declare `schema.name` in index `kind`, in order.
     fn lookup(&self, kind: usize, schema: &str, name: &str) -> Vec<usize> {
         let mut index = self.index.borrow_mut();
@@ -123,9 +126,39 @@ impl<T: Keyed> Indexed<T> {
     }
 
     /// Every item, to change.
-    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
+    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut T> + ExactSizeIterator {
         self.touch_all();
         self.items.iter_mut()
+    }
+
+    /// The items, in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator + Clone {
+        self.items.iter()
+    }
+
+    /// How many items.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The item at `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&T> {
+        self.items.get(i)
+    }
+
+    /// The first item.
+    pub fn first(&self) -> Option<&T> {
+        self.items.first()
+    }
+
+    /// The last item.
+    pub fn last(&self) -> Option<&T> {
+        self.items.last()
     }
 
     /// Sorts with `compare`.
@@ -248,26 +281,19 @@ impl Sequences {
 impl<T: Keyed> Default for Indexed<T> {
     fn default() -> Self {
         Indexed {
-            items: Vec::new(),
+            items: CowVec::default(),
             index: RefCell::new(NameIndex::default()),
         }
     }
 }
 
-impl<T: Keyed + Clone> Clone for Indexed<T> {
+/// Shares the items; the copy builds its own index when first looked up in.
+impl<T: Keyed> Clone for Indexed<T> {
     fn clone(&self) -> Self {
         Indexed {
             items: self.items.clone(),
-            index: self.index.clone(),
+            index: RefCell::new(NameIndex::stale()),
         }
-    }
-}
-
-impl<T: Keyed> Deref for Indexed<T> {
-    type Target = [T];
-
-    fn deref(&self) -> &[T] {
-        &self.items
     }
 }
 
@@ -279,35 +305,35 @@ impl<T: Keyed> Index<usize> for Indexed<T> {
     }
 }
 
-impl<T: Keyed> IndexMut<usize> for Indexed<T> {
+impl<T: Keyed + Clone> IndexMut<usize> for Indexed<T> {
     fn index_mut(&mut self, i: usize) -> &mut T {
         self.index.get_mut().dirty.insert(i);
         &mut self.items[i]
     }
 }
 
-impl<'a, T: Keyed> IntoIterator for &'a Indexed<T> {
+impl<'a, T: Keyed + Clone> IntoIterator for &'a Indexed<T> {
     type Item = &'a T;
-    type IntoIter = std::slice::Iter<'a, T>;
+    type IntoIter = Box<dyn Iterator<Item = &'a T> + 'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.items.iter()
+        Box::new(self.items.iter())
     }
 }
 
-impl<'a, T: Keyed> IntoIterator for &'a mut Indexed<T> {
+impl<'a, T: Keyed + Clone> IntoIterator for &'a mut Indexed<T> {
     type Item = &'a mut T;
-    type IntoIter = std::slice::IterMut<'a, T>;
+    type IntoIter = Box<dyn Iterator<Item = &'a mut T> + 'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.iter_mut()
+        Box::new(self.iter_mut())
     }
 }
 
 impl<T: Keyed> From<Vec<T>> for Indexed<T> {
     fn from(items: Vec<T>) -> Self {
         Indexed {
-            items,
+            items: CowVec::from(items),
             index: RefCell::new(NameIndex::stale()),
         }
     }

@@ -8,6 +8,7 @@
 mod alter;
 mod comment;
 mod constraint;
+pub mod cow;
 mod do_block;
 mod drop;
 pub mod fold;

@@ -28,7 +28,7 @@ pub struct Catalog {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub range_types: Vec<RangeType>,
     /// Sequences: made by `CREATE SEQUENCE`, serial columns and identity columns.
-    #[serde(default, skip_serializing_if = "<[Sequence]>::is_empty")]
+    #[serde(default, skip_serializing_if = "Sequences::is_empty")]
     pub sequences: Sequences,
 }
 

@@ -139,11 +139,10 @@ impl Fold {
                 o.table = new.name.clone();
             }
         }
-        for shadow in &mut self.shadows {
-            for dep in shadow.depends_on.iter_mut() {
-                if dep.0 == old.schema && dep.1 == old.name {
-                    *dep = (new.schema.clone(), new.name.clone());
-                }
+        let me = (old.schema.clone(), old.name.clone());
+        for i in self.dependents_of(&me) {
+            for dep in self.shadows[i].depends_on.iter_mut().filter(|d| **d == me) {
+                *dep = (new.schema.clone(), new.name.clone());
             }
         }
     }

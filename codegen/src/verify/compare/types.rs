@@ -75,8 +75,8 @@ pub(super) fn compare_types(d: &mut Differences, expected: &Catalog, live: &Cata
     objects(
         d,
         "sequence",
-        &expected.sequences,
-        &live.sequences,
+        &expected.sequences.iter().cloned().collect::<Vec<_>>(),
+        &live.sequences.iter().cloned().collect::<Vec<_>>(),
         |e| (&e.schema, &e.name),
         |d, s, e, l| {
             d.check(s, "type", &e.data_type, &l.data_type);
