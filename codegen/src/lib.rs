@@ -79,7 +79,10 @@ pub fn generate(dir: &Path, label: &str) -> (Result<emit::Generated, ()>, Vec<Di
         return (Err(()), diagnostics);
     }
     match emit::emit(&schema.catalog, &schema.migrations, dir, label) {
-        Ok(generated) => (Ok(generated), diagnostics),
+        Ok(generated) => {
+            diagnostics.extend(generated.warnings.iter().cloned());
+            (Ok(generated), diagnostics)
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             (Err(()), diagnostics)

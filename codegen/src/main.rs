@@ -139,10 +139,11 @@ fn generate(paths: &Paths) -> ExitCode {
     match generated.files.write(&paths.out) {
         Ok(summary) => {
             println!(
-                "stagely-codegen: {} tables, {} views, {} enums -> {}: {} of {} files changed{} in {} ms",
+                "stagely-codegen: {} tables, {} views, {} enums{} -> {}: {} of {} files changed{} in {} ms",
                 generated.tables,
                 generated.views,
                 generated.enums,
+                text_note(generated.text_columns),
                 paths.out.display(),
                 summary.written.len(),
                 generated.files.len(),
@@ -155,6 +156,15 @@ fn generate(paths: &Paths) -> ExitCode {
             eprintln!("stagely-codegen: cannot write {}: {e}", paths.out.display());
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `, 3 columns as text` when some columns have no Rust mapping of their own.
+fn text_note(columns: usize) -> String {
+    match columns {
+        0 => String::new(),
+        1 => ", 1 column as text".into(),
+        n => format!(", {n} columns as text"),
     }
 }
 

@@ -11,8 +11,8 @@ use quote::{format_ident, quote};
 use crate::catalog::Relation;
 use crate::emit::docs::doc_lines;
 use crate::emit::ident::field_name;
-use crate::emit::sql::{equals_params, insert_value, quote_ident, relation_ref, select_list};
-use crate::emit::structs::{Field, RelationContext, is_copy, is_insertable, is_required};
+use crate::emit::sql::{insert_value, quote_ident, relation_ref, select_list};
+use crate::emit::structs::{Field, RelationContext, is_insertable, is_required};
 use crate::emit::types::is_string;
 
 /// The column that marks soft-deleted rows.
@@ -59,11 +59,28 @@ pub fn param_type(field: &Field<'_>) -> TokenStream {
     let base = &field.base;
     if is_string(base) {
         quote! { &str }
-    } else if !is_copy(base) {
+    } else if !field.is_copy() {
         quote! { &#base }
     } else {
         base.clone()
     }
+}
+
+/// `"a" = $1 AND "b" = $2::tsvector`, numbering from `first`, with the casts the fields' values
+/// need.
+pub fn key_where(fields: &[&Field<'_>], first: usize) -> String {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            format!(
+                "{} = {}",
+                quote_ident(&f.column.name),
+                f.param(&format!("${}", first + i))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 /// The statements of one relation, collected as the functions are emitted and written out as
@@ -107,7 +124,7 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
     let relation = ctx.relation;
     let row = format_ident!("{}", ctx.names.relation(relation).row);
     let from = relation_ref(relation);
-    let columns = select_list(relation, None);
+    let columns = select_list(ctx.catalog, ctx.names, relation, None);
     let live = live_filter(relation, None);
     let order = order_by(relation, None);
 
@@ -188,7 +205,7 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut S
     let relation = ctx.relation;
     let insert = format_ident!("{}", ctx.names.relation(relation).insert);
     let targets = insertable(fields);
-    let returning = select_list(relation, None);
+    let returning = select_list(ctx.catalog, ctx.names, relation, None);
     let sql = if targets.is_empty() {
         format!(
             "INSERT INTO {} DEFAULT VALUES RETURNING {returning}",
@@ -199,7 +216,7 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut S
         let values: Vec<String> = targets
             .iter()
             .enumerate()
-            .map(|(i, f)| insert_value(f.column, &format!("${}", i + 1), !is_required(f.column)))
+            .map(|(i, f)| insert_value(f.column, &f.param(&format!("${}", i + 1)), !is_required(f.column)))
             .collect();
         format!(
             "INSERT INTO {} ({}) VALUES ({}) RETURNING {returning}",
@@ -252,7 +269,7 @@ fn insert_many_fn(
         .map(|f| {
             insert_value(
                 f.column,
-                &format!("u.{}", quote_ident(&f.column.name)),
+                &f.param(&format!("u.{}", quote_ident(&f.column.name))),
                 !is_required(f.column),
             )
         })
@@ -260,7 +277,7 @@ fn insert_many_fn(
     let sql = format!(
         "INSERT INTO {} ({names}) SELECT {values} FROM UNNEST({params}) WITH ORDINALITY AS u({names}, __ordinality) ORDER BY u.__ordinality RETURNING {}",
         relation_ref(relation),
-        select_list(relation, None),
+        select_list(ctx.catalog, ctx.names, relation, None),
         names = names.join(", "),
         values = values.join(", "),
         params = params.join(", "),
@@ -305,7 +322,7 @@ fn key_functions(
     let relation = ctx.relation;
     let table = relation.name.as_str();
     let from = relation_ref(relation);
-    let columns = select_list(relation, None);
+    let columns = select_list(ctx.catalog, ctx.names, relation, None);
     let live = live_filter(relation, None);
     let field_of = |name: &str| fields.iter().find(|f| f.column.name == name);
 
@@ -321,10 +338,9 @@ fn key_functions(
             let cols: Vec<String> = key.iter().map(|c| field_name(c)).collect();
             format_ident!("find_by_{}", cols.join("_and_"))
         };
-        let key_refs: Vec<&str> = key.iter().map(String::as_str).collect();
         let sql = format!(
             "SELECT {columns} FROM {from} WHERE {}{live}",
-            equals_params(&key_refs, 1, None)
+            key_where(&key_fields, 1)
         );
         let args = key_fields.iter().map(|f| {
             let ident = &f.ident;
@@ -400,12 +416,18 @@ fn key_functions(
         let sets: Vec<String> = settable
             .iter()
             .enumerate()
-            .map(|(i, f)| format!("{} = ${}", quote_ident(&f.column.name), pk.len() + i + 1))
+            .map(|(i, f)| {
+                format!(
+                    "{} = {}",
+                    quote_ident(&f.column.name),
+                    f.param(&format!("${}", pk.len() + i + 1))
+                )
+            })
             .collect();
         let sql = format!(
             "UPDATE {from} SET {} WHERE {} RETURNING {columns}",
             sets.join(", "),
-            equals_params(&pk_names, 1, None)
+            key_where(&pk, 1)
         );
         let self_pk_binds = pk.iter().map(|f| {
             let arg = f.bind_arg(quote! { self });
@@ -437,7 +459,7 @@ fn key_functions(
         });
     }
 
-    let key_where = equals_params(&pk_names, 1, None);
+    let key_where = key_where(&pk, 1);
     let mut execute = |name: TokenStream, doc: String, sql: String| {
         let doc = doc_sql(&doc, &sql);
         let sql = statements.add(&name.to_string().to_uppercase(), &sql);

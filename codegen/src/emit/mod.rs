@@ -5,6 +5,7 @@
 //! [`access`], [`relations`], [`errors`], [`migrations`]; [`names`] chooses every Rust name first so clashes are reported together.
 
 pub mod access;
+pub mod composites;
 pub mod docs;
 pub mod encrypted;
 pub mod enums;
@@ -41,16 +42,39 @@ pub struct Generated {
     pub views: usize,
     /// Number of enums.
     pub enums: usize,
+    /// Columns whose type the generator could not see and sends as text, with why.
+    pub warnings: Vec<Diagnostic>,
+    /// Number of columns that travel as text (no Rust mapping of their own).
+    pub text_columns: usize,
 }
 
-/// Emits every generated file. `label` names the migrations in each file's header line;
-/// `migrations_dir` is where errors without a file of their own point. On any error nothing
-/// is returned, so nothing gets written.
+/// How to emit: what a `stagely-codegen.toml` can change. The default is what our own
+/// repository needs with no configuration file.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Whether `migrations.rs` (the runtime migrator's list) is emitted.
+    pub migration_list: migrations::MigrationList,
+}
+
+/// Emits every generated file with the default [`Options`] (see [`emit_with`]).
 pub fn emit(
     catalog: &Catalog,
     migrations: &[Migration],
     migrations_dir: &Path,
     label: &str,
+) -> Result<Generated, Vec<Diagnostic>> {
+    emit_with(catalog, migrations, migrations_dir, label, &Options::default())
+}
+
+/// Emits every generated file. `label` names the migrations in each file's header line;
+/// `migrations_dir` is where errors without a file of their own point. On any error nothing
+/// is returned, so nothing gets written.
+pub fn emit_with(
+    catalog: &Catalog,
+    migrations: &[Migration],
+    migrations_dir: &Path,
+    label: &str,
+    options: &Options,
 ) -> Result<Generated, Vec<Diagnostic>> {
     let header = header(label);
     let problem = |message: String| Diagnostic::error(migrations_dir, message);
@@ -67,6 +91,29 @@ pub fn emit(
         Ok(text) => files.insert(name, text),
         Err(message) => errors.push(problem(message)),
     };
+
+    let mut warnings = Vec::new();
+    let mut text_columns = 0;
+    for relation in &catalog.tables {
+        for column in &relation.columns {
+            let mapping = types::column_rust_type(catalog, &names, relation, column);
+            if mapping.read_as.as_deref().is_some_and(|t| t.starts_with("text")) {
+                text_columns += 1;
+            }
+            if mapping.unknown {
+                warnings.push(Diagnostic::warning(
+                    migrations_dir,
+                    format!(
+                        "column {}.{} has type `{}`, which the migrations do not define (an extension's type, or an enum made where the fold could not see); it is a String read as `::text` and written as `::{}`",
+                        names::display_name(relation),
+                        column.name,
+                        column.data_type,
+                        column.data_type
+                    ),
+                ));
+            }
+        }
+    }
 
     let mut modules = Vec::new();
     for relation in &catalog.tables {
@@ -86,11 +133,26 @@ pub fn emit(
         modules.push((module, relation));
     }
     add("enums.rs".into(), enums::enums_module(&names), &mut errors);
+    let (composites_decl, composites_use) = match composites::composites_module(catalog, &names) {
+        Some(tokens) => {
+            add("composites.rs".into(), tokens, &mut errors);
+            (quote! { pub mod composites; }, quote! { pub use composites::*; })
+        }
+        None => (quote! {}, quote! {}),
+    };
     add("error.rs".into(), errors::error_module(catalog), &mut errors);
-    match migrations::migrations_module(migrations) {
-        Ok(tokens) => add("migrations.rs".into(), tokens, &mut errors),
-        Err(mut problems) => errors.append(&mut problems),
+    let migration_list = options.migration_list.wanted(migrations);
+    if migration_list {
+        match migrations::migrations_module(migrations) {
+            Ok(tokens) => add("migrations.rs".into(), tokens, &mut errors),
+            Err(mut problems) => errors.append(&mut problems),
+        }
     }
+    let migrations_decl = if migration_list {
+        quote! { pub mod migrations; }
+    } else {
+        quote! {}
+    };
 
     let module_decls = modules.iter().map(|(module, _)| {
         let ident = ident::ident(module);
@@ -115,11 +177,13 @@ pub fn emit(
             //! and the migrations themselves.
 
             pub mod enums;
+            #composites_decl
             pub mod error;
-            pub mod migrations;
+            #migrations_decl
             #(#module_decls)*
 
             pub use enums::*;
+            #composites_use
             pub use error::Error;
             #(#reexports)*
 
@@ -136,5 +200,7 @@ pub fn emit(
         tables: catalog.tables.iter().filter(|r| r.is_table()).count(),
         views: catalog.tables.iter().filter(|r| !r.is_table()).count(),
         enums: names.enums.len(),
+        warnings,
+        text_columns,
     })
 }

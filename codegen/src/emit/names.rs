@@ -47,12 +47,29 @@ pub enum EnumOrigin {
     },
 }
 
+/// A Rust struct generated for a composite type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompositeDef {
+    /// Rust type name.
+    pub name: String,
+    /// How PostgreSQL names the type in a query (`address`, `other.address`).
+    pub sql_name: String,
+    /// Schema and name of the type in the catalog.
+    pub key: (String, String),
+    /// Whether every attribute decodes natively (no text fallback); if not, columns of this
+    /// type travel as text and no struct is generated.
+    pub native: bool,
+    /// Whether every attribute supports serde.
+    pub serde: bool,
+}
+
 /// All names, and the enums to generate.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
     relations: BTreeMap<(String, String), RelationNames>,
     column_enums: BTreeMap<(String, String, String), String>,
     type_enums: BTreeMap<String, String>,
+    composites: BTreeMap<String, CompositeDef>,
     /// Enums in name order.
     pub enums: Vec<EnumDef>,
 }
@@ -183,7 +200,67 @@ impl Names {
             }
         }
         names.enums.sort_by(|a, b| a.name.cmp(&b.name));
+
+        for composite in &catalog.composite_types {
+            let rust = type_name(&qualified(&composite.schema, &composite.name));
+            let sql_name = if composite.schema == "public" {
+                composite.name.clone()
+            } else {
+                format!("{}.{}", composite.schema, composite.name)
+            };
+            claim(&rust, format!("composite type `{sql_name}`"), &mut errors);
+            names.composites.insert(
+                sql_name.clone(),
+                CompositeDef {
+                    name: rust,
+                    sql_name,
+                    key: (composite.schema.clone(), composite.name.clone()),
+                    native: true,
+                    serde: true,
+                },
+            );
+        }
+        // A composite is native when each attribute is; attributes may be other composites,
+        // so settle the flags until nothing changes (composites cannot contain themselves).
+        for _ in 0..=catalog.composite_types.len() {
+            let mut changed = false;
+            for composite in &catalog.composite_types {
+                let sql_name = if composite.schema == "public" {
+                    composite.name.clone()
+                } else {
+                    format!("{}.{}", composite.schema, composite.name)
+                };
+                let mapped: Vec<_> = composite
+                    .attributes
+                    .iter()
+                    .map(|a| crate::emit::types::rust_type(catalog, &names, &a.data_type))
+                    .collect();
+                let native = mapped.iter().all(|t| t.read_as.is_none() && t.write_as.is_none());
+                let serde = mapped
+                    .iter()
+                    .all(|t| t.serde == crate::emit::types::Serde::Derive);
+                if let Some(def) = names.composites.get_mut(&sql_name)
+                    && (def.native, def.serde) != (native, serde)
+                {
+                    (def.native, def.serde) = (native, serde);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
         if errors.is_empty() { Ok(names) } else { Err(errors) }
+    }
+
+    /// The struct generated for a composite type spelled as `format_type()` prints it.
+    pub fn composite(&self, sql_type: &str) -> Option<&CompositeDef> {
+        self.composites.get(&sql_type.replace('"', ""))
+    }
+
+    /// The composite types, by SQL name.
+    pub fn composites(&self) -> impl Iterator<Item = &CompositeDef> {
+        self.composites.values()
     }
 
     /// The names of a relation.

@@ -22,8 +22,7 @@ use crate::emit::access::{doc_sql, live_filter, order_by};
 use crate::emit::ident::{field_name, ident};
 use crate::emit::names::{Names, display_name};
 use crate::emit::sql::{quote_ident, relation_ref, select_list};
-use crate::emit::structs::is_copy;
-use crate::emit::types::column_type;
+use crate::emit::types::{column_rust_type, column_type};
 
 /// Relation methods, grouped by the relation (schema, name) whose struct gets them.
 pub type RelationMethods = BTreeMap<(String, String), Vec<TokenStream>>;
@@ -73,7 +72,17 @@ fn link<'a>(catalog: &'a Catalog, child: &'a Relation, fk: &'a ForeignKey) -> Op
 
 /// Every relation method of the catalog, or one message per name clash.
 pub fn relation_methods(catalog: &Catalog, names: &Names) -> Result<RelationMethods, Vec<String>> {
-    let links = links(catalog);
+    // A key that travels as text cannot be compared with a bound value as it stands; such
+    // foreign keys get no helpers.
+    let plain = |relation: &Relation, column: &str| {
+        relation
+            .column(column)
+            .is_some_and(|c| column_rust_type(catalog, names, relation, c).write_as.is_none())
+    };
+    let links: Vec<Link<'_>> = links(catalog)
+        .into_iter()
+        .filter(|l| plain(l.child, l.column) && plain(l.parent, l.parent_column))
+        .collect();
     let mut methods: RelationMethods = BTreeMap::new();
     let mut taken = Taken::default();
     let mut errors = Vec::new();
@@ -214,8 +223,7 @@ fn self_arg(catalog: &Catalog, names: &Names, relation: &Relation, column: &str)
     let field = ident(&field_name(column));
     let copy = relation
         .column(column)
-        .and_then(|c| column_type(catalog, names, relation, c).ok())
-        .is_some_and(|ty| is_copy(&ty));
+        .is_some_and(|c| column_rust_type(catalog, names, relation, c).copy);
     if copy {
         quote! { self.#field }
     } else {
@@ -251,7 +259,7 @@ fn belongs_to(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Tok
     let fk_field = ident(&field_name(l.column));
     let sql = format!(
         "SELECT {} FROM {} WHERE {} = $1",
-        select_list(l.parent, None),
+        select_list(catalog, names, l.parent, None),
         relation_ref(l.parent),
         quote_ident(l.parent_column)
     );
@@ -350,7 +358,7 @@ fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Token
     let key_arg = self_arg(catalog, names, l.parent, l.parent_column);
     let key_field = ident(&field_name(l.parent_column));
     let fk_field = ident(&field_name(l.column));
-    let columns = select_list(l.child, None);
+    let columns = select_list(catalog, names, l.child, None);
     let from = relation_ref(l.child);
     let live = live_filter(l.child, None);
     let order = order_by(l.child, None);
@@ -416,7 +424,7 @@ fn many_to_many(
     let target = row_type(names, to.parent);
     let key_arg = self_arg(catalog, names, from.parent, from.parent_column);
     let key_field = ident(&field_name(from.parent_column));
-    let columns = select_list(to.parent, Some("t"));
+    let columns = select_list(catalog, names, to.parent, Some("t"));
     let sql_join = format!(
         "FROM {} t JOIN {} j ON j.{} = t.{}",
         relation_ref(to.parent),

@@ -3,7 +3,9 @@
 //! Every statement is a fixed string with `$n` placeholders: user data only ever travels as
 //! bound parameters, so sqlx's `SqlSafeStr` holds for `&'static str` without escape hatches.
 
-use crate::catalog::{Column, Relation};
+use crate::catalog::{Catalog, Column, Relation};
+use crate::emit::names::Names;
+use crate::emit::types::column_rust_type;
 
 /// PostgreSQL keywords that cannot stand as a bare column or table name everywhere
 /// (reserved, type/function-name and column-name keywords of PostgreSQL 16).
@@ -195,14 +197,28 @@ pub fn relation_ref(relation: &Relation) -> String {
     }
 }
 
-/// The select list of every column, optionally qualified by an alias (`t."id", t."slug"`).
-pub fn select_list(relation: &Relation, alias: Option<&str>) -> String {
+/// How a select list reads one column: `t.name`, or `t.name::text AS name` when the value
+/// travels as `read_as`.
+pub fn read_expr(name: &str, read_as: Option<&str>, alias: Option<&str>) -> String {
+    let column = match alias {
+        Some(a) => format!("{a}.{}", quote_ident(name)),
+        None => quote_ident(name),
+    };
+    match read_as {
+        Some(sql_type) => format!("{column}::{sql_type} AS {}", quote_ident(name)),
+        None => column,
+    }
+}
+
+/// The select list of every column, optionally qualified by an alias (`t."id", t."slug"`),
+/// with the casts the columns' Rust types need (`t.search::text AS search`).
+pub fn select_list(catalog: &Catalog, names: &Names, relation: &Relation, alias: Option<&str>) -> String {
     relation
         .columns
         .iter()
-        .map(|c| match alias {
-            Some(a) => format!("{a}.{}", quote_ident(&c.name)),
-            None => quote_ident(&c.name),
+        .map(|c| {
+            let mapping = column_rust_type(catalog, names, relation, c);
+            read_expr(&c.name, mapping.read_as.as_deref(), alias)
         })
         .collect::<Vec<_>>()
         .join(", ")

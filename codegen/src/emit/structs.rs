@@ -8,7 +8,7 @@ use crate::emit::access::access_impl;
 use crate::emit::docs::doc_lines;
 use crate::emit::ident::{const_name, field_name, ident};
 use crate::emit::names::{Names, display_name};
-use crate::emit::types::{column_type, is_string};
+use crate::emit::types::{RustType, Serde, column_rust_type, is_string};
 
 /// Everything the emitters of one relation read.
 pub struct RelationContext<'a> {
@@ -29,21 +29,37 @@ pub struct Field<'a> {
     pub ident: proc_macro2::Ident,
     /// The Rust type of a non-null value.
     pub base: TokenStream,
+    /// The whole mapping of the column's type (casts, serde, notes).
+    pub mapping: RustType,
     /// Whether the field is an `Option` of `base`.
     pub optional: bool,
 }
 
-/// Whether values of this Rust type are `Copy` (then they are bound by value, not borrowed).
-pub fn is_copy(base: &TokenStream) -> bool {
-    let text = base.to_string().replace(' ', "");
-    !(is_string(base) || text.starts_with("::std::vec::Vec") || text == "::serde_json::Value")
-}
-
 impl Field<'_> {
+    /// Whether values are `Copy` (then they are bound by value, not borrowed).
+    pub fn is_copy(&self) -> bool {
+        self.mapping.copy
+    }
+
+    /// How a statement reads the column: its name, or `name::text AS name` when the value
+    /// travels as another type.
+    pub fn read_expr(&self, alias: Option<&str>) -> String {
+        crate::emit::sql::read_expr(&self.column.name, self.mapping.read_as.as_deref(), alias)
+    }
+
+    /// How a statement sends a value for the column: `$n`, or `$n::tsvector` when it
+    /// travels as text.
+    pub fn param(&self, placeholder: &str) -> String {
+        match &self.mapping.write_as {
+            Some(sql_type) => format!("{placeholder}::{sql_type}"),
+            None => placeholder.to_string(),
+        }
+    }
+
     /// How to pass `place.field` to `bind`: by value for `Copy` types, borrowed otherwise.
     pub fn bind_arg(&self, place: TokenStream) -> TokenStream {
         let ident = &self.ident;
-        if is_copy(&self.base) {
+        if self.is_copy() {
             quote! { #place.#ident }
         } else {
             quote! { &#place.#ident }
@@ -68,10 +84,12 @@ impl RelationContext<'_> {
             .columns
             .iter()
             .map(|column| {
+                let mapping = column_rust_type(self.catalog, self.names, self.relation, column);
                 Ok(Field {
                     column,
                     ident: ident(&field_name(&column.name)),
-                    base: column_type(self.catalog, self.names, self.relation, column)?,
+                    base: mapping.tokens.clone(),
+                    mapping,
                     optional: column.nullable,
                 })
             })
@@ -113,6 +131,7 @@ pub fn relation_module(
     let origin_doc = format!(" A row of the `{sql_name}` {kind}.");
 
     let row_fields = fields.iter().map(|f| field_tokens(f, true));
+    let row_serde = serde_derives(&fields);
     let row_debug = debug_impl(&row, &fields);
     let derive_debug = if row_debug.is_none() {
         quote! { Debug, }
@@ -144,7 +163,7 @@ pub fn relation_module(
         #(#struct_docs)*
         #separator
         #[doc = #origin_doc]
-        #[derive(#derive_debug Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#derive_debug Clone, PartialEq, ::sqlx::FromRow #row_serde)]
         pub struct #row {
             #(#row_fields)*
         }
@@ -159,6 +178,19 @@ pub fn relation_module(
 
         #relations
     })
+}
+
+/// `, ::serde::Serialize, ::serde::Deserialize` unless a field's type supports neither serde nor
+/// a `Default` to skip it with (`PgRange`, `PgTimeTz`, the geometric types).
+fn serde_derives(fields: &[Field<'_>]) -> TokenStream {
+    if fields
+        .iter()
+        .all(|f| f.optional || f.mapping.serde != Serde::None)
+    {
+        quote! { , ::serde::Serialize, ::serde::Deserialize }
+    } else {
+        quote! {}
+    }
 }
 
 /// Doc, attributes and declaration of one struct field; `row` for the `FromRow` row struct,
@@ -193,16 +225,27 @@ fn field_tokens(field: &Field<'_>, row: bool) -> TokenStream {
     } else {
         quote! {}
     };
-    // PgInterval has no serde support; such fields are left out of (de)serialisation.
-    let serde_skip = if column.data_type.starts_with("interval") {
+    // sqlx types without serde support but with a Default (PgInterval, PgMoney, ...) are left
+    // out of (de)serialisation.
+    let serde_skip = if field.mapping.serde == Serde::SkipDefault
+        || (field.mapping.serde == Serde::None && field.optional)
+    {
         quote! { #[serde(skip)] }
     } else {
         quote! {}
+    };
+    let note = match &field.mapping.note {
+        Some(note) => {
+            let note = format!(" {note}");
+            quote! { #[doc = ""] #[doc = #note] }
+        }
+        None => quote! {},
     };
     quote! {
         #(#docs)*
         #separator
         #[doc = #facts]
+        #note
         #rename
         #serde_skip
         pub #ident: #ty,
@@ -285,6 +328,7 @@ fn insert_struct(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
         .collect();
     let all_optional = insertable.iter().all(|f| f.optional);
     let declared = insertable.iter().map(|f| field_tokens(f, false));
+    let serde = serde_derives(&insertable);
     let debug = debug_impl(&insert, &insertable);
     let derive_debug = if debug.is_none() {
         quote! { Debug, }
@@ -303,7 +347,7 @@ fn insert_struct(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
     let constructor = new_fn(&insertable);
     quote! {
         #[doc = #doc]
-        #[derive(#derive_debug #derive_default Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#derive_debug #derive_default Clone, PartialEq #serde)]
         pub struct #insert {
             #(#declared)*
         }
