@@ -5,6 +5,7 @@
 //! [`verify`] applies them to a throw-away database ([`scratch`], from `stagely-testdb`).
 
 pub mod catalog;
+pub mod corpus_check;
 pub mod diagnostic;
 pub mod emit;
 pub mod infer;

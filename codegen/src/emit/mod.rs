@@ -56,6 +56,14 @@ pub struct Options {
     pub migration_list: migrations::MigrationList,
 }
 
+/// The catalog the models are made from: partitions are left out (their rows are read and
+/// written through the partitioned table, which gets the model).
+pub fn visible_catalog(catalog: &Catalog, _options: &Options) -> Catalog {
+    let mut visible = catalog.clone();
+    visible.tables.retain(|r| r.partition_of.is_none());
+    visible
+}
+
 /// Emits every generated file with the default [`Options`] (see [`emit_with`]).
 pub fn emit(
     catalog: &Catalog,
@@ -76,6 +84,8 @@ pub fn emit_with(
     label: &str,
     options: &Options,
 ) -> Result<Generated, Vec<Diagnostic>> {
+    let visible = visible_catalog(catalog, options);
+    let catalog = &visible;
     let header = header(label);
     let problem = |message: String| Diagnostic::error(migrations_dir, message);
 
