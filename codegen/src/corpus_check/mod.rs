@@ -228,6 +228,11 @@ BEGIN
              AND n.nspname NOT IN ('pg_catalog', 'information_schema') LOOP
     EXECUTE format('DROP RULE IF EXISTS %I ON %s CASCADE', r.rulename, r.rel);
   END LOOP;
+  -- Rows the migrations inserted (seed data) would collide with the made-up ones.
+  EXECUTE coalesce((SELECT 'TRUNCATE ' || string_agg(c.oid::regclass::text, ', ') || ' CASCADE' FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+             AND n.nspname NOT LIKE 'pg_toast%' HAVING count(*) > 0), 'SELECT 1');
   FOR r IN SELECT c.oid::regclass AS rel, n.nspname, c.relname FROM pg_class c
            JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE c.relkind = 'p' AND NOT EXISTS (

@@ -10,7 +10,6 @@ use quote::{format_ident, quote};
 
 use crate::catalog::Relation;
 use crate::emit::docs::doc_lines;
-use crate::emit::ident::field_name;
 use crate::emit::sql::{insert_value, quote_ident, relation_ref, select_list};
 use crate::emit::structs::{Field, RelationContext, is_insertable, is_required};
 use crate::emit::types::is_string;
@@ -234,9 +233,15 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut S
         &sql,
     );
     let sql = statements.add("INSERT", &sql);
+    // A table without insertable columns takes its insert struct only for symmetry.
+    let new = if targets.is_empty() {
+        format_ident!("_new")
+    } else {
+        format_ident!("new")
+    };
     quote! {
         #doc
-        pub async fn insert<'e, E>(db: E, new: &#insert) -> ::std::result::Result<Self, super::error::Error>
+        pub async fn insert<'e, E>(db: E, #new: &#insert) -> ::std::result::Result<Self, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
@@ -284,7 +289,7 @@ fn insert_many_fn(
     );
     let locals: Vec<_> = targets
         .iter()
-        .map(|f| format_ident!("col_{}", field_name(&f.column.name)))
+        .map(|f| format_ident!("col_{}", f.ident.to_string().trim_start_matches("r#")))
         .collect();
     let idents = targets.iter().map(|f| &f.ident);
     let doc = doc_sql(
@@ -335,7 +340,10 @@ fn key_functions(
         let name = if is_pk {
             format_ident!("find")
         } else {
-            let cols: Vec<String> = key.iter().map(|c| field_name(c)).collect();
+            let cols: Vec<String> = key
+                .iter()
+                .map(|c| ctx.names.field(relation, c).trim_start_matches("r#").to_string())
+                .collect();
             format_ident!("find_by_{}", cols.join("_and_"))
         };
         let sql = format!(

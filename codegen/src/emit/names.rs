@@ -70,6 +70,7 @@ pub struct Names {
     column_enums: BTreeMap<(String, String, String), String>,
     type_enums: BTreeMap<String, String>,
     composites: BTreeMap<String, CompositeDef>,
+    fields: BTreeMap<(String, String), Vec<String>>,
     /// Enums in name order.
     pub enums: Vec<EnumDef>,
 }
@@ -80,6 +81,19 @@ impl Names {
         let mut names = Names::default();
         let mut errors = Vec::new();
         let mut taken: BTreeMap<String, String> = BTreeMap::new();
+        // The names the generated modules and their items take: relations get others.
+        for reserved in [
+            "mod enums",
+            "mod error",
+            "mod migrations",
+            "mod composites",
+            "mod generated",
+        ] {
+            taken.insert(reserved.to_string(), "a generated module".to_string());
+        }
+        for reserved in ["Error", "ParseEnumError"] {
+            taken.insert(reserved.to_string(), format!("the generated `{reserved}`"));
+        }
         let mut claim = |rust: &str, what: String, errors: &mut Vec<String>| {
             if let Some(previous) = taken.insert(rust.to_string(), what.clone()) {
                 errors.push(format!(
@@ -88,14 +102,38 @@ impl Names {
             }
         };
 
+        // Rows are named after the singular (`teams` -> `Team`), unless two relations would
+        // share it (`bar` and `bars`): then those not already singular keep their plural.
+        let singular_row = |relation: &Relation| row_name(&qualified(&relation.schema, &relation.name), true);
+        let mut by_singular: BTreeMap<String, usize> = BTreeMap::new();
+        for relation in &catalog.tables {
+            *by_singular.entry(singular_row(relation)).or_default() += 1;
+        }
+        let mut modules: BTreeSet<String> = BTreeSet::new();
         for relation in &catalog.tables {
             let stem = qualified(&relation.schema, &relation.name);
-            let row = type_name(&singular(&stem));
+            let row = if by_singular[&singular_row(relation)] > 1 && singular(&stem) != stem {
+                row_name(&stem, false)
+            } else {
+                singular_row(relation)
+            };
             let mut module = field_name(&stem);
             if ["self", "super", "crate"].contains(&module.as_str()) {
                 // These cannot be raw identifiers; the file is named after the module.
                 module.push('_');
             }
+            if ["enums", "error", "migrations", "composites", "generated"].contains(&module.as_str()) {
+                module.push_str("_table");
+            }
+            // `Foo` and `foo` are one module (and one file on a case-insensitive disk).
+            if modules.contains(&module) {
+                let mut n = 2;
+                while modules.contains(&format!("{module}_{n}")) {
+                    n += 1;
+                }
+                module = format!("{module}_{n}");
+            }
+            modules.insert(module.clone());
             claim(
                 &row,
                 format!("{} `{}`", kind_word(relation), display_name(relation)),
@@ -117,6 +155,10 @@ impl Names {
             names.relations.insert(
                 (relation.schema.clone(), relation.name.clone()),
                 RelationNames { row, insert, module },
+            );
+            names.fields.insert(
+                (relation.schema.clone(), relation.name.clone()),
+                field_names(relation.columns.iter().map(|c| c.name.as_str())),
             );
         }
 
@@ -253,6 +295,17 @@ impl Names {
         if errors.is_empty() { Ok(names) } else { Err(errors) }
     }
 
+    /// The Rust field name of a column (unique within its relation).
+    pub fn field(&self, relation: &Relation, column: &str) -> String {
+        self.fields
+            .get(&(relation.schema.clone(), relation.name.clone()))
+            .and_then(|fields| {
+                let i = relation.columns.iter().position(|c| c.name == column)?;
+                fields.get(i).cloned()
+            })
+            .unwrap_or_else(|| field_name(column))
+    }
+
     /// The struct generated for a composite type spelled as `format_type()` prints it.
     pub fn composite(&self, sql_type: &str) -> Option<&CompositeDef> {
         self.composites.get(&sql_type.replace('"', ""))
@@ -281,6 +334,52 @@ impl Names {
             .get(sql_type.trim_matches('"'))
             .map(String::as_str)
     }
+}
+
+/// The row struct's name for a relation stem: its singular (or the stem as it is), in
+/// UpperCamelCase, with `Row` appended where it would shadow a prelude name (`copies` ->
+/// `CopyRow`).
+fn row_name(stem: &str, singular_form: bool) -> String {
+    let name = if singular_form {
+        type_name(&singular(stem))
+    } else {
+        type_name(stem)
+    };
+    if PRELUDE.contains(&name.as_str())
+        || ["Self", "Vec", "HashMap", "Error", "ParseEnumError"].contains(&name.as_str())
+    {
+        format!("{name}Row")
+    } else {
+        name
+    }
+}
+
+/// Field names for columns in order, unique: when two columns become one name (`created_at`
+/// and `createdAt`), the column already spelled that way keeps it and the others get their
+/// position appended (`created_at_7`).
+pub fn field_names<'a>(columns: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let columns: Vec<&str> = columns.collect();
+    let plain: Vec<String> = columns.iter().map(|c| field_name(c)).collect();
+    let mut out = Vec::with_capacity(columns.len());
+    for (i, (column, name)) in columns.iter().zip(&plain).enumerate() {
+        let shared = plain.iter().filter(|n| *n == name).count() > 1;
+        let keeps = name.trim_start_matches("r#") == *column
+            || !columns
+                .iter()
+                .zip(&plain)
+                .any(|(c, n)| n == name && n.trim_start_matches("r#") == *c)
+                && plain.iter().position(|n| n == name) == Some(i);
+        if shared && !keeps {
+            let mut candidate = format!("{}_{}", name.trim_start_matches("r#"), i + 1);
+            while plain.contains(&candidate) || out.contains(&candidate) {
+                candidate.push('_');
+            }
+            out.push(candidate);
+        } else {
+            out.push(name.clone());
+        }
+    }
+    out
 }
 
 /// `name` for the public schema, `schema_name` otherwise (names of files and types).
@@ -362,6 +461,14 @@ mod tests {
             "table `UserAccounts` and table `user_accounts` both become the Rust name `UserAccount`; rename one of them"
         );
         assert!(clash[2].contains("`mod user_accounts`"), "{clash:?}");
+    }
+
+    #[test]
+    fn gives_columns_that_become_one_field_distinct_names() {
+        let names = field_names(["createdAt", "id", "created_at", "CreatedAt"].into_iter());
+        assert_eq!(names, ["created_at_1", "id", "created_at", "created_at_4"]);
+        let names = field_names(["userId", "UserID"].into_iter());
+        assert_eq!(names, ["user_id", "user_id_2"]);
     }
 
     #[test]

@@ -220,7 +220,7 @@ fn is_pure_join(catalog: &Catalog, table: &Relation) -> bool {
 
 /// `self.<column>` as a bind argument: by value for `Copy` types, borrowed otherwise.
 fn self_arg(catalog: &Catalog, names: &Names, relation: &Relation, column: &str) -> TokenStream {
-    let field = ident(&field_name(column));
+    let field = ident(&names.field(relation, column));
     let copy = relation
         .column(column)
         .is_some_and(|c| column_rust_type(catalog, names, relation, c).copy);
@@ -256,7 +256,7 @@ fn belongs_to(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Tok
     let parent = row_type(names, l.parent);
     let method = ident(name);
     let allow = convention_allow(name);
-    let fk_field = ident(&field_name(l.column));
+    let fk_field = ident(&names.field(l.child, l.column));
     let sql = format!(
         "SELECT {} FROM {} WHERE {} = $1",
         select_list(catalog, names, l.parent, None),
@@ -327,6 +327,23 @@ fn hashable_key(
     }
 }
 
+/// The key type of a preload: the parent's key column must be NOT NULL (every parent has a
+/// key) and of the same Rust type as the referencing column (a map keyed by one type is
+/// looked up with the other).
+fn preload_key(
+    catalog: &Catalog,
+    names: &Names,
+    (parent, parent_column): (&Relation, &str),
+    (child, child_column): (&Relation, &str),
+) -> Option<(TokenStream, TokenStream)> {
+    if parent.column(parent_column)?.nullable {
+        return None;
+    }
+    let (key_type, owned) = hashable_key(catalog, names, parent, parent_column)?;
+    let (child_type, _) = hashable_key(catalog, names, child, child_column)?;
+    (key_type.to_string() == child_type.to_string()).then_some((key_type, owned))
+}
+
 /// `self.<name>(db)`: the rows `sql` finds for this row's key.
 fn rows_method(
     name: &str,
@@ -356,8 +373,8 @@ fn rows_method(
 fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
     let child = row_type(names, l.child);
     let key_arg = self_arg(catalog, names, l.parent, l.parent_column);
-    let key_field = ident(&field_name(l.parent_column));
-    let fk_field = ident(&field_name(l.column));
+    let key_field = ident(&names.field(l.parent, l.parent_column));
+    let fk_field = ident(&names.field(l.child, l.column));
     let columns = select_list(catalog, names, l.child, None);
     let from = relation_ref(l.child);
     let live = live_filter(l.child, None);
@@ -373,7 +390,9 @@ fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Token
         &sql,
     );
     let mut tokens = rows_method(name, &doc, &child, &sql, &key_arg);
-    let Some((key_type, owned)) = hashable_key(catalog, names, l.parent, l.parent_column) else {
+    let Some((key_type, owned)) =
+        preload_key(catalog, names, (l.parent, l.parent_column), (l.child, l.column))
+    else {
         return tokens;
     };
     let preload = format_ident!("preload_{}", name);
@@ -423,7 +442,7 @@ fn many_to_many(
 ) -> TokenStream {
     let target = row_type(names, to.parent);
     let key_arg = self_arg(catalog, names, from.parent, from.parent_column);
-    let key_field = ident(&field_name(from.parent_column));
+    let key_field = ident(&names.field(from.parent, from.parent_column));
     let columns = select_list(catalog, names, to.parent, Some("t"));
     let sql_join = format!(
         "FROM {} t JOIN {} j ON j.{} = t.{}",
@@ -449,7 +468,12 @@ fn many_to_many(
         &sql,
     );
     let mut tokens = rows_method(name, &doc, &target, &sql, &key_arg);
-    let Some((key_type, owned)) = hashable_key(catalog, names, from.parent, from.parent_column) else {
+    let Some((key_type, owned)) = preload_key(
+        catalog,
+        names,
+        (from.parent, from.parent_column),
+        (join, from.column),
+    ) else {
         return tokens;
     };
     let preload = format_ident!("preload_{}", name);

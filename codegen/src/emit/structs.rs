@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use crate::catalog::{Catalog, Column, Relation};
 use crate::emit::access::access_impl;
 use crate::emit::docs::doc_lines;
-use crate::emit::ident::{const_name, field_name, ident};
+use crate::emit::ident::{const_name, ident};
 use crate::emit::names::{Names, display_name};
 use crate::emit::types::{RustType, Serde, column_rust_type, is_string};
 
@@ -87,7 +87,7 @@ impl RelationContext<'_> {
                 let mapping = column_rust_type(self.catalog, self.names, self.relation, column);
                 Ok(Field {
                     column,
-                    ident: ident(&field_name(&column.name)),
+                    ident: ident(&self.names.field(self.relation, &column.name)),
                     base: mapping.tokens.clone(),
                     mapping,
                     optional: column.nullable,
@@ -286,8 +286,15 @@ fn constants(row: &proc_macro2::Ident, relation: &Relation, fields: &[Field<'_>]
     let sql_name = &relation.name;
     let schema = &relation.schema;
     let column_names = fields.iter().map(|f| f.column.name.as_str());
-    let consts = fields.iter().map(|f| {
-        let mut name = const_name(&f.column.name);
+    let plain: Vec<String> = fields.iter().map(|f| const_name(&f.column.name)).collect();
+    let consts = fields.iter().zip(&plain).map(|(f, plain_name)| {
+        // Columns that become one constant (`created_at`, `createdAt`) are named after their
+        // (distinct) fields instead.
+        let mut name = if plain.iter().filter(|n| *n == plain_name).count() > 1 {
+            f.ident.to_string().trim_start_matches("r#").to_uppercase()
+        } else {
+            plain_name.clone()
+        };
         if ["TABLE", "SCHEMA", "COLUMNS"].contains(&name.as_str()) {
             name.push_str("_COLUMN");
         }
