@@ -108,8 +108,15 @@ fn table_check(
         // A soft-deleted row is invisible to `list`; without a key to find it by, leave it live.
         let skip = (soft && !has_pk && field.column.name == crate::emit::access::DELETED_AT)
             || field.column.name.is_empty();
+        let document = if field.mapping.tokens.to_string().replace(' ', "") == "::serde_json::Value" {
+            crate::corpus_check::samples::json_document(catalog, relation, &field.column.name)
+        } else {
+            None
+        };
         let sampled = if skip {
             None
+        } else if let Some(document) = document {
+            Some(quote! { ::serde_json::from_str::<::serde_json::Value>(#document).unwrap() })
         } else {
             sample(catalog, names, paths, &field.column.data_type, &field.mapping)
         };

@@ -299,9 +299,169 @@ fn bare(sql_type: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A JSON document for a json/jsonb column that generated columns of its table read from
+/// (`value ->> 'deleted'`, `value #>> '{state, current}'`): every path they read holds a value
+/// their types accept (`true` for a boolean, an ISO date for a timestamp, an enum's first
+/// label), so the generated columns' NOT NULL holds. `None` when no generated column reads it.
+pub fn json_document(catalog: &Catalog, relation: &crate::catalog::Relation, column: &str) -> Option<String> {
+    let mut root = serde_json::Map::new();
+    let mut found = false;
+    for generated in relation.columns.iter().filter(|c| c.generated.is_some()) {
+        let expression = generated.generated.as_deref().unwrap_or_default();
+        for (path, cast) in json_paths(expression, column) {
+            let leaf = json_leaf(catalog, &generated.data_type, cast.as_deref(), expression);
+            insert_path(&mut root, &path, leaf);
+            found = true;
+        }
+    }
+    found.then(|| serde_json::Value::Object(root).to_string())
+}
+
+/// The paths an expression reads from `column`, each with the cast written right after it.
+fn json_paths(expression: &str, column: &str) -> Vec<(Vec<String>, Option<String>)> {
+    let mut out = Vec::new();
+    let quoted = format!("\"{column}\"");
+    let mut rest = expression;
+    while let Some(at) = rest.find(column).or_else(|| rest.find(&quoted)) {
+        let before_ok = rest[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.'));
+        let width = if rest[at..].starts_with('"') {
+            quoted.len()
+        } else {
+            column.len()
+        };
+        let mut tail = &rest[at + width..];
+        let after_ok = tail
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        let mut path = Vec::new();
+        if before_ok && after_ok {
+            loop {
+                let t = tail.trim_start();
+                let (op, literal) = if let Some(r) = t.strip_prefix("->>").or_else(|| t.strip_prefix("->")) {
+                    (false, r.trim_start())
+                } else if let Some(r) = t.strip_prefix("#>>").or_else(|| t.strip_prefix("#>")) {
+                    (true, r.trim_start())
+                } else {
+                    break;
+                };
+                let Some(body) = literal.strip_prefix('\'') else {
+                    break;
+                };
+                let Some(end) = body.find('\'') else { break };
+                let text = &body[..end];
+                if op {
+                    path.extend(
+                        text.trim_matches(|c| c == '{' || c == '}')
+                            .split(',')
+                            .map(|p| p.trim().trim_matches('"').to_string()),
+                    );
+                } else {
+                    path.push(text.to_string());
+                }
+                tail = &body[end + 1..];
+            }
+        }
+        if !path.is_empty() {
+            let cast = tail
+                .trim_start()
+                .strip_prefix("::")
+                .map(|c| {
+                    c.chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ' ')
+                        .collect::<String>()
+                })
+                .map(|c| c.trim().to_string());
+            out.push((path, cast));
+        }
+        rest = tail;
+        if rest.is_empty() {
+            break;
+        }
+    }
+    out
+}
+
+/// A JSON value that the generated column's type (or the cast on the path) accepts.
+fn json_leaf(catalog: &Catalog, target: &str, cast: Option<&str>, expression: &str) -> serde_json::Value {
+    if expression.contains("duration") {
+        return serde_json::Value::from("PT1S");
+    }
+    let wanted = cast.unwrap_or(target);
+    let unquoted = wanted.replace('"', "");
+    if let Some(e) = catalog
+        .enums
+        .iter()
+        .find(|e| unquoted == e.name || unquoted == format!("{}.{}", e.schema, e.name))
+        && let Some(first) = e.values.first()
+    {
+        return serde_json::Value::from(first.as_str());
+    }
+    let bare = bare(wanted);
+    let text = match bare.as_str() {
+        "bool" | "boolean" => "true",
+        "int" | "int2" | "int4" | "int8" | "integer" | "smallint" | "bigint" => "1",
+        "float" | "float4" | "float8" | "real" | "double precision" | "numeric" | "decimal" => "1.5",
+        _ if bare.starts_with("timestamp") || bare == "date" || bare.starts_with("time") => {
+            "2024-01-02T03:04:05Z"
+        }
+        _ => "a",
+    };
+    serde_json::Value::from(text)
+}
+
+fn insert_path(
+    root: &mut serde_json::Map<String, serde_json::Value>,
+    path: &[String],
+    leaf: serde_json::Value,
+) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut node = root;
+    for key in parents {
+        let entry = node
+            .entry(key.clone())
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        if !entry.is_object() {
+            *entry = serde_json::Value::Object(serde_json::Map::new());
+        }
+        let serde_json::Value::Object(next) = entry else {
+            return;
+        };
+        node = next;
+    }
+    // A specific value wins over plain text read by another generated column.
+    match node.get(last) {
+        Some(existing) if existing != "a" || leaf == "a" => {}
+        _ => {
+            node.insert(last.clone(), leaf);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_json_paths_of_generated_columns() {
+        let paths = json_paths(
+            "fulltext_index(value ->> 'namespace'::varchar) || value #>> '{state, current}'",
+            "value",
+        );
+        assert_eq!(
+            paths,
+            [
+                (vec!["namespace".to_string()], Some("varchar".to_string())),
+                (vec!["state".to_string(), "current".to_string()], None)
+            ]
+        );
+        assert!(json_paths("other_value ->> 'a'", "value").is_empty());
+    }
 
     #[test]
     fn fills_fixed_length_types() {

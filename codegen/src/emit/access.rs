@@ -39,7 +39,14 @@ pub fn live_filter(relation: &Relation, alias: Option<&str>) -> String {
 /// `ORDER BY` the primary key (or the first column when there is none).
 pub fn order_by(relation: &Relation, alias: Option<&str>) -> String {
     let keys: Vec<&str> = if relation.primary_key.is_empty() {
-        relation.columns.iter().take(1).map(|c| c.name.as_str()).collect()
+        // The first column that has a default ordering (not json, xml or a geometric type).
+        relation
+            .columns
+            .iter()
+            .find(|c| orderable(&c.data_type))
+            .map(|c| c.name.as_str())
+            .into_iter()
+            .collect()
     } else {
         relation.primary_key.iter().map(String::as_str).collect()
     };
@@ -50,7 +57,19 @@ pub fn order_by(relation: &Relation, alias: Option<&str>) -> String {
             None => quote_ident(k),
         })
         .collect();
+    if keys.is_empty() {
+        return String::new();
+    }
     format!(" ORDER BY {}", keys.join(", "))
+}
+
+/// Whether PostgreSQL has a default sort order for the type (so `ORDER BY` it works).
+fn orderable(sql_type: &str) -> bool {
+    let element = sql_type.trim_end_matches("[]");
+    !matches!(
+        element,
+        "json" | "xml" | "point" | "line" | "lseg" | "box" | "path" | "polygon" | "circle" | "hstore"
+    )
 }
 
 /// How a function takes a key value: `&str` for text, a reference for heap types, else by value.
@@ -72,11 +91,13 @@ pub fn key_where(fields: &[&Field<'_>], first: usize) -> String {
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            format!(
-                "{} = {}",
-                quote_ident(&f.column.name),
-                f.param(&format!("${}", first + i))
-            )
+            let mut param = f.param(&format!("${}", first + i));
+            // Text compares with `character(n)` as text, without the padding; compare as
+            // `character` so a key reads back with or without it.
+            if f.mapping.write_as.is_none() && f.is_string() && f.column.data_type.starts_with("character(") {
+                param.push_str("::bpchar");
+            }
+            format!("{} = {param}", quote_ident(&f.column.name))
         })
         .collect::<Vec<_>>()
         .join(" AND ")

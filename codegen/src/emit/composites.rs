@@ -22,6 +22,7 @@ pub fn composites_module(catalog: &Catalog, names: &Names) -> Option<TokenStream
                 .find(|c| (&c.schema, &c.name) == (&def.key.0, &def.key.1))?;
             let name = format_ident!("{}", def.name);
             let sql_name = &def.sql_name;
+            let type_ref = crate::emit::enums::type_ref(sql_name);
             let docs = doc_lines(composite.comment.as_deref());
             let separator = if composite.comment.is_some() {
                 quote! { #[doc = ""] }
@@ -48,7 +49,7 @@ pub fn composites_module(catalog: &Catalog, names: &Names) -> Option<TokenStream
                 #separator
                 #[doc = #origin]
                 #[derive(Debug, Clone, PartialEq, ::sqlx::Type #serde)]
-                #[sqlx(type_name = #sql_name)]
+                #[sqlx(type_name = #type_ref)]
                 pub struct #name {
                     #(#fields)*
                 }

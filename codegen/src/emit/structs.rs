@@ -36,6 +36,11 @@ pub struct Field<'a> {
 }
 
 impl Field<'_> {
+    /// Whether the value is a `String`.
+    pub fn is_string(&self) -> bool {
+        self.mapping.is_string()
+    }
+
     /// Whether values are `Copy` (then they are bound by value, not borrowed).
     pub fn is_copy(&self) -> bool {
         self.mapping.copy
