@@ -246,8 +246,21 @@ fn text_form(catalog: &Catalog, sql_type: &str) -> Option<String> {
         return e.values.first().cloned();
     }
     let bare = bare(sql_type);
-    Some(match bare.as_str() {
+    let bare = bare.rsplit('.').next().unwrap_or_default();
+    Some(match bare {
         "tsvector" | "tsquery" => "'a'".into(),
+        // The isn extension's types, in the form it prints them.
+        "isbn" => "0-393-04002-X".into(),
+        "isbn13" => "978-0-393-04002-9".into(),
+        "issn" => "1234-5679".into(),
+        "issn13" => "977-1234-567-00-3".into(),
+        "ismn" => "M-2600-0043-8".into(),
+        "ismn13" => "979-0-2600-0043-8".into(),
+        "ean13" => "400-638133393-1".into(),
+        "upc" => "220356483481".into(),
+        "citext" => "a".into(),
+        "ltree" | "lquery" => "a.b".into(),
+        "hstore" => "\"a\"=>\"b\"".into(),
         "bit" => "1".repeat(char_length(sql_type).unwrap_or(1)),
         "bit varying" => "1".into(),
         "macaddr" => "08:00:2b:01:02:03".into(),

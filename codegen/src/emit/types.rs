@@ -223,7 +223,22 @@ fn rust_type_at(catalog: &Catalog, names: &Names, sql_type: &str, depth: usize) 
     {
         return RustType::text(sql_type, "enum type without a generated Rust enum");
     }
-    builtin(sql_type, &bare(sql_type))
+    let bare = bare(sql_type);
+    let bare = bare.strip_prefix("pg_catalog.").unwrap_or(&bare);
+    // An extension's type in a schema of its own (`extensions.citext`): sqlx finds hstore,
+    // ltree and friends by their bare name, which that schema may hide; such types travel as
+    // text, except citext, which is text already.
+    if let Some((_, name)) = bare.split_once('.') {
+        return if name == "citext" {
+            RustType {
+                read_as: Some("text".into()),
+                ..RustType::native(quote! { ::std::string::String }, false, Serde::Derive)
+            }
+        } else {
+            fallback(sql_type, bare)
+        };
+    }
+    builtin(sql_type, bare)
 }
 
 /// The built-in types, by their bare spelling.
