@@ -404,11 +404,19 @@ fn corpus_check(args: &CorpusCheckArgs) -> ExitCode {
             }
         }
         Err(e) => {
-            if let stagely_codegen::corpus_check::CheckError::Generate(diagnostics) = &e {
-                report(diagnostics);
-            }
+            let tables = match &e {
+                stagely_codegen::corpus_check::CheckError::Generate { diagnostics, tables } => {
+                    report(diagnostics);
+                    *tables
+                }
+                _ => 0,
+            };
             eprintln!("stagely-codegen corpus-check: {e}");
-            println!("corpus-check: 0 of ? tables round-tripped");
+            let outcome = stagely_codegen::corpus_check::Outcome {
+                tables,
+                ..Default::default()
+            };
+            println!("{}", outcome.summary());
             ExitCode::FAILURE
         }
     }

@@ -75,7 +75,12 @@ impl Outcome {
 pub enum CheckError {
     /// The migrations have errors, or the generator refused them.
     #[error("the migrations do not generate")]
-    Generate(Vec<Diagnostic>),
+    Generate {
+        /// What is wrong.
+        diagnostics: Vec<Diagnostic>,
+        /// The tables the check would have covered.
+        tables: usize,
+    },
     /// The scratch crate could not be written or cargo not started.
     #[error("{0}")]
     Io(String),
@@ -89,7 +94,10 @@ pub enum CheckError {
 pub async fn run(options: &Options) -> Result<Outcome, CheckError> {
     let (schema, mut diagnostics) = crate::load(&options.migrations);
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(CheckError::Generate(diagnostics));
+        return Err(CheckError::Generate {
+            diagnostics,
+            tables: harness::covered(&schema.catalog).len(),
+        });
     }
     let label = options.migrations.display().to_string();
     let generated = match crate::emit::emit_with(
@@ -102,22 +110,26 @@ pub async fn run(options: &Options) -> Result<Outcome, CheckError> {
         Ok(generated) => generated,
         Err(errors) => {
             diagnostics.extend(errors);
-            return Err(CheckError::Generate(diagnostics));
+            return Err(CheckError::Generate {
+                diagnostics,
+                tables: harness::covered(&schema.catalog).len(),
+            });
         }
     };
     for warning in diagnostics.iter().chain(&generated.warnings) {
         eprintln!("{warning}");
     }
     let catalog = crate::emit::visible_catalog(&schema.catalog, &options.emit);
-    let names = Names::choose(&catalog).map_err(|e| {
-        CheckError::Generate(
-            e.into_iter()
-                .map(|m| Diagnostic::error(&options.migrations, m))
-                .collect(),
-        )
-    })?;
-    let harness = harness::harness(&catalog, &names, scratch_crate::LIB)
-        .map_err(|m| CheckError::Generate(vec![Diagnostic::error(&options.migrations, m)]))?;
+    let tables = harness::covered(&catalog).len();
+    let refused = |messages: Vec<String>| CheckError::Generate {
+        diagnostics: messages
+            .into_iter()
+            .map(|m| Diagnostic::error(&options.migrations, m))
+            .collect(),
+        tables,
+    };
+    let names = Names::choose(&catalog).map_err(refused)?;
+    let harness = harness::harness(&catalog, &names, scratch_crate::LIB).map_err(|m| refused(vec![m]))?;
     let mut outcome = Outcome {
         tables: harness::covered(&catalog).len(),
         ..Outcome::default()
@@ -143,6 +155,16 @@ pub async fn run(options: &Options) -> Result<Outcome, CheckError> {
     }
     outcome.compiled = true;
 
+    match round_trip(options, &schema, &manifest).await {
+        Ok(n) => outcome.round_tripped = n,
+        Err(e) => eprintln!("corpus-check: {e}"),
+    }
+    Ok(outcome)
+}
+
+/// Applies the migrations to a scratch database, loosens it, runs the round trip against it
+/// and drops it; the number of tables that round-tripped.
+async fn round_trip(options: &Options, schema: &crate::Schema, manifest: &Path) -> Result<usize, CheckError> {
     let scratch = ScratchDatabase::create(&options.database_url, "stagely_corpus_check")
         .await
         .map_err(|e| CheckError::Database(e.to_string()))?;
@@ -173,8 +195,7 @@ pub async fn run(options: &Options) -> Result<Outcome, CheckError> {
                     let stdout = String::from_utf8_lossy(&output.stdout);
                     print!("{stdout}");
                     eprint!("{}", String::from_utf8_lossy(&output.stderr));
-                    outcome.round_tripped = stdout.lines().filter(|l| l.starts_with("ok ")).count();
-                    Ok(())
+                    Ok(stdout.lines().filter(|l| l.starts_with("ok ")).count())
                 }
                 Err(e) => Err(CheckError::Io(format!("cannot run the round trip: {e}"))),
             }
@@ -187,9 +208,9 @@ pub async fn run(options: &Options) -> Result<Outcome, CheckError> {
     let admin = scratch.connect_options();
     let dropped = scratch.drop_now().await;
     let _ = roles.drop_new(&admin).await;
-    result?;
+    let round_tripped = result?;
     dropped.map_err(|e| CheckError::Database(format!("cannot drop the scratch database: {e}")))?;
-    Ok(outcome)
+    Ok(round_tripped)
 }
 
 /// Drops what would reject a made-up row: CHECK and FOREIGN KEY constraints (of tables and
