@@ -161,6 +161,6 @@ mod tests {
             manifest.contains("workspace-hack = { path = \"/w/workspace-hack\" }"),
             "{manifest}"
         );
-        assert!(manifest("[workspace.dependencies]\n", Path::new("/w"), "x").is_err());
+        assert!(super::manifest("[workspace.dependencies]\n", Path::new("/w"), "x").is_err());
     }
 }

@@ -222,7 +222,7 @@ mod tests {
         assert_eq!(field_name("Created At"), "created_at");
         assert_eq!(field_name("1st_place"), "_1st_place");
         assert_eq!(field_name("a-b"), "a_b");
-        assert_eq!(field_name("naïve"), "na_ve");
+        assert_eq!(field_name("naïve"), "na_u00ef_ve");
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! `migrations.rs`: every migration's SQL, embedded for the runtime migrator.
 //!
-//! Emitted only where the project asks for it ([`MigrationList`]): by default when every
-//! migration has a version number and a Down section (a history the runtime migrator can run
-//! both ways, such as ours), always or never when the configuration says so. A migration
-//! without a Down section is irreversible (sqlx's simple migrations): when the list holds
-//! one, `down_sql` and `down_line` are `Option`s.
+//! Emitted only where the project asks for it ([`MigrationList`]). Without a configuration
+//! file, a history written for our runtime migrator asks for it: one that uses sql-migrate's
+//! `-- +migrate Down` sections (ours does). Such a history must then be runnable both ways:
+//! a migration without a version number or a Down section is an error, as before. Any other
+//! history gets no list unless `migration_list = true` says so; then a migration without a
+//! Down section is irreversible (sqlx's simple migrations), and `down_sql` and `down_line`
+//! become `Option`s.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -15,10 +17,12 @@ use crate::source::Migration;
 /// Whether `migrations.rs` is emitted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum MigrationList {
-    /// When every migration has a version number and a Down section.
+    /// When the history is written for the runtime migrator (uses `-- +migrate Down`
+    /// sections); then every migration must have a version and a Down section.
     #[default]
     Auto,
-    /// Always; a migration without a version number is then an error.
+    /// Always; migrations without a Down section are irreversible, one without a version
+    /// number is an error.
     Always,
     /// Never.
     Never,
@@ -28,20 +32,43 @@ impl MigrationList {
     /// Whether the list is emitted for these migrations.
     pub fn wanted(self, migrations: &[Migration]) -> bool {
         match self {
-            MigrationList::Auto => migrations.iter().all(|m| m.version.is_some() && m.down.is_some()),
+            MigrationList::Auto => written_for_the_runtime_migrator(migrations),
             MigrationList::Always => true,
             MigrationList::Never => false,
         }
     }
+
+    /// Whether every migration must have a Down section.
+    fn reversible_only(self) -> bool {
+        self == MigrationList::Auto
+    }
+}
+
+/// A history that uses sql-migrate's Down sections is written to be run both ways.
+fn written_for_the_runtime_migrator(migrations: &[Migration]) -> bool {
+    migrations
+        .iter()
+        .any(|m| m.tool == crate::source::Tool::SqlMigrate && m.down.is_some())
 }
 
 /// Tokens of `migrations.rs`, or an error per migration the runtime migrator could not run
 /// (one without a version number).
-pub fn migrations_module(migrations: &[Migration]) -> Result<TokenStream, Vec<Diagnostic>> {
+pub fn migrations_module(
+    migrations: &[Migration],
+    list: MigrationList,
+) -> Result<TokenStream, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut entries = Vec::new();
     let reversible = migrations.iter().all(|m| m.down.is_some());
     for m in migrations {
+        if list.reversible_only() && m.down.is_none() {
+            errors.push(Diagnostic::error(
+                &m.up.path,
+                "the migration has no Down section; add `-- +migrate Down` with SQL that reverses the Up section \
+                 (or set `migration_list = true` in stagely-codegen.toml to allow irreversible migrations)",
+            ));
+            continue;
+        }
         let Some(version) = m.version.and_then(|v| i64::try_from(v).ok()) else {
             errors.push(Diagnostic::error(
                 &m.up.path,

@@ -153,7 +153,7 @@ pub fn emit_with(
     add("error.rs".into(), errors::error_module(catalog), &mut errors);
     let migration_list = options.migration_list.wanted(migrations);
     if migration_list {
-        match migrations::migrations_module(migrations) {
+        match migrations::migrations_module(migrations, options.migration_list) {
             Ok(tokens) => add("migrations.rs".into(), tokens, &mut errors),
             Err(mut problems) => errors.append(&mut problems),
         }
