@@ -185,10 +185,31 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
         }
     };
     if !relation.is_table() {
+        let refresh = if relation.kind == crate::catalog::RelationKind::MaterializedView {
+            let sql = format!("REFRESH MATERIALIZED VIEW {from}");
+            let doc = doc_sql("Recomputes the materialized view's rows from its query", &sql);
+            let sql = statements.add("REFRESH", &sql);
+            quote! {
+                #doc
+                pub async fn refresh<'e, E>(db: E) -> ::std::result::Result<(), super::error::Error>
+                where
+                    E: ::sqlx::PgExecutor<'e>,
+                {
+                    ::sqlx::query(#sql)
+                        .execute(db)
+                        .await
+                        .map_err(super::error::Error::from)?;
+                    ::std::result::Result::Ok(())
+                }
+            }
+        } else {
+            quote! {}
+        };
         let module = statements.module(relation);
         return quote! {
             impl #row {
                 #reads
+                #refresh
             }
 
             #module

@@ -124,7 +124,12 @@ pub fn relation_module(
     let row = format_ident!("{}", names.row);
     let fields = ctx.fields()?;
     let sql_name = display_name(relation);
-    let kind = if relation.is_table() { "table" } else { "view" };
+    let kind = match relation.kind {
+        crate::catalog::RelationKind::Table => "table",
+        crate::catalog::RelationKind::ForeignTable => "foreign table",
+        crate::catalog::RelationKind::View => "view",
+        crate::catalog::RelationKind::MaterializedView => "materialized view",
+    };
 
     let module_doc = format!(" The `{sql_name}` {kind}.");
     let struct_docs = doc_lines(relation.comment.as_deref());
