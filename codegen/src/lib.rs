@@ -5,6 +5,7 @@
 //! [`verify`] applies them to a throw-away database ([`scratch`], from `stagely-testdb`).
 
 pub mod catalog;
+pub mod config;
 pub mod corpus_check;
 pub mod diagnostic;
 pub mod emit;
@@ -75,11 +76,20 @@ pub fn load_catalog(dir: &Path) -> (Catalog, Vec<Diagnostic>) {
 /// diagnostic. `label` names the migrations in each file's header (`schema/migrations`).
 /// `Err` when any diagnostic is an error; then nothing may be written.
 pub fn generate(dir: &Path, label: &str) -> (Result<emit::Generated, ()>, Vec<Diagnostic>) {
+    generate_with(dir, label, &emit::Options::default())
+}
+
+/// [`generate`] with the options of a `stagely-codegen.toml`.
+pub fn generate_with(
+    dir: &Path,
+    label: &str,
+    options: &emit::Options,
+) -> (Result<emit::Generated, ()>, Vec<Diagnostic>) {
     let (schema, mut diagnostics) = load(dir);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (Err(()), diagnostics);
     }
-    match emit::emit(&schema.catalog, &schema.migrations, dir, label) {
+    match emit::emit_with(&schema.catalog, &schema.migrations, dir, label, options) {
         Ok(generated) => {
             diagnostics.extend(generated.warnings.iter().cloned());
             (Ok(generated), diagnostics)

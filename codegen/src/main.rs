@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
+use stagely_codegen::config::Config;
 use stagely_codegen::diagnostic::Diagnostic;
 
 /// Derives the stagely-models crate from the SQL migrations (read -> fold -> emit).
@@ -20,6 +21,7 @@ struct Cli {
 enum Command {
     /// Regenerate the models: writes only files whose contents change, removes generated
     /// files no longer produced, and writes nothing at all when there is an error.
+    #[command(long_about = GENERATE_ABOUT)]
     Generate(Paths),
     /// Write nothing; print a unified diff of what `generate` would change and exit 1 when
     /// the checked-in generated code is stale (CI runs this).
@@ -47,9 +49,12 @@ struct CorpusCheckArgs {
     /// A PostgreSQL server where a scratch database may be created and dropped.
     #[arg(long, value_name = "URL", env = "TEST_DATABASE_URL")]
     database_url: String,
-    /// Folder of migrations (any layout `generate` reads).
-    #[arg(long, value_name = "DIR", default_value = "schema/migrations")]
-    migrations: PathBuf,
+    /// Folder of migrations (any layout `generate` reads) [default: schema/migrations].
+    #[arg(long, value_name = "DIR")]
+    migrations: Option<PathBuf>,
+    /// A stagely-codegen.toml [default: the one beside the migrations, if any].
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
     /// The workspace root, whose Cargo.toml, Cargo.lock and workspace-hack the scratch crate
     /// reuses so no dependency is built again.
     #[arg(long, value_name = "DIR", default_value = ".")]
@@ -107,6 +112,33 @@ struct VerifyArgs {
     migrations: PathBuf,
 }
 
+const GENERATE_ABOUT: &str = "\
+Regenerate the models: writes only files whose contents change, removes generated files no
+longer produced, and writes nothing at all when there is an error.
+
+Configuration (optional; our repository has none): stagely-codegen.toml in the migrations folder
+or its parent, or --config PATH. Every key is optional; paths are relative to the file:
+
+  migrations = \"db/migrations\"     # the migrations folder (--migrations wins)
+  out = \"src/models\"               # the output folder (--out wins)
+  migration_list = false             # emit migrations.rs: \"auto\" (default), true, false
+  skip = [\"audit\", \"public.logs\"]  # schemas, or schema.table, to leave out
+  derives = [\"Eq\", \"Hash\"]         # extra derives on row and insert structs
+
+  [types]                            # a Rust type per SQL type (format_type spelling)
+  \"tsvector\" = \"crate::Search\"
+  [columns]                          # a Rust type per column: schema.table.column
+  \"public.users.settings\" = \"::sqlx::types::Json<crate::Settings>\"
+  [rename]                           # struct per schema.table, field per schema.table.column
+  \"public.users\" = \"Account\"
+  \"public.users.email_address\" = \"email\"
+
+migration_list \"auto\": emitted for a history written for the runtime migrator (one using
+`-- +migrate Down` sections), where every migration then needs a version and a Down section;
+true emits it for any history (migrations without Down are irreversible); false never.
+An overridden type must decode from what the column sends (types without a Rust mapping of
+their own are read as text).";
+
 const VERIFY_ABOUT: &str = "\
 Apply the migrations to a scratch database and compare the live catalog with the static one.
 
@@ -132,12 +164,61 @@ compared by presence only.";
 /// Where the migrations are read from and the generated code goes.
 #[derive(Debug, Args)]
 struct Paths {
-    /// Folder of numbered migrations (the source of truth).
-    #[arg(long, value_name = "DIR", default_value = "schema/migrations")]
+    /// Folder of numbered migrations (the source of truth) [default: the config's
+    /// `migrations`, else schema/migrations].
+    #[arg(long, value_name = "DIR")]
+    migrations: Option<PathBuf>,
+    /// Folder of generated code; only files carrying the generated header are ever removed
+    /// [default: the config's `out`, else stagely-models/src/generated].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// A stagely-codegen.toml [default: stagely-codegen.toml in the migrations folder or its
+    /// parent, when there is one; none is needed].
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+}
+
+/// The folders and options of a run: flags first, then the configuration, then our defaults.
+struct Resolved {
     migrations: PathBuf,
-    /// Folder of generated code (only files carrying the generated header are ever removed).
-    #[arg(long, value_name = "DIR", default_value = "stagely-models/src/generated")]
     out: PathBuf,
+    options: stagely_codegen::emit::Options,
+}
+
+/// Reads the configuration (named, or beside the migrations) and settles the folders.
+fn resolve(migrations: Option<&Path>, out: Option<&Path>, config: Option<&Path>) -> Result<Resolved, String> {
+    let given = migrations.map_or_else(|| PathBuf::from("schema/migrations"), Path::to_path_buf);
+    let config = match config {
+        Some(path) => Config::read(path)?,
+        None => Config::discover(&given)?,
+    };
+    let migrations = match (migrations, &config.migrations) {
+        (Some(dir), _) => dir.to_path_buf(),
+        (None, Some(dir)) => dir.clone(),
+        (None, None) => given,
+    };
+    let out = match (out, &config.out) {
+        (Some(dir), _) => dir.to_path_buf(),
+        (None, Some(dir)) => dir.clone(),
+        (None, None) => PathBuf::from("stagely-models/src/generated"),
+    };
+    Ok(Resolved {
+        migrations,
+        out,
+        options: stagely_codegen::emit::Options::from_config(&config),
+    })
+}
+
+fn resolved(paths: &Paths) -> Result<Resolved, ExitCode> {
+    resolve(
+        paths.migrations.as_deref(),
+        paths.out.as_deref(),
+        paths.config.as_deref(),
+    )
+    .map_err(|message| {
+        eprintln!("stagely-codegen: {message}");
+        ExitCode::from(2)
+    })
 }
 
 fn main() -> ExitCode {
@@ -167,7 +248,12 @@ fn errors_summary(diagnostics: &[Diagnostic]) -> ExitCode {
 
 fn generate(paths: &Paths) -> ExitCode {
     let started = Instant::now();
-    let (generated, diagnostics) = stagely_codegen::generate(&paths.migrations, &label(&paths.migrations));
+    let paths = match resolved(paths) {
+        Ok(paths) => paths,
+        Err(code) => return code,
+    };
+    let (generated, diagnostics) =
+        stagely_codegen::generate_with(&paths.migrations, &label(&paths.migrations), &paths.options);
     report(&diagnostics);
     let Ok(generated) = generated else {
         return errors_summary(&diagnostics);
@@ -213,7 +299,12 @@ fn removed_note(removed: usize) -> String {
 }
 
 fn check(paths: &Paths) -> ExitCode {
-    let (generated, diagnostics) = stagely_codegen::generate(&paths.migrations, &label(&paths.migrations));
+    let paths = match resolved(paths) {
+        Ok(paths) => paths,
+        Err(code) => return code,
+    };
+    let (generated, diagnostics) =
+        stagely_codegen::generate_with(&paths.migrations, &label(&paths.migrations), &paths.options);
     report(&diagnostics);
     let Ok(generated) = generated else {
         return errors_summary(&diagnostics);
@@ -386,13 +477,20 @@ fn corpus_check(args: &CorpusCheckArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let paths = match resolve(args.migrations.as_deref(), None, args.config.as_deref()) {
+        Ok(paths) => paths,
+        Err(message) => {
+            eprintln!("stagely-codegen: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let options = stagely_codegen::corpus_check::Options {
-        migrations: args.migrations.clone(),
+        migrations: paths.migrations,
         workspace: args.workspace.clone(),
         target_dir: stagely_codegen::corpus_check::target_dir(&args.workspace),
         database_url: args.database_url.clone(),
         cargo: std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()),
-        emit: stagely_codegen::emit::Options::default(),
+        emit: paths.options,
     };
     match runtime.block_on(stagely_codegen::corpus_check::run(&options)) {
         Ok(outcome) => {

@@ -54,13 +54,42 @@ pub struct Generated {
 pub struct Options {
     /// Whether `migrations.rs` (the runtime migrator's list) is emitted.
     pub migration_list: migrations::MigrationList,
+    /// Schemas and `schema.table`s to leave out.
+    pub skip: Vec<String>,
+    /// Names and types chosen by the configuration.
+    pub overrides: names::Overrides,
+}
+
+impl Options {
+    /// The options a `stagely-codegen.toml` asks for.
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        Self {
+            migration_list: config.migration_list,
+            skip: config.skip.clone(),
+            overrides: names::Overrides {
+                derives: config.derives.clone(),
+                types: config.types.clone(),
+                columns: config.columns.clone(),
+                rename: config.rename.clone(),
+            },
+        }
+    }
+
+    /// Whether the relation `schema.name` is left out.
+    pub fn skips(&self, schema: &str, name: &str) -> bool {
+        self.skip
+            .iter()
+            .any(|s| s == schema || *s == format!("{schema}.{name}") || (schema == "public" && s == name))
+    }
 }
 
 /// The catalog the models are made from: partitions are left out (their rows are read and
 /// written through the partitioned table, which gets the model).
-pub fn visible_catalog(catalog: &Catalog, _options: &Options) -> Catalog {
+pub fn visible_catalog(catalog: &Catalog, options: &Options) -> Catalog {
     let mut visible = catalog.clone();
-    visible.tables.retain(|r| r.partition_of.is_none());
+    visible
+        .tables
+        .retain(|r| r.partition_of.is_none() && !options.skips(&r.schema, &r.name));
     visible
 }
 
@@ -89,8 +118,8 @@ pub fn emit_with(
     let header = header(label);
     let problem = |message: String| Diagnostic::error(migrations_dir, message);
 
-    let names =
-        Names::choose(catalog).map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
+    let names = Names::choose_with(catalog, &options.overrides)
+        .map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
     let relation_methods = relations::relation_methods(catalog, &names)
         .map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
     let mut errors = Vec::new();

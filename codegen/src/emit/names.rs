@@ -63,9 +63,24 @@ pub struct CompositeDef {
     pub serde: bool,
 }
 
+/// What the configuration sets by hand: names, Rust types, derives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// Extra derives for row and insert structs.
+    pub derives: Vec<String>,
+    /// Rust types per SQL type, as `format_type()` spells it.
+    pub types: BTreeMap<String, String>,
+    /// Rust types per column, `schema.table.column`.
+    pub columns: BTreeMap<String, String>,
+    /// Struct names per `schema.table`, field names per `schema.table.column`.
+    pub rename: BTreeMap<String, String>,
+}
+
 /// All names, and the enums to generate.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
+    /// What the configuration set by hand.
+    pub overrides: Overrides,
     relations: BTreeMap<(String, String), RelationNames>,
     column_enums: BTreeMap<(String, String, String), String>,
     type_enums: BTreeMap<String, String>,
@@ -78,7 +93,16 @@ pub struct Names {
 impl Names {
     /// Chooses every name, or returns one message per clash.
     pub fn choose(catalog: &Catalog) -> Result<Self, Vec<String>> {
-        let mut names = Names::default();
+        Self::choose_with(catalog, &Overrides::default())
+    }
+
+    /// Chooses every name, taking the configuration's renames, or returns one message per
+    /// clash (or per rename of something that does not exist).
+    pub fn choose_with(catalog: &Catalog, overrides: &Overrides) -> Result<Self, Vec<String>> {
+        let mut names = Names {
+            overrides: overrides.clone(),
+            ..Names::default()
+        };
         let mut errors = Vec::new();
         let mut taken: BTreeMap<String, String> = BTreeMap::new();
         // The names the generated modules and their items take: relations get others.
@@ -112,7 +136,12 @@ impl Names {
         let mut modules: BTreeSet<String> = BTreeSet::new();
         for relation in &catalog.tables {
             let stem = qualified(&relation.schema, &relation.name);
-            let row = if by_singular[&singular_row(relation)] > 1 && singular(&stem) != stem {
+            let renamed = overrides
+                .rename
+                .get(&format!("{}.{}", relation.schema, relation.name));
+            let row = if let Some(renamed) = renamed {
+                renamed.clone()
+            } else if by_singular[&singular_row(relation)] > 1 && singular(&stem) != stem {
                 row_name(&stem, false)
             } else {
                 singular_row(relation)
@@ -156,10 +185,16 @@ impl Names {
                 (relation.schema.clone(), relation.name.clone()),
                 RelationNames { row, insert, module },
             );
-            names.fields.insert(
-                (relation.schema.clone(), relation.name.clone()),
-                field_names(relation.columns.iter().map(|c| c.name.as_str())),
-            );
+            let mut fields = field_names(relation.columns.iter().map(|c| c.name.as_str()));
+            for (column, field) in relation.columns.iter().zip(fields.iter_mut()) {
+                let key = format!("{}.{}.{}", relation.schema, relation.name, column.name);
+                if let Some(renamed) = overrides.rename.get(&key) {
+                    renamed.clone_into(field);
+                }
+            }
+            names
+                .fields
+                .insert((relation.schema.clone(), relation.name.clone()), fields);
         }
 
         for enum_type in &catalog.enums {
@@ -292,7 +327,32 @@ impl Names {
                 break;
             }
         }
+        for key in overrides.rename.keys().chain(overrides.columns.keys()) {
+            let parts: Vec<&str> = key.splitn(3, '.').collect();
+            let found = match parts.as_slice() {
+                [schema, table] => catalog.relation(schema, table).is_some(),
+                [schema, table, column] => catalog
+                    .relation(schema, table)
+                    .is_some_and(|r| r.column(column).is_some()),
+                _ => false,
+            };
+            if !found {
+                errors.push(format!(
+                    "stagely-codegen.toml names `{key}`, which is no schema.table or schema.table.column the migrations define"
+                ));
+            }
+        }
         if errors.is_empty() { Ok(names) } else { Err(errors) }
+    }
+
+    /// The Rust type the configuration sets for a column, by column or by SQL type.
+    pub fn type_override(&self, relation: &Relation, column: &crate::catalog::Column) -> Option<&str> {
+        let key = format!("{}.{}.{}", relation.schema, relation.name, column.name);
+        self.overrides
+            .columns
+            .get(&key)
+            .or_else(|| self.overrides.types.get(&column.data_type))
+            .map(String::as_str)
     }
 
     /// The Rust field name of a column (unique within its relation).

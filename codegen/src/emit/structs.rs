@@ -142,6 +142,7 @@ pub fn relation_module(
 
     let row_fields = fields.iter().map(|f| field_tokens(f, true));
     let row_serde = serde_derives(&fields);
+    let extra = extra_derives(ctx.names);
     let row_debug = debug_impl(&row, &fields);
     let derive_debug = if row_debug.is_none() {
         quote! { Debug, }
@@ -173,7 +174,7 @@ pub fn relation_module(
         #(#struct_docs)*
         #separator
         #[doc = #origin_doc]
-        #[derive(#derive_debug Clone, PartialEq, ::sqlx::FromRow #row_serde)]
+        #[derive(#derive_debug Clone, PartialEq, ::sqlx::FromRow #row_serde #(, #extra)*)]
         pub struct #row {
             #(#row_fields)*
         }
@@ -188,6 +189,16 @@ pub fn relation_module(
 
         #relations
     })
+}
+
+/// The derives `stagely-codegen.toml` adds (already checked to parse as paths).
+fn extra_derives(names: &Names) -> Vec<TokenStream> {
+    names
+        .overrides
+        .derives
+        .iter()
+        .filter_map(|d| d.parse::<TokenStream>().ok())
+        .collect()
 }
 
 /// `, ::serde::Serialize, ::serde::Deserialize` unless a field's type supports neither serde nor
@@ -346,6 +357,7 @@ fn insert_struct(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
     let all_optional = insertable.iter().all(|f| f.optional);
     let declared = insertable.iter().map(|f| field_tokens(f, false));
     let serde = serde_derives(&insertable);
+    let extra = extra_derives(ctx.names);
     let debug = debug_impl(&insert, &insertable);
     let derive_debug = if debug.is_none() {
         quote! { Debug, }
@@ -364,7 +376,7 @@ fn insert_struct(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
     let constructor = new_fn(&insertable);
     quote! {
         #[doc = #doc]
-        #[derive(#derive_debug #derive_default Clone, PartialEq #serde)]
+        #[derive(#derive_debug #derive_default Clone, PartialEq #serde #(, #extra)*)]
         pub struct #insert {
             #(#declared)*
         }

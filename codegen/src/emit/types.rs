@@ -86,6 +86,24 @@ impl RustType {
 
 /// The Rust type of a column (the generated enum for CHECK-limited columns).
 pub fn column_rust_type(catalog: &Catalog, names: &Names, relation: &Relation, column: &Column) -> RustType {
+    if let Some(rust) = names.type_override(relation, column)
+        && let Ok(tokens) = rust.parse::<TokenStream>()
+    {
+        // The SQL still reads and writes the value as the default mapping does.
+        let default = column_default_type(catalog, names, relation, column);
+        return RustType {
+            tokens,
+            copy: false,
+            serde: Serde::Derive,
+            note: Some(format!("Rust type `{rust}` set by stagely-codegen.toml.")),
+            unknown: false,
+            ..default
+        };
+    }
+    column_default_type(catalog, names, relation, column)
+}
+
+fn column_default_type(catalog: &Catalog, names: &Names, relation: &Relation, column: &Column) -> RustType {
     match names.column_enum(relation, &column.name) {
         Some(name) => {
             let ident = format_ident!("{}", name);
