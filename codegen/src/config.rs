@@ -335,7 +335,7 @@ mod tests {
     #[test]
     fn says_what_is_wrong_and_where() {
         assert_eq!(
-            Config::parse("x = 1").unwrap_err(),
+            Config::parse("out = 1").unwrap_err(),
             "1: expected a quoted string, true, false or an array of strings, found `1`"
         );
         assert!(
