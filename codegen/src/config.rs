@@ -107,7 +107,7 @@ impl Config {
             let Some((key, value)) = split_key_value(line) else {
                 return Err(format!("{line_no}: expected `key = value`"));
             };
-            let key = unquote(key.trim()).map_err(|e| format!("{line_no}: {e}"))?;
+            let key = unquote(key.trim(), true).map_err(|e| format!("{line_no}: {e}"))?;
             let value = Value::parse(value.trim()).map_err(|e| format!("{line_no}: {e}"))?;
             let wrong = |expected: &str| format!("{line_no}: `{key}` must be {expected}");
             match table.as_str() {
@@ -185,11 +185,11 @@ impl Value {
         if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
             let mut items = Vec::new();
             for item in split_items(inner)? {
-                items.push(unquote(item.trim())?);
+                items.push(unquote(item.trim(), false)?);
             }
             return Ok(Value::Strings(items));
         }
-        unquote(text).map(Value::String)
+        unquote(text, false).map(Value::String)
     }
 
     fn string(&self) -> Option<&str> {
@@ -207,8 +207,8 @@ impl Value {
     }
 }
 
-/// The text of a `"basic"` or `'literal'` string, or a bare key.
-fn unquote(text: &str) -> Result<String, String> {
+/// The text of a `"basic"` or `'literal'` string, or (where `bare` allows it) a bare key.
+fn unquote(text: &str, bare: bool) -> Result<String, String> {
     if let Some(inner) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
         return Ok(inner.to_string());
     }
