@@ -230,7 +230,8 @@ fn unquote(text: &str, bare: bool) -> Result<String, String> {
         }
         return Ok(out);
     }
-    if !text.is_empty()
+    if bare
+        && !text.is_empty()
         && text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
