@@ -186,7 +186,7 @@ async fn round_trip(options: &Options, schema: &crate::Schema, manifest: &Path) 
             eprintln!("corpus-check: round trip on scratch database {}", scratch.name());
             let output = Command::new(&options.cargo)
                 .args(["run", "--quiet", "--bin", "round-trip", "--manifest-path"])
-                .arg(&manifest)
+                .arg(manifest)
                 .env("CARGO_TARGET_DIR", &options.target_dir)
                 .env("DATABASE_URL", scratch.url())
                 .output();
