@@ -8,10 +8,10 @@ use quote::{format_ident, quote};
 
 use crate::catalog::{Catalog, Relation, RelationKind};
 use crate::corpus_check::samples::{Paths, sample};
-use crate::emit::access::is_soft_deleting;
+use crate::emit::context::{RelationContext, is_insertable, is_required};
 use crate::emit::ident::ident;
 use crate::emit::names::{Names, display_name};
-use crate::emit::structs::{RelationContext, is_insertable, is_required};
+use crate::emit::sql::is_soft_deleting;
 
 /// The tables the round trip covers: local tables that get an insert (partitions are written
 /// through their parent).
@@ -106,7 +106,7 @@ fn table_check(
         let value = format_ident!("v{}", n);
         let optional = !is_required(field.column);
         // A soft-deleted row is invisible to `list`; without a key to find it by, leave it live.
-        let skip = (soft && !has_pk && field.column.name == crate::emit::access::DELETED_AT)
+        let skip = (soft && !has_pk && field.column.name == crate::emit::sql::DELETED_AT)
             || field.column.name.is_empty();
         let document = if field.mapping.tokens.to_string().replace(' ', "") == "::serde_json::Value" {
             crate::corpus_check::samples::json_document(catalog, relation, &field.column.name)

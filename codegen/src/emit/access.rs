@@ -9,68 +9,12 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::catalog::Relation;
-use crate::emit::docs::doc_lines;
-use crate::emit::sql::{insert_value, quote_ident, relation_ref, select_list};
-use crate::emit::structs::{Field, RelationContext, is_insertable, is_required};
+use crate::emit::context::{Field, RelationContext, is_insertable, is_required, unique_keys};
+use crate::emit::docs::doc_sql;
+use crate::emit::sql::{
+    DELETED_AT, insert_value, is_soft_deleting, live_filter, order_by, quote_ident, relation_ref, select_list,
+};
 use crate::emit::types::is_string;
-
-/// The column that marks soft-deleted rows.
-pub const DELETED_AT: &str = "deleted_at";
-
-/// Whether reads skip rows whose `deleted_at` is set (GORM's soft delete).
-pub fn is_soft_deleting(relation: &Relation) -> bool {
-    relation.is_table()
-        && relation
-            .column(DELETED_AT)
-            .is_some_and(|c| c.nullable && c.data_type.starts_with("timestamp"))
-}
-
-/// ` AND "deleted_at" IS NULL` (qualified by `alias`) for soft-deleting tables, else nothing.
-pub fn live_filter(relation: &Relation, alias: Option<&str>) -> String {
-    if !is_soft_deleting(relation) {
-        return String::new();
-    }
-    match alias {
-        Some(a) => format!(" AND {a}.{} IS NULL", quote_ident(DELETED_AT)),
-        None => format!(" AND {} IS NULL", quote_ident(DELETED_AT)),
-    }
-}
-
-/// `ORDER BY` the primary key (or the first column when there is none).
-pub fn order_by(relation: &Relation, alias: Option<&str>) -> String {
-    let keys: Vec<&str> = if relation.primary_key.is_empty() {
-        // The first column that has a default ordering (not json, xml or a geometric type).
-        relation
-            .columns
-            .iter()
-            .find(|c| orderable(&c.data_type))
-            .map(|c| c.name.as_str())
-            .into_iter()
-            .collect()
-    } else {
-        relation.primary_key.iter().map(String::as_str).collect()
-    };
-    let keys: Vec<String> = keys
-        .iter()
-        .map(|k| match alias {
-            Some(a) => format!("{a}.{}", quote_ident(k)),
-            None => quote_ident(k),
-        })
-        .collect();
-    if keys.is_empty() {
-        return String::new();
-    }
-    format!(" ORDER BY {}", keys.join(", "))
-}
-
-/// Whether PostgreSQL has a default sort order for the type (so `ORDER BY` it works).
-fn orderable(sql_type: &str) -> bool {
-    let element = sql_type.trim_end_matches("[]");
-    !matches!(
-        element,
-        "json" | "xml" | "point" | "line" | "lseg" | "box" | "path" | "polygon" | "circle" | "hstore"
-    )
-}
 
 /// How a function takes a key value: `&str` for text, a reference for heap types, else by value.
 pub fn param_type(field: &Field<'_>) -> TokenStream {
@@ -232,12 +176,6 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
     }
 }
 
-/// Rustdoc saying what a function does and the SQL it runs.
-pub fn doc_sql(what: &str, sql: &str) -> TokenStream {
-    let lines = doc_lines(Some(&format!("{what}.\n\n```sql\n{sql}\n```")));
-    quote! { #(#lines)* }
-}
-
 fn insertable<'a>(fields: &'a [Field<'a>]) -> Vec<&'a Field<'a>> {
     fields.iter().filter(|f| is_insertable(f.column)).collect()
 }
@@ -379,15 +317,7 @@ fn key_functions(
             continue;
         };
         let is_pk = key == relation.primary_key;
-        let name = if is_pk {
-            format_ident!("find")
-        } else {
-            let cols: Vec<String> = key
-                .iter()
-                .map(|c| ctx.names.field(relation, c).trim_start_matches("r#").to_string())
-                .collect();
-            format_ident!("find_by_{}", cols.join("_and_"))
-        };
+        let name = format_ident!("{}", ctx.names.find_by(relation, &key));
         let sql = format!(
             "SELECT {columns} FROM {from} WHERE {}{live}",
             key_where(&key_fields, 1)
@@ -572,29 +502,4 @@ fn key_functions(
         ));
     }
     out
-}
-
-/// The primary key, then each distinct UNIQUE constraint or plain unique index, as column lists.
-pub fn unique_keys(relation: &Relation) -> Vec<Vec<String>> {
-    let mut keys: Vec<Vec<String>> = Vec::new();
-    if !relation.primary_key.is_empty() {
-        keys.push(relation.primary_key.clone());
-    }
-    let from_indexes = relation
-        .indexes
-        .iter()
-        .filter(|i| i.unique && i.predicate.is_none())
-        .filter(|i| i.columns.iter().all(|c| relation.column(c).is_some()))
-        .map(|i| i.columns.clone());
-    for key in relation
-        .unique
-        .iter()
-        .map(|u| u.columns.clone())
-        .chain(from_indexes)
-    {
-        if !keys.contains(&key) {
-            keys.push(key);
-        }
-    }
-    keys
 }

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod composites;
+pub mod context;
 pub mod docs;
 pub mod encrypted;
 pub mod enums;
@@ -27,9 +28,10 @@ use quote::{format_ident, quote};
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
 use crate::source::Migration;
+use context::RelationContext;
 use names::Names;
 use output::{GeneratedFiles, header, render};
-use structs::{RelationContext, relation_module};
+use structs::relation_module;
 
 /// The generated files and what they contain.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

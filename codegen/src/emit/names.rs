@@ -345,6 +345,44 @@ impl Names {
         if errors.is_empty() { Ok(names) } else { Err(errors) }
     }
 
+    /// The name of the function that finds a row by `key`: `find` for the primary key,
+    /// `find_by_<fields>` for another unique key.
+    pub fn find_by(&self, relation: &Relation, key: &[String]) -> String {
+        if key == relation.primary_key.as_slice() {
+            return "find".into();
+        }
+        let fields: Vec<String> = key
+            .iter()
+            .map(|c| self.field(relation, c).trim_start_matches("r#").to_string())
+            .collect();
+        format!("find_by_{}", fields.join("_and_"))
+    }
+
+    /// Every data-access function name the relation's struct may have (what the access
+    /// emitter generates, at most), so relation helpers choose other names.
+    pub fn access_methods(&self, relation: &Relation) -> BTreeSet<String> {
+        let mut methods: BTreeSet<String> = [
+            "insert",
+            "insert_many",
+            "find",
+            "list",
+            "count",
+            "update",
+            "delete",
+            "restore",
+            "hard_delete",
+            "find_with_deleted",
+            "refresh",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        for key in crate::emit::context::unique_keys(relation) {
+            methods.insert(self.find_by(relation, &key));
+        }
+        methods
+    }
+
     /// The Rust type the configuration sets for a column, by column or by SQL type.
     pub fn type_override(&self, relation: &Relation, column: &crate::catalog::Column) -> Option<&str> {
         let key = format!("{}.{}.{}", relation.schema, relation.name, column.name);

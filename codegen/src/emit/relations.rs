@@ -18,10 +18,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::catalog::{Catalog, ForeignKey, Relation};
-use crate::emit::access::{doc_sql, live_filter, order_by};
+use crate::emit::docs::doc_sql;
 use crate::emit::ident::{field_name, ident};
 use crate::emit::names::{Names, display_name};
-use crate::emit::sql::{quote_ident, relation_ref, select_list};
+use crate::emit::sql::{live_filter, order_by, quote_ident, relation_ref, select_list};
 use crate::emit::types::{column_rust_type, column_type};
 
 /// Relation methods, grouped by the relation (schema, name) whose struct gets them.
@@ -88,7 +88,9 @@ pub fn relation_methods(catalog: &Catalog, names: &Names) -> Result<RelationMeth
     let mut errors = Vec::new();
     let claim = |taken: &mut Taken, owner: &Relation, name: &str, errors: &mut Vec<String>| {
         let key = (owner.schema.clone(), owner.name.clone());
-        if !taken.entry(key).or_default().insert(name.to_string()) || RESERVED.contains(&name) {
+        if !taken.entry(key).or_default().insert(name.to_string())
+            || names.access_methods(owner).contains(name)
+        {
             errors.push(format!(
                 "two relation helpers (or a helper and a data-access function) of `{}` are both named `{name}`; rename a foreign key column",
                 display_name(owner)
@@ -159,20 +161,6 @@ pub fn relation_methods(catalog: &Catalog, names: &Names) -> Result<RelationMeth
 
 /// Method names already used, per owning relation.
 type Taken = BTreeMap<(String, String), BTreeSet<String>>;
-
-/// Names the data-access functions use, which relation helpers must not take.
-const RESERVED: &[&str] = &[
-    "insert",
-    "insert_many",
-    "find",
-    "list",
-    "count",
-    "update",
-    "delete",
-    "restore",
-    "hard_delete",
-    "find_with_deleted",
-];
 
 fn push(methods: &mut RelationMethods, owner: &Relation, tokens: TokenStream) {
     methods

@@ -258,6 +258,64 @@ pub fn array_type(column: &Column) -> String {
     format!("{}[]", column.data_type)
 }
 
+/// The column that marks soft-deleted rows.
+pub const DELETED_AT: &str = "deleted_at";
+
+/// Whether reads skip rows whose `deleted_at` is set (GORM's soft delete).
+pub fn is_soft_deleting(relation: &Relation) -> bool {
+    relation.is_table()
+        && relation
+            .column(DELETED_AT)
+            .is_some_and(|c| c.nullable && c.data_type.starts_with("timestamp"))
+}
+
+/// ` AND "deleted_at" IS NULL` (qualified by `alias`) for soft-deleting tables, else nothing.
+pub fn live_filter(relation: &Relation, alias: Option<&str>) -> String {
+    if !is_soft_deleting(relation) {
+        return String::new();
+    }
+    match alias {
+        Some(a) => format!(" AND {a}.{} IS NULL", quote_ident(DELETED_AT)),
+        None => format!(" AND {} IS NULL", quote_ident(DELETED_AT)),
+    }
+}
+
+/// `ORDER BY` the primary key (or the first column when there is none).
+pub fn order_by(relation: &Relation, alias: Option<&str>) -> String {
+    let keys: Vec<&str> = if relation.primary_key.is_empty() {
+        // The first column that has a default ordering (not json, xml or a geometric type).
+        relation
+            .columns
+            .iter()
+            .find(|c| orderable(&c.data_type))
+            .map(|c| c.name.as_str())
+            .into_iter()
+            .collect()
+    } else {
+        relation.primary_key.iter().map(String::as_str).collect()
+    };
+    let keys: Vec<String> = keys
+        .iter()
+        .map(|k| match alias {
+            Some(a) => format!("{a}.{}", quote_ident(k)),
+            None => quote_ident(k),
+        })
+        .collect();
+    if keys.is_empty() {
+        return String::new();
+    }
+    format!(" ORDER BY {}", keys.join(", "))
+}
+
+/// Whether PostgreSQL has a default sort order for the type (so `ORDER BY` it works).
+fn orderable(sql_type: &str) -> bool {
+    let element = sql_type.trim_end_matches("[]");
+    !matches!(
+        element,
+        "json" | "xml" | "point" | "line" | "lseg" | "box" | "path" | "polygon" | "circle" | "hstore"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
