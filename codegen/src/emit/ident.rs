@@ -185,9 +185,63 @@ pub fn singular(table: &str) -> String {
     format!("{head}{singular}")
 }
 
+/// The row struct's name for a relation stem: its singular (or the stem as it is), in
+/// UpperCamelCase, with `Row` appended where it would shadow a prelude name (`copies` ->
+/// `CopyRow`).
+pub fn row_name(stem: &str, singular_form: bool) -> String {
+    let name = if singular_form {
+        type_name(&singular(stem))
+    } else {
+        type_name(stem)
+    };
+    if PRELUDE.contains(&name.as_str())
+        || ["Self", "Vec", "HashMap", "Error", "ParseEnumError"].contains(&name.as_str())
+    {
+        format!("{name}Row")
+    } else {
+        name
+    }
+}
+
+/// Field names for columns in order, unique: when two columns become one name (`created_at`
+/// and `createdAt`), the column already spelled that way keeps it and the others get their
+/// position appended (`created_at_7`).
+pub fn field_names<'a>(columns: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let columns: Vec<&str> = columns.collect();
+    let plain: Vec<String> = columns.iter().map(|c| field_name(c)).collect();
+    let mut out = Vec::with_capacity(columns.len());
+    for (i, (column, name)) in columns.iter().zip(&plain).enumerate() {
+        let shared = plain.iter().filter(|n| *n == name).count() > 1;
+        let keeps = name.trim_start_matches("r#") == *column
+            || !columns
+                .iter()
+                .zip(&plain)
+                .any(|(c, n)| n == name && n.trim_start_matches("r#") == *c)
+                && plain.iter().position(|n| n == name) == Some(i);
+        if shared && !keeps {
+            let mut candidate = format!("{}_{}", name.trim_start_matches("r#"), i + 1);
+            while plain.contains(&candidate) || out.contains(&candidate) {
+                candidate.push('_');
+            }
+            out.push(candidate);
+        } else {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gives_columns_that_become_one_field_distinct_names() {
+        let names = field_names(["createdAt", "id", "created_at", "CreatedAt"].into_iter());
+        assert_eq!(names, ["created_at_1", "id", "created_at", "created_at_4"]);
+        let names = field_names(["userId", "UserID"].into_iter());
+        assert_eq!(names, ["user_id", "user_id_2"]);
+    }
 
     #[test]
     fn spells_non_ascii_characters_as_code_points() {

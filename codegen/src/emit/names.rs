@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::{Catalog, Relation};
-use crate::emit::ident::{PRELUDE, field_name, singular, type_name};
+use crate::emit::ident::{PRELUDE, field_name, field_names, row_name, singular, type_name};
 
 /// The Rust names of one relation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -434,52 +434,6 @@ impl Names {
     }
 }
 
-/// The row struct's name for a relation stem: its singular (or the stem as it is), in
-/// UpperCamelCase, with `Row` appended where it would shadow a prelude name (`copies` ->
-/// `CopyRow`).
-fn row_name(stem: &str, singular_form: bool) -> String {
-    let name = if singular_form {
-        type_name(&singular(stem))
-    } else {
-        type_name(stem)
-    };
-    if PRELUDE.contains(&name.as_str())
-        || ["Self", "Vec", "HashMap", "Error", "ParseEnumError"].contains(&name.as_str())
-    {
-        format!("{name}Row")
-    } else {
-        name
-    }
-}
-
-/// Field names for columns in order, unique: when two columns become one name (`created_at`
-/// and `createdAt`), the column already spelled that way keeps it and the others get their
-/// position appended (`created_at_7`).
-pub fn field_names<'a>(columns: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let columns: Vec<&str> = columns.collect();
-    let plain: Vec<String> = columns.iter().map(|c| field_name(c)).collect();
-    let mut out = Vec::with_capacity(columns.len());
-    for (i, (column, name)) in columns.iter().zip(&plain).enumerate() {
-        let shared = plain.iter().filter(|n| *n == name).count() > 1;
-        let keeps = name.trim_start_matches("r#") == *column
-            || !columns
-                .iter()
-                .zip(&plain)
-                .any(|(c, n)| n == name && n.trim_start_matches("r#") == *c)
-                && plain.iter().position(|n| n == name) == Some(i);
-        if shared && !keeps {
-            let mut candidate = format!("{}_{}", name.trim_start_matches("r#"), i + 1);
-            while plain.contains(&candidate) || out.contains(&candidate) {
-                candidate.push('_');
-            }
-            out.push(candidate);
-        } else {
-            out.push(name.clone());
-        }
-    }
-    out
-}
-
 /// `name` for the public schema, `schema_name` otherwise (names of files and types).
 fn qualified(schema: &str, name: &str) -> String {
     if schema == "public" {
@@ -577,14 +531,6 @@ mod tests {
             .map(|t| names.relation(&table(t, &[])).row.clone())
             .collect();
         assert_eq!(rows, ["Bar", "Bars", "CopyRow", "ErrorRow"]);
-    }
-
-    #[test]
-    fn gives_columns_that_become_one_field_distinct_names() {
-        let names = field_names(["createdAt", "id", "created_at", "CreatedAt"].into_iter());
-        assert_eq!(names, ["created_at_1", "id", "created_at", "created_at_4"]);
-        let names = field_names(["userId", "UserID"].into_iter());
-        assert_eq!(names, ["user_id", "user_id_2"]);
     }
 
     #[test]
