@@ -176,6 +176,25 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
     }
 }
 
+/// Whether the table gets `insert_many`: UNNEST flattens nested arrays, so array columns
+/// cannot travel that way; such tables (and tables with nothing to insert) insert row by row.
+pub fn has_insert_many(fields: &[Field<'_>]) -> bool {
+    let targets = insertable(fields);
+    !targets.is_empty() && !targets.iter().any(|f| f.column.data_type.ends_with("[]"))
+}
+
+/// Whether the table gets `update`: a primary key and a column outside it that may be set.
+pub fn has_update(relation: &Relation, fields: &[Field<'_>]) -> bool {
+    !relation.primary_key.is_empty()
+        && relation
+            .primary_key
+            .iter()
+            .all(|k| fields.iter().any(|f| &f.column.name == k))
+        && fields
+            .iter()
+            .any(|f| is_insertable(f.column) && !relation.primary_key.contains(&f.column.name))
+}
+
 fn insertable<'a>(fields: &'a [Field<'a>]) -> Vec<&'a Field<'a>> {
     fields.iter().filter(|f| is_insertable(f.column)).collect()
 }
@@ -242,9 +261,7 @@ fn insert_many_fn(
     let relation = ctx.relation;
     let insert = format_ident!("{}", ctx.names.relation(relation).insert);
     let targets = insertable(fields);
-    // UNNEST flattens nested arrays, so array columns cannot travel this way; such tables
-    // (and tables with nothing to insert) insert row by row with `insert`.
-    if targets.is_empty() || targets.iter().any(|f| f.column.data_type.ends_with("[]")) {
+    if !has_insert_many(fields) {
         return quote! {};
     }
     let names: Vec<String> = targets.iter().map(|f| quote_ident(&f.column.name)).collect();
