@@ -176,11 +176,19 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
     }
 }
 
-/// Whether the table gets `insert_many`: UNNEST flattens nested arrays, so array columns
-/// cannot travel that way; such tables (and tables with nothing to insert) insert row by row.
+/// Whether the table gets `insert_many`: UNNEST flattens nested arrays and expands composite
+/// values into their attributes, so array and composite columns cannot travel that way; such
+/// tables (and tables with nothing to insert) insert row by row.
 pub fn has_insert_many(fields: &[Field<'_>]) -> bool {
     let targets = insertable(fields);
-    !targets.is_empty() && !targets.iter().any(|f| f.column.data_type.ends_with("[]"))
+    !targets.is_empty()
+        && !targets.iter().any(|f| {
+            f.column.data_type.ends_with("[]")
+                || f.base
+                    .to_string()
+                    .replace(' ', "")
+                    .starts_with("super::composites::")
+        })
 }
 
 /// Whether the table gets `update`: a primary key and a column outside it that may be set.
