@@ -16,6 +16,7 @@ pub mod migrations;
 pub mod names;
 pub mod output;
 pub mod relations;
+pub mod schemas;
 pub mod sql;
 pub mod structs;
 pub mod types;
@@ -210,6 +211,12 @@ pub fn emit_with(
             quote! { pub use #ident::#row; }
         }
     });
+    let taken: std::collections::BTreeSet<String> = modules
+        .iter()
+        .map(|(module, _)| module.clone())
+        .chain(["enums", "error", "migrations", "composites"].map(String::from))
+        .collect();
+    let schema_modules = schemas::schema_modules(&modules, &names, &taken);
     let encrypted_columns = encrypted::encrypted_columns(catalog);
     add(
         "mod.rs".into(),
@@ -222,6 +229,8 @@ pub fn emit_with(
             pub mod error;
             #migrations_decl
             #(#module_decls)*
+
+            #schema_modules
 
             pub use enums::*;
             #composites_use
