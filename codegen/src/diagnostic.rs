@@ -69,6 +69,16 @@ impl Diagnostic {
         }
     }
 
+    /// A warning about a whole file or directory.
+    pub fn warning(path: &Path, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            path: path.to_path_buf(),
+            location: None,
+            message: message.into(),
+        }
+    }
+
     /// True for errors, false for warnings.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

@@ -5,6 +5,8 @@
 //! [`verify`] applies them to a throw-away database ([`scratch`], from `stagely-testdb`).
 
 pub mod catalog;
+pub mod config;
+pub mod corpus_check;
 pub mod diagnostic;
 pub mod emit;
 pub mod infer;
@@ -100,24 +102,30 @@ pub fn load_catalog(dir: &Path) -> (Catalog, Vec<Diagnostic>) {
 }
 
 /// Read -> fold -> emit: the generated files for the migrations in `dir` and the queries
-/// beside them (`<dir>/../queries`, see [`queries::default_dir`]), and every diagnostic. `label` names the migrations in each file's header (`schema/migrations`).
+/// beside them (`<dir>/../queries`, see [`queries::default_dir`]), and every diagnostic.
+/// `label` names the migrations in each file's header (`schema/migrations`).
 /// `Err` when any diagnostic is an error; then nothing may be written.
 pub fn generate(dir: &Path, label: &str) -> (Result<emit::Generated, ()>, Vec<Diagnostic>) {
-    generate_with_queries(dir, &queries::default_dir(dir), label)
+    generate_with(dir, &queries::default_dir(dir), label, &emit::Options::default())
 }
 
-/// [`generate`] with the query files read from `queries_dir`.
-pub fn generate_with_queries(
+/// [`generate`] with the query files of `queries_dir` and the options of a
+/// `stagely-codegen.toml`.
+pub fn generate_with(
     dir: &Path,
     queries_dir: &Path,
     label: &str,
+    options: &emit::Options,
 ) -> (Result<emit::Generated, ()>, Vec<Diagnostic>) {
     let (schema, typed, mut diagnostics) = load_with_queries(dir, queries_dir);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (Err(()), diagnostics);
     }
-    match emit::emit(&schema.catalog, &schema.migrations, &typed, dir, label) {
-        Ok(generated) => (Ok(generated), diagnostics),
+    match emit::emit_with(&schema.catalog, &schema.migrations, &typed, dir, label, options) {
+        Ok(generated) => {
+            diagnostics.extend(generated.warnings.iter().cloned());
+            (Ok(generated), diagnostics)
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             (Err(()), diagnostics)

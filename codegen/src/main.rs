@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
+use stagely_codegen::config::Config;
 use stagely_codegen::diagnostic::Diagnostic;
 
 /// Derives the stagely-models crate from the SQL migrations (read -> fold -> emit).
@@ -20,6 +21,7 @@ struct Cli {
 enum Command {
     /// Regenerate the models: writes only files whose contents change, removes generated
     /// files no longer produced, and writes nothing at all when there is an error.
+    #[command(long_about = GENERATE_ABOUT)]
     Generate(Paths),
     /// Write nothing; print a unified diff of what `generate` would change and exit 1 when
     /// the checked-in generated code is stale (CI runs this).
@@ -38,6 +40,11 @@ enum Command {
     /// catalog the migrations fold into, and print their parameters and result columns.
     #[command(long_about = QUERIES_ABOUT)]
     Queries(QueriesArgs),
+    /// Generate a migrations folder into a scratch crate, build it with clippy -D warnings,
+    /// and round-trip a row through every table's generated insert and find on a scratch
+    /// database; the last line is `corpus-check: N of M tables round-tripped`.
+    #[command(name = "corpus-check", long_about = CORPUS_CHECK_ABOUT)]
+    CorpusCheck(CorpusCheckArgs),
 }
 
 /// Arguments of `queries`.
@@ -68,6 +75,39 @@ inference as views: NOT NULL only when provable.
 Errors (unknown tables and columns with the nearest name, ambiguous columns, parameters no
 context types, :one/:many on a statement without RETURNING) point at the query's line and
 column; the exit status is 1 when there is any.";
+
+/// Arguments of `corpus-check`.
+#[derive(Debug, Args)]
+struct CorpusCheckArgs {
+    /// A PostgreSQL server where a scratch database may be created and dropped.
+    #[arg(long, value_name = "URL", env = "TEST_DATABASE_URL")]
+    database_url: String,
+    /// Folder of migrations (any layout `generate` reads) [default: schema/migrations].
+    #[arg(long, value_name = "DIR")]
+    migrations: Option<PathBuf>,
+    /// A stagely-codegen.toml [default: the one beside the migrations, if any].
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// The workspace root, whose Cargo.toml, Cargo.lock and workspace-hack the scratch crate
+    /// reuses so no dependency is built again.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    workspace: PathBuf,
+}
+
+const CORPUS_CHECK_ABOUT: &str = "\
+Check that the code generated for any migrations folder compiles and works.
+
+1. Generates the folder into a scratch crate under <target>/corpus-check/ (CARGO_TARGET_DIR, else
+   <workspace>/target), reusing the workspace's Cargo.lock, profiles and dependency features.
+2. Builds it with `cargo clippy --all-targets -- -D warnings`.
+3. Applies the migrations to a scratch database on the server, then drops every CHECK and FOREIGN
+   KEY constraint, trigger and rule, and adds a DEFAULT partition to partitioned tables.
+4. For every table, in a transaction rolled back afterwards: inserts a row with a non-NULL value in
+   every writable column through the generated insert, reads it back through the generated find
+   (list, without a primary key) and compares field by field.
+
+The last line is `corpus-check: N of M tables round-tripped`; the exit status is 0 only when the
+crate compiled cleanly and N = M.";
 
 /// Arguments of `corpus`.
 #[derive(Debug, Args)]
@@ -108,6 +148,33 @@ struct VerifyArgs {
     queries: Option<PathBuf>,
 }
 
+const GENERATE_ABOUT: &str = "\
+Regenerate the models: writes only files whose contents change, removes generated files no
+longer produced, and writes nothing at all when there is an error.
+
+Configuration (optional; our repository has none): stagely-codegen.toml in the migrations folder
+or its parent, or --config PATH. Every key is optional; paths are relative to the file:
+
+  migrations = \"db/migrations\"     # the migrations folder (--migrations wins)
+  out = \"src/models\"               # the output folder (--out wins)
+  migration_list = false             # emit migrations.rs: \"auto\" (default), true, false
+  skip = [\"audit\", \"public.logs\"]  # schemas, or schema.table, to leave out
+  derives = [\"Eq\", \"Hash\"]         # extra derives on row and insert structs
+
+  [types]                            # a Rust type per SQL type (format_type spelling)
+  \"tsvector\" = \"crate::Search\"
+  [columns]                          # a Rust type per column: schema.table.column
+  \"public.users.settings\" = \"::sqlx::types::Json<crate::Settings>\"
+  [rename]                           # struct per schema.table, field per schema.table.column
+  \"public.users\" = \"Account\"
+  \"public.users.email_address\" = \"email\"
+
+migration_list \"auto\": emitted for a history written for the runtime migrator (one using
+`-- +migrate Down` sections), where every migration then needs a version and a Down section;
+true emits it for any history (migrations without Down are irreversible); false never.
+An overridden type must decode from what the column sends (types without a Rust mapping of
+their own are read as text).";
+
 const VERIFY_ABOUT: &str = "\
 Apply the migrations to a scratch database and compare the live catalog with the static one.
 
@@ -138,12 +205,61 @@ PostgreSQL traces to a table column must be NOT NULL there.";
 /// Where the migrations are read from and the generated code goes.
 #[derive(Debug, Args)]
 struct Paths {
-    /// Folder of numbered migrations (the source of truth).
-    #[arg(long, value_name = "DIR", default_value = "schema/migrations")]
+    /// Folder of numbered migrations (the source of truth) [default: the config's
+    /// `migrations`, else schema/migrations].
+    #[arg(long, value_name = "DIR")]
+    migrations: Option<PathBuf>,
+    /// Folder of generated code; only files carrying the generated header are ever removed
+    /// [default: the config's `out`, else stagely-models/src/generated].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// A stagely-codegen.toml [default: stagely-codegen.toml in the migrations folder or its
+    /// parent, when there is one; none is needed].
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+}
+
+/// The folders and options of a run: flags first, then the configuration, then our defaults.
+struct Resolved {
     migrations: PathBuf,
-    /// Folder of generated code (only files carrying the generated header are ever removed).
-    #[arg(long, value_name = "DIR", default_value = "stagely-models/src/generated")]
     out: PathBuf,
+    options: stagely_codegen::emit::Options,
+}
+
+/// Reads the configuration (named, or beside the migrations) and settles the folders.
+fn resolve(migrations: Option<&Path>, out: Option<&Path>, config: Option<&Path>) -> Result<Resolved, String> {
+    let given = migrations.map_or_else(|| PathBuf::from("schema/migrations"), Path::to_path_buf);
+    let config = match config {
+        Some(path) => Config::read(path)?,
+        None => Config::discover(&given)?,
+    };
+    let migrations = match (migrations, &config.migrations) {
+        (Some(dir), _) => dir.to_path_buf(),
+        (None, Some(dir)) => dir.clone(),
+        (None, None) => given,
+    };
+    let out = match (out, &config.out) {
+        (Some(dir), _) => dir.to_path_buf(),
+        (None, Some(dir)) => dir.clone(),
+        (None, None) => PathBuf::from("stagely-models/src/generated"),
+    };
+    Ok(Resolved {
+        migrations,
+        out,
+        options: stagely_codegen::emit::Options::from_config(&config),
+    })
+}
+
+fn resolved(paths: &Paths) -> Result<Resolved, ExitCode> {
+    resolve(
+        paths.migrations.as_deref(),
+        paths.out.as_deref(),
+        paths.config.as_deref(),
+    )
+    .map_err(|message| {
+        eprintln!("stagely-codegen: {message}");
+        ExitCode::from(2)
+    })
 }
 
 fn main() -> ExitCode {
@@ -154,6 +270,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify(&args),
         Command::Corpus(args) => corpus(&args),
         Command::Queries(args) => queries(&args),
+        Command::CorpusCheck(args) => corpus_check(&args),
     }
 }
 
@@ -221,7 +338,16 @@ fn errors_summary(diagnostics: &[Diagnostic]) -> ExitCode {
 
 fn generate(paths: &Paths) -> ExitCode {
     let started = Instant::now();
-    let (generated, diagnostics) = stagely_codegen::generate(&paths.migrations, &label(&paths.migrations));
+    let paths = match resolved(paths) {
+        Ok(paths) => paths,
+        Err(code) => return code,
+    };
+    let (generated, diagnostics) = stagely_codegen::generate_with(
+        &paths.migrations,
+        &stagely_codegen::queries::default_dir(&paths.migrations),
+        &label(&paths.migrations),
+        &paths.options,
+    );
     report(&diagnostics);
     let Ok(generated) = generated else {
         return errors_summary(&diagnostics);
@@ -229,10 +355,11 @@ fn generate(paths: &Paths) -> ExitCode {
     match generated.files.write(&paths.out) {
         Ok(summary) => {
             println!(
-                "stagely-codegen: {} tables, {} views, {} enums -> {}: {} of {} files changed{} in {} ms",
+                "stagely-codegen: {} tables, {} views, {} enums{} -> {}: {} of {} files changed{} in {} ms",
                 generated.tables,
                 generated.views,
                 generated.enums,
+                text_note(generated.text_columns),
                 paths.out.display(),
                 summary.written.len(),
                 generated.files.len(),
@@ -248,6 +375,15 @@ fn generate(paths: &Paths) -> ExitCode {
     }
 }
 
+/// `, 3 columns as text` when some columns have no Rust mapping of their own.
+fn text_note(columns: usize) -> String {
+    match columns {
+        0 => String::new(),
+        1 => ", 1 column as text".into(),
+        n => format!(", {n} columns as text"),
+    }
+}
+
 fn removed_note(removed: usize) -> String {
     if removed == 0 {
         String::new()
@@ -257,7 +393,16 @@ fn removed_note(removed: usize) -> String {
 }
 
 fn check(paths: &Paths) -> ExitCode {
-    let (generated, diagnostics) = stagely_codegen::generate(&paths.migrations, &label(&paths.migrations));
+    let paths = match resolved(paths) {
+        Ok(paths) => paths,
+        Err(code) => return code,
+    };
+    let (generated, diagnostics) = stagely_codegen::generate_with(
+        &paths.migrations,
+        &stagely_codegen::queries::default_dir(&paths.migrations),
+        &label(&paths.migrations),
+        &paths.options,
+    );
     report(&diagnostics);
     let Ok(generated) = generated else {
         return errors_summary(&diagnostics);
@@ -424,5 +569,57 @@ fn corpus(args: &CorpusArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// `corpus-check`: generate, build with clippy, round-trip; the summary line last.
+fn corpus_check(args: &CorpusCheckArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("stagely-codegen: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let paths = match resolve(args.migrations.as_deref(), None, args.config.as_deref()) {
+        Ok(paths) => paths,
+        Err(message) => {
+            eprintln!("stagely-codegen: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = stagely_codegen::corpus_check::Options {
+        migrations: paths.migrations,
+        workspace: args.workspace.clone(),
+        target_dir: stagely_codegen::corpus_check::target_dir(&args.workspace),
+        database_url: args.database_url.clone(),
+        cargo: std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()),
+        emit: paths.options,
+    };
+    match runtime.block_on(stagely_codegen::corpus_check::run(&options)) {
+        Ok(outcome) => {
+            println!("{}", outcome.summary());
+            if outcome.passed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            let tables = match &e {
+                stagely_codegen::corpus_check::CheckError::Generate { diagnostics, tables } => {
+                    report(diagnostics);
+                    *tables
+                }
+                _ => 0,
+            };
+            eprintln!("stagely-codegen corpus-check: {e}");
+            let outcome = stagely_codegen::corpus_check::Outcome {
+                tables,
+                ..Default::default()
+            };
+            println!("{}", outcome.summary());
+            ExitCode::FAILURE
+        }
     }
 }

@@ -362,10 +362,12 @@ fn split_sections(
 }
 
 /// The length in bytes of the version a name starts with: digits, and dashes between digits
-/// (diesel's `2024-01-01-000000_name`).
+/// (diesel's `2024-01-01-000000_name`), after Flyway's `V` (`V0001.Initial_Schema`,
+/// `V2__add_users`).
 fn version_len(stem: &str) -> usize {
     let bytes = stem.as_bytes();
-    let mut end = 0;
+    let flyway = matches!(bytes.first(), Some(b'V' | b'v')) && bytes.get(1).is_some_and(u8::is_ascii_digit);
+    let mut end = usize::from(flyway);
     while end < bytes.len() {
         let dash_between_digits =
             bytes[end] == b'-' && end > 0 && bytes.get(end + 1).is_some_and(u8::is_ascii_digit);
@@ -391,6 +393,7 @@ fn leading_version(stem: &str) -> Option<u64> {
 /// The name without its leading number and separator (`001_create_teams` -> `create_teams`).
 fn description(stem: &str) -> String {
     let rest = &stem[version_len(stem)..];
+    let rest = rest.strip_prefix("__").unwrap_or(rest);
     let rest = rest.strip_prefix(['_', '-', '.']).unwrap_or(rest);
     if rest.is_empty() {
         stem.to_string()
@@ -476,6 +479,11 @@ mod tests {
             Some(20210425153745)
         );
         assert_eq!(leading_version("schema"), None);
+        assert_eq!(leading_version("V0001.Initial_Schema"), Some(1));
+        assert_eq!(description("V0001.Initial_Schema"), "Initial_Schema");
+        assert_eq!(leading_version("V2__add_users"), Some(2));
+        assert_eq!(description("V2__add_users"), "add_users");
+        assert_eq!(leading_version("Version_table"), None);
         assert_eq!(description("001_create_teams"), "create_teams");
         assert_eq!(description("20231202170508_create-store"), "create-store");
         assert_eq!(

@@ -9,61 +9,42 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::catalog::Relation;
-use crate::emit::docs::doc_lines;
-use crate::emit::ident::field_name;
-use crate::emit::sql::{equals_params, insert_value, quote_ident, relation_ref, select_list};
-use crate::emit::structs::{Field, RelationContext, is_copy, is_insertable, is_required};
+use crate::emit::context::{Field, RelationContext, is_insertable, is_required, unique_keys};
+use crate::emit::docs::doc_sql;
+use crate::emit::sql::{
+    DELETED_AT, insert_value, is_soft_deleting, live_filter, order_by, quote_ident, relation_ref, select_list,
+};
 use crate::emit::types::is_string;
-
-/// The column that marks soft-deleted rows.
-pub const DELETED_AT: &str = "deleted_at";
-
-/// Whether reads skip rows whose `deleted_at` is set (GORM's soft delete).
-pub fn is_soft_deleting(relation: &Relation) -> bool {
-    relation.is_table()
-        && relation
-            .column(DELETED_AT)
-            .is_some_and(|c| c.nullable && c.data_type.starts_with("timestamp"))
-}
-
-/// ` AND "deleted_at" IS NULL` (qualified by `alias`) for soft-deleting tables, else nothing.
-pub fn live_filter(relation: &Relation, alias: Option<&str>) -> String {
-    if !is_soft_deleting(relation) {
-        return String::new();
-    }
-    match alias {
-        Some(a) => format!(" AND {a}.{} IS NULL", quote_ident(DELETED_AT)),
-        None => format!(" AND {} IS NULL", quote_ident(DELETED_AT)),
-    }
-}
-
-/// `ORDER BY` the primary key (or the first column when there is none).
-pub fn order_by(relation: &Relation, alias: Option<&str>) -> String {
-    let keys: Vec<&str> = if relation.primary_key.is_empty() {
-        relation.columns.iter().take(1).map(|c| c.name.as_str()).collect()
-    } else {
-        relation.primary_key.iter().map(String::as_str).collect()
-    };
-    let keys: Vec<String> = keys
-        .iter()
-        .map(|k| match alias {
-            Some(a) => format!("{a}.{}", quote_ident(k)),
-            None => quote_ident(k),
-        })
-        .collect();
-    format!(" ORDER BY {}", keys.join(", "))
-}
 
 /// How a function takes a key value: `&str` for text, a reference for heap types, else by value.
 pub fn param_type(field: &Field<'_>) -> TokenStream {
     let base = &field.base;
     if is_string(base) {
         quote! { &str }
-    } else if !is_copy(base) {
+    } else if !field.is_copy() {
         quote! { &#base }
     } else {
         base.clone()
     }
+}
+
+/// `"a" = $1 AND "b" = $2::tsvector`, numbering from `first`, with the casts the fields' values
+/// need.
+pub fn key_where(fields: &[&Field<'_>], first: usize) -> String {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut param = f.param(&format!("${}", first + i));
+            // Text compares with `character(n)` as text, without the padding; compare as
+            // `character` so a key reads back with or without it.
+            if f.mapping.write_as.is_none() && f.is_string() && f.column.data_type.starts_with("character(") {
+                param.push_str("::bpchar");
+            }
+            format!("{} = {param}", quote_ident(&f.column.name))
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 /// The statements of one relation, collected as the functions are emitted and written out as
@@ -107,7 +88,7 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
     let relation = ctx.relation;
     let row = format_ident!("{}", ctx.names.relation(relation).row);
     let from = relation_ref(relation);
-    let columns = select_list(relation, None);
+    let columns = select_list(ctx.catalog, ctx.names, relation, None);
     let live = live_filter(relation, None);
     let order = order_by(relation, None);
 
@@ -148,10 +129,31 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
         }
     };
     if !relation.is_table() {
+        let refresh = if relation.kind == crate::catalog::RelationKind::MaterializedView {
+            let sql = format!("REFRESH MATERIALIZED VIEW {from}");
+            let doc = doc_sql("Recomputes the materialized view's rows from its query", &sql);
+            let sql = statements.add("REFRESH", &sql);
+            quote! {
+                #doc
+                pub async fn refresh<'e, E>(db: E) -> ::std::result::Result<(), super::error::Error>
+                where
+                    E: ::sqlx::PgExecutor<'e>,
+                {
+                    ::sqlx::query(#sql)
+                        .execute(db)
+                        .await
+                        .map_err(super::error::Error::from)?;
+                    ::std::result::Result::Ok(())
+                }
+            }
+        } else {
+            quote! {}
+        };
         let module = statements.module(relation);
         return quote! {
             impl #row {
                 #reads
+                #refresh
             }
 
             #module
@@ -174,10 +176,31 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
     }
 }
 
-/// Rustdoc saying what a function does and the SQL it runs.
-pub fn doc_sql(what: &str, sql: &str) -> TokenStream {
-    let lines = doc_lines(Some(&format!("{what}.\n\n```sql\n{sql}\n```")));
-    quote! { #(#lines)* }
+/// Whether the table gets `insert_many`: UNNEST flattens nested arrays and expands composite
+/// values into their attributes, so array and composite columns cannot travel that way; such
+/// tables (and tables with nothing to insert) insert row by row.
+pub fn has_insert_many(fields: &[Field<'_>]) -> bool {
+    let targets = insertable(fields);
+    !targets.is_empty()
+        && !targets.iter().any(|f| {
+            f.column.data_type.ends_with("[]")
+                || f.base
+                    .to_string()
+                    .replace(' ', "")
+                    .starts_with("super::composites::")
+        })
+}
+
+/// Whether the table gets `update`: a primary key and a column outside it that may be set.
+pub fn has_update(relation: &Relation, fields: &[Field<'_>]) -> bool {
+    !relation.primary_key.is_empty()
+        && relation
+            .primary_key
+            .iter()
+            .all(|k| fields.iter().any(|f| &f.column.name == k))
+        && fields
+            .iter()
+            .any(|f| is_insertable(f.column) && !relation.primary_key.contains(&f.column.name))
 }
 
 fn insertable<'a>(fields: &'a [Field<'a>]) -> Vec<&'a Field<'a>> {
@@ -188,7 +211,7 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut S
     let relation = ctx.relation;
     let insert = format_ident!("{}", ctx.names.relation(relation).insert);
     let targets = insertable(fields);
-    let returning = select_list(relation, None);
+    let returning = select_list(ctx.catalog, ctx.names, relation, None);
     let sql = if targets.is_empty() {
         format!(
             "INSERT INTO {} DEFAULT VALUES RETURNING {returning}",
@@ -199,7 +222,7 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut S
         let values: Vec<String> = targets
             .iter()
             .enumerate()
-            .map(|(i, f)| insert_value(f.column, &format!("${}", i + 1), !is_required(f.column)))
+            .map(|(i, f)| insert_value(f.column, &f.param(&format!("${}", i + 1)), !is_required(f.column)))
             .collect();
         format!(
             "INSERT INTO {} ({}) VALUES ({}) RETURNING {returning}",
@@ -217,9 +240,15 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut S
         &sql,
     );
     let sql = statements.add("INSERT", &sql);
+    // A table without insertable columns takes its insert struct only for symmetry.
+    let new = if targets.is_empty() {
+        format_ident!("_new")
+    } else {
+        format_ident!("new")
+    };
     quote! {
         #doc
-        pub async fn insert<'e, E>(db: E, new: &#insert) -> ::std::result::Result<Self, super::error::Error>
+        pub async fn insert<'e, E>(db: E, #new: &#insert) -> ::std::result::Result<Self, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
@@ -240,9 +269,7 @@ fn insert_many_fn(
     let relation = ctx.relation;
     let insert = format_ident!("{}", ctx.names.relation(relation).insert);
     let targets = insertable(fields);
-    // UNNEST flattens nested arrays, so array columns cannot travel this way; such tables
-    // (and tables with nothing to insert) insert row by row with `insert`.
-    if targets.is_empty() || targets.iter().any(|f| f.column.data_type.ends_with("[]")) {
+    if !has_insert_many(fields) {
         return quote! {};
     }
     let names: Vec<String> = targets.iter().map(|f| quote_ident(&f.column.name)).collect();
@@ -252,7 +279,7 @@ fn insert_many_fn(
         .map(|f| {
             insert_value(
                 f.column,
-                &format!("u.{}", quote_ident(&f.column.name)),
+                &f.param(&format!("u.{}", quote_ident(&f.column.name))),
                 !is_required(f.column),
             )
         })
@@ -260,14 +287,14 @@ fn insert_many_fn(
     let sql = format!(
         "INSERT INTO {} ({names}) SELECT {values} FROM UNNEST({params}) WITH ORDINALITY AS u({names}, __ordinality) ORDER BY u.__ordinality RETURNING {}",
         relation_ref(relation),
-        select_list(relation, None),
+        select_list(ctx.catalog, ctx.names, relation, None),
         names = names.join(", "),
         values = values.join(", "),
         params = params.join(", "),
     );
     let locals: Vec<_> = targets
         .iter()
-        .map(|f| format_ident!("col_{}", field_name(&f.column.name)))
+        .map(|f| format_ident!("col_{}", f.ident.to_string().trim_start_matches("r#")))
         .collect();
     let idents = targets.iter().map(|f| &f.ident);
     let doc = doc_sql(
@@ -305,7 +332,7 @@ fn key_functions(
     let relation = ctx.relation;
     let table = relation.name.as_str();
     let from = relation_ref(relation);
-    let columns = select_list(relation, None);
+    let columns = select_list(ctx.catalog, ctx.names, relation, None);
     let live = live_filter(relation, None);
     let field_of = |name: &str| fields.iter().find(|f| f.column.name == name);
 
@@ -315,16 +342,10 @@ fn key_functions(
             continue;
         };
         let is_pk = key == relation.primary_key;
-        let name = if is_pk {
-            format_ident!("find")
-        } else {
-            let cols: Vec<String> = key.iter().map(|c| field_name(c)).collect();
-            format_ident!("find_by_{}", cols.join("_and_"))
-        };
-        let key_refs: Vec<&str> = key.iter().map(String::as_str).collect();
+        let name = format_ident!("{}", ctx.names.find_by(relation, &key));
         let sql = format!(
             "SELECT {columns} FROM {from} WHERE {}{live}",
-            equals_params(&key_refs, 1, None)
+            key_where(&key_fields, 1)
         );
         let args = key_fields.iter().map(|f| {
             let ident = &f.ident;
@@ -400,12 +421,18 @@ fn key_functions(
         let sets: Vec<String> = settable
             .iter()
             .enumerate()
-            .map(|(i, f)| format!("{} = ${}", quote_ident(&f.column.name), pk.len() + i + 1))
+            .map(|(i, f)| {
+                format!(
+                    "{} = {}",
+                    quote_ident(&f.column.name),
+                    f.param(&format!("${}", pk.len() + i + 1))
+                )
+            })
             .collect();
         let sql = format!(
             "UPDATE {from} SET {} WHERE {} RETURNING {columns}",
             sets.join(", "),
-            equals_params(&pk_names, 1, None)
+            key_where(&pk, 1)
         );
         let self_pk_binds = pk.iter().map(|f| {
             let arg = f.bind_arg(quote! { self });
@@ -437,7 +464,7 @@ fn key_functions(
         });
     }
 
-    let key_where = equals_params(&pk_names, 1, None);
+    let key_where = key_where(&pk, 1);
     let mut execute = |name: TokenStream, doc: String, sql: String| {
         let doc = doc_sql(&doc, &sql);
         let sql = statements.add(&name.to_string().to_uppercase(), &sql);
@@ -500,29 +527,4 @@ fn key_functions(
         ));
     }
     out
-}
-
-/// The primary key, then each distinct UNIQUE constraint or plain unique index, as column lists.
-pub fn unique_keys(relation: &Relation) -> Vec<Vec<String>> {
-    let mut keys: Vec<Vec<String>> = Vec::new();
-    if !relation.primary_key.is_empty() {
-        keys.push(relation.primary_key.clone());
-    }
-    let from_indexes = relation
-        .indexes
-        .iter()
-        .filter(|i| i.unique && i.predicate.is_none())
-        .filter(|i| i.columns.iter().all(|c| relation.column(c).is_some()))
-        .map(|i| i.columns.clone());
-    for key in relation
-        .unique
-        .iter()
-        .map(|u| u.columns.clone())
-        .chain(from_indexes)
-    {
-        if !keys.contains(&key) {
-            keys.push(key);
-        }
-    }
-    keys
 }

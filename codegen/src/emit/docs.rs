@@ -1,4 +1,4 @@
-//! Rustdoc attributes from SQL comments.
+//! Rustdoc attributes from SQL comments, and the rustdoc of generated functions.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -20,4 +20,10 @@ pub fn doc_lines(text: Option<&str>) -> Vec<TokenStream> {
             .collect()
     })
     .unwrap_or_default()
+}
+
+/// Rustdoc saying what a function does and the SQL it runs.
+pub fn doc_sql(what: &str, sql: &str) -> TokenStream {
+    let lines = doc_lines(Some(&format!("{what}.\n\n```sql\n{sql}\n```")));
+    quote! { #(#lines)* }
 }

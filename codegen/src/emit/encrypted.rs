@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::catalog::Catalog;
-use crate::emit::structs::is_encrypted;
+use crate::emit::context::is_encrypted;
 
 /// `pub const ENCRYPTED_COLUMNS`: `(schema, table, column)` of every table column holding an
 /// encrypted value, in catalog order; nothing when the schema has none (so schemas without

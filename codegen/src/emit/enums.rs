@@ -164,6 +164,7 @@ fn text_backed_sqlx(name: &proc_macro2::Ident) -> TokenStream {
 
 /// An enum type travels under its own name.
 fn enum_type_sqlx(name: &proc_macro2::Ident, sql_name: &str) -> TokenStream {
+    let sql_name = &type_ref(sql_name);
     quote! {
         impl ::sqlx::Type<::sqlx::Postgres> for #name {
             fn type_info() -> ::sqlx::postgres::PgTypeInfo {
@@ -177,4 +178,14 @@ fn enum_type_sqlx(name: &proc_macro2::Ident, sql_name: &str) -> TokenStream {
             }
         }
     }
+}
+
+/// A type name as sqlx must look it up (`$1::regtype`): each part quoted when PostgreSQL would
+/// fold or misread it (`"ApiTokenAlgorithm"`, `other.mood`).
+pub fn type_ref(sql_name: &str) -> String {
+    sql_name
+        .split('.')
+        .map(crate::emit::sql::quote_ident)
+        .collect::<Vec<_>>()
+        .join(".")
 }

@@ -93,9 +93,28 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// The snake_case field or function name for a SQL name (`userId` -> `user_id`, `type` -> `r#type`).
+/// Spells each non-ASCII character as a word of its own, `u` and its code point in hex
+/// (`größe` -> `gr u00f6 u00df e`), so every name becomes a distinct ASCII identifier (Rust
+/// needs ASCII module names, and readers need names they can type).
+fn ascii_words(sql_name: &str) -> std::borrow::Cow<'_, str> {
+    if sql_name.is_ascii() {
+        return std::borrow::Cow::Borrowed(sql_name);
+    }
+    let mut out = String::new();
+    for c in sql_name.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&format!(" u{:04x} ", u32::from(c)));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The snake_case field or function name for a SQL name (`userId` -> `user_id`, `type` -> `r#type`,
+/// `größe` -> `gr_u00f6_u00df_e`).
 pub fn field_name(sql_name: &str) -> String {
-    let snake = sanitize(&sql_name.to_snake_case());
+    let snake = sanitize(&ascii_words(sql_name).to_snake_case());
     // heck drops a leading underscore; keep one when the name needs it (leading digit).
     if sql_name.starts_with(|c: char| c.is_ascii_digit()) && !snake.starts_with('_') {
         format!("_{snake}")
@@ -106,6 +125,7 @@ pub fn field_name(sql_name: &str) -> String {
 
 /// The UpperCamelCase type or variant name for a SQL name (`pr_opened` -> `PrOpened`).
 pub fn type_name(sql_name: &str) -> String {
+    let sql_name = &*ascii_words(sql_name);
     let camel = sql_name.to_upper_camel_case();
     let camel = if camel.is_empty() {
         sanitize(sql_name)
@@ -121,7 +141,7 @@ pub fn type_name(sql_name: &str) -> String {
 
 /// The SHOUTY_SNAKE_CASE constant name for a SQL name.
 pub fn const_name(sql_name: &str) -> String {
-    sanitize(&sql_name.to_shouty_snake_case())
+    sanitize(&ascii_words(sql_name).to_shouty_snake_case())
 }
 
 /// The singular of a table name's last word (`team_members` -> `team_member`,
@@ -165,9 +185,72 @@ pub fn singular(table: &str) -> String {
     format!("{head}{singular}")
 }
 
+/// The row struct's name for a relation stem: its singular (or the stem as it is), in
+/// UpperCamelCase, with `Row` appended where it would shadow a prelude name (`copies` ->
+/// `CopyRow`).
+pub fn row_name(stem: &str, singular_form: bool) -> String {
+    let name = if singular_form {
+        type_name(&singular(stem))
+    } else {
+        type_name(stem)
+    };
+    if PRELUDE.contains(&name.as_str())
+        || ["Self", "Vec", "HashMap", "Error", "ParseEnumError"].contains(&name.as_str())
+    {
+        format!("{name}Row")
+    } else {
+        name
+    }
+}
+
+/// Field names for columns in order, unique: when two columns become one name (`created_at`
+/// and `createdAt`), the column already spelled that way keeps it and the others get their
+/// position appended (`created_at_7`).
+pub fn field_names<'a>(columns: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let columns: Vec<&str> = columns.collect();
+    let plain: Vec<String> = columns.iter().map(|c| field_name(c)).collect();
+    let mut out = Vec::with_capacity(columns.len());
+    for (i, (column, name)) in columns.iter().zip(&plain).enumerate() {
+        let shared = plain.iter().filter(|n| *n == name).count() > 1;
+        let keeps = name.trim_start_matches("r#") == *column
+            || !columns
+                .iter()
+                .zip(&plain)
+                .any(|(c, n)| n == name && n.trim_start_matches("r#") == *c)
+                && plain.iter().position(|n| n == name) == Some(i);
+        if shared && !keeps {
+            let mut candidate = format!("{}_{}", name.trim_start_matches("r#"), i + 1);
+            while plain.contains(&candidate) || out.contains(&candidate) {
+                candidate.push('_');
+            }
+            out.push(candidate);
+        } else {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gives_columns_that_become_one_field_distinct_names() {
+        let names = field_names(["createdAt", "id", "created_at", "CreatedAt"].into_iter());
+        assert_eq!(names, ["created_at_1", "id", "created_at", "created_at_4"]);
+        let names = field_names(["userId", "UserID"].into_iter());
+        assert_eq!(names, ["user_id", "user_id_2"]);
+    }
+
+    #[test]
+    fn spells_non_ascii_characters_as_code_points() {
+        assert_eq!(field_name("größe"), "gr_u00f6_u00df_e");
+        assert_eq!(type_name("größe"), "GrU00f6U00dfE");
+        assert_eq!(const_name("größe"), "GR_U00F6_U00DF_E");
+        assert_eq!(field_name("موارد"), "u0645_u0648_u0627_u0631_u062f");
+        assert_ne!(field_name("تست"), field_name("موارد"));
+    }
 
     #[test]
     fn keywords_become_raw_identifiers() {
@@ -193,7 +276,7 @@ mod tests {
         assert_eq!(field_name("Created At"), "created_at");
         assert_eq!(field_name("1st_place"), "_1st_place");
         assert_eq!(field_name("a-b"), "a_b");
-        assert_eq!(field_name("naïve"), "na_ve");
+        assert_eq!(field_name("naïve"), "na_u00ef_ve");
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! [`access`], [`relations`], [`errors`], [`migrations`], [`queries`]; [`names`] chooses every Rust name first so clashes are reported together.
 
 pub mod access;
+pub mod composites;
+pub mod context;
 pub mod docs;
 pub mod encrypted;
 pub mod enums;
@@ -15,6 +17,7 @@ pub mod names;
 pub mod output;
 pub mod queries;
 pub mod relations;
+pub mod schemas;
 pub mod sql;
 pub mod structs;
 pub mod types;
@@ -27,9 +30,10 @@ use quote::{format_ident, quote};
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
 use crate::source::Migration;
+use context::RelationContext;
 use names::Names;
 use output::{GeneratedFiles, header, render};
-use structs::{RelationContext, relation_module};
+use structs::relation_module;
 
 /// The generated files and what they contain.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,11 +46,58 @@ pub struct Generated {
     pub views: usize,
     /// Number of enums.
     pub enums: usize,
+    /// Columns whose type the generator could not see and sends as text, with why.
+    pub warnings: Vec<Diagnostic>,
+    /// Number of columns that travel as text (no Rust mapping of their own).
+    pub text_columns: usize,
 }
 
-/// Emits every generated file. `label` names the migrations in each file's header line;
-/// `migrations_dir` is where errors without a file of their own point. On any error nothing
-/// is returned, so nothing gets written.
+/// How to emit: what a `stagely-codegen.toml` can change. The default is what our own
+/// repository needs with no configuration file.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Whether `migrations.rs` (the runtime migrator's list) is emitted.
+    pub migration_list: migrations::MigrationList,
+    /// Schemas and `schema.table`s to leave out.
+    pub skip: Vec<String>,
+    /// Names and types chosen by the configuration.
+    pub overrides: names::Overrides,
+}
+
+impl Options {
+    /// The options a `stagely-codegen.toml` asks for.
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        Self {
+            migration_list: config.migration_list,
+            skip: config.skip.clone(),
+            overrides: names::Overrides {
+                derives: config.derives.clone(),
+                types: config.types.clone(),
+                columns: config.columns.clone(),
+                rename: config.rename.clone(),
+            },
+        }
+    }
+
+    /// Whether the relation `schema.name` is left out.
+    pub fn skips(&self, schema: &str, name: &str) -> bool {
+        self.skip
+            .iter()
+            .any(|s| s == schema || *s == format!("{schema}.{name}") || (schema == "public" && s == name))
+    }
+}
+
+/// The catalog the models are made from: partitions are left out (their rows are read and
+/// written through the partitioned table, which gets the model).
+pub fn visible_catalog(catalog: &Catalog, options: &Options) -> Catalog {
+    let mut visible = catalog.clone();
+    visible
+        .tables
+        .retain(|r| r.partition_of.is_none() && !options.skips(&r.schema, &r.name));
+    visible
+}
+
+/// Emits every generated file with the default [`Options`] (see [`emit_with`]).
 pub fn emit(
     catalog: &Catalog,
     migrations: &[Migration],
@@ -54,11 +105,34 @@ pub fn emit(
     migrations_dir: &Path,
     label: &str,
 ) -> Result<Generated, Vec<Diagnostic>> {
+    emit_with(
+        catalog,
+        migrations,
+        queries,
+        migrations_dir,
+        label,
+        &Options::default(),
+    )
+}
+
+/// Emits every generated file. `label` names the migrations in each file's header line;
+/// `migrations_dir` is where errors without a file of their own point. On any error nothing
+/// is returned, so nothing gets written.
+pub fn emit_with(
+    catalog: &Catalog,
+    migrations: &[Migration],
+    queries: &[crate::queries::TypedQuery],
+    migrations_dir: &Path,
+    label: &str,
+    options: &Options,
+) -> Result<Generated, Vec<Diagnostic>> {
+    let visible = visible_catalog(catalog, options);
+    let catalog = &visible;
     let header = header(label);
     let problem = |message: String| Diagnostic::error(migrations_dir, message);
 
-    let names =
-        Names::choose(catalog).map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
+    let names = Names::choose_with(catalog, &options.overrides)
+        .map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
     let relation_methods = relations::relation_methods(catalog, &names)
         .map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
     let mut errors = Vec::new();
@@ -69,6 +143,29 @@ pub fn emit(
         Ok(text) => files.insert(name, text),
         Err(message) => errors.push(problem(message)),
     };
+
+    let mut warnings = Vec::new();
+    let mut text_columns = 0;
+    for relation in &catalog.tables {
+        for column in &relation.columns {
+            let mapping = types::column_rust_type(catalog, &names, relation, column);
+            if mapping.read_as.as_deref().is_some_and(|t| t.starts_with("text")) {
+                text_columns += 1;
+            }
+            if mapping.unknown {
+                warnings.push(Diagnostic::warning(
+                    migrations_dir,
+                    format!(
+                        "column {}.{} has type `{}`, which the migrations do not define (an extension's type, or an enum made where the fold could not see); it is a String read as `::text` and written as `::{}`",
+                        names::display_name(relation),
+                        column.name,
+                        column.data_type,
+                        column.data_type
+                    ),
+                ));
+            }
+        }
+    }
 
     let mut modules = Vec::new();
     for relation in &catalog.tables {
@@ -95,10 +192,20 @@ pub fn emit(
         modules.push((module, relation));
     }
     add("enums.rs".into(), enums::enums_module(&names), &mut errors);
+    let (composites_decl, composites_use) = match composites::composites_module(catalog, &names) {
+        Some(tokens) => {
+            add("composites.rs".into(), tokens, &mut errors);
+            (quote! { pub mod composites; }, quote! { pub use composites::*; })
+        }
+        None => (quote! {}, quote! {}),
+    };
     add("error.rs".into(), errors::error_module(catalog), &mut errors);
-    match migrations::migrations_module(migrations) {
-        Ok(tokens) => add("migrations.rs".into(), tokens, &mut errors),
-        Err(mut problems) => errors.append(&mut problems),
+    let migration_list = options.migration_list.wanted(migrations);
+    if migration_list {
+        match migrations::migrations_module(migrations, options.migration_list) {
+            Ok(tokens) => add("migrations.rs".into(), tokens, &mut errors),
+            Err(mut problems) => errors.append(&mut problems),
+        }
     }
     // Query files are named in the output as the migrations are: relative to the label.
     let shown = |path: &Path| {
@@ -120,6 +227,11 @@ pub fn emit(
     for (name, tokens) in query_modules {
         add(name, tokens, &mut errors);
     }
+    let migrations_decl = if migration_list {
+        quote! { pub mod migrations; }
+    } else {
+        quote! {}
+    };
 
     let module_decls = modules.iter().map(|(module, _)| {
         let ident = ident::ident(module);
@@ -136,6 +248,12 @@ pub fn emit(
             quote! { pub use #ident::#row; }
         }
     });
+    let taken: std::collections::BTreeSet<String> = modules
+        .iter()
+        .map(|(module, _)| module.clone())
+        .chain(["enums", "error", "migrations", "composites", "queries"].map(String::from))
+        .collect();
+    let schema_modules = schemas::schema_modules(&modules, &names, &taken);
     let encrypted_columns = encrypted::encrypted_columns(catalog);
     add(
         "mod.rs".into(),
@@ -144,12 +262,16 @@ pub fn emit(
             //! and the migrations themselves.
 
             pub mod enums;
+            #composites_decl
             pub mod error;
-            pub mod migrations;
+            #migrations_decl
             #queries_decl
             #(#module_decls)*
 
+            #schema_modules
+
             pub use enums::*;
+            #composites_use
             pub use error::Error;
             #(#reexports)*
 
@@ -166,5 +288,7 @@ pub fn emit(
         tables: catalog.tables.iter().filter(|r| r.is_table()).count(),
         views: catalog.tables.iter().filter(|r| !r.is_table()).count(),
         enums: names.enums.len(),
+        warnings,
+        text_columns,
     })
 }

@@ -18,12 +18,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::catalog::{Catalog, ForeignKey, Relation};
-use crate::emit::access::{doc_sql, live_filter, order_by};
+use crate::emit::docs::doc_sql;
 use crate::emit::ident::{field_name, ident};
 use crate::emit::names::{Names, display_name};
-use crate::emit::sql::{quote_ident, relation_ref, select_list};
-use crate::emit::structs::is_copy;
-use crate::emit::types::column_type;
+use crate::emit::sql::{live_filter, order_by, quote_ident, relation_ref, select_list};
+use crate::emit::types::{column_rust_type, column_type};
 
 /// Relation methods, grouped by the relation (schema, name) whose struct gets them.
 pub type RelationMethods = BTreeMap<(String, String), Vec<TokenStream>>;
@@ -73,13 +72,25 @@ fn link<'a>(catalog: &'a Catalog, child: &'a Relation, fk: &'a ForeignKey) -> Op
 
 /// Every relation method of the catalog, or one message per name clash.
 pub fn relation_methods(catalog: &Catalog, names: &Names) -> Result<RelationMethods, Vec<String>> {
-    let links = links(catalog);
+    // A key that travels as text cannot be compared with a bound value as it stands; such
+    // foreign keys get no helpers.
+    let plain = |relation: &Relation, column: &str| {
+        relation
+            .column(column)
+            .is_some_and(|c| column_rust_type(catalog, names, relation, c).write_as.is_none())
+    };
+    let links: Vec<Link<'_>> = links(catalog)
+        .into_iter()
+        .filter(|l| plain(l.child, l.column) && plain(l.parent, l.parent_column))
+        .collect();
     let mut methods: RelationMethods = BTreeMap::new();
     let mut taken = Taken::default();
     let mut errors = Vec::new();
     let claim = |taken: &mut Taken, owner: &Relation, name: &str, errors: &mut Vec<String>| {
         let key = (owner.schema.clone(), owner.name.clone());
-        if !taken.entry(key).or_default().insert(name.to_string()) || RESERVED.contains(&name) {
+        if !taken.entry(key).or_default().insert(name.to_string())
+            || names.access_methods(owner).contains(name)
+        {
             errors.push(format!(
                 "two relation helpers (or a helper and a data-access function) of `{}` are both named `{name}`; rename a foreign key column",
                 display_name(owner)
@@ -151,20 +162,6 @@ pub fn relation_methods(catalog: &Catalog, names: &Names) -> Result<RelationMeth
 /// Method names already used, per owning relation.
 type Taken = BTreeMap<(String, String), BTreeSet<String>>;
 
-/// Names the data-access functions use, which relation helpers must not take.
-const RESERVED: &[&str] = &[
-    "insert",
-    "insert_many",
-    "find",
-    "list",
-    "count",
-    "update",
-    "delete",
-    "restore",
-    "hard_delete",
-    "find_with_deleted",
-];
-
 fn push(methods: &mut RelationMethods, owner: &Relation, tokens: TokenStream) {
     methods
         .entry((owner.schema.clone(), owner.name.clone()))
@@ -211,11 +208,10 @@ fn is_pure_join(catalog: &Catalog, table: &Relation) -> bool {
 
 /// `self.<column>` as a bind argument: by value for `Copy` types, borrowed otherwise.
 fn self_arg(catalog: &Catalog, names: &Names, relation: &Relation, column: &str) -> TokenStream {
-    let field = ident(&field_name(column));
+    let field = ident(&names.field(relation, column));
     let copy = relation
         .column(column)
-        .and_then(|c| column_type(catalog, names, relation, c).ok())
-        .is_some_and(|ty| is_copy(&ty));
+        .is_some_and(|c| column_rust_type(catalog, names, relation, c).copy);
     if copy {
         quote! { self.#field }
     } else {
@@ -248,10 +244,10 @@ fn belongs_to(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Tok
     let parent = row_type(names, l.parent);
     let method = ident(name);
     let allow = convention_allow(name);
-    let fk_field = ident(&field_name(l.column));
+    let fk_field = ident(&names.field(l.child, l.column));
     let sql = format!(
         "SELECT {} FROM {} WHERE {} = $1",
-        select_list(l.parent, None),
+        select_list(catalog, names, l.parent, None),
         relation_ref(l.parent),
         quote_ident(l.parent_column)
     );
@@ -319,6 +315,23 @@ fn hashable_key(
     }
 }
 
+/// The key type of a preload: the parent's key column must be NOT NULL (every parent has a
+/// key) and of the same Rust type as the referencing column (a map keyed by one type is
+/// looked up with the other).
+fn preload_key(
+    catalog: &Catalog,
+    names: &Names,
+    (parent, parent_column): (&Relation, &str),
+    (child, child_column): (&Relation, &str),
+) -> Option<(TokenStream, TokenStream)> {
+    if parent.column(parent_column)?.nullable {
+        return None;
+    }
+    let (key_type, owned) = hashable_key(catalog, names, parent, parent_column)?;
+    let (child_type, _) = hashable_key(catalog, names, child, child_column)?;
+    (key_type.to_string() == child_type.to_string()).then_some((key_type, owned))
+}
+
 /// `self.<name>(db)`: the rows `sql` finds for this row's key.
 fn rows_method(
     name: &str,
@@ -348,9 +361,9 @@ fn rows_method(
 fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
     let child = row_type(names, l.child);
     let key_arg = self_arg(catalog, names, l.parent, l.parent_column);
-    let key_field = ident(&field_name(l.parent_column));
-    let fk_field = ident(&field_name(l.column));
-    let columns = select_list(l.child, None);
+    let key_field = ident(&names.field(l.parent, l.parent_column));
+    let fk_field = ident(&names.field(l.child, l.column));
+    let columns = select_list(catalog, names, l.child, None);
     let from = relation_ref(l.child);
     let live = live_filter(l.child, None);
     let order = order_by(l.child, None);
@@ -365,7 +378,9 @@ fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Token
         &sql,
     );
     let mut tokens = rows_method(name, &doc, &child, &sql, &key_arg);
-    let Some((key_type, owned)) = hashable_key(catalog, names, l.parent, l.parent_column) else {
+    let Some((key_type, owned)) =
+        preload_key(catalog, names, (l.parent, l.parent_column), (l.child, l.column))
+    else {
         return tokens;
     };
     let preload = format_ident!("preload_{}", name);
@@ -415,8 +430,8 @@ fn many_to_many(
 ) -> TokenStream {
     let target = row_type(names, to.parent);
     let key_arg = self_arg(catalog, names, from.parent, from.parent_column);
-    let key_field = ident(&field_name(from.parent_column));
-    let columns = select_list(to.parent, Some("t"));
+    let key_field = ident(&names.field(from.parent, from.parent_column));
+    let columns = select_list(catalog, names, to.parent, Some("t"));
     let sql_join = format!(
         "FROM {} t JOIN {} j ON j.{} = t.{}",
         relation_ref(to.parent),
@@ -441,7 +456,12 @@ fn many_to_many(
         &sql,
     );
     let mut tokens = rows_method(name, &doc, &target, &sql, &key_arg);
-    let Some((key_type, owned)) = hashable_key(catalog, names, from.parent, from.parent_column) else {
+    let Some((key_type, owned)) = preload_key(
+        catalog,
+        names,
+        (from.parent, from.parent_column),
+        (join, from.column),
+    ) else {
         return tokens;
     };
     let preload = format_ident!("preload_{}", name);

@@ -3,7 +3,9 @@
 //! Every statement is a fixed string with `$n` placeholders: user data only ever travels as
 //! bound parameters, so sqlx's `SqlSafeStr` holds for `&'static str` without escape hatches.
 
-use crate::catalog::{Column, Relation};
+use crate::catalog::{Catalog, Column, Relation};
+use crate::emit::names::Names;
+use crate::emit::types::column_rust_type;
 
 /// PostgreSQL keywords that cannot stand as a bare column or table name everywhere
 /// (reserved, type/function-name and column-name keywords of PostgreSQL 16).
@@ -195,14 +197,32 @@ pub fn relation_ref(relation: &Relation) -> String {
     }
 }
 
-/// The select list of every column, optionally qualified by an alias (`t."id", t."slug"`).
-pub fn select_list(relation: &Relation, alias: Option<&str>) -> String {
+/// How a select list reads one column: `t.name`, or `t.name::text AS name` when the value
+/// travels as `read_as`.
+pub fn read_expr(name: &str, read_as: Option<&str>, alias: Option<&str>) -> String {
+    let column = match alias {
+        Some(a) => format!("{a}.{}", quote_ident(name)),
+        None => quote_ident(name),
+    };
+    match read_as {
+        Some(sql_type) => format!("{column}::{sql_type} AS {}", quote_ident(name)),
+        None => column,
+    }
+}
+
+/// The select list of every column, optionally qualified by an alias (`t."id", t."slug"`),
+/// with the casts the columns' Rust types need (`t.search::text AS search`).
+pub fn select_list(catalog: &Catalog, names: &Names, relation: &Relation, alias: Option<&str>) -> String {
+    if relation.columns.is_empty() {
+        // A table without columns (PostgreSQL allows it): RETURNING needs something.
+        return "NULL AS \"?column?\"".into();
+    }
     relation
         .columns
         .iter()
-        .map(|c| match alias {
-            Some(a) => format!("{a}.{}", quote_ident(&c.name)),
-            None => quote_ident(&c.name),
+        .map(|c| {
+            let mapping = column_rust_type(catalog, names, relation, c);
+            read_expr(&c.name, mapping.read_as.as_deref(), alias)
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -236,6 +256,64 @@ pub fn insert_value(column: &Column, placeholder: &str, optional_default: bool) 
 /// The array type a column's values are sent as by `insert_many` (`character varying(100)[]`).
 pub fn array_type(column: &Column) -> String {
     format!("{}[]", column.data_type)
+}
+
+/// The column that marks soft-deleted rows.
+pub const DELETED_AT: &str = "deleted_at";
+
+/// Whether reads skip rows whose `deleted_at` is set (GORM's soft delete).
+pub fn is_soft_deleting(relation: &Relation) -> bool {
+    relation.is_table()
+        && relation
+            .column(DELETED_AT)
+            .is_some_and(|c| c.nullable && c.data_type.starts_with("timestamp"))
+}
+
+/// ` AND "deleted_at" IS NULL` (qualified by `alias`) for soft-deleting tables, else nothing.
+pub fn live_filter(relation: &Relation, alias: Option<&str>) -> String {
+    if !is_soft_deleting(relation) {
+        return String::new();
+    }
+    match alias {
+        Some(a) => format!(" AND {a}.{} IS NULL", quote_ident(DELETED_AT)),
+        None => format!(" AND {} IS NULL", quote_ident(DELETED_AT)),
+    }
+}
+
+/// `ORDER BY` the primary key (or the first column when there is none).
+pub fn order_by(relation: &Relation, alias: Option<&str>) -> String {
+    let keys: Vec<&str> = if relation.primary_key.is_empty() {
+        // The first column that has a default ordering (not json, xml or a geometric type).
+        relation
+            .columns
+            .iter()
+            .find(|c| orderable(&c.data_type))
+            .map(|c| c.name.as_str())
+            .into_iter()
+            .collect()
+    } else {
+        relation.primary_key.iter().map(String::as_str).collect()
+    };
+    let keys: Vec<String> = keys
+        .iter()
+        .map(|k| match alias {
+            Some(a) => format!("{a}.{}", quote_ident(k)),
+            None => quote_ident(k),
+        })
+        .collect();
+    if keys.is_empty() {
+        return String::new();
+    }
+    format!(" ORDER BY {}", keys.join(", "))
+}
+
+/// Whether PostgreSQL has a default sort order for the type (so `ORDER BY` it works).
+fn orderable(sql_type: &str) -> bool {
+    let element = sql_type.trim_end_matches("[]");
+    !matches!(
+        element,
+        "json" | "xml" | "point" | "line" | "lseg" | "box" | "path" | "polygon" | "circle" | "hstore"
+    )
 }
 
 #[cfg(test)]

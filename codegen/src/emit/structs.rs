@@ -3,92 +3,13 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::catalog::{Catalog, Column, Relation};
+use crate::catalog::Relation;
 use crate::emit::access::access_impl;
+use crate::emit::context::{Field, RelationContext, is_insertable, is_required, is_secret};
 use crate::emit::docs::doc_lines;
-use crate::emit::ident::{const_name, field_name, ident};
+use crate::emit::ident::const_name;
 use crate::emit::names::{Names, display_name};
-use crate::emit::types::{column_type, is_string};
-
-/// Everything the emitters of one relation read.
-pub struct RelationContext<'a> {
-    /// The whole catalog (enum types, domains, other tables).
-    pub catalog: &'a Catalog,
-    /// All chosen Rust names.
-    pub names: &'a Names,
-    /// The relation being emitted.
-    pub relation: &'a Relation,
-}
-
-/// A column with its Rust field name and type.
-#[derive(Clone)]
-pub struct Field<'a> {
-    /// The column.
-    pub column: &'a Column,
-    /// The Rust field identifier.
-    pub ident: proc_macro2::Ident,
-    /// The Rust type of a non-null value.
-    pub base: TokenStream,
-    /// Whether the field is an `Option` of `base`.
-    pub optional: bool,
-}
-
-/// Whether values of this Rust type are `Copy` (then they are bound by value, not borrowed).
-pub fn is_copy(base: &TokenStream) -> bool {
-    let text = base.to_string().replace(' ', "");
-    !(is_string(base) || text.starts_with("::std::vec::Vec") || text == "::serde_json::Value")
-}
-
-impl Field<'_> {
-    /// How to pass `place.field` to `bind`: by value for `Copy` types, borrowed otherwise.
-    pub fn bind_arg(&self, place: TokenStream) -> TokenStream {
-        let ident = &self.ident;
-        if is_copy(&self.base) {
-            quote! { #place.#ident }
-        } else {
-            quote! { &#place.#ident }
-        }
-    }
-
-    /// The field's declared type.
-    pub fn ty(&self) -> TokenStream {
-        let base = &self.base;
-        if self.optional {
-            quote! { ::std::option::Option<#base> }
-        } else {
-            base.clone()
-        }
-    }
-}
-
-impl RelationContext<'_> {
-    /// The fields of the row struct, in column order.
-    pub fn fields(&self) -> Result<Vec<Field<'_>>, String> {
-        self.relation
-            .columns
-            .iter()
-            .map(|column| {
-                Ok(Field {
-                    column,
-                    ident: ident(&field_name(&column.name)),
-                    base: column_type(self.catalog, self.names, self.relation, column)?,
-                    optional: column.nullable,
-                })
-            })
-            .collect()
-    }
-}
-
-/// Columns whose values are secrets: shown as `<redacted>` by Debug.
-pub fn is_secret(column: &str) -> bool {
-    is_encrypted(column) || column == "token_hash"
-}
-
-/// Columns whose values are encrypted with the service's key (and so re-encrypted when it
-/// changes): named `encrypted_*`.
-pub fn is_encrypted(column: &str) -> bool {
-    column.starts_with("encrypted_")
-}
+use crate::emit::types::{Serde, is_string};
 
 /// Tokens of the relation's file: row struct, constants, data access, relation helpers and
 /// (for tables) the insert struct.
@@ -101,7 +22,12 @@ pub fn relation_module(
     let row = format_ident!("{}", names.row);
     let fields = ctx.fields()?;
     let sql_name = display_name(relation);
-    let kind = if relation.is_table() { "table" } else { "view" };
+    let kind = match relation.kind {
+        crate::catalog::RelationKind::Table => "table",
+        crate::catalog::RelationKind::ForeignTable => "foreign table",
+        crate::catalog::RelationKind::View => "view",
+        crate::catalog::RelationKind::MaterializedView => "materialized view",
+    };
 
     let module_doc = format!(" The `{sql_name}` {kind}.");
     let struct_docs = doc_lines(relation.comment.as_deref());
@@ -113,6 +39,8 @@ pub fn relation_module(
     let origin_doc = format!(" A row of the `{sql_name}` {kind}.");
 
     let row_fields = fields.iter().map(|f| field_tokens(f, true));
+    let row_serde = serde_derives(&fields);
+    let extra = extra_derives(ctx.names);
     let row_debug = debug_impl(&row, &fields);
     let derive_debug = if row_debug.is_none() {
         quote! { Debug, }
@@ -144,7 +72,7 @@ pub fn relation_module(
         #(#struct_docs)*
         #separator
         #[doc = #origin_doc]
-        #[derive(#derive_debug Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#derive_debug Clone, PartialEq, ::sqlx::FromRow #row_serde #(, #extra)*)]
         pub struct #row {
             #(#row_fields)*
         }
@@ -159,6 +87,29 @@ pub fn relation_module(
 
         #relations
     })
+}
+
+/// The derives `stagely-codegen.toml` adds (already checked to parse as paths).
+fn extra_derives(names: &Names) -> Vec<TokenStream> {
+    names
+        .overrides
+        .derives
+        .iter()
+        .filter_map(|d| d.parse::<TokenStream>().ok())
+        .collect()
+}
+
+/// `, ::serde::Serialize, ::serde::Deserialize` unless a field's type supports neither serde nor
+/// a `Default` to skip it with (`PgRange`, `PgTimeTz`, the geometric types).
+fn serde_derives(fields: &[Field<'_>]) -> TokenStream {
+    if fields
+        .iter()
+        .all(|f| f.optional || f.mapping.serde != Serde::None)
+    {
+        quote! { , ::serde::Serialize, ::serde::Deserialize }
+    } else {
+        quote! {}
+    }
 }
 
 /// Doc, attributes and declaration of one struct field; `row` for the `FromRow` row struct,
@@ -193,16 +144,27 @@ fn field_tokens(field: &Field<'_>, row: bool) -> TokenStream {
     } else {
         quote! {}
     };
-    // PgInterval has no serde support; such fields are left out of (de)serialisation.
-    let serde_skip = if column.data_type.starts_with("interval") {
+    // sqlx types without serde support but with a Default (PgInterval, PgMoney, ...) are left
+    // out of (de)serialisation.
+    let serde_skip = if field.mapping.serde == Serde::SkipDefault
+        || (field.mapping.serde == Serde::None && field.optional)
+    {
         quote! { #[serde(skip)] }
     } else {
         quote! {}
+    };
+    let note = match &field.mapping.note {
+        Some(note) => {
+            let note = format!(" {note}");
+            quote! { #[doc = ""] #[doc = #note] }
+        }
+        None => quote! {},
     };
     quote! {
         #(#docs)*
         #separator
         #[doc = #facts]
+        #note
         #rename
         #serde_skip
         pub #ident: #ty,
@@ -243,8 +205,15 @@ fn constants(row: &proc_macro2::Ident, relation: &Relation, fields: &[Field<'_>]
     let sql_name = &relation.name;
     let schema = &relation.schema;
     let column_names = fields.iter().map(|f| f.column.name.as_str());
-    let consts = fields.iter().map(|f| {
-        let mut name = const_name(&f.column.name);
+    let plain: Vec<String> = fields.iter().map(|f| const_name(&f.column.name)).collect();
+    let consts = fields.iter().zip(&plain).map(|(f, plain_name)| {
+        // Columns that become one constant (`created_at`, `createdAt`) are named after their
+        // (distinct) fields instead.
+        let mut name = if plain.iter().filter(|n| *n == plain_name).count() > 1 {
+            f.ident.to_string().trim_start_matches("r#").to_uppercase()
+        } else {
+            plain_name.clone()
+        };
         if ["TABLE", "SCHEMA", "COLUMNS"].contains(&name.as_str()) {
             name.push_str("_COLUMN");
         }
@@ -285,6 +254,8 @@ fn insert_struct(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
         .collect();
     let all_optional = insertable.iter().all(|f| f.optional);
     let declared = insertable.iter().map(|f| field_tokens(f, false));
+    let serde = serde_derives(&insertable);
+    let extra = extra_derives(ctx.names);
     let debug = debug_impl(&insert, &insertable);
     let derive_debug = if debug.is_none() {
         quote! { Debug, }
@@ -303,7 +274,7 @@ fn insert_struct(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
     let constructor = new_fn(&insertable);
     quote! {
         #[doc = #doc]
-        #[derive(#derive_debug #derive_default Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#derive_debug #derive_default Clone, PartialEq #serde #(, #extra)*)]
         pub struct #insert {
             #(#declared)*
         }
@@ -350,14 +321,4 @@ fn new_fn(insertable: &[Field<'_>]) -> TokenStream {
             Self { #(#inits),* }
         }
     }
-}
-
-/// Whether an insert sets the column (identity and generated columns are the database's).
-pub fn is_insertable(column: &Column) -> bool {
-    column.generated.is_none() && column.identity.is_none()
-}
-
-/// Whether an insert must set the column: NOT NULL without a default.
-pub fn is_required(column: &Column) -> bool {
-    !column.nullable && column.default.is_none() && column.identity.is_none() && column.generated.is_none()
 }

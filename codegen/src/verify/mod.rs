@@ -110,13 +110,16 @@ pub async fn verify_with_queries(
 /// The roles the migrations create. Roles belong to the server, not to the scratch database,
 /// so those that did not exist before are dropped again after the run (as a psql test suite
 /// that creates roles drops them afterwards).
-struct Roles {
+pub(crate) struct Roles {
     created: Vec<String>,
 }
 
 impl Roles {
     /// The roles `CREATE ROLE|USER|GROUP` statements name that the server does not have yet.
-    async fn before(scratch: &ScratchDatabase, migrations: &[Migration]) -> Result<Self, VerifyError> {
+    pub(crate) async fn before(
+        scratch: &ScratchDatabase,
+        migrations: &[Migration],
+    ) -> Result<Self, VerifyError> {
         let mut named = Vec::new();
         for migration in migrations {
             for piece in script::split(&migration.up, &mut Variables::offline(), &mut Vec::new()) {
@@ -142,7 +145,10 @@ impl Roles {
 
     /// Drops the roles the run created (none of them owns anything once the scratch database
     /// is gone).
-    async fn drop_new(self, options: &sqlx::postgres::PgConnectOptions) -> Result<(), VerifyError> {
+    pub(crate) async fn drop_new(
+        self,
+        options: &sqlx::postgres::PgConnectOptions,
+    ) -> Result<(), VerifyError> {
         if self.created.is_empty() {
             return Ok(());
         }
@@ -182,7 +188,7 @@ fn created_role(sql: &str) -> Option<String> {
 /// Applies every Up section, one statement at a time, as psql would: each migration file in a
 /// session of its own (so a `SET search_path` ends with its file), psql variables
 /// interpolated with this database's name and user, `COPY ... FROM stdin` fed its data lines.
-async fn apply(
+pub(crate) async fn apply(
     scratch: &ScratchDatabase,
     migrations: &[Migration],
     preamble: &[String],
