@@ -26,6 +26,7 @@ fn builtin(name: &str) -> Option<&'static str> {
         "varchar" | "character varying" => "character varying",
         "char" | "character" => "character",
         "bpchar" => "bpchar",
+        "\"char\"" => "\"char\"",
         "decimal" | "numeric" => "numeric",
         "timestamptz" | "timestamp with time zone" => "timestamp with time zone",
         "timestamp" | "timestamp without time zone" => "timestamp without time zone",

@@ -149,10 +149,16 @@ pub(crate) fn type_name(data_type: &DataType) -> TypeName {
         DataType::Regclass => ("regclass", Vec::new()),
         DataType::TsVector => ("tsvector", Vec::new()),
         DataType::TsQuery => ("tsquery", Vec::new()),
-        DataType::Custom(name, modifiers) => {
-            let name = object_name(name);
+        DataType::Custom(object, modifiers) => {
+            let name = object_name(object);
+            // `"char"` (quoted) is PostgreSQL's one-byte internal type, not `char` = character(1).
+            let quoted_char = object
+                .0
+                .last()
+                .and_then(|part| part.as_ident())
+                .is_some_and(|ident| ident.quote_style.is_some() && ident.value == "char");
             t.schema = name.schema;
-            t.name = name.name;
+            t.name = if quoted_char { "\"char\"".into() } else { name.name };
             t.modifiers = modifiers
                 .iter()
                 .filter_map(|m| m.to_string().parse().ok())
