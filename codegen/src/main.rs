@@ -457,13 +457,21 @@ fn schema(args: &SchemaArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn verify(args: &VerifyArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => {
+/// The single-threaded async runtime the database commands run on.
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
             eprintln!("stagely-codegen: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+            ExitCode::FAILURE
+        })
+}
+
+fn verify(args: &VerifyArgs) -> ExitCode {
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
     };
     let queries = args
         .queries
@@ -519,12 +527,9 @@ fn verify(args: &VerifyArgs) -> ExitCode {
 /// One line per folder and a pooled figure: how close the static catalogs are to the live
 /// ones.
 fn corpus(args: &CorpusArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match runtime() {
         Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("stagely-codegen: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let (mut exact, mut total, mut warnings, mut failing) = (0, 0, 0, 0);
     let width = args.folders.iter().map(|f| display(f).len()).max().unwrap_or(0);
@@ -574,12 +579,9 @@ fn corpus(args: &CorpusArgs) -> ExitCode {
 
 /// `corpus-check`: generate, build with clippy, round-trip; the summary line last.
 fn corpus_check(args: &CorpusCheckArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match runtime() {
         Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("stagely-codegen: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let paths = match resolve(args.migrations.as_deref(), None, args.config.as_deref()) {
         Ok(paths) => paths,
