@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::rules::Vars;
-use super::{ConfigError, Environment, LogLevel, Origin, Problem, dotenv_path};
+use super::{ConfigError, Environment, LogLevel, Origin, Problem};
 use crate::crypto::{EncryptionKey, KeyRing};
 use crate::secret::SecretUrl;
 
@@ -24,13 +24,9 @@ pub struct SchemaConfig {
 
 impl SchemaConfig {
     /// Reads `DATABASE_URL`, `ENVIRONMENT` and `LOG_LEVEL` from the process environment and,
-    /// in development, from the repository's `.env` ([`dotenv_path`]).
+    /// in development, from the repository's `.env` ([`super::dotenv_path`]).
     pub fn from_env() -> Result<Self, ConfigError> {
-        let mut vars = Vars::from_env();
-        if vars.is_development() {
-            vars.apply_dotenv(&dotenv_path());
-        }
-        Self::from(&vars)
+        Self::from(&Vars::from_env_with_dotenv())
     }
 
     /// Reads `DATABASE_URL`, `ENVIRONMENT` and `LOG_LEVEL` from `vars`, as [`Config::from_vars`].
@@ -90,11 +86,7 @@ impl KeysConfig {
     /// Reads the variables from the process environment and, in development, from the
     /// repository's `.env` (no key is generated: rotating needs the keys that were used).
     pub fn from_env() -> Result<Self, ConfigError> {
-        let mut vars = Vars::from_env();
-        if vars.is_development() {
-            vars.apply_dotenv(&dotenv_path());
-        }
-        Self::from(&vars)
+        Self::from(&Vars::from_env_with_dotenv())
     }
 
     /// Reads the variables from `vars`, as [`super::Config::from_vars`].

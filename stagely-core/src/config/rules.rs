@@ -31,6 +31,16 @@ pub(super) struct Vars {
 }
 
 impl Vars {
+    /// The process environment and, in development, what the repository's `.env` adds
+    /// ([`devenv::dotenv_path`]); nothing is generated into it.
+    pub(super) fn from_env_with_dotenv() -> Self {
+        let mut vars = Self::from_env();
+        if vars.is_development() {
+            vars.apply_dotenv(&devenv::dotenv_path());
+        }
+        vars
+    }
+
     /// The process environment.
     pub(super) fn from_env() -> Self {
         let mut vars = Self::default();

@@ -290,6 +290,20 @@ fn is_sequence_option(word: &str) -> bool {
     .any(|o| o.eq_ignore_ascii_case(word))
 }
 
+/// The type of an `ADD|ALTER ATTRIBUTE`, up to its `COLLATE`, `CASCADE` or `RESTRICT`.
+fn attribute_type(c: &mut Cursor) -> Option<crate::sql::TypeName> {
+    let tokens = c.until_comma();
+    let end = tokens
+        .iter()
+        .position(|t| {
+            matches!(&t.token, Token::Word(w)
+                if ["COLLATE", "CASCADE", "RESTRICT"].iter().any(|k| w.value.eq_ignore_ascii_case(k)))
+        })
+        .unwrap_or(tokens.len());
+    let mut p = parser(&tokens[..end]);
+    Some(type_name(&p.parse_data_type().ok()?))
+}
+
 /// `ALTER TYPE`: renames, schema moves, and composite attributes (enum values are read by
 /// sqlparser).
 pub(super) fn alter_type(c: &mut Cursor) -> Option<Ddl> {
@@ -310,13 +324,7 @@ pub(super) fn alter_type(c: &mut Cursor) -> Option<Ddl> {
     // Composite attributes: `ADD|DROP|ALTER ATTRIBUTE`, `RENAME ATTRIBUTE a TO b`.
     let action = if c.eat(&["ADD", "ATTRIBUTE"]) {
         let name_ = c.ident()?;
-        let tokens = c.until_comma();
-        let end = tokens
-            .iter()
-            .position(|t| matches!(&t.token, Token::Word(w) if w.value.eq_ignore_ascii_case("COLLATE") || w.value.eq_ignore_ascii_case("CASCADE") || w.value.eq_ignore_ascii_case("RESTRICT")))
-            .unwrap_or(tokens.len());
-        let mut p = parser(&tokens[..end]);
-        let data_type = type_name(&p.parse_data_type().ok()?);
+        let data_type = attribute_type(c)?;
         TypeAction::AddAttribute {
             name: name_,
             data_type,
@@ -331,13 +339,7 @@ pub(super) fn alter_type(c: &mut Cursor) -> Option<Ddl> {
         let name_ = c.ident()?;
         c.eat(&["SET", "DATA"]);
         c.expect(&["TYPE"])?;
-        let tokens = c.until_comma();
-        let end = tokens
-            .iter()
-            .position(|t| matches!(&t.token, Token::Word(w) if w.value.eq_ignore_ascii_case("COLLATE") || w.value.eq_ignore_ascii_case("CASCADE") || w.value.eq_ignore_ascii_case("RESTRICT")))
-            .unwrap_or(tokens.len());
-        let mut p = parser(&tokens[..end]);
-        let data_type = type_name(&p.parse_data_type().ok()?);
+        let data_type = attribute_type(c)?;
         TypeAction::AlterAttribute {
             name: name_,
             data_type,
