@@ -1,12 +1,12 @@
 //! Secrets encryption and subdomain ids, in-process.
 //!
 //! `encrypt`/`decrypt` are the service's calls as stored values use them: a fresh OS nonce,
-//! AES-256-GCM with the key expanded once (kept in `EncryptionKey`), one buffer encrypted or
-//! decrypted in place, and SIMD base64 of nonce || ciphertext || tag. `make bench` sets them
-//! against `openssl speed -evp aes-256-gcm` (raw AEAD, no base64), so the groups also time the
-//! parts separately (`aead_*` with the cipher set up once, `base64_*` with the encoder the
-//! service uses, `os_nonce`, `key_setup`) to show where a gap comes from. `encrypt_one_buffer`
-//! is the sketch `encrypt` was rebuilt from, kept as a reference point.
+//! AES-256-GCM (ring) with the key expanded once (kept in `EncryptionKey`), one buffer
+//! encrypted or decrypted in place, and SIMD base64 of nonce || ciphertext || tag. `make bench`
+//! sets them against `openssl speed -evp aes-256-gcm` (raw AEAD, no base64), so the groups also
+//! time the parts separately (`aead_*`: ring's AEAD alone, in place, key set up once;
+//! `base64_*` with the encoder the service uses; `os_nonce`; `key_setup`) to show where a gap
+//! comes from.
 //!
 //! `nanoid` times our 12-character subdomain hash against the nanoid crate's own generator
 //! with the same alphabet (its default, which reseeds a CSPRNG from the OS per id) and its
@@ -17,34 +17,17 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use aes_gcm::aead::consts::U12;
-use aes_gcm::aead::{Aead, AeadInOut, KeyInit};
-use aes_gcm::{Aes256Gcm, Nonce};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as SCALAR_BASE64;
 use base64_simd::STANDARD as BASE64;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::TryRng;
+use ring::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
 use stagely_core::crypto::{self, EncryptionKey};
 use stagely_core::nanoid::{self, ALPHABET, DEFAULT_LENGTH};
 
 const KEY_BYTES: [u8; 32] = [7; 32];
 
-/// What `crypto::encrypt_bytes` returns, built the cheap way: nonce, plaintext and tag in one
-/// buffer encrypted in place, instead of a ciphertext vector copied into a second one. Fewer
-/// large allocations also means the allocator hands fewer fresh pages to the kernel and back.
-fn encrypt_one_buffer(key: &[u8; 32], plaintext: &[u8]) -> String {
-    let mut nonce = [0u8; 12];
-    rand::rngs::SysRng.try_fill_bytes(&mut nonce).expect("OS random");
-    let cipher = Aes256Gcm::new(key.into());
-    let mut sealed = Vec::with_capacity(nonce.len() + plaintext.len() + 16);
-    sealed.extend_from_slice(&nonce);
-    sealed.extend_from_slice(plaintext);
-    let tag = cipher
-        .encrypt_inout_detached((&nonce).into(), b"", (&mut sealed[12..]).into())
-        .expect("seal");
-    sealed.extend_from_slice(&tag);
-    SCALAR_BASE64.encode(&sealed)
+fn ring_key() -> LessSafeKey {
+    LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &KEY_BYTES).expect("32-byte key"))
 }
 
 fn sizes() -> [(&'static str, usize); 2] {
@@ -53,40 +36,44 @@ fn sizes() -> [(&'static str, usize); 2] {
 
 fn aes_gcm(c: &mut Criterion) {
     let key = EncryptionKey::from(KEY_BYTES);
-    let cipher = Aes256Gcm::new((&KEY_BYTES).into());
-    let nonce_bytes = [9u8; 12];
-    let nonce: &Nonce<U12> = (&nonce_bytes).into();
+    let cipher = ring_key();
+    let nonce = || Nonce::assume_unique_for_key([9u8; 12]);
     for (label, size) in sizes() {
         let plaintext: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
         let stored = crypto::encrypt_bytes(&plaintext, &key).expect("encrypt");
-        // The sketch must produce what the service decrypts.
-        let sketched = encrypt_one_buffer(&KEY_BYTES, &plaintext);
-        assert_eq!(
-            crypto::decrypt_bytes(&sketched, &key).expect("decrypt the sketch"),
-            plaintext
-        );
-        let sealed = cipher.encrypt(nonce, plaintext.as_slice()).expect("seal");
+        let mut sealed = plaintext.clone();
+        cipher
+            .seal_in_place_append_tag(nonce(), Aad::empty(), &mut sealed)
+            .expect("seal");
 
         let mut group = c.benchmark_group(format!("crypto_{label}"));
         group.throughput(Throughput::Bytes(size as u64));
         group.bench_function("encrypt", |b| {
             b.iter(|| crypto::encrypt_bytes(black_box(&plaintext), &key).expect("encrypt"))
         });
-        group.bench_function("encrypt_one_buffer", |b| {
-            b.iter(|| encrypt_one_buffer(&KEY_BYTES, black_box(&plaintext)))
-        });
         group.bench_function("decrypt", |b| {
             b.iter(|| crypto::decrypt_bytes(black_box(&stored), &key).expect("decrypt"))
         });
+        // In place over one reused buffer: the AEAD's own speed, as `openssl speed` measures it.
+        let mut buffer = plaintext.clone();
         group.bench_function("aead_encrypt", |b| {
             b.iter(|| {
                 cipher
-                    .encrypt(nonce, black_box(plaintext.as_slice()))
+                    .seal_in_place_separate_tag(nonce(), Aad::empty(), black_box(&mut buffer))
                     .expect("seal")
             })
         });
+        // Opening in place consumes the ciphertext, so each run first copies it back (a memcpy,
+        // a small part of the time next to the AEAD).
+        let mut opening = sealed.clone();
         group.bench_function("aead_decrypt", |b| {
-            b.iter(|| cipher.decrypt(nonce, black_box(sealed.as_slice())).expect("open"))
+            b.iter(|| {
+                opening.copy_from_slice(&sealed);
+                cipher
+                    .open_in_place(nonce(), Aad::empty(), black_box(&mut opening))
+                    .map(|opened| opened.len())
+                    .expect("open")
+            })
         });
         group.bench_function("base64_encode", |b| {
             b.iter(|| BASE64.encode_to_string(black_box(&sealed)))
@@ -100,7 +87,9 @@ fn aes_gcm(c: &mut Criterion) {
     // Fixed costs every call pays whatever the size.
     let mut group = c.benchmark_group("crypto_per_call");
     group.bench_function("key_setup", |b| {
-        b.iter(|| Aes256Gcm::new(black_box(&KEY_BYTES).into()))
+        b.iter(|| {
+            LessSafeKey::new(UnboundKey::new(&AES_256_GCM, black_box(&KEY_BYTES)).expect("32-byte key"))
+        })
     });
     group.bench_function("os_nonce", |b| {
         b.iter(|| {

@@ -36,14 +36,13 @@
 //! # Ok::<(), crypto::CryptoError>(())
 //! ```
 
+mod cipher;
 mod keyring;
 mod nonce;
 
 use std::fmt;
 use std::str::FromStr;
 
-use aes_gcm::aead::{AeadInOut, KeyInit};
-use aes_gcm::{Aes256Gcm, Nonce, Tag};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as STRICT_BASE64;
 use base64_simd::STANDARD as BASE64;
@@ -141,12 +140,11 @@ pub type Result<T, E = CryptoError> = std::result::Result<T, E>;
 /// assert!(EncryptionKey::from_hex("abc").is_err());
 /// # Ok::<(), stagely_core::crypto::CryptoError>(())
 /// ```
-#[derive(Clone)]
 pub struct EncryptionKey {
     bytes: [u8; KEY_LEN],
     /// The key expanded once into AES round keys and the GHASH key, instead of on every call;
-    /// aes-gcm's `zeroize` feature wipes it when dropped.
-    cipher: Aes256Gcm,
+    /// wiped when dropped (see `cipher.rs`).
+    cipher: cipher::Cipher,
 }
 
 impl EncryptionKey {
@@ -173,7 +171,7 @@ impl EncryptionKey {
     fn from_bytes(bytes: &[u8; KEY_LEN]) -> Self {
         Self {
             bytes: *bytes,
-            cipher: Aes256Gcm::new(bytes.into()),
+            cipher: cipher::Cipher::new(bytes),
         }
     }
 
@@ -204,6 +202,12 @@ impl EncryptionKey {
     }
 }
 
+impl Clone for EncryptionKey {
+    fn clone(&self) -> Self {
+        Self::from_bytes(&self.bytes)
+    }
+}
+
 impl From<[u8; KEY_LEN]> for EncryptionKey {
     fn from(mut bytes: [u8; KEY_LEN]) -> Self {
         let key = Self::from_bytes(&bytes);
@@ -228,7 +232,7 @@ impl fmt::Debug for EncryptionKey {
 
 impl Drop for EncryptionKey {
     fn drop(&mut self) {
-        // The expanded key in `cipher` wipes itself (aes-gcm's `zeroize` feature).
+        // The expanded key in `cipher` wipes itself.
         self.bytes.zeroize();
     }
 }
@@ -382,7 +386,7 @@ pub fn decrypt_bytes_with_aad(encoded: &str, key: &EncryptionKey, associated_dat
         });
     }
     let (nonce_text, rest) = text.split_at(NONCE_BASE64_LEN);
-    let mut nonce = Nonce::default();
+    let mut nonce = [0; NONCE_LEN];
     BASE64
         .decode(nonce_text, base64_simd::Out::from_slice(&mut nonce))
         .map_err(|_| not_base64(encoded))?;
@@ -396,10 +400,10 @@ pub fn decrypt_bytes_with_aad(encoded: &str, key: &EncryptionKey, associated_dat
         });
     };
     let (ciphertext, tag) = body.split_at_mut(split);
-    let tag = Tag::try_from(&*tag).map_err(|_| CryptoError::IntegrityCheck)?;
-    // The tag is checked before anything is decrypted: on failure no plaintext is produced.
+    let tag = <[u8; TAG_LEN]>::try_from(&*tag).map_err(|_| CryptoError::IntegrityCheck)?;
+    // The tag is checked before anything is returned: on failure no plaintext is produced.
     key.cipher
-        .decrypt_inout_detached(&nonce, associated_data, ciphertext.into(), &tag)
+        .open(&nonce, associated_data, tag, ciphertext)
         .map_err(|_| CryptoError::IntegrityCheck)?;
     body.truncate(split);
     Ok(body)
@@ -434,7 +438,7 @@ fn seal(
     sealed.extend_from_slice(plaintext);
     let tag = key
         .cipher
-        .encrypt_inout_detached(nonce.into(), associated_data, (&mut sealed[NONCE_LEN..]).into())
+        .seal(nonce, associated_data, &mut sealed[NONCE_LEN..])
         // The only failure AES-GCM has when encrypting is a message over its length limit.
         .map_err(|_| CryptoError::PlaintextTooLong)?;
     sealed.extend_from_slice(&tag);
