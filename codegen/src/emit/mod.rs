@@ -15,6 +15,7 @@ pub mod ident;
 pub mod migrations;
 pub mod names;
 pub mod output;
+pub mod print;
 pub mod queries;
 pub mod relations;
 pub mod schemas;
@@ -126,6 +127,28 @@ pub fn emit_with(
     label: &str,
     options: &Options,
 ) -> Result<Generated, Vec<Diagnostic>> {
+    emit_laid_out(
+        catalog,
+        migrations,
+        queries,
+        migrations_dir,
+        label,
+        options,
+        &print::file,
+    )
+}
+
+/// [`emit_with`] with the layout of each file's tokens as a parameter (tests compare the
+/// printer with a parser-based layout through it).
+fn emit_laid_out(
+    catalog: &Catalog,
+    migrations: &[Migration],
+    queries: &[crate::queries::TypedQuery],
+    migrations_dir: &Path,
+    label: &str,
+    options: &Options,
+    layout: &dyn Fn(TokenStream) -> String,
+) -> Result<Generated, Vec<Diagnostic>> {
     let visible = visible_catalog(catalog, options);
     let catalog = &visible;
     let header = header(label);
@@ -136,13 +159,9 @@ pub fn emit_with(
     let relation_methods = relations::relation_methods(catalog, &names)
         .map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
     let mut errors = Vec::new();
-    let mut files = GeneratedFiles::default();
-    let mut add = |name: String, tokens: TokenStream, errors: &mut Vec<Diagnostic>| match render(
-        &header, &name, tokens,
-    ) {
-        Ok(text) => files.insert(name, text),
-        Err(message) => errors.push(problem(message)),
-    };
+    // Every file is built as tokens first and laid out as text at the end.
+    let mut built: Vec<(String, TokenStream)> = Vec::new();
+    let mut add = |name: String, tokens: TokenStream| built.push((name, tokens));
 
     let mut warnings = Vec::new();
     let mut text_columns = 0;
@@ -186,24 +205,24 @@ pub fn emit_with(
             .get(&(relation.schema.clone(), relation.name.clone()))
             .map_or(&[][..], Vec::as_slice);
         match relation_module(&ctx, methods) {
-            Ok(tokens) => add(format!("{module}.rs"), tokens, &mut errors),
+            Ok(tokens) => add(format!("{module}.rs"), tokens),
             Err(message) => errors.push(problem(message)),
         }
         modules.push((module, relation));
     }
-    add("enums.rs".into(), enums::enums_module(&names), &mut errors);
+    add("enums.rs".into(), enums::enums_module(&names));
     let (composites_decl, composites_use) = match composites::composites_module(catalog, &names) {
         Some(tokens) => {
-            add("composites.rs".into(), tokens, &mut errors);
+            add("composites.rs".into(), tokens);
             (quote! { pub mod composites; }, quote! { pub use composites::*; })
         }
         None => (quote! {}, quote! {}),
     };
-    add("error.rs".into(), errors::error_module(catalog), &mut errors);
+    add("error.rs".into(), errors::error_module(catalog));
     let migration_list = options.migration_list.wanted(migrations);
     if migration_list {
         match migrations::migrations_module(migrations, options.migration_list) {
-            Ok(tokens) => add("migrations.rs".into(), tokens, &mut errors),
+            Ok(tokens) => add("migrations.rs".into(), tokens),
             Err(mut problems) => errors.append(&mut problems),
         }
     }
@@ -225,7 +244,7 @@ pub fn emit_with(
     };
     let queries_decl = (!query_modules.is_empty()).then(|| quote! { pub mod queries; });
     for (name, tokens) in query_modules {
-        add(name, tokens, &mut errors);
+        add(name, tokens);
     }
     let migrations_decl = if migration_list {
         quote! { pub mod migrations; }
@@ -277,11 +296,14 @@ pub fn emit_with(
 
             #encrypted_columns
         },
-        &mut errors,
     );
 
     if !errors.is_empty() {
         return Err(errors);
+    }
+    let mut files = GeneratedFiles::default();
+    for (name, tokens) in built {
+        files.insert(name, render(&header, layout(tokens)));
     }
     Ok(Generated {
         files,
@@ -291,4 +313,56 @@ pub fn emit_with(
         warnings,
         text_columns,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    /// The printer lays out exactly the tokens it is given: every file of every fixture (and of
+    /// our own schema, with its queries and migrations) parses back into the syntax tree the
+    /// tokens make, compared through prettyplease's layout of both.
+    #[test]
+    fn printed_code_parses_back_to_the_emitted_tokens() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut cases: Vec<(PathBuf, PathBuf)> = std::fs::read_dir(root.join("tests/fixtures"))
+            .expect("fixtures")
+            .map(|entry| entry.expect("fixture").path())
+            .filter(|path| path.join("migrations").is_dir())
+            .map(|path| (path.join("migrations"), path.join("queries")))
+            .collect();
+        cases.push((root.join("../schema/migrations"), root.join("../schema/queries")));
+        let files = std::cell::Cell::new(0);
+        let layout = |tokens: TokenStream| {
+            let printed = print::file(tokens.clone());
+            let expected = syn::parse2::<syn::File>(tokens).expect("the emitter's tokens parse");
+            let reparsed = syn::parse_file(&printed)
+                .unwrap_or_else(|e| panic!("printed code does not parse: {e}\n{printed}"));
+            assert_eq!(
+                prettyplease::unparse(&reparsed),
+                prettyplease::unparse(&expected),
+                "printed code differs from its tokens:\n{printed}"
+            );
+            files.set(files.get() + 1);
+            printed
+        };
+        for (migrations, queries) in cases {
+            let (schema, typed, diagnostics) = crate::load_with_queries(&migrations, &queries);
+            if diagnostics.iter().any(Diagnostic::is_error) {
+                continue;
+            }
+            let _ = emit_laid_out(
+                &schema.catalog,
+                &schema.migrations,
+                &typed,
+                &migrations,
+                "migrations",
+                &Options::default(),
+                &layout,
+            );
+        }
+        assert!(files.get() > 100, "only {} files printed", files.get());
+    }
 }

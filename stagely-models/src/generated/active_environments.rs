@@ -5,14 +5,7 @@
 /// Previews that are deploying or ready and not terminated, with their public URL.
 ///
 /// A row of the `active_environments` view.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ActiveEnvironment {
     /// Column `id`: `uuid`, not null.
     pub id: ::uuid::Uuid,
@@ -107,10 +100,7 @@ impl ActiveEnvironment {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 

@@ -220,44 +220,30 @@ impl AgentConnection {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
         let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_environment_id: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_environment_id: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.environment_id)
             .collect();
-        let col_agent_id: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.agent_id)
-            .collect();
-        let col_token_hash: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_agent_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.agent_id).collect();
+        let col_token_hash: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.token_hash)
             .collect();
-        let col_status: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.status)
-            .collect();
-        let col_ip_address: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
+        let col_ip_address: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.ip_address)
             .collect();
-        let col_agent_version: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_agent_version: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.agent_version)
             .collect();
-        let col_system_info: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_system_info: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.system_info)
             .collect();
-        let col_connected_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_connected_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.connected_at)
             .collect();
-        let col_last_seen_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_last_seen_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.last_seen_at)
             .collect();
-        let col_disconnected_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_disconnected_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.disconnected_at)
             .collect();
         ::sqlx::query_as(sql::INSERT_MANY)
@@ -320,10 +306,7 @@ impl AgentConnection {
     /// ```sql
     /// UPDATE agent_connections SET environment_id = $2, agent_id = $3, token_hash = $4, status = $5, ip_address = $6, agent_version = $7, system_info = $8, connected_at = $9, last_seen_at = $10, disconnected_at = $11 WHERE id = $1 RETURNING id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -342,9 +325,7 @@ impl AgentConnection {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "agent_connections",
-            })
+            .ok_or(super::error::Error::NotFound { table: "agent_connections" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -365,9 +346,7 @@ impl AgentConnection {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "agent_connections",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "agent_connections" });
         }
         ::std::result::Result::Ok(())
     }
@@ -402,10 +381,7 @@ impl AgentConnection {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 
@@ -443,15 +419,11 @@ impl AgentConnection {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE id = $1")
             .bind(self.environment_id)
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "environments",
-            })
+            .ok_or(super::error::Error::NotFound { table: "environments" })
     }
 }

@@ -5,14 +5,7 @@
 /// Compliance trail of who did what; rows survive the deletion of what they describe.
 ///
 /// A row of the `audit_logs` table.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuditLog {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
     pub id: ::uuid::Uuid,
@@ -196,46 +189,24 @@ impl AuditLog {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
         let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_actor_id: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.actor_id)
-            .collect();
-        let col_actor_email: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_actor_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.actor_id).collect();
+        let col_actor_email: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.actor_email)
             .collect();
-        let col_actor_ip: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.actor_ip)
-            .collect();
-        let col_action: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.action)
-            .collect();
-        let col_resource_type: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_actor_ip: ::std::vec::Vec<_> = rows.iter().map(|row| &row.actor_ip).collect();
+        let col_action: ::std::vec::Vec<_> = rows.iter().map(|row| &row.action).collect();
+        let col_resource_type: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.resource_type)
             .collect();
-        let col_resource_id: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_resource_id: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.resource_id)
             .collect();
-        let col_team_id: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.team_id)
-            .collect();
-        let col_project_id: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
+        let col_project_id: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.project_id)
             .collect();
-        let col_metadata: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.metadata)
-            .collect();
-        let col_timestamp: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.timestamp)
-            .collect();
+        let col_metadata: ::std::vec::Vec<_> = rows.iter().map(|row| &row.metadata).collect();
+        let col_timestamp: ::std::vec::Vec<_> = rows.iter().map(|row| &row.timestamp).collect();
         ::sqlx::query_as(sql::INSERT_MANY)
             .bind(&col_id)
             .bind(&col_actor_id)
@@ -277,10 +248,7 @@ impl AuditLog {
     /// ```sql
     /// UPDATE audit_logs SET actor_id = $2, actor_email = $3, actor_ip = $4, action = $5, resource_type = $6, resource_id = $7, team_id = $8, project_id = $9, metadata = $10, "timestamp" = $11 WHERE id = $1 RETURNING id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp"
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -299,9 +267,7 @@ impl AuditLog {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "audit_logs",
-            })
+            .ok_or(super::error::Error::NotFound { table: "audit_logs" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -322,9 +288,7 @@ impl AuditLog {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "audit_logs",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "audit_logs" });
         }
         ::std::result::Result::Ok(())
     }
@@ -359,10 +323,7 @@ impl AuditLog {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 
@@ -394,19 +355,14 @@ impl AuditLog {
     pub async fn actor<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::option::Option<super::users::User>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::option::Option<super::users::User>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let ::std::option::Option::Some(key) = &self.actor_id else {
             return ::std::result::Result::Ok(::std::option::Option::None);
         };
-        ::sqlx::query_as(
-                "SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1")
             .bind(key)
             .fetch_optional(db)
             .await
@@ -421,19 +377,14 @@ impl AuditLog {
     pub async fn project<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::option::Option<super::projects::Project>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::option::Option<super::projects::Project>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let ::std::option::Option::Some(key) = &self.project_id else {
             return ::std::result::Result::Ok(::std::option::Option::None);
         };
-        ::sqlx::query_as(
-                "SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE id = $1")
             .bind(key)
             .fetch_optional(db)
             .await
@@ -448,19 +399,14 @@ impl AuditLog {
     pub async fn team<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::option::Option<super::teams::Team>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::option::Option<super::teams::Team>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let ::std::option::Option::Some(key) = &self.team_id else {
             return ::std::result::Result::Ok(::std::option::Option::None);
         };
-        ::sqlx::query_as(
-                "SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1")
             .bind(key)
             .fetch_optional(db)
             .await

@@ -5,14 +5,7 @@
 /// One container image build within a workflow run, on a build VM.
 ///
 /// A row of the `build_jobs` table.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BuildJob {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
     pub id: ::uuid::Uuid,
@@ -269,70 +262,48 @@ impl BuildJob {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
         let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_workflow_run_id: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_workflow_run_id: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.workflow_run_id)
             .collect();
         let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_architecture: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_architecture: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.architecture)
             .collect();
-        let col_context_path: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_context_path: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.context_path)
             .collect();
-        let col_dockerfile_path: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_dockerfile_path: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.dockerfile_path)
             .collect();
         let col_vm_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_id).collect();
-        let col_cloud_provider_id: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_cloud_provider_id: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.cloud_provider_id)
             .collect();
-        let col_machine_size: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_machine_size: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.machine_size)
             .collect();
-        let col_status: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.status)
-            .collect();
-        let col_queued_at: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.queued_at)
-            .collect();
-        let col_started_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
+        let col_queued_at: ::std::vec::Vec<_> = rows.iter().map(|row| &row.queued_at).collect();
+        let col_started_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.started_at)
             .collect();
-        let col_completed_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_completed_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.completed_at)
             .collect();
-        let col_duration_seconds: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_duration_seconds: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.duration_seconds)
             .collect();
-        let col_artifact_url: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_artifact_url: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.artifact_url)
             .collect();
-        let col_exit_code: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.exit_code)
-            .collect();
-        let col_error_message: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_exit_code: ::std::vec::Vec<_> = rows.iter().map(|row| &row.exit_code).collect();
+        let col_error_message: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.error_message)
             .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.created_at)
             .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.updated_at)
             .collect();
         ::sqlx::query_as(sql::INSERT_MANY)
@@ -384,10 +355,7 @@ impl BuildJob {
     /// ```sql
     /// UPDATE build_jobs SET workflow_run_id = $2, name = $3, architecture = $4, context_path = $5, dockerfile_path = $6, vm_id = $7, cloud_provider_id = $8, machine_size = $9, status = $10, queued_at = $11, started_at = $12, completed_at = $13, duration_seconds = $14, artifact_url = $15, exit_code = $16, error_message = $17, created_at = $18, updated_at = $19 WHERE id = $1 RETURNING id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -414,9 +382,7 @@ impl BuildJob {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "build_jobs",
-            })
+            .ok_or(super::error::Error::NotFound { table: "build_jobs" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -437,9 +403,7 @@ impl BuildJob {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "build_jobs",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "build_jobs" });
         }
         ::std::result::Result::Ok(())
     }
@@ -474,10 +438,7 @@ impl BuildJob {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 
@@ -509,19 +470,14 @@ impl BuildJob {
     pub async fn cloud_provider<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::option::Option<super::cloud_providers::CloudProvider>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::option::Option<super::cloud_providers::CloudProvider>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let ::std::option::Option::Some(key) = &self.cloud_provider_id else {
             return ::std::result::Result::Ok(::std::option::Option::None);
         };
-        ::sqlx::query_as(
-                "SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE id = $1")
             .bind(key)
             .fetch_optional(db)
             .await
@@ -540,16 +496,12 @@ impl BuildJob {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE id = $1")
             .bind(self.workflow_run_id)
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "workflow_runs",
-            })
+            .ok_or(super::error::Error::NotFound { table: "workflow_runs" })
     }
 
     /// The `build_logs` rows whose `build_job_id` points at this row.
@@ -560,16 +512,11 @@ impl BuildJob {
     pub async fn build_logs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::build_logs::BuildLog>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::build_logs::BuildLog>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, build_job_id, seq, \"timestamp\", stream, line FROM build_logs WHERE build_job_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, build_job_id, seq, \"timestamp\", stream, line FROM build_logs WHERE build_job_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -584,34 +531,23 @@ impl BuildJob {
     pub async fn preload_build_logs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::build_logs::BuildLog>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::build_logs::BuildLog>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::build_logs::BuildLog> = ::sqlx::query_as(
-                "SELECT id, build_job_id, seq, \"timestamp\", stream, line FROM build_logs WHERE build_job_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::build_logs::BuildLog> = ::sqlx::query_as("SELECT id, build_job_id, seq, \"timestamp\", stream, line FROM build_logs WHERE build_job_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::build_logs::BuildLog>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::build_logs::BuildLog>> = ::std::collections::HashMap::new();
         for child in children {
             let key = child.build_job_id;
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 }

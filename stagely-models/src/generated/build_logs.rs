@@ -5,14 +5,7 @@
 /// Streamed build output, one row per line (high volume).
 ///
 /// A row of the `build_logs` table.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BuildLog {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
     pub id: ::uuid::Uuid,
@@ -134,18 +127,11 @@ impl BuildLog {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
         let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_build_job_id: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_build_job_id: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.build_job_id)
             .collect();
-        let col_timestamp: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.timestamp)
-            .collect();
-        let col_stream: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.stream)
-            .collect();
+        let col_timestamp: ::std::vec::Vec<_> = rows.iter().map(|row| &row.timestamp).collect();
+        let col_stream: ::std::vec::Vec<_> = rows.iter().map(|row| &row.stream).collect();
         let col_line: ::std::vec::Vec<_> = rows.iter().map(|row| &row.line).collect();
         ::sqlx::query_as(sql::INSERT_MANY)
             .bind(&col_id)
@@ -182,10 +168,7 @@ impl BuildLog {
     /// ```sql
     /// UPDATE build_logs SET build_job_id = $2, "timestamp" = $3, stream = $4, line = $5 WHERE id = $1 RETURNING id, build_job_id, seq, "timestamp", stream, line
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -198,9 +181,7 @@ impl BuildLog {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "build_logs",
-            })
+            .ok_or(super::error::Error::NotFound { table: "build_logs" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -221,9 +202,7 @@ impl BuildLog {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "build_logs",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "build_logs" });
         }
         ::std::result::Result::Ok(())
     }
@@ -258,10 +237,7 @@ impl BuildLog {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 
@@ -297,15 +273,11 @@ impl BuildLog {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE id = $1")
             .bind(self.build_job_id)
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "build_jobs",
-            })
+            .ok_or(super::error::Error::NotFound { table: "build_jobs" })
     }
 }

@@ -236,45 +236,27 @@ impl CloudProvider {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
         let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_team_id: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.team_id)
-            .collect();
+        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
         let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_provider_type: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_provider_type: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.provider_type)
             .collect();
-        let col_encrypted_credentials: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_encrypted_credentials: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.encrypted_credentials)
             .collect();
-        let col_region: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.region)
-            .collect();
-        let col_config: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.config)
-            .collect();
-        let col_is_active: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.is_active)
-            .collect();
-        let col_last_validated_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_region: ::std::vec::Vec<_> = rows.iter().map(|row| &row.region).collect();
+        let col_config: ::std::vec::Vec<_> = rows.iter().map(|row| &row.config).collect();
+        let col_is_active: ::std::vec::Vec<_> = rows.iter().map(|row| &row.is_active).collect();
+        let col_last_validated_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.last_validated_at)
             .collect();
-        let col_validation_error: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_validation_error: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.validation_error)
             .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.created_at)
             .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.updated_at)
             .collect();
         ::sqlx::query_as(sql::INSERT_MANY)
@@ -340,10 +322,7 @@ impl CloudProvider {
     /// ```sql
     /// UPDATE cloud_providers SET team_id = $2, name = $3, provider_type = $4, encrypted_credentials = $5, region = $6, config = $7, is_active = $8, last_validated_at = $9, validation_error = $10, created_at = $11, updated_at = $12 WHERE id = $1 RETURNING id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -363,9 +342,7 @@ impl CloudProvider {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "cloud_providers",
-            })
+            .ok_or(super::error::Error::NotFound { table: "cloud_providers" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -386,9 +363,7 @@ impl CloudProvider {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "cloud_providers",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "cloud_providers" });
         }
         ::std::result::Result::Ok(())
     }
@@ -423,10 +398,7 @@ impl CloudProvider {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 
@@ -460,16 +432,11 @@ impl CloudProvider {
     pub async fn build_jobs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::build_jobs::BuildJob>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::build_jobs::BuildJob>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE cloud_provider_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE cloud_provider_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -484,37 +451,26 @@ impl CloudProvider {
     pub async fn preload_build_jobs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::build_jobs::BuildJob>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::build_jobs::BuildJob>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::build_jobs::BuildJob> = ::sqlx::query_as(
-                "SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE cloud_provider_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::build_jobs::BuildJob> = ::sqlx::query_as("SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE cloud_provider_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::build_jobs::BuildJob>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::build_jobs::BuildJob>> = ::std::collections::HashMap::new();
         for child in children {
             let ::std::option::Option::Some(key) = child.cloud_provider_id else {
                 continue;
             };
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The `teams` row this row's `team_id` points at.
@@ -529,16 +485,12 @@ impl CloudProvider {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1")
             .bind(self.team_id)
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "teams",
-            })
+            .ok_or(super::error::Error::NotFound { table: "teams" })
     }
 
     /// The `projects` rows whose `cloud_provider_id` points at this row.
@@ -549,16 +501,11 @@ impl CloudProvider {
     pub async fn projects<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::projects::Project>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::projects::Project>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE cloud_provider_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE cloud_provider_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -573,36 +520,25 @@ impl CloudProvider {
     pub async fn preload_projects<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::projects::Project>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::projects::Project>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::projects::Project> = ::sqlx::query_as(
-                "SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE cloud_provider_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::projects::Project> = ::sqlx::query_as("SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE cloud_provider_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::projects::Project>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::projects::Project>> = ::std::collections::HashMap::new();
         for child in children {
             let ::std::option::Option::Some(key) = child.cloud_provider_id else {
                 continue;
             };
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 }

@@ -16,8 +16,11 @@ pub struct ParseEnumError {
 impl ::std::fmt::Display for ParseEnumError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f, "{:?} is not a valid {} (expected one of: {})", self.value, self
-            .enum_name, self.expected.join(", ")
+            f,
+            "{:?} is not a valid {} (expected one of: {})",
+            self.value,
+            self.enum_name,
+            self.expected.join(", ")
         )
     }
 }
@@ -71,16 +74,12 @@ impl ::std::str::FromStr for AgentConnectionStatus {
     fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
         match text {
             "connected" => ::std::result::Result::Ok(AgentConnectionStatus::Connected),
-            "disconnected" => {
-                ::std::result::Result::Ok(AgentConnectionStatus::Disconnected)
-            }
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "AgentConnectionStatus",
-                    value: text.to_owned(),
-                    expected: &["connected", "disconnected"],
-                })
-            }
+            "disconnected" => ::std::result::Result::Ok(AgentConnectionStatus::Disconnected),
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "AgentConnectionStatus",
+                value: text.to_owned(),
+                expected: &["connected", "disconnected"],
+            }),
         }
     }
 }
@@ -110,10 +109,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for AgentConnectionStatus {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -183,13 +179,11 @@ impl ::std::str::FromStr for Architecture {
             "amd64" => ::std::result::Result::Ok(Architecture::Amd64),
             "arm64" => ::std::result::Result::Ok(Architecture::Arm64),
             "multi" => ::std::result::Result::Ok(Architecture::Multi),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "Architecture",
-                    value: text.to_owned(),
-                    expected: &["amd64", "arm64", "multi"],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "Architecture",
+                value: text.to_owned(),
+                expected: &["amd64", "arm64", "multi"],
+            }),
         }
     }
 }
@@ -219,10 +213,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for Architecture {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -292,13 +283,11 @@ impl ::std::str::FromStr for BillingPlan {
             "free" => ::std::result::Result::Ok(BillingPlan::Free),
             "pro" => ::std::result::Result::Ok(BillingPlan::Pro),
             "enterprise" => ::std::result::Result::Ok(BillingPlan::Enterprise),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "BillingPlan",
-                    value: text.to_owned(),
-                    expected: &["free", "pro", "enterprise"],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "BillingPlan",
+                value: text.to_owned(),
+                expected: &["free", "pro", "enterprise"],
+            }),
         }
     }
 }
@@ -328,10 +317,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for BillingPlan {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -417,20 +403,11 @@ impl ::std::str::FromStr for BuildJobStatus {
             "completed" => ::std::result::Result::Ok(BuildJobStatus::Completed),
             "failed" => ::std::result::Result::Ok(BuildJobStatus::Failed),
             "cancelled" => ::std::result::Result::Ok(BuildJobStatus::Cancelled),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "BuildJobStatus",
-                    value: text.to_owned(),
-                    expected: &[
-                        "queued",
-                        "provisioning",
-                        "running",
-                        "completed",
-                        "failed",
-                        "cancelled",
-                    ],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "BuildJobStatus",
+                value: text.to_owned(),
+                expected: &["queued", "provisioning", "running", "completed", "failed", "cancelled"],
+            }),
         }
     }
 }
@@ -460,10 +437,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for BuildJobStatus {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -539,13 +513,11 @@ impl ::std::str::FromStr for DefaultPreviewSize {
             "medium" => ::std::result::Result::Ok(DefaultPreviewSize::Medium),
             "large" => ::std::result::Result::Ok(DefaultPreviewSize::Large),
             "xlarge" => ::std::result::Result::Ok(DefaultPreviewSize::Xlarge),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "DefaultPreviewSize",
-                    value: text.to_owned(),
-                    expected: &["small", "medium", "large", "xlarge"],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "DefaultPreviewSize",
+                value: text.to_owned(),
+                expected: &["small", "medium", "large", "xlarge"],
+            }),
         }
     }
 }
@@ -575,10 +547,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for DefaultPreviewSize {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -666,20 +635,11 @@ impl ::std::str::FromStr for EnvironmentStatus {
             "ready" => ::std::result::Result::Ok(EnvironmentStatus::Ready),
             "failed" => ::std::result::Result::Ok(EnvironmentStatus::Failed),
             "terminated" => ::std::result::Result::Ok(EnvironmentStatus::Terminated),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "EnvironmentStatus",
-                    value: text.to_owned(),
-                    expected: &[
-                        "pending",
-                        "building",
-                        "deploying",
-                        "ready",
-                        "failed",
-                        "terminated",
-                    ],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "EnvironmentStatus",
+                value: text.to_owned(),
+                expected: &["pending", "building", "deploying", "ready", "failed", "terminated"],
+            }),
         }
     }
 }
@@ -709,10 +669,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for EnvironmentStatus {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -794,13 +751,11 @@ impl ::std::str::FromStr for ProviderType {
             "digitalocean" => ::std::result::Result::Ok(ProviderType::Digitalocean),
             "hetzner" => ::std::result::Result::Ok(ProviderType::Hetzner),
             "linode" => ::std::result::Result::Ok(ProviderType::Linode),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "ProviderType",
-                    value: text.to_owned(),
-                    expected: &["aws", "gcp", "digitalocean", "hetzner", "linode"],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "ProviderType",
+                value: text.to_owned(),
+                expected: &["aws", "gcp", "digitalocean", "hetzner", "linode"],
+            }),
         }
     }
 }
@@ -830,10 +785,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for ProviderType {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -901,13 +853,11 @@ impl ::std::str::FromStr for RepoProvider {
             "github" => ::std::result::Result::Ok(RepoProvider::Github),
             "gitlab" => ::std::result::Result::Ok(RepoProvider::Gitlab),
             "bitbucket" => ::std::result::Result::Ok(RepoProvider::Bitbucket),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "RepoProvider",
-                    value: text.to_owned(),
-                    expected: &["github", "gitlab", "bitbucket"],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "RepoProvider",
+                value: text.to_owned(),
+                expected: &["github", "gitlab", "bitbucket"],
+            }),
         }
     }
 }
@@ -937,10 +887,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for RepoProvider {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -1034,21 +981,19 @@ impl ::std::str::FromStr for ResourceType {
             "user" => ::std::result::Result::Ok(ResourceType::User),
             "workflow_run" => ::std::result::Result::Ok(ResourceType::WorkflowRun),
             "cloud_provider" => ::std::result::Result::Ok(ResourceType::CloudProvider),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "ResourceType",
-                    value: text.to_owned(),
-                    expected: &[
-                        "team",
-                        "project",
-                        "environment",
-                        "secret",
-                        "user",
-                        "workflow_run",
-                        "cloud_provider",
-                    ],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "ResourceType",
+                value: text.to_owned(),
+                expected: &[
+                    "team",
+                    "project",
+                    "environment",
+                    "secret",
+                    "user",
+                    "workflow_run",
+                    "cloud_provider",
+                ],
+            }),
         }
     }
 }
@@ -1078,10 +1023,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for ResourceType {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -1126,12 +1068,7 @@ pub enum Role {
 
 impl Role {
     /// Every value, in the order the schema lists them.
-    pub const ALL: &'static [Role] = &[
-        Role::Owner,
-        Role::Admin,
-        Role::Member,
-        Role::Viewer,
-    ];
+    pub const ALL: &'static [Role] = &[Role::Owner, Role::Admin, Role::Member, Role::Viewer];
     /// The value as stored in the database.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -1157,13 +1094,11 @@ impl ::std::str::FromStr for Role {
             "admin" => ::std::result::Result::Ok(Role::Admin),
             "member" => ::std::result::Result::Ok(Role::Member),
             "viewer" => ::std::result::Result::Ok(Role::Viewer),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "Role",
-                    value: text.to_owned(),
-                    expected: &["owner", "admin", "member", "viewer"],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "Role",
+                value: text.to_owned(),
+                expected: &["owner", "admin", "member", "viewer"],
+            }),
         }
     }
 }
@@ -1193,10 +1128,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for Role {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -1257,13 +1189,11 @@ impl ::std::str::FromStr for SecretType {
         match text {
             "env" => ::std::result::Result::Ok(SecretType::Env),
             "file" => ::std::result::Result::Ok(SecretType::File),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "SecretType",
-                    value: text.to_owned(),
-                    expected: &["env", "file"],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "SecretType",
+                value: text.to_owned(),
+                expected: &["env", "file"],
+            }),
         }
     }
 }
@@ -1293,10 +1223,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for SecretType {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -1357,13 +1284,11 @@ impl ::std::str::FromStr for Stream {
         match text {
             "stdout" => ::std::result::Result::Ok(Stream::Stdout),
             "stderr" => ::std::result::Result::Ok(Stream::Stderr),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "Stream",
-                    value: text.to_owned(),
-                    expected: &["stdout", "stderr"],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "Stream",
+                value: text.to_owned(),
+                expected: &["stdout", "stderr"],
+            }),
         }
     }
 }
@@ -1393,10 +1318,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for Stream {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -1472,18 +1394,11 @@ impl ::std::str::FromStr for Trigger {
             "pr_synchronized" => ::std::result::Result::Ok(Trigger::PrSynchronized),
             "manual_rebuild" => ::std::result::Result::Ok(Trigger::ManualRebuild),
             "secret_updated" => ::std::result::Result::Ok(Trigger::SecretUpdated),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "Trigger",
-                    value: text.to_owned(),
-                    expected: &[
-                        "pr_opened",
-                        "pr_synchronized",
-                        "manual_rebuild",
-                        "secret_updated",
-                    ],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "Trigger",
+                value: text.to_owned(),
+                expected: &["pr_opened", "pr_synchronized", "manual_rebuild", "secret_updated"],
+            }),
         }
     }
 }
@@ -1513,10 +1428,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for Trigger {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -1598,19 +1510,11 @@ impl ::std::str::FromStr for VmStatus {
             "running" => ::std::result::Result::Ok(VmStatus::Running),
             "stopped" => ::std::result::Result::Ok(VmStatus::Stopped),
             "terminated" => ::std::result::Result::Ok(VmStatus::Terminated),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "VmStatus",
-                    value: text.to_owned(),
-                    expected: &[
-                        "pending",
-                        "provisioning",
-                        "running",
-                        "stopped",
-                        "terminated",
-                    ],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "VmStatus",
+                value: text.to_owned(),
+                expected: &["pending", "provisioning", "running", "stopped", "terminated"],
+            }),
         }
     }
 }
@@ -1640,10 +1544,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for VmStatus {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -1713,13 +1614,11 @@ impl ::std::str::FromStr for WorkflowRunResult {
             "success" => ::std::result::Result::Ok(WorkflowRunResult::Success),
             "failure" => ::std::result::Result::Ok(WorkflowRunResult::Failure),
             "cancelled" => ::std::result::Result::Ok(WorkflowRunResult::Cancelled),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "WorkflowRunResult",
-                    value: text.to_owned(),
-                    expected: &["success", "failure", "cancelled"],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "WorkflowRunResult",
+                value: text.to_owned(),
+                expected: &["success", "failure", "cancelled"],
+            }),
         }
     }
 }
@@ -1749,10 +1648,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for WorkflowRunResult {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -1844,21 +1740,19 @@ impl ::std::str::FromStr for WorkflowRunStatus {
             "completed" => ::std::result::Result::Ok(WorkflowRunStatus::Completed),
             "failed" => ::std::result::Result::Ok(WorkflowRunStatus::Failed),
             "cancelled" => ::std::result::Result::Ok(WorkflowRunStatus::Cancelled),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "WorkflowRunStatus",
-                    value: text.to_owned(),
-                    expected: &[
-                        "pending",
-                        "building",
-                        "deploying",
-                        "testing",
-                        "completed",
-                        "failed",
-                        "cancelled",
-                    ],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "WorkflowRunStatus",
+                value: text.to_owned(),
+                expected: &[
+                    "pending",
+                    "building",
+                    "deploying",
+                    "testing",
+                    "completed",
+                    "failed",
+                    "cancelled",
+                ],
+            }),
         }
     }
 }
@@ -1888,10 +1782,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for WorkflowRunStatus {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 

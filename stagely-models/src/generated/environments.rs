@@ -5,14 +5,7 @@
 /// One preview environment (a "stagelet") per pull request, on its own VM.
 ///
 /// A row of the `environments` table.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Environment {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
     pub id: ::uuid::Uuid,
@@ -255,58 +248,39 @@ impl Environment {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
         let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_project_id: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_project_id: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.project_id)
             .collect();
-        let col_pr_number: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.pr_number)
-            .collect();
-        let col_branch_name: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_pr_number: ::std::vec::Vec<_> = rows.iter().map(|row| &row.pr_number).collect();
+        let col_branch_name: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.branch_name)
             .collect();
-        let col_commit_hash: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_commit_hash: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.commit_hash)
             .collect();
-        let col_subdomain_hash: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_subdomain_hash: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.subdomain_hash)
             .collect();
         let col_vm_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_id).collect();
         let col_vm_ip: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_ip).collect();
-        let col_vm_status: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.vm_status)
-            .collect();
-        let col_status: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.status)
-            .collect();
-        let col_deployed_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_vm_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_status).collect();
+        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
+        let col_deployed_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.deployed_at)
             .collect();
-        let col_last_heartbeat_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_last_heartbeat_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.last_heartbeat_at)
             .collect();
-        let col_terminated_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_terminated_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.terminated_at)
             .collect();
-        let col_estimated_cost_usd: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_estimated_cost_usd: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.estimated_cost_usd)
             .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.created_at)
             .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.updated_at)
             .collect();
         ::sqlx::query_as(sql::INSERT_MANY)
@@ -374,10 +348,7 @@ impl Environment {
     /// ```sql
     /// UPDATE environments SET project_id = $2, pr_number = $3, branch_name = $4, commit_hash = $5, subdomain_hash = $6, vm_id = $7, vm_ip = $8, vm_status = $9, status = $10, deployed_at = $11, last_heartbeat_at = $12, terminated_at = $13, estimated_cost_usd = $14, created_at = $15, updated_at = $16 WHERE id = $1 RETURNING id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -401,9 +372,7 @@ impl Environment {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "environments",
-            })
+            .ok_or(super::error::Error::NotFound { table: "environments" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -424,9 +393,7 @@ impl Environment {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "environments",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "environments" });
         }
         ::std::result::Result::Ok(())
     }
@@ -461,10 +428,7 @@ impl Environment {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 
@@ -498,16 +462,11 @@ impl Environment {
     pub async fn agent_connections<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::agent_connections::AgentConnection>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::agent_connections::AgentConnection>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections WHERE environment_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections WHERE environment_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -522,35 +481,24 @@ impl Environment {
     pub async fn preload_agent_connections<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::agent_connections::AgentConnection>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::agent_connections::AgentConnection>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::agent_connections::AgentConnection> = ::sqlx::query_as(
-                "SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections WHERE environment_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::agent_connections::AgentConnection> = ::sqlx::query_as("SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections WHERE environment_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::agent_connections::AgentConnection>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::agent_connections::AgentConnection>> = ::std::collections::HashMap::new();
         for child in children {
             let key = child.environment_id;
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The `projects` row this row's `project_id` points at.
@@ -565,16 +513,12 @@ impl Environment {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE id = $1")
             .bind(self.project_id)
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "projects",
-            })
+            .ok_or(super::error::Error::NotFound { table: "projects" })
     }
 
     /// The `workflow_runs` rows whose `environment_id` points at this row.
@@ -585,16 +529,11 @@ impl Environment {
     pub async fn workflow_runs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::workflow_runs::WorkflowRun>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::workflow_runs::WorkflowRun>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE environment_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE environment_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -609,34 +548,23 @@ impl Environment {
     pub async fn preload_workflow_runs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::workflow_runs::WorkflowRun>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::workflow_runs::WorkflowRun>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::workflow_runs::WorkflowRun> = ::sqlx::query_as(
-                "SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE environment_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::workflow_runs::WorkflowRun> = ::sqlx::query_as("SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE environment_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::workflow_runs::WorkflowRun>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::workflow_runs::WorkflowRun>> = ::std::collections::HashMap::new();
         for child in children {
             let key = child.environment_id;
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 }

@@ -109,10 +109,7 @@ pub enum Error {
         source: ::sqlx::Error,
     },
     /// A value fails a CHECK constraint.
-    #[error(
-        "{table}: a value of ({}) is not allowed (check {constraint})",
-        .columns.join(", ")
-    )]
+    #[error("{table}: a value of ({}) is not allowed (check {constraint})", .columns.join(", "))]
     CheckViolation {
         /// The violated constraint.
         constraint: ::std::string::String,
@@ -144,11 +141,10 @@ impl Error {
     /// The violated constraint's name, for constraint violations.
     pub fn constraint(&self) -> ::std::option::Option<&str> {
         match self {
-            Error::UniqueViolation { constraint, .. }
-            | Error::ForeignKeyViolation { constraint, .. }
-            | Error::CheckViolation { constraint, .. } => {
-                ::std::option::Option::Some(constraint)
-            }
+            Error::UniqueViolation { constraint, .. } | Error::ForeignKeyViolation { constraint, .. } | Error::CheckViolation {
+                constraint,
+                ..
+            } => ::std::option::Option::Some(constraint),
             _ => ::std::option::Option::None,
         }
     }
@@ -159,48 +155,21 @@ impl ::std::convert::From<::sqlx::Error> for Error {
         let ::std::option::Option::Some(db) = source.as_database_error() else {
             return Error::Database(source);
         };
-        let ::std::option::Option::Some(pg) = db
-            .try_downcast_ref::<::sqlx::postgres::PgDatabaseError>() else {
+        let ::std::option::Option::Some(pg) = db.try_downcast_ref::<::sqlx::postgres::PgDatabaseError>() else {
             return Error::Database(source);
         };
         let table = pg.table().unwrap_or_default().to_owned();
         let constraint = pg.constraint().unwrap_or_default().to_owned();
-        let columns = CONSTRAINTS
-            .iter()
+        let columns = CONSTRAINTS.iter()
             .find(|(t, c, _)| *t == table && *c == constraint)
             .map_or(&[][..], |(_, _, columns)| *columns);
         match pg.code() {
-            "23505" => {
-                Error::UniqueViolation {
-                    constraint,
-                    table,
-                    columns,
-                    source,
-                }
-            }
-            "23503" => {
-                Error::ForeignKeyViolation {
-                    constraint,
-                    table,
-                    columns,
-                    source,
-                }
-            }
-            "23514" => {
-                Error::CheckViolation {
-                    constraint,
-                    table,
-                    columns,
-                    source,
-                }
-            }
+            "23505" => Error::UniqueViolation { constraint, table, columns, source },
+            "23503" => Error::ForeignKeyViolation { constraint, table, columns, source },
+            "23514" => Error::CheckViolation { constraint, table, columns, source },
             "23502" => {
                 let column = pg.column().unwrap_or_default().to_owned();
-                Error::NotNullViolation {
-                    table,
-                    column,
-                    source,
-                }
+                Error::NotNullViolation { table, column, source }
             }
             _ => Error::Database(source),
         }

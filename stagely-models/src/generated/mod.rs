@@ -45,31 +45,31 @@ pub use error::Error;
 
 pub use active_environments::ActiveEnvironment;
 
-pub use agent_connections::{AgentConnection, NewAgentConnection};
+pub use agent_connections::{ AgentConnection, NewAgentConnection };
 
-pub use audit_logs::{AuditLog, NewAuditLog};
+pub use audit_logs::{ AuditLog, NewAuditLog };
 
-pub use build_jobs::{BuildJob, NewBuildJob};
+pub use build_jobs::{ BuildJob, NewBuildJob };
 
-pub use build_logs::{BuildLog, NewBuildLog};
+pub use build_logs::{ BuildLog, NewBuildLog };
 
-pub use cloud_providers::{CloudProvider, NewCloudProvider};
+pub use cloud_providers::{ CloudProvider, NewCloudProvider };
 
-pub use environments::{Environment, NewEnvironment};
+pub use environments::{ Environment, NewEnvironment };
 
-pub use projects::{Project, NewProject};
+pub use projects::{ Project, NewProject };
 
-pub use secrets::{Secret, NewSecret};
+pub use secrets::{ Secret, NewSecret };
 
 pub use stale_environments::StaleEnvironment;
 
-pub use team_members::{TeamMember, NewTeamMember};
+pub use team_members::{ TeamMember, NewTeamMember };
 
-pub use teams::{Team, NewTeam};
+pub use teams::{ Team, NewTeam };
 
-pub use users::{User, NewUser};
+pub use users::{ User, NewUser };
 
-pub use workflow_runs::{WorkflowRun, NewWorkflowRun};
+pub use workflow_runs::{ WorkflowRun, NewWorkflowRun };
 
 /// Every column whose values are encrypted with the service's key (`encrypted_*`), as
 /// `(schema, table, column)`: what key rotation must re-encrypt.

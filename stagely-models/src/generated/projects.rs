@@ -5,14 +5,7 @@
 /// A git repository whose pull requests get preview environments.
 ///
 /// A row of the `projects` table.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Project {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
     pub id: ::uuid::Uuid,
@@ -212,46 +205,28 @@ impl Project {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
         let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_team_id: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.team_id)
-            .collect();
+        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
         let col_slug: ::std::vec::Vec<_> = rows.iter().map(|row| &row.slug).collect();
         let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_repo_url: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.repo_url)
-            .collect();
-        let col_repo_provider: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_repo_url: ::std::vec::Vec<_> = rows.iter().map(|row| &row.repo_url).collect();
+        let col_repo_provider: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.repo_provider)
             .collect();
-        let col_default_branch: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_default_branch: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.default_branch)
             .collect();
-        let col_cloud_provider_id: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_cloud_provider_id: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.cloud_provider_id)
             .collect();
-        let col_default_preview_size: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_default_preview_size: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.default_preview_size)
             .collect();
-        let col_config: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.config)
-            .collect();
-        let col_is_active: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.is_active)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_config: ::std::vec::Vec<_> = rows.iter().map(|row| &row.config).collect();
+        let col_is_active: ::std::vec::Vec<_> = rows.iter().map(|row| &row.is_active).collect();
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.created_at)
             .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.updated_at)
             .collect();
         ::sqlx::query_as(sql::INSERT_MANY)
@@ -318,10 +293,7 @@ impl Project {
     /// ```sql
     /// UPDATE projects SET team_id = $2, slug = $3, name = $4, repo_url = $5, repo_provider = $6, default_branch = $7, cloud_provider_id = $8, default_preview_size = $9, config = $10, is_active = $11, created_at = $12, updated_at = $13 WHERE id = $1 RETURNING id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -342,9 +314,7 @@ impl Project {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "projects",
-            })
+            .ok_or(super::error::Error::NotFound { table: "projects" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -365,9 +335,7 @@ impl Project {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "projects",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "projects" });
         }
         ::std::result::Result::Ok(())
     }
@@ -402,10 +370,7 @@ impl Project {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 
@@ -439,16 +404,11 @@ impl Project {
     pub async fn audit_logs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::audit_logs::AuditLog>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::audit_logs::AuditLog>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE project_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE project_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -463,37 +423,26 @@ impl Project {
     pub async fn preload_audit_logs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::audit_logs::AuditLog>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::audit_logs::AuditLog>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::audit_logs::AuditLog> = ::sqlx::query_as(
-                "SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE project_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::audit_logs::AuditLog> = ::sqlx::query_as("SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE project_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::audit_logs::AuditLog>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::audit_logs::AuditLog>> = ::std::collections::HashMap::new();
         for child in children {
             let ::std::option::Option::Some(key) = child.project_id else {
                 continue;
             };
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The `environments` rows whose `project_id` points at this row.
@@ -504,16 +453,11 @@ impl Project {
     pub async fn environments<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::environments::Environment>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::environments::Environment>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE project_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE project_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -528,35 +472,24 @@ impl Project {
     pub async fn preload_environments<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::environments::Environment>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::environments::Environment>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::environments::Environment> = ::sqlx::query_as(
-                "SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE project_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::environments::Environment> = ::sqlx::query_as("SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE project_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::environments::Environment>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::environments::Environment>> = ::std::collections::HashMap::new();
         for child in children {
             let key = child.project_id;
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The `cloud_providers` row this row's `cloud_provider_id` points at.
@@ -567,19 +500,14 @@ impl Project {
     pub async fn cloud_provider<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::option::Option<super::cloud_providers::CloudProvider>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::option::Option<super::cloud_providers::CloudProvider>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let ::std::option::Option::Some(key) = &self.cloud_provider_id else {
             return ::std::result::Result::Ok(::std::option::Option::None);
         };
-        ::sqlx::query_as(
-                "SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE id = $1")
             .bind(key)
             .fetch_optional(db)
             .await
@@ -598,16 +526,12 @@ impl Project {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1")
             .bind(self.team_id)
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "teams",
-            })
+            .ok_or(super::error::Error::NotFound { table: "teams" })
     }
 
     /// The `secrets` rows whose `project_id` points at this row.
@@ -618,16 +542,11 @@ impl Project {
     pub async fn secrets<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::secrets::Secret>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::secrets::Secret>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE project_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE project_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -642,34 +561,23 @@ impl Project {
     pub async fn preload_secrets<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::secrets::Secret>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::secrets::Secret>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::secrets::Secret> = ::sqlx::query_as(
-                "SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE project_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::secrets::Secret> = ::sqlx::query_as("SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE project_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::secrets::Secret>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::secrets::Secret>> = ::std::collections::HashMap::new();
         for child in children {
             let key = child.project_id;
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 }

@@ -232,38 +232,28 @@ impl Secret {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
         let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_project_id: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_project_id: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.project_id)
             .collect();
         let col_key: ::std::vec::Vec<_> = rows.iter().map(|row| &row.key).collect();
-        let col_encrypted_value: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_encrypted_value: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.encrypted_value)
             .collect();
         let col_scope: ::std::vec::Vec<_> = rows.iter().map(|row| &row.scope).collect();
-        let col_secret_type: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_secret_type: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.secret_type)
             .collect();
-        let col_file_path: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.file_path)
-            .collect();
-        let col_file_permissions: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_file_path: ::std::vec::Vec<_> = rows.iter().map(|row| &row.file_path).collect();
+        let col_file_permissions: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.file_permissions)
             .collect();
-        let col_created_by: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_created_by: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.created_by)
             .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.created_at)
             .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.updated_at)
             .collect();
         ::sqlx::query_as(sql::INSERT_MANY)
@@ -330,10 +320,7 @@ impl Secret {
     /// ```sql
     /// UPDATE secrets SET project_id = $2, key = $3, encrypted_value = $4, scope = $5, secret_type = $6, file_path = $7, file_permissions = $8, created_by = $9, created_at = $10, updated_at = $11 WHERE id = $1 RETURNING id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -352,9 +339,7 @@ impl Secret {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "secrets",
-            })
+            .ok_or(super::error::Error::NotFound { table: "secrets" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -375,9 +360,7 @@ impl Secret {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "secrets",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "secrets" });
         }
         ::std::result::Result::Ok(())
     }
@@ -412,10 +395,7 @@ impl Secret {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 
@@ -449,19 +429,14 @@ impl Secret {
     pub async fn created_by<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::option::Option<super::users::User>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::option::Option<super::users::User>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let ::std::option::Option::Some(key) = &self.created_by else {
             return ::std::result::Result::Ok(::std::option::Option::None);
         };
-        ::sqlx::query_as(
-                "SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1")
             .bind(key)
             .fetch_optional(db)
             .await
@@ -480,15 +455,11 @@ impl Secret {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE id = $1")
             .bind(self.project_id)
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "projects",
-            })
+            .ok_or(super::error::Error::NotFound { table: "projects" })
     }
 }

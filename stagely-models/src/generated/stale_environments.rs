@@ -5,14 +5,7 @@
 /// Ready previews whose agent stopped reporting (agent_dead) or that outlived 24 hours (ttl_expired).
 ///
 /// A row of the `stale_environments` view.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaleEnvironment {
     /// Column `id`: `uuid`, not null.
     pub id: ::uuid::Uuid,
@@ -92,10 +85,7 @@ impl StaleEnvironment {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 

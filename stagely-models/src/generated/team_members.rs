@@ -5,14 +5,7 @@
 /// Membership of a user in a team (the user-team many-to-many).
 ///
 /// A row of the `team_members` table.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TeamMember {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
     pub id: ::uuid::Uuid,
@@ -34,13 +27,7 @@ impl TeamMember {
     /// The relation's schema.
     pub const SCHEMA: &'static str = "public";
     /// Every column, in table order.
-    pub const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "team_id",
-        "user_id",
-        "role",
-        "created_at",
-    ];
+    pub const COLUMNS: &'static [&'static str] = &["id", "team_id", "user_id", "role", "created_at"];
     /// The column `id`.
     pub const ID: &'static str = "id";
     /// The column `team_id`.
@@ -123,17 +110,10 @@ impl TeamMember {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
         let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_team_id: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.team_id)
-            .collect();
-        let col_user_id: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.user_id)
-            .collect();
+        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
+        let col_user_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.user_id).collect();
         let col_role: ::std::vec::Vec<_> = rows.iter().map(|row| &row.role).collect();
-        let col_created_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.created_at)
             .collect();
         ::sqlx::query_as(sql::INSERT_MANY)
@@ -192,10 +172,7 @@ impl TeamMember {
     /// ```sql
     /// UPDATE team_members SET team_id = $2, user_id = $3, role = $4, created_at = $5 WHERE id = $1 RETURNING id, team_id, user_id, role, created_at
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -208,9 +185,7 @@ impl TeamMember {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "team_members",
-            })
+            .ok_or(super::error::Error::NotFound { table: "team_members" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -231,9 +206,7 @@ impl TeamMember {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "team_members",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "team_members" });
         }
         ::std::result::Result::Ok(())
     }
@@ -268,10 +241,7 @@ impl TeamMember {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 
@@ -309,16 +279,12 @@ impl TeamMember {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1")
             .bind(self.team_id)
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "teams",
-            })
+            .ok_or(super::error::Error::NotFound { table: "teams" })
     }
 
     /// The `users` row this row's `user_id` points at.
@@ -333,15 +299,11 @@ impl TeamMember {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1")
             .bind(self.user_id)
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "users",
-            })
+            .ok_or(super::error::Error::NotFound { table: "users" })
     }
 }

@@ -5,14 +5,7 @@
 /// Top-level tenant: owns projects, cloud providers and members.
 ///
 /// A row of the `teams` table.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Team {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
     pub id: ::uuid::Uuid,
@@ -189,32 +182,25 @@ impl Team {
         let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
         let col_slug: ::std::vec::Vec<_> = rows.iter().map(|row| &row.slug).collect();
         let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_billing_email: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_billing_email: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.billing_email)
             .collect();
-        let col_billing_plan: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_billing_plan: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.billing_plan)
             .collect();
-        let col_max_concurrent_environments: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_max_concurrent_environments: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.max_concurrent_environments)
             .collect();
-        let col_max_concurrent_builds: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_max_concurrent_builds: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.max_concurrent_builds)
             .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.created_at)
             .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.updated_at)
             .collect();
-        let col_deleted_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_deleted_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.deleted_at)
             .collect();
         ::sqlx::query_as(sql::INSERT_MANY)
@@ -276,10 +262,7 @@ impl Team {
     /// ```sql
     /// UPDATE teams SET slug = $2, name = $3, billing_email = $4, billing_plan = $5, max_concurrent_environments = $6, max_concurrent_builds = $7, created_at = $8, updated_at = $9, deleted_at = $10 WHERE id = $1 RETURNING id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -297,9 +280,7 @@ impl Team {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "teams",
-            })
+            .ok_or(super::error::Error::NotFound { table: "teams" })
     }
 
     /// Soft-deletes the row: sets `deleted_at`, after which reads skip it; `Error::NotFound` when there is no live row.
@@ -320,9 +301,7 @@ impl Team {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "teams",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "teams" });
         }
         ::std::result::Result::Ok(())
     }
@@ -345,9 +324,7 @@ impl Team {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "teams",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "teams" });
         }
         ::std::result::Result::Ok(())
     }
@@ -370,9 +347,7 @@ impl Team {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "teams",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "teams" });
         }
         ::std::result::Result::Ok(())
     }
@@ -426,10 +401,7 @@ impl Team {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 
@@ -469,16 +441,11 @@ impl Team {
     pub async fn audit_logs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::audit_logs::AuditLog>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::audit_logs::AuditLog>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE team_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE team_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -493,37 +460,26 @@ impl Team {
     pub async fn preload_audit_logs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::audit_logs::AuditLog>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::audit_logs::AuditLog>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::audit_logs::AuditLog> = ::sqlx::query_as(
-                "SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE team_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::audit_logs::AuditLog> = ::sqlx::query_as("SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE team_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::audit_logs::AuditLog>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::audit_logs::AuditLog>> = ::std::collections::HashMap::new();
         for child in children {
             let ::std::option::Option::Some(key) = child.team_id else {
                 continue;
             };
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The `cloud_providers` rows whose `team_id` points at this row.
@@ -534,16 +490,11 @@ impl Team {
     pub async fn cloud_providers<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::cloud_providers::CloudProvider>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::cloud_providers::CloudProvider>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE team_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE team_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -558,35 +509,24 @@ impl Team {
     pub async fn preload_cloud_providers<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::cloud_providers::CloudProvider>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::cloud_providers::CloudProvider>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::cloud_providers::CloudProvider> = ::sqlx::query_as(
-                "SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE team_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::cloud_providers::CloudProvider> = ::sqlx::query_as("SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE team_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::cloud_providers::CloudProvider>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::cloud_providers::CloudProvider>> = ::std::collections::HashMap::new();
         for child in children {
             let key = child.team_id;
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The `projects` rows whose `team_id` points at this row.
@@ -597,16 +537,11 @@ impl Team {
     pub async fn projects<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::projects::Project>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::projects::Project>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE team_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE team_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -621,35 +556,24 @@ impl Team {
     pub async fn preload_projects<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::projects::Project>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::projects::Project>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::projects::Project> = ::sqlx::query_as(
-                "SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE team_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::projects::Project> = ::sqlx::query_as("SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE team_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::projects::Project>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::projects::Project>> = ::std::collections::HashMap::new();
         for child in children {
             let key = child.team_id;
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The `team_members` rows whose `team_id` points at this row.
@@ -660,16 +584,11 @@ impl Team {
     pub async fn team_members<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::team_members::TeamMember>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::team_members::TeamMember>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, team_id, user_id, role, created_at FROM team_members WHERE team_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, team_id, user_id, role, created_at FROM team_members WHERE team_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -684,35 +603,24 @@ impl Team {
     pub async fn preload_team_members<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::team_members::TeamMember>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::team_members::TeamMember>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::team_members::TeamMember> = ::sqlx::query_as(
-                "SELECT id, team_id, user_id, role, created_at FROM team_members WHERE team_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::team_members::TeamMember> = ::sqlx::query_as("SELECT id, team_id, user_id, role, created_at FROM team_members WHERE team_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::team_members::TeamMember>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::team_members::TeamMember>> = ::std::collections::HashMap::new();
         for child in children {
             let key = child.team_id;
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The `users` rows linked to this row through `team_members`.
@@ -727,9 +635,7 @@ impl Team {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT t.id, t.email, t.name, t.avatar_url, t.github_id, t.google_id, t.is_active, t.email_verified, t.created_at, t.updated_at, t.last_login_at FROM users t JOIN team_members j ON j.user_id = t.id WHERE j.team_id = $1 ORDER BY t.id",
-            )
+        ::sqlx::query_as("SELECT t.id, t.email, t.name, t.avatar_url, t.github_id, t.google_id, t.is_active, t.email_verified, t.created_at, t.updated_at, t.last_login_at FROM users t JOIN team_members j ON j.user_id = t.id WHERE j.team_id = $1 ORDER BY t.id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -744,42 +650,25 @@ impl Team {
     pub async fn preload_users<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::users::User>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::users::User>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        use ::sqlx::Row as _;
+        use::sqlx::Row as _;
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let rows = ::sqlx::query(
-                "SELECT j.team_id AS \"__parent_key\", t.id, t.email, t.name, t.avatar_url, t.github_id, t.google_id, t.is_active, t.email_verified, t.created_at, t.updated_at, t.last_login_at FROM users t JOIN team_members j ON j.user_id = t.id WHERE j.team_id = ANY($1) ORDER BY t.id",
-            )
+        let rows = ::sqlx::query("SELECT j.team_id AS \"__parent_key\", t.id, t.email, t.name, t.avatar_url, t.github_id, t.google_id, t.is_active, t.email_verified, t.created_at, t.updated_at, t.last_login_at FROM users t JOIN team_members j ON j.user_id = t.id WHERE j.team_id = ANY($1) ORDER BY t.id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::users::User>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::users::User>> = ::std::collections::HashMap::new();
         for row in &rows {
-            let key: ::uuid::Uuid = row
-                .try_get("__parent_key")
-                .map_err(super::error::Error::from)?;
-            let target = <super::users::User as ::sqlx::FromRow<
-                '_,
-                ::sqlx::postgres::PgRow,
-            >>::from_row(row)
-                .map_err(super::error::Error::from)?;
+            let key: ::uuid::Uuid = row.try_get("__parent_key").map_err(super::error::Error::from)?;
+            let target = <super::users::User as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row).map_err(super::error::Error::from)?;
             by_key.entry(key).or_default().push(target);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 }

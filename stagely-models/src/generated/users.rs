@@ -5,14 +5,7 @@
 /// A person who signs in with GitHub or Google.
 ///
 /// A row of the `users` table.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct User {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
     pub id: ::uuid::Uuid,
@@ -190,36 +183,22 @@ impl User {
         let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
         let col_email: ::std::vec::Vec<_> = rows.iter().map(|row| &row.email).collect();
         let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_avatar_url: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_avatar_url: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.avatar_url)
             .collect();
-        let col_github_id: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.github_id)
-            .collect();
-        let col_google_id: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.google_id)
-            .collect();
-        let col_is_active: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.is_active)
-            .collect();
-        let col_email_verified: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_github_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.github_id).collect();
+        let col_google_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.google_id).collect();
+        let col_is_active: ::std::vec::Vec<_> = rows.iter().map(|row| &row.is_active).collect();
+        let col_email_verified: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.email_verified)
             .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.created_at)
             .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.updated_at)
             .collect();
-        let col_last_login_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_last_login_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.last_login_at)
             .collect();
         ::sqlx::query_as(sql::INSERT_MANY)
@@ -320,10 +299,7 @@ impl User {
     /// ```sql
     /// UPDATE users SET email = $2, name = $3, avatar_url = $4, github_id = $5, google_id = $6, is_active = $7, email_verified = $8, created_at = $9, updated_at = $10, last_login_at = $11 WHERE id = $1 RETURNING id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -342,9 +318,7 @@ impl User {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "users",
-            })
+            .ok_or(super::error::Error::NotFound { table: "users" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -365,9 +339,7 @@ impl User {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "users",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "users" });
         }
         ::std::result::Result::Ok(())
     }
@@ -402,10 +374,7 @@ impl User {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 
@@ -443,16 +412,11 @@ impl User {
     pub async fn audit_logs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::audit_logs::AuditLog>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::audit_logs::AuditLog>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE actor_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE actor_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -467,37 +431,26 @@ impl User {
     pub async fn preload_audit_logs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::audit_logs::AuditLog>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::audit_logs::AuditLog>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::audit_logs::AuditLog> = ::sqlx::query_as(
-                "SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE actor_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::audit_logs::AuditLog> = ::sqlx::query_as("SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE actor_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::audit_logs::AuditLog>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::audit_logs::AuditLog>> = ::std::collections::HashMap::new();
         for child in children {
             let ::std::option::Option::Some(key) = child.actor_id else {
                 continue;
             };
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The `secrets` rows whose `created_by` points at this row.
@@ -508,16 +461,11 @@ impl User {
     pub async fn secrets<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::secrets::Secret>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::secrets::Secret>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE created_by = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE created_by = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -532,37 +480,26 @@ impl User {
     pub async fn preload_secrets<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::secrets::Secret>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::secrets::Secret>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::secrets::Secret> = ::sqlx::query_as(
-                "SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE created_by = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::secrets::Secret> = ::sqlx::query_as("SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE created_by = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::secrets::Secret>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::secrets::Secret>> = ::std::collections::HashMap::new();
         for child in children {
             let ::std::option::Option::Some(key) = child.created_by else {
                 continue;
             };
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The `team_members` rows whose `user_id` points at this row.
@@ -573,16 +510,11 @@ impl User {
     pub async fn team_members<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::team_members::TeamMember>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::team_members::TeamMember>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, team_id, user_id, role, created_at FROM team_members WHERE user_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, team_id, user_id, role, created_at FROM team_members WHERE user_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -597,35 +529,24 @@ impl User {
     pub async fn preload_team_members<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::team_members::TeamMember>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::team_members::TeamMember>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::team_members::TeamMember> = ::sqlx::query_as(
-                "SELECT id, team_id, user_id, role, created_at FROM team_members WHERE user_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::team_members::TeamMember> = ::sqlx::query_as("SELECT id, team_id, user_id, role, created_at FROM team_members WHERE user_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::team_members::TeamMember>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::team_members::TeamMember>> = ::std::collections::HashMap::new();
         for child in children {
             let key = child.user_id;
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The `workflow_runs` rows whose `triggered_by` points at this row.
@@ -636,16 +557,11 @@ impl User {
     pub async fn workflow_runs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::workflow_runs::WorkflowRun>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::workflow_runs::WorkflowRun>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE triggered_by = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE triggered_by = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -660,37 +576,26 @@ impl User {
     pub async fn preload_workflow_runs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::workflow_runs::WorkflowRun>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::workflow_runs::WorkflowRun>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::workflow_runs::WorkflowRun> = ::sqlx::query_as(
-                "SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE triggered_by = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::workflow_runs::WorkflowRun> = ::sqlx::query_as("SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE triggered_by = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::workflow_runs::WorkflowRun>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::workflow_runs::WorkflowRun>> = ::std::collections::HashMap::new();
         for child in children {
             let ::std::option::Option::Some(key) = child.triggered_by else {
                 continue;
             };
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The `teams` rows linked to this row through `team_members`.
@@ -705,9 +610,7 @@ impl User {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT t.id, t.slug, t.name, t.billing_email, t.billing_plan, t.max_concurrent_environments, t.max_concurrent_builds, t.created_at, t.updated_at, t.deleted_at FROM teams t JOIN team_members j ON j.team_id = t.id WHERE j.user_id = $1 AND t.deleted_at IS NULL ORDER BY t.id",
-            )
+        ::sqlx::query_as("SELECT t.id, t.slug, t.name, t.billing_email, t.billing_plan, t.max_concurrent_environments, t.max_concurrent_builds, t.created_at, t.updated_at, t.deleted_at FROM teams t JOIN team_members j ON j.team_id = t.id WHERE j.user_id = $1 AND t.deleted_at IS NULL ORDER BY t.id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -722,42 +625,25 @@ impl User {
     pub async fn preload_teams<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::teams::Team>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::teams::Team>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        use ::sqlx::Row as _;
+        use::sqlx::Row as _;
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let rows = ::sqlx::query(
-                "SELECT j.user_id AS \"__parent_key\", t.id, t.slug, t.name, t.billing_email, t.billing_plan, t.max_concurrent_environments, t.max_concurrent_builds, t.created_at, t.updated_at, t.deleted_at FROM teams t JOIN team_members j ON j.team_id = t.id WHERE j.user_id = ANY($1) AND t.deleted_at IS NULL ORDER BY t.id",
-            )
+        let rows = ::sqlx::query("SELECT j.user_id AS \"__parent_key\", t.id, t.slug, t.name, t.billing_email, t.billing_plan, t.max_concurrent_environments, t.max_concurrent_builds, t.created_at, t.updated_at, t.deleted_at FROM teams t JOIN team_members j ON j.team_id = t.id WHERE j.user_id = ANY($1) AND t.deleted_at IS NULL ORDER BY t.id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::teams::Team>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::teams::Team>> = ::std::collections::HashMap::new();
         for row in &rows {
-            let key: ::uuid::Uuid = row
-                .try_get("__parent_key")
-                .map_err(super::error::Error::from)?;
-            let target = <super::teams::Team as ::sqlx::FromRow<
-                '_,
-                ::sqlx::postgres::PgRow,
-            >>::from_row(row)
-                .map_err(super::error::Error::from)?;
+            let key: ::uuid::Uuid = row.try_get("__parent_key").map_err(super::error::Error::from)?;
+            let target = <super::teams::Team as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row).map_err(super::error::Error::from)?;
             by_key.entry(key).or_default().push(target);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 }

@@ -5,14 +5,7 @@
 /// One run of the build -> deploy -> test pipeline for an environment.
 ///
 /// A row of the `workflow_runs` table.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WorkflowRun {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
     pub id: ::uuid::Uuid,
@@ -194,48 +187,31 @@ impl WorkflowRun {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
         let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_environment_id: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_environment_id: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.environment_id)
             .collect();
-        let col_trigger: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.trigger)
-            .collect();
-        let col_triggered_by: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_trigger: ::std::vec::Vec<_> = rows.iter().map(|row| &row.trigger).collect();
+        let col_triggered_by: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.triggered_by)
             .collect();
-        let col_status: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.status)
-            .collect();
-        let col_started_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
+        let col_started_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.started_at)
             .collect();
-        let col_completed_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_completed_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.completed_at)
             .collect();
-        let col_duration_seconds: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_duration_seconds: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.duration_seconds)
             .collect();
-        let col_result: ::std::vec::Vec<_> = rows
-            .iter()
-            .map(|row| &row.result)
-            .collect();
-        let col_error_message: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_result: ::std::vec::Vec<_> = rows.iter().map(|row| &row.result).collect();
+        let col_error_message: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.error_message)
             .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.created_at)
             .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.updated_at)
             .collect();
         ::sqlx::query_as(sql::INSERT_MANY)
@@ -280,10 +256,7 @@ impl WorkflowRun {
     /// ```sql
     /// UPDATE workflow_runs SET environment_id = $2, trigger = $3, triggered_by = $4, status = $5, started_at = $6, completed_at = $7, duration_seconds = $8, result = $9, error_message = $10, created_at = $11, updated_at = $12 WHERE id = $1 RETURNING id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -303,9 +276,7 @@ impl WorkflowRun {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "workflow_runs",
-            })
+            .ok_or(super::error::Error::NotFound { table: "workflow_runs" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -326,9 +297,7 @@ impl WorkflowRun {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "workflow_runs",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "workflow_runs" });
         }
         ::std::result::Result::Ok(())
     }
@@ -363,10 +332,7 @@ impl WorkflowRun {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 
@@ -398,16 +364,11 @@ impl WorkflowRun {
     pub async fn build_jobs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::build_jobs::BuildJob>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::build_jobs::BuildJob>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE workflow_run_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE workflow_run_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -422,35 +383,24 @@ impl WorkflowRun {
     pub async fn preload_build_jobs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::build_jobs::BuildJob>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::build_jobs::BuildJob>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::build_jobs::BuildJob> = ::sqlx::query_as(
-                "SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE workflow_run_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::build_jobs::BuildJob> = ::sqlx::query_as("SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE workflow_run_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::build_jobs::BuildJob>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::build_jobs::BuildJob>> = ::std::collections::HashMap::new();
         for child in children {
             let key = child.workflow_run_id;
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The `environments` row this row's `environment_id` points at.
@@ -465,16 +415,12 @@ impl WorkflowRun {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE id = $1")
             .bind(self.environment_id)
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "environments",
-            })
+            .ok_or(super::error::Error::NotFound { table: "environments" })
     }
 
     /// The `users` row this row's `triggered_by` points at.
@@ -485,19 +431,14 @@ impl WorkflowRun {
     pub async fn triggered_by<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::option::Option<super::users::User>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::option::Option<super::users::User>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let ::std::option::Option::Some(key) = &self.triggered_by else {
             return ::std::result::Result::Ok(::std::option::Option::None);
         };
-        ::sqlx::query_as(
-                "SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1",
-            )
+        ::sqlx::query_as("SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1")
             .bind(key)
             .fetch_optional(db)
             .await

@@ -16,8 +16,11 @@ pub struct ParseEnumError {
 impl ::std::fmt::Display for ParseEnumError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
-            f, "{:?} is not a valid {} (expected one of: {})", self.value, self
-            .enum_name, self.expected.join(", ")
+            f,
+            "{:?} is not a valid {} (expected one of: {})",
+            self.value,
+            self.enum_name,
+            self.expected.join(", ")
         )
     }
 }
@@ -76,13 +79,11 @@ impl ::std::str::FromStr for Mood {
             "happy" => ::std::result::Result::Ok(Mood::Happy),
             "sad" => ::std::result::Result::Ok(Mood::Sad),
             "in between" => ::std::result::Result::Ok(Mood::InBetween),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "Mood",
-                    value: text.to_owned(),
-                    expected: &["happy", "sad", "in between"],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "Mood",
+                value: text.to_owned(),
+                expected: &["happy", "sad", "in between"],
+            }),
         }
     }
 }
@@ -104,10 +105,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for Mood {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 
@@ -144,10 +142,7 @@ pub enum OrderItemResult {
 
 impl OrderItemResult {
     /// Every value, in the order the schema lists them.
-    pub const ALL: &'static [OrderItemResult] = &[
-        OrderItemResult::Ok,
-        OrderItemResult::NotOk,
-    ];
+    pub const ALL: &'static [OrderItemResult] = &[OrderItemResult::Ok, OrderItemResult::NotOk];
     /// The value as stored in the database.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -169,13 +164,11 @@ impl ::std::str::FromStr for OrderItemResult {
         match text {
             "ok" => ::std::result::Result::Ok(OrderItemResult::Ok),
             "not ok" => ::std::result::Result::Ok(OrderItemResult::NotOk),
-            _ => {
-                ::std::result::Result::Err(ParseEnumError {
-                    enum_name: "OrderItemResult",
-                    value: text.to_owned(),
-                    expected: &["ok", "not ok"],
-                })
-            }
+            _ => ::std::result::Result::Err(ParseEnumError {
+                enum_name: "OrderItemResult",
+                value: text.to_owned(),
+                expected: &["ok", "not ok"],
+            }),
         }
     }
 }
@@ -205,10 +198,7 @@ impl<'q> ::sqlx::Encode<'q, ::sqlx::Postgres> for OrderItemResult {
         &self,
         buf: &mut ::sqlx::postgres::PgArgumentBuffer,
     ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
-        <&str as ::sqlx::Encode<
-            'q,
-            ::sqlx::Postgres,
-        >>::encode_by_ref(&self.as_str(), buf)
+        <&str as ::sqlx::Encode<'q, ::sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
     }
 }
 

@@ -3,14 +3,7 @@
 //! The `handoffs` table.
 
 /// A row of the `handoffs` table.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Handoff {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
     pub id: ::uuid::Uuid,
@@ -28,12 +21,7 @@ impl Handoff {
     /// The relation's schema.
     pub const SCHEMA: &'static str = "public";
     /// Every column, in table order.
-    pub const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "from_person_id",
-        "to_person_id",
-        "note",
-    ];
+    pub const COLUMNS: &'static [&'static str] = &["id", "from_person_id", "to_person_id", "note"];
     /// The column `id`.
     pub const ID: &'static str = "id";
     /// The column `from_person_id`.
@@ -108,12 +96,10 @@ impl Handoff {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
         let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_from_person_id: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_from_person_id: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.from_person_id)
             .collect();
-        let col_to_person_id: ::std::vec::Vec<_> = rows
-            .iter()
+        let col_to_person_id: ::std::vec::Vec<_> = rows.iter()
             .map(|row| &row.to_person_id)
             .collect();
         let col_note: ::std::vec::Vec<_> = rows.iter().map(|row| &row.note).collect();
@@ -172,10 +158,7 @@ impl Handoff {
     /// ```sql
     /// UPDATE handoffs SET from_person_id = $2, to_person_id = $3, note = $4 WHERE id = $1 RETURNING id, from_person_id, to_person_id, note
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -187,9 +170,7 @@ impl Handoff {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "handoffs",
-            })
+            .ok_or(super::error::Error::NotFound { table: "handoffs" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -210,9 +191,7 @@ impl Handoff {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "handoffs",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "handoffs" });
         }
         ::std::result::Result::Ok(())
     }
@@ -247,10 +226,7 @@ impl Handoff {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 
@@ -294,9 +270,7 @@ impl Handoff {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "people",
-            })
+            .ok_or(super::error::Error::NotFound { table: "people" })
     }
 
     /// The `people` row this row's `to_person_id` points at.
@@ -308,10 +282,7 @@ impl Handoff {
     pub async fn to_person<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::option::Option<super::people::Person>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::option::Option<super::people::Person>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {

@@ -23,12 +23,11 @@ pub struct Migration {
 }
 
 /// All migrations, in apply order.
-pub static MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "awkward_names",
-        file: "001_awkward_names.sql",
-        up_sql: r#"-- Names chosen to stress the mapping from SQL to Rust: keywords, capitals and spaces,
+pub static MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "awkward_names",
+    file: "001_awkward_names.sql",
+    up_sql: r#"-- Names chosen to stress the mapping from SQL to Rust: keywords, capitals and spaces,
 -- a leading digit, an enum type with a space in a label, arrays, identity and generated
 -- columns, and two foreign keys from one table to the same parent.
 CREATE TYPE mood AS ENUM ('happy', 'sad', 'in between');
@@ -66,12 +65,11 @@ CREATE TABLE handoffs (
 );
 
 "#,
-        down_sql: r#"DROP TABLE handoffs;
+    down_sql: r#"DROP TABLE handoffs;
 DROP TABLE people;
 DROP TABLE "Order Items";
 DROP TYPE mood;
 "#,
-        up_line: 2,
-        down_line: 40,
-    },
-];
+    up_line: 2,
+    down_line: 40,
+}];

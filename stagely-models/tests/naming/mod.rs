@@ -19,8 +19,8 @@ pub use enums::*;
 
 pub use error::Error;
 
-pub use order_items::{OrderItem, NewOrderItem};
+pub use order_items::{ OrderItem, NewOrderItem };
 
-pub use handoffs::{Handoff, NewHandoff};
+pub use handoffs::{ Handoff, NewHandoff };
 
-pub use people::{Person, NewPerson};
+pub use people::{ Person, NewPerson };

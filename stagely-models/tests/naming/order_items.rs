@@ -5,14 +5,7 @@
 /// A table whose name needs quotes.
 ///
 /// A row of the `Order Items` table.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrderItem {
     /// Column `id`: `bigint`, not null, identity.
     pub id: i64,
@@ -205,10 +198,7 @@ impl OrderItem {
     /// ```sql
     /// UPDATE "Order Items" SET type = $2, self = $3, "2fa" = $4, "userId" = $5, match = $6, tags = $7, feeling = $8, moods = $9, wait = $10, price = $11, result = $12, payload = $13 WHERE id = $1 RETURNING id, type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, doubled, result, payload
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -229,9 +219,7 @@ impl OrderItem {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "Order Items",
-            })
+            .ok_or(super::error::Error::NotFound { table: "Order Items" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -239,10 +227,7 @@ impl OrderItem {
     /// ```sql
     /// DELETE FROM "Order Items" WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: i64,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: i64) -> ::std::result::Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -252,9 +237,7 @@ impl OrderItem {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "Order Items",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "Order Items" });
         }
         ::std::result::Result::Ok(())
     }
@@ -289,10 +272,7 @@ impl OrderItem {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 

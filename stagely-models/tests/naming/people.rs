@@ -3,14 +3,7 @@
 //! The `people` table.
 
 /// A row of the `people` table.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Person {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
     pub id: ::uuid::Uuid,
@@ -43,10 +36,7 @@ pub struct NewPerson {
 impl NewPerson {
     /// A new row with the required columns set and every other column left to its default.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            name: name.into(),
-        }
+        Self { id: ::std::option::Option::None, name: name.into() }
     }
 }
 
@@ -120,10 +110,7 @@ impl Person {
     /// ```sql
     /// UPDATE people SET name = $2 WHERE id = $1 RETURNING id, name
     /// ```
-    pub async fn update<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -133,9 +120,7 @@ impl Person {
             .fetch_optional(db)
             .await
             .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound {
-                table: "people",
-            })
+            .ok_or(super::error::Error::NotFound { table: "people" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -156,9 +141,7 @@ impl Person {
             .await
             .map_err(super::error::Error::from)?;
         if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound {
-                table: "people",
-            });
+            return ::std::result::Result::Err(super::error::Error::NotFound { table: "people" });
         }
         ::std::result::Result::Ok(())
     }
@@ -193,10 +176,7 @@ impl Person {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT)
-            .fetch_one(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
     }
 }
 
@@ -228,16 +208,11 @@ impl Person {
     pub async fn handoffs_as_from_person_id<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::handoffs::Handoff>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::handoffs::Handoff>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE from_person_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE from_person_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -252,35 +227,24 @@ impl Person {
     pub async fn preload_handoffs_as_from_person_id<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::handoffs::Handoff>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::handoffs::Handoff>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::handoffs::Handoff> = ::sqlx::query_as(
-                "SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE from_person_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::handoffs::Handoff> = ::sqlx::query_as("SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE from_person_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::handoffs::Handoff>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::handoffs::Handoff>> = ::std::collections::HashMap::new();
         for child in children {
             let key = child.from_person_id;
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 
     /// The `handoffs` rows whose `to_person_id` points at this row.
@@ -291,16 +255,11 @@ impl Person {
     pub async fn handoffs_as_to_person_id<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::handoffs::Handoff>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<super::handoffs::Handoff>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(
-                "SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE to_person_id = $1 ORDER BY id",
-            )
+        ::sqlx::query_as("SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE to_person_id = $1 ORDER BY id")
             .bind(self.id)
             .fetch_all(db)
             .await
@@ -315,36 +274,25 @@ impl Person {
     pub async fn preload_handoffs_as_to_person_id<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::vec::Vec<super::handoffs::Handoff>>,
-        super::error::Error,
-    >
+    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::handoffs::Handoff>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::handoffs::Handoff> = ::sqlx::query_as(
-                "SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE to_person_id = ANY($1) ORDER BY id",
-            )
+        let children: ::std::vec::Vec<super::handoffs::Handoff> = ::sqlx::query_as("SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE to_person_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<
-            ::uuid::Uuid,
-            ::std::vec::Vec<super::handoffs::Handoff>,
-        > = ::std::collections::HashMap::new();
+        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::handoffs::Handoff>> = ::std::collections::HashMap::new();
         for child in children {
             let ::std::option::Option::Some(key) = child.to_person_id else {
                 continue;
             };
             by_key.entry(key).or_default().push(child);
         }
-        ::std::result::Result::Ok(
-            parents
-                .iter()
-                .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-                .collect(),
-        )
+        ::std::result::Result::Ok(parents.iter()
+            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
+            .collect())
     }
 }

@@ -6,14 +6,7 @@
 pub const SECRETS_FOR_SCOPE: &str = "SELECT DISTINCT ON (key) id, key, encrypted_value, scope, secret_type, file_path, file_permissions\nFROM secrets\nWHERE project_id = $1 AND (scope = 'global' OR scope = $2)\nORDER BY key, (scope = 'global'), id";
 
 /// A row of [`secrets_for_scope`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SecretsForScopeRow {
     /// Column `id`: `uuid`, not null.
     pub id: ::uuid::Uuid,
@@ -46,10 +39,7 @@ pub async fn secrets_for_scope<'e, E>(
     db: E,
     project_id: ::uuid::Uuid,
     scope: ::std::string::String,
-) -> ::std::result::Result<
-    ::std::vec::Vec<SecretsForScopeRow>,
-    super::super::error::Error,
->
+) -> ::std::result::Result<::std::vec::Vec<SecretsForScopeRow>, super::super::error::Error>
 where
     E: ::sqlx::PgExecutor<'e>,
 {
@@ -65,14 +55,7 @@ where
 pub const TEAM_AUDIT_TRAIL: &str = "SELECT id, actor_id, actor_email, action, resource_type, resource_id, metadata, timestamp\nFROM audit_logs\nWHERE team_id = $1\n  AND ($2::timestamptz IS NULL\n       OR (timestamp, id) < ($2::timestamptz, $3::uuid))\nORDER BY timestamp DESC, id DESC\nLIMIT $4";
 
 /// A row of [`team_audit_trail`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TeamAuditTrailRow {
     /// Column `id`: `uuid`, not null.
     pub id: ::uuid::Uuid,
@@ -123,10 +106,7 @@ pub struct TeamAuditTrailParams {
 pub async fn team_audit_trail<'e, E>(
     db: E,
     params: &TeamAuditTrailParams,
-) -> ::std::result::Result<
-    ::std::vec::Vec<TeamAuditTrailRow>,
-    super::super::error::Error,
->
+) -> ::std::result::Result<::std::vec::Vec<TeamAuditTrailRow>, super::super::error::Error>
 where
     E: ::sqlx::PgExecutor<'e>,
 {
@@ -180,10 +160,7 @@ pub struct UpsertAgentConnectionParams {
 pub async fn upsert_agent_connection<'e, E>(
     db: E,
     params: &UpsertAgentConnectionParams,
-) -> ::std::result::Result<
-    ::std::option::Option<super::super::agent_connections::AgentConnection>,
-    super::super::error::Error,
->
+) -> ::std::result::Result<::std::option::Option<super::super::agent_connections::AgentConnection>, super::super::error::Error>
 where
     E: ::sqlx::PgExecutor<'e>,
 {

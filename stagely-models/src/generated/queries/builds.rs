@@ -25,10 +25,7 @@ pub const CLAIM_QUEUED_BUILD_JOB: &str = "UPDATE build_jobs\nSET status = 'provi
 pub async fn claim_queued_build_job<'e, E>(
     db: E,
     vm_id: ::std::string::String,
-) -> ::std::result::Result<
-    ::std::option::Option<super::super::build_jobs::BuildJob>,
-    super::super::error::Error,
->
+) -> ::std::result::Result<::std::option::Option<super::super::build_jobs::BuildJob>, super::super::error::Error>
 where
     E: ::sqlx::PgExecutor<'e>,
 {
@@ -43,14 +40,7 @@ where
 pub const QUEUED_BUILD_JOBS: &str = "SELECT id, workflow_run_id, name, architecture, queued_at\nFROM build_jobs\nWHERE status = 'queued'\nORDER BY queued_at, id\nLIMIT $1";
 
 /// A row of [`queued_build_jobs`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct QueuedBuildJobsRow {
     /// Column `id`: `uuid`, not null.
     pub id: ::uuid::Uuid,
@@ -78,10 +68,7 @@ pub struct QueuedBuildJobsRow {
 pub async fn queued_build_jobs<'e, E>(
     db: E,
     max_jobs: i64,
-) -> ::std::result::Result<
-    ::std::vec::Vec<QueuedBuildJobsRow>,
-    super::super::error::Error,
->
+) -> ::std::result::Result<::std::vec::Vec<QueuedBuildJobsRow>, super::super::error::Error>
 where
     E: ::sqlx::PgExecutor<'e>,
 {
@@ -96,14 +83,7 @@ where
 pub const LOGS_AFTER: &str = "SELECT seq, timestamp, stream, line\nFROM build_logs\nWHERE build_job_id = $1 AND seq > $2\nORDER BY seq\nLIMIT $3";
 
 /// A row of [`logs_after`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LogsAfterRow {
     /// Column `seq`: `bigint`, not null.
     pub seq: i64,

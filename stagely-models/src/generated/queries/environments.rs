@@ -18,10 +18,7 @@ pub const READY_ENVIRONMENTS: &str = "SELECT *\nFROM environments\nWHERE project
 pub async fn ready_environments<'e, E>(
     db: E,
     project_id: ::uuid::Uuid,
-) -> ::std::result::Result<
-    ::std::vec::Vec<super::super::environments::Environment>,
-    super::super::error::Error,
->
+) -> ::std::result::Result<::std::vec::Vec<super::super::environments::Environment>, super::super::error::Error>
 where
     E: ::sqlx::PgExecutor<'e>,
 {
@@ -36,14 +33,7 @@ where
 pub const STALE_ENVIRONMENTS: &str = "SELECT id, project_id, subdomain_hash, last_heartbeat_at\nFROM environments\nWHERE status = 'ready'\n  AND (last_heartbeat_at IS NULL OR last_heartbeat_at < now() - $1::interval)\nORDER BY last_heartbeat_at NULLS FIRST, id";
 
 /// A row of [`stale_environments`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaleEnvironmentsRow {
     /// Column `id`: `uuid`, not null.
     pub id: ::uuid::Uuid,
@@ -69,10 +59,7 @@ pub struct StaleEnvironmentsRow {
 pub async fn stale_environments<'e, E>(
     db: E,
     max_silence: ::sqlx::postgres::types::PgInterval,
-) -> ::std::result::Result<
-    ::std::vec::Vec<StaleEnvironmentsRow>,
-    super::super::error::Error,
->
+) -> ::std::result::Result<::std::vec::Vec<StaleEnvironmentsRow>, super::super::error::Error>
 where
     E: ::sqlx::PgExecutor<'e>,
 {
@@ -87,14 +74,7 @@ where
 pub const ENVIRONMENT_COUNTS_BY_STATUS: &str = "SELECT p.id AS project_id, p.slug, e.status, count(e.id) AS environments\nFROM projects p\nLEFT JOIN environments e ON e.project_id = p.id\nWHERE p.team_id = $1\nGROUP BY p.id, p.slug, e.status\nORDER BY p.slug, e.status";
 
 /// A row of [`environment_counts_by_status`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EnvironmentCountsByStatusRow {
     /// Column `project_id`: `uuid`, not null.
     pub project_id: ::uuid::Uuid,
@@ -121,10 +101,7 @@ pub struct EnvironmentCountsByStatusRow {
 pub async fn environment_counts_by_status<'e, E>(
     db: E,
     team_id: ::uuid::Uuid,
-) -> ::std::result::Result<
-    ::std::vec::Vec<EnvironmentCountsByStatusRow>,
-    super::super::error::Error,
->
+) -> ::std::result::Result<::std::vec::Vec<EnvironmentCountsByStatusRow>, super::super::error::Error>
 where
     E: ::sqlx::PgExecutor<'e>,
 {
@@ -139,14 +116,7 @@ where
 pub const TEAM_COST_TOTALS: &str = "SELECT t.id AS team_id, t.slug, coalesce(sum(e.estimated_cost_usd), 0) AS total_cost_usd,\n       count(e.id) AS environments\nFROM teams t\nLEFT JOIN projects p ON p.team_id = t.id\nLEFT JOIN environments e ON e.project_id = p.id AND e.terminated_at IS NULL\nWHERE t.deleted_at IS NULL\nGROUP BY t.id, t.slug\nORDER BY t.slug";
 
 /// A row of [`team_cost_totals`].
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::sqlx::FromRow,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TeamCostTotalsRow {
     /// Column `team_id`: `uuid`, not null.
     pub team_id: ::uuid::Uuid,
@@ -172,17 +142,9 @@ pub struct TeamCostTotalsRow {
 /// GROUP BY t.id, t.slug
 /// ORDER BY t.slug
 /// ```
-pub async fn team_cost_totals<'e, E>(
-    db: E,
-) -> ::std::result::Result<
-    ::std::vec::Vec<TeamCostTotalsRow>,
-    super::super::error::Error,
->
+pub async fn team_cost_totals<'e, E>(db: E) -> ::std::result::Result<::std::vec::Vec<TeamCostTotalsRow>, super::super::error::Error>
 where
     E: ::sqlx::PgExecutor<'e>,
 {
-    ::sqlx::query_as(TEAM_COST_TOTALS)
-        .fetch_all(db)
-        .await
-        .map_err(super::super::error::Error::from)
+    ::sqlx::query_as(TEAM_COST_TOTALS).fetch_all(db).await.map_err(super::super::error::Error::from)
 }
