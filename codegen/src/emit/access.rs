@@ -1,4 +1,5 @@
-//! Data access for each table: insert, insert_many, find, find_by_<unique key>, list, count,
+//! Data access for each table: insert, insert_many (and insert_many_count, copy_many), find,
+//! find_by_<unique key>, list, count,
 //! update, delete, and for soft-deleting tables (a nullable `deleted_at`) restore, hard_delete
 //! and find_with_deleted.
 //!
@@ -284,13 +285,16 @@ fn insert_many_fn(
             )
         })
         .collect();
-    let sql = format!(
-        "INSERT INTO {} ({names}) SELECT {values} FROM UNNEST({params}) WITH ORDINALITY AS u({names}, __ordinality) ORDER BY u.__ordinality RETURNING {}",
+    let insert_sql = format!(
+        "INSERT INTO {} ({names}) SELECT {values} FROM UNNEST({params}) WITH ORDINALITY AS u({names}, __ordinality) ORDER BY u.__ordinality",
         relation_ref(relation),
-        select_list(ctx.catalog, ctx.names, relation, None),
         names = names.join(", "),
         values = values.join(", "),
         params = params.join(", "),
+    );
+    let sql = format!(
+        "{insert_sql} RETURNING {}",
+        select_list(ctx.catalog, ctx.names, relation, None)
     );
     let locals: Vec<_> = targets
         .iter()
@@ -302,7 +306,17 @@ fn insert_many_fn(
         &sql,
     );
     let sql = statements.add("INSERT_MANY", &sql);
-    quote! {
+    let count_doc = doc_sql(
+        "Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back",
+        &insert_sql,
+    );
+    let count_sql = statements.add("INSERT_MANY_COUNT", &insert_sql);
+    let columns = quote! {
+        #(
+            let #locals: ::std::vec::Vec<_> = rows.iter().map(|row| &row.#idents).collect();
+        )*
+    };
+    let mut out = quote! {
         #doc
         pub async fn insert_many<'e, E>(db: E, rows: &[#insert]) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
         where
@@ -311,14 +325,95 @@ fn insert_many_fn(
             if rows.is_empty() {
                 return ::std::result::Result::Ok(::std::vec::Vec::new());
             }
-            #(
-                let #locals: ::std::vec::Vec<_> = rows.iter().map(|row| &row.#idents).collect();
-            )*
+            #columns
             ::sqlx::query_as(#sql)
                 #(.bind(&#locals))*
                 .fetch_all(db)
                 .await
                 .map_err(super::error::Error::from)
+        }
+
+        #count_doc
+        pub async fn insert_many_count<'e, E>(db: E, rows: &[#insert]) -> ::std::result::Result<u64, super::error::Error>
+        where
+            E: ::sqlx::PgExecutor<'e>,
+        {
+            if rows.is_empty() {
+                return ::std::result::Result::Ok(0);
+            }
+            #columns
+            let done = ::sqlx::query(#count_sql)
+                #(.bind(&#locals))*
+                .execute(db)
+                .await?;
+            ::std::result::Result::Ok(done.rows_affected())
+        }
+    };
+    if copy_applies(ctx, fields) {
+        out.extend(copy_many_fn(ctx, &targets));
+    }
+    out
+}
+
+/// Whether the table gets `copy_many`: binary COPY takes each value in exactly the column's
+/// binary format, so every inserted column must be sent as its own type. Left out: arrays
+/// (an element type must match exactly) and composites (as for `insert_many`), values sent
+/// with a cast (text fallbacks), `json` (sqlx writes jsonb's format), and configured type
+/// overrides (their encoding is not known here).
+pub fn copy_applies(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> bool {
+    has_insert_many(fields)
+        && insertable(fields).iter().all(|f| {
+            f.mapping.write_as.is_none()
+                && ctx.names.type_override(ctx.relation, f.column).is_none()
+                && base_type(ctx.catalog, &f.column.data_type) != "json"
+        })
+}
+
+/// A type with its domains unwrapped.
+fn base_type<'a>(catalog: &'a crate::catalog::Catalog, sql_type: &'a str) -> &'a str {
+    let mut current = sql_type;
+    for _ in 0..16 {
+        match catalog
+            .domains
+            .iter()
+            .find(|d| crate::emit::types::names_type(&d.schema, &d.name, current))
+        {
+            Some(domain) => current = &domain.data_type,
+            None => break,
+        }
+    }
+    current
+}
+
+fn copy_many_fn(ctx: &RelationContext<'_>, targets: &[&Field<'_>]) -> TokenStream {
+    let relation = ctx.relation;
+    let insert = format_ident!("{}", ctx.names.relation(relation).insert);
+    let table = relation_ref(relation);
+    let names: Vec<String> = targets.iter().map(|f| quote_ident(&f.column.name)).collect();
+    let sql = format!("COPY {table} ({}) FROM STDIN (FORMAT binary)", names.join(", "));
+    let doc = doc_sql(
+        "Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing)",
+        &sql,
+    );
+    let columns = targets.iter().map(|f| {
+        let name = quote_ident(&f.column.name);
+        let ident = &f.ident;
+        if f.column.default.is_some() {
+            quote! { super::runtime::CopyColumn { name: #name, set: ::std::option::Option::Some(|row: &#insert| row.#ident.is_some()) } }
+        } else {
+            quote! { super::runtime::CopyColumn { name: #name, set: ::std::option::Option::None } }
+        }
+    });
+    let idents = targets.iter().map(|f| &f.ident);
+    quote! {
+        #doc
+        pub async fn copy_many(conn: &mut ::sqlx::PgConnection, rows: &[#insert]) -> ::std::result::Result<u64, super::error::Error> {
+            let columns = [#(#columns),*];
+            super::runtime::copy_in(conn, #table, &columns, rows, |row, out| {
+                #(out.field(&row.#idents)?;)*
+                ::std::result::Result::Ok(())
+            })
+            .await
         }
     }
 }
@@ -477,12 +572,8 @@ fn key_functions(
                 let done = ::sqlx::query(#sql)
                     #(#pk_binds)*
                     .execute(db)
-                    .await
-                    .map_err(super::error::Error::from)?;
-                if done.rows_affected() == 0 {
-                    return ::std::result::Result::Err(#not_found);
-                }
-                ::std::result::Result::Ok(())
+                    .await?;
+                super::runtime::affected(done, #table)
             }
         }
     };

@@ -36,6 +36,10 @@ use names::Names;
 use output::{GeneratedFiles, header, render};
 use structs::relation_module;
 
+/// The hand-written runtime the generated data access calls, copied into every output as
+/// `runtime.rs` (see `codegen/runtime/runtime.rs`).
+pub const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
+
 /// The generated files and what they contain.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Generated {
@@ -270,7 +274,7 @@ fn emit_laid_out(
     let taken: std::collections::BTreeSet<String> = modules
         .iter()
         .map(|(module, _)| module.clone())
-        .chain(["enums", "error", "migrations", "composites", "queries"].map(String::from))
+        .chain(["enums", "error", "migrations", "composites", "queries", "runtime"].map(String::from))
         .collect();
     let schema_modules = schemas::schema_modules(&modules, &names, &taken);
     let encrypted_columns = encrypted::encrypted_columns(catalog);
@@ -283,6 +287,7 @@ fn emit_laid_out(
             pub mod enums;
             #composites_decl
             pub mod error;
+            pub mod runtime;
             #migrations_decl
             #queries_decl
             #(#module_decls)*
@@ -305,6 +310,7 @@ fn emit_laid_out(
     for (name, tokens) in built {
         files.insert(name, render(&header, layout(tokens)));
     }
+    files.insert("runtime.rs", format!("{header}\n{RUNTIME}"));
     Ok(Generated {
         files,
         tables: catalog.tables.iter().filter(|r| r.is_table()).count(),

@@ -151,7 +151,16 @@ impl Names {
                 // These cannot be raw identifiers; the file is named after the module.
                 module.push('_');
             }
-            if ["enums", "error", "migrations", "composites", "generated"].contains(&module.as_str()) {
+            if [
+                "enums",
+                "error",
+                "migrations",
+                "composites",
+                "generated",
+                "runtime",
+            ]
+            .contains(&module.as_str())
+            {
                 module.push_str("_table");
             }
             // `Foo` and `foo` are one module (and one file on a case-insensitive disk).

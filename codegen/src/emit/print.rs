@@ -452,14 +452,24 @@ impl Printer {
     }
 }
 
-/// The end (exclusive) of the element starting at `start`: after its top-level `,`, or `end`.
+/// The end (exclusive) of the element starting at `start`: after its top-level `,` (not one
+/// inside `<...>` or a closure's `|...|`), or `end`.
 fn next_comma(toks: &[Tok], start: usize, end: usize) -> usize {
     let mut angle = 0usize;
+    let mut pipes = false;
     for (k, tok) in toks.iter().enumerate().take(end).skip(start) {
         match tok {
             Tok::Op(o) if o == "<" => angle += 1,
             Tok::Op(o) if o == ">" => angle = angle.saturating_sub(1),
-            Tok::Op(o) if o == "," && angle == 0 => return k + 1,
+            Tok::Op(o) if o == "|" => {
+                let opens = k == start
+                    || matches!(&toks[k - 1], Tok::Op(_))
+                    || matches!(&toks[k - 1], Tok::Word(w) if w == "move");
+                if pipes || opens {
+                    pipes = !pipes;
+                }
+            }
+            Tok::Op(o) if o == "," && angle == 0 && !pipes => return k + 1,
             _ => {}
         }
     }

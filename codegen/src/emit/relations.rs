@@ -393,9 +393,9 @@ fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Token
         &sql,
     );
     let child_key = if l.child.column(l.column).is_some_and(|c| c.nullable) {
-        quote! { let ::std::option::Option::Some(key) = child.#fk_field #owned else { continue; }; }
+        quote! { child.#fk_field #owned }
     } else {
-        quote! { let key = child.#fk_field #owned; }
+        quote! { ::std::option::Option::Some(child.#fk_field #owned) }
     };
     tokens.extend(quote! {
         #doc
@@ -407,14 +407,9 @@ fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Token
             let children: ::std::vec::Vec<#child> = ::sqlx::query_as(#sql)
                 .bind(&keys)
                 .fetch_all(db)
-                .await
-                .map_err(super::error::Error::from)?;
-            let mut by_key: ::std::collections::HashMap<#key_type, ::std::vec::Vec<#child>> = ::std::collections::HashMap::new();
-            for child in children {
-                #child_key
-                by_key.entry(key).or_default().push(child);
-            }
-            ::std::result::Result::Ok(parents.iter().map(|p| by_key.get(&p.#key_field).cloned().unwrap_or_default()).collect())
+                .await?;
+            let keyed = children.into_iter().map(|child| (#child_key, child));
+            ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.#key_field #owned))
         }
     });
     tokens
@@ -486,16 +481,13 @@ fn many_to_many(
             let rows = ::sqlx::query(#sql)
                 .bind(&keys)
                 .fetch_all(db)
-                .await
-                .map_err(super::error::Error::from)?;
-            let mut by_key: ::std::collections::HashMap<#key_type, ::std::vec::Vec<#target>> = ::std::collections::HashMap::new();
+                .await?;
+            let mut keyed = ::std::vec::Vec::with_capacity(rows.len());
             for row in &rows {
-                let key: #key_type = row.try_get("__parent_key").map_err(super::error::Error::from)?;
-                let target = <#target as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row)
-                    .map_err(super::error::Error::from)?;
-                by_key.entry(key).or_default().push(target);
+                let key: #key_type = row.try_get("__parent_key")?;
+                keyed.push((::std::option::Option::Some(key), <#target as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row)?));
             }
-            ::std::result::Result::Ok(parents.iter().map(|p| by_key.get(&p.#key_field).cloned().unwrap_or_default()).collect())
+            ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.#key_field #owned))
         }
     });
     tokens

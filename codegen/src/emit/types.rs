@@ -151,7 +151,7 @@ fn bare(sql_type: &str) -> String {
 }
 
 /// Whether a catalog object `schema.name` is what `sql_type` names (`mood`, `other.mood`).
-fn names_type(schema: &str, name: &str, sql_type: &str) -> bool {
+pub(crate) fn names_type(schema: &str, name: &str, sql_type: &str) -> bool {
     let sql_type = sql_type.replace('"', "");
     sql_type == name || sql_type == format!("{schema}.{name}")
 }

@@ -263,6 +263,121 @@ impl AgentConnection {
             .map_err(super::error::Error::from)
     }
 
+    /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
+    ///
+    /// ```sql
+    /// INSERT INTO agent_connections (id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at) SELECT COALESCE(u.id, gen_random_uuid()), u.environment_id, u.agent_id, u.token_hash, COALESCE(u.status, 'connected'), u.ip_address, u.agent_version, u.system_info, COALESCE(u.connected_at, now()), COALESCE(u.last_seen_at, now()), u.disconnected_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at, __ordinality) ORDER BY u.__ordinality
+    /// ```
+    pub async fn insert_many_count<'e, E>(
+        db: E,
+        rows: &[NewAgentConnection],
+    ) -> ::std::result::Result<u64, super::error::Error>
+    where
+        E: ::sqlx::PgExecutor<'e>,
+    {
+        if rows.is_empty() {
+            return ::std::result::Result::Ok(0);
+        }
+        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+        let col_environment_id: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.environment_id)
+            .collect();
+        let col_agent_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.agent_id).collect();
+        let col_token_hash: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.token_hash)
+            .collect();
+        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
+        let col_ip_address: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.ip_address)
+            .collect();
+        let col_agent_version: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.agent_version)
+            .collect();
+        let col_system_info: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.system_info)
+            .collect();
+        let col_connected_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.connected_at)
+            .collect();
+        let col_last_seen_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.last_seen_at)
+            .collect();
+        let col_disconnected_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.disconnected_at)
+            .collect();
+        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
+            .bind(&col_id)
+            .bind(&col_environment_id)
+            .bind(&col_agent_id)
+            .bind(&col_token_hash)
+            .bind(&col_status)
+            .bind(&col_ip_address)
+            .bind(&col_agent_version)
+            .bind(&col_system_info)
+            .bind(&col_connected_at)
+            .bind(&col_last_seen_at)
+            .bind(&col_disconnected_at)
+            .execute(db)
+            .await?;
+        ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
+    ///
+    /// ```sql
+    /// COPY agent_connections (id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at) FROM STDIN (FORMAT binary)
+    /// ```
+    pub async fn copy_many(
+        conn: &mut ::sqlx::PgConnection,
+        rows: &[NewAgentConnection],
+    ) -> ::std::result::Result<u64, super::error::Error> {
+        let columns = [
+            super::runtime::CopyColumn {
+                name: "id",
+                set: ::std::option::Option::Some(|row: &NewAgentConnection| row.id.is_some()),
+            },
+            super::runtime::CopyColumn { name: "environment_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "agent_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "token_hash", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "status",
+                set: ::std::option::Option::Some(|row: &NewAgentConnection| row.status.is_some()),
+            },
+            super::runtime::CopyColumn { name: "ip_address", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "agent_version", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "system_info", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "connected_at",
+                set: ::std::option::Option::Some(|row: &NewAgentConnection| row.connected_at.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "last_seen_at",
+                set: ::std::option::Option::Some(|row: &NewAgentConnection| row.last_seen_at.is_some()),
+            },
+            super::runtime::CopyColumn { name: "disconnected_at", set: ::std::option::Option::None },
+        ];
+        super::runtime::copy_in(
+            conn,
+            "agent_connections",
+            &columns,
+            rows,
+            |row, out| {
+                out.field(&row.id)?;
+                out.field(&row.environment_id)?;
+                out.field(&row.agent_id)?;
+                out.field(&row.token_hash)?;
+                out.field(&row.status)?;
+                out.field(&row.ip_address)?;
+                out.field(&row.agent_version)?;
+                out.field(&row.system_info)?;
+                out.field(&row.connected_at)?;
+                out.field(&row.last_seen_at)?;
+                out.field(&row.disconnected_at)?;
+                ::std::result::Result::Ok(())
+            },
+        ).await
+    }
+
     /// The row with this primary key.
     ///
     /// ```sql
@@ -340,15 +455,8 @@ impl AgentConnection {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let done = ::sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound { table: "agent_connections" });
-        }
-        ::std::result::Result::Ok(())
+        let done = ::sqlx::query(sql::DELETE).bind(id).execute(db).await?;
+        super::runtime::affected(done, "agent_connections")
     }
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
@@ -395,6 +503,8 @@ pub mod sql {
     pub const INSERT: &str = "INSERT INTO agent_connections (id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'connected'), $6, $7, $8, COALESCE($9, now()), COALESCE($10, now()), $11) RETURNING id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at";
     /// The statement of `insert_many`.
     pub const INSERT_MANY: &str = "INSERT INTO agent_connections (id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at) SELECT COALESCE(u.id, gen_random_uuid()), u.environment_id, u.agent_id, u.token_hash, COALESCE(u.status, 'connected'), u.ip_address, u.agent_version, u.system_info, COALESCE(u.connected_at, now()), COALESCE(u.last_seen_at, now()), u.disconnected_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at, __ordinality) ORDER BY u.__ordinality RETURNING id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at";
+    /// The statement of `insert_many_count`.
+    pub const INSERT_MANY_COUNT: &str = "INSERT INTO agent_connections (id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at) SELECT COALESCE(u.id, gen_random_uuid()), u.environment_id, u.agent_id, u.token_hash, COALESCE(u.status, 'connected'), u.ip_address, u.agent_version, u.system_info, COALESCE(u.connected_at, now()), COALESCE(u.last_seen_at, now()), u.disconnected_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at, __ordinality) ORDER BY u.__ordinality";
     /// The statement of `find`.
     pub const FIND: &str = "SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections WHERE id = $1";
     /// The statement of `find_by_agent_id`.

@@ -331,6 +331,166 @@ impl BuildJob {
             .map_err(super::error::Error::from)
     }
 
+    /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
+    ///
+    /// ```sql
+    /// INSERT INTO build_jobs (id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.workflow_run_id, u.name, u.architecture, u.context_path, u.dockerfile_path, u.vm_id, u.cloud_provider_id, u.machine_size, COALESCE(u.status, 'queued'), COALESCE(u.queued_at, now()), u.started_at, u.completed_at, u.duration_seconds, u.artifact_url, u.exit_code, u.error_message, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) WITH ORDINALITY AS u(id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
+    /// ```
+    pub async fn insert_many_count<'e, E>(
+        db: E,
+        rows: &[NewBuildJob],
+    ) -> ::std::result::Result<u64, super::error::Error>
+    where
+        E: ::sqlx::PgExecutor<'e>,
+    {
+        if rows.is_empty() {
+            return ::std::result::Result::Ok(0);
+        }
+        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+        let col_workflow_run_id: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.workflow_run_id)
+            .collect();
+        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
+        let col_architecture: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.architecture)
+            .collect();
+        let col_context_path: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.context_path)
+            .collect();
+        let col_dockerfile_path: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.dockerfile_path)
+            .collect();
+        let col_vm_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_id).collect();
+        let col_cloud_provider_id: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.cloud_provider_id)
+            .collect();
+        let col_machine_size: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.machine_size)
+            .collect();
+        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
+        let col_queued_at: ::std::vec::Vec<_> = rows.iter().map(|row| &row.queued_at).collect();
+        let col_started_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.started_at)
+            .collect();
+        let col_completed_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.completed_at)
+            .collect();
+        let col_duration_seconds: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.duration_seconds)
+            .collect();
+        let col_artifact_url: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.artifact_url)
+            .collect();
+        let col_exit_code: ::std::vec::Vec<_> = rows.iter().map(|row| &row.exit_code).collect();
+        let col_error_message: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.error_message)
+            .collect();
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.created_at)
+            .collect();
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.updated_at)
+            .collect();
+        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
+            .bind(&col_id)
+            .bind(&col_workflow_run_id)
+            .bind(&col_name)
+            .bind(&col_architecture)
+            .bind(&col_context_path)
+            .bind(&col_dockerfile_path)
+            .bind(&col_vm_id)
+            .bind(&col_cloud_provider_id)
+            .bind(&col_machine_size)
+            .bind(&col_status)
+            .bind(&col_queued_at)
+            .bind(&col_started_at)
+            .bind(&col_completed_at)
+            .bind(&col_duration_seconds)
+            .bind(&col_artifact_url)
+            .bind(&col_exit_code)
+            .bind(&col_error_message)
+            .bind(&col_created_at)
+            .bind(&col_updated_at)
+            .execute(db)
+            .await?;
+        ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
+    ///
+    /// ```sql
+    /// COPY build_jobs (id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at) FROM STDIN (FORMAT binary)
+    /// ```
+    pub async fn copy_many(
+        conn: &mut ::sqlx::PgConnection,
+        rows: &[NewBuildJob],
+    ) -> ::std::result::Result<u64, super::error::Error> {
+        let columns = [
+            super::runtime::CopyColumn {
+                name: "id",
+                set: ::std::option::Option::Some(|row: &NewBuildJob| row.id.is_some()),
+            },
+            super::runtime::CopyColumn { name: "workflow_run_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "name", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "architecture", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "context_path", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "dockerfile_path", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "vm_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "cloud_provider_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "machine_size", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "status",
+                set: ::std::option::Option::Some(|row: &NewBuildJob| row.status.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "queued_at",
+                set: ::std::option::Option::Some(|row: &NewBuildJob| row.queued_at.is_some()),
+            },
+            super::runtime::CopyColumn { name: "started_at", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "completed_at", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "duration_seconds", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "artifact_url", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "exit_code", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "error_message", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "created_at",
+                set: ::std::option::Option::Some(|row: &NewBuildJob| row.created_at.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "updated_at",
+                set: ::std::option::Option::Some(|row: &NewBuildJob| row.updated_at.is_some()),
+            },
+        ];
+        super::runtime::copy_in(
+            conn,
+            "build_jobs",
+            &columns,
+            rows,
+            |row, out| {
+                out.field(&row.id)?;
+                out.field(&row.workflow_run_id)?;
+                out.field(&row.name)?;
+                out.field(&row.architecture)?;
+                out.field(&row.context_path)?;
+                out.field(&row.dockerfile_path)?;
+                out.field(&row.vm_id)?;
+                out.field(&row.cloud_provider_id)?;
+                out.field(&row.machine_size)?;
+                out.field(&row.status)?;
+                out.field(&row.queued_at)?;
+                out.field(&row.started_at)?;
+                out.field(&row.completed_at)?;
+                out.field(&row.duration_seconds)?;
+                out.field(&row.artifact_url)?;
+                out.field(&row.exit_code)?;
+                out.field(&row.error_message)?;
+                out.field(&row.created_at)?;
+                out.field(&row.updated_at)?;
+                ::std::result::Result::Ok(())
+            },
+        ).await
+    }
+
     /// The row with this primary key.
     ///
     /// ```sql
@@ -397,15 +557,8 @@ impl BuildJob {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let done = ::sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound { table: "build_jobs" });
-        }
-        ::std::result::Result::Ok(())
+        let done = ::sqlx::query(sql::DELETE).bind(id).execute(db).await?;
+        super::runtime::affected(done, "build_jobs")
     }
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
@@ -452,6 +605,8 @@ pub mod sql {
     pub const INSERT: &str = "INSERT INTO build_jobs (id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10, 'queued'), COALESCE($11, now()), $12, $13, $14, $15, $16, $17, COALESCE($18, now()), COALESCE($19, now())) RETURNING id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at";
     /// The statement of `insert_many`.
     pub const INSERT_MANY: &str = "INSERT INTO build_jobs (id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.workflow_run_id, u.name, u.architecture, u.context_path, u.dockerfile_path, u.vm_id, u.cloud_provider_id, u.machine_size, COALESCE(u.status, 'queued'), COALESCE(u.queued_at, now()), u.started_at, u.completed_at, u.duration_seconds, u.artifact_url, u.exit_code, u.error_message, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) WITH ORDINALITY AS u(id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at";
+    /// The statement of `insert_many_count`.
+    pub const INSERT_MANY_COUNT: &str = "INSERT INTO build_jobs (id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.workflow_run_id, u.name, u.architecture, u.context_path, u.dockerfile_path, u.vm_id, u.cloud_provider_id, u.machine_size, COALESCE(u.status, 'queued'), COALESCE(u.queued_at, now()), u.started_at, u.completed_at, u.duration_seconds, u.artifact_url, u.exit_code, u.error_message, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) WITH ORDINALITY AS u(id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at, __ordinality) ORDER BY u.__ordinality";
     /// The statement of `find`.
     pub const FIND: &str = "SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE id = $1";
     /// The statement of `update`.
@@ -539,15 +694,11 @@ impl BuildJob {
         let children: ::std::vec::Vec<super::build_logs::BuildLog> = ::sqlx::query_as("SELECT id, build_job_id, seq, \"timestamp\", stream, line FROM build_logs WHERE build_job_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::build_logs::BuildLog>> = ::std::collections::HashMap::new();
-        for child in children {
-            let key = child.build_job_id;
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (
+            ::std::option::Option::Some(child.build_job_id),
+            child,
+        ));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 }

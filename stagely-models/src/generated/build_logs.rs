@@ -144,6 +144,77 @@ impl BuildLog {
             .map_err(super::error::Error::from)
     }
 
+    /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
+    ///
+    /// ```sql
+    /// INSERT INTO build_logs (id, build_job_id, "timestamp", stream, line) SELECT COALESCE(u.id, gen_random_uuid()), u.build_job_id, COALESCE(u."timestamp", now()), u.stream, u.line FROM UNNEST($1, $2, $3, $4, $5) WITH ORDINALITY AS u(id, build_job_id, "timestamp", stream, line, __ordinality) ORDER BY u.__ordinality
+    /// ```
+    pub async fn insert_many_count<'e, E>(
+        db: E,
+        rows: &[NewBuildLog],
+    ) -> ::std::result::Result<u64, super::error::Error>
+    where
+        E: ::sqlx::PgExecutor<'e>,
+    {
+        if rows.is_empty() {
+            return ::std::result::Result::Ok(0);
+        }
+        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+        let col_build_job_id: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.build_job_id)
+            .collect();
+        let col_timestamp: ::std::vec::Vec<_> = rows.iter().map(|row| &row.timestamp).collect();
+        let col_stream: ::std::vec::Vec<_> = rows.iter().map(|row| &row.stream).collect();
+        let col_line: ::std::vec::Vec<_> = rows.iter().map(|row| &row.line).collect();
+        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
+            .bind(&col_id)
+            .bind(&col_build_job_id)
+            .bind(&col_timestamp)
+            .bind(&col_stream)
+            .bind(&col_line)
+            .execute(db)
+            .await?;
+        ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
+    ///
+    /// ```sql
+    /// COPY build_logs (id, build_job_id, "timestamp", stream, line) FROM STDIN (FORMAT binary)
+    /// ```
+    pub async fn copy_many(
+        conn: &mut ::sqlx::PgConnection,
+        rows: &[NewBuildLog],
+    ) -> ::std::result::Result<u64, super::error::Error> {
+        let columns = [
+            super::runtime::CopyColumn {
+                name: "id",
+                set: ::std::option::Option::Some(|row: &NewBuildLog| row.id.is_some()),
+            },
+            super::runtime::CopyColumn { name: "build_job_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "\"timestamp\"",
+                set: ::std::option::Option::Some(|row: &NewBuildLog| row.timestamp.is_some()),
+            },
+            super::runtime::CopyColumn { name: "stream", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "line", set: ::std::option::Option::None },
+        ];
+        super::runtime::copy_in(
+            conn,
+            "build_logs",
+            &columns,
+            rows,
+            |row, out| {
+                out.field(&row.id)?;
+                out.field(&row.build_job_id)?;
+                out.field(&row.timestamp)?;
+                out.field(&row.stream)?;
+                out.field(&row.line)?;
+                ::std::result::Result::Ok(())
+            },
+        ).await
+    }
+
     /// The row with this primary key.
     ///
     /// ```sql
@@ -196,15 +267,8 @@ impl BuildLog {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let done = ::sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound { table: "build_logs" });
-        }
-        ::std::result::Result::Ok(())
+        let done = ::sqlx::query(sql::DELETE).bind(id).execute(db).await?;
+        super::runtime::affected(done, "build_logs")
     }
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
@@ -251,6 +315,8 @@ pub mod sql {
     pub const INSERT: &str = "INSERT INTO build_logs (id, build_job_id, \"timestamp\", stream, line) VALUES (COALESCE($1, gen_random_uuid()), $2, COALESCE($3, now()), $4, $5) RETURNING id, build_job_id, seq, \"timestamp\", stream, line";
     /// The statement of `insert_many`.
     pub const INSERT_MANY: &str = "INSERT INTO build_logs (id, build_job_id, \"timestamp\", stream, line) SELECT COALESCE(u.id, gen_random_uuid()), u.build_job_id, COALESCE(u.\"timestamp\", now()), u.stream, u.line FROM UNNEST($1, $2, $3, $4, $5) WITH ORDINALITY AS u(id, build_job_id, \"timestamp\", stream, line, __ordinality) ORDER BY u.__ordinality RETURNING id, build_job_id, seq, \"timestamp\", stream, line";
+    /// The statement of `insert_many_count`.
+    pub const INSERT_MANY_COUNT: &str = "INSERT INTO build_logs (id, build_job_id, \"timestamp\", stream, line) SELECT COALESCE(u.id, gen_random_uuid()), u.build_job_id, COALESCE(u.\"timestamp\", now()), u.stream, u.line FROM UNNEST($1, $2, $3, $4, $5) WITH ORDINALITY AS u(id, build_job_id, \"timestamp\", stream, line, __ordinality) ORDER BY u.__ordinality";
     /// The statement of `find`.
     pub const FIND: &str = "SELECT id, build_job_id, seq, \"timestamp\", stream, line FROM build_logs WHERE id = $1";
     /// The statement of `update`.

@@ -277,6 +277,127 @@ impl CloudProvider {
             .map_err(super::error::Error::from)
     }
 
+    /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
+    ///
+    /// ```sql
+    /// INSERT INTO cloud_providers (id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.name, u.provider_type, u.encrypted_credentials, u.region, COALESCE(u.config, '{}'), COALESCE(u.is_active, true), u.last_validated_at, u.validation_error, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) WITH ORDINALITY AS u(id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
+    /// ```
+    pub async fn insert_many_count<'e, E>(
+        db: E,
+        rows: &[NewCloudProvider],
+    ) -> ::std::result::Result<u64, super::error::Error>
+    where
+        E: ::sqlx::PgExecutor<'e>,
+    {
+        if rows.is_empty() {
+            return ::std::result::Result::Ok(0);
+        }
+        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
+        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
+        let col_provider_type: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.provider_type)
+            .collect();
+        let col_encrypted_credentials: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.encrypted_credentials)
+            .collect();
+        let col_region: ::std::vec::Vec<_> = rows.iter().map(|row| &row.region).collect();
+        let col_config: ::std::vec::Vec<_> = rows.iter().map(|row| &row.config).collect();
+        let col_is_active: ::std::vec::Vec<_> = rows.iter().map(|row| &row.is_active).collect();
+        let col_last_validated_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.last_validated_at)
+            .collect();
+        let col_validation_error: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.validation_error)
+            .collect();
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.created_at)
+            .collect();
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.updated_at)
+            .collect();
+        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
+            .bind(&col_id)
+            .bind(&col_team_id)
+            .bind(&col_name)
+            .bind(&col_provider_type)
+            .bind(&col_encrypted_credentials)
+            .bind(&col_region)
+            .bind(&col_config)
+            .bind(&col_is_active)
+            .bind(&col_last_validated_at)
+            .bind(&col_validation_error)
+            .bind(&col_created_at)
+            .bind(&col_updated_at)
+            .execute(db)
+            .await?;
+        ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
+    ///
+    /// ```sql
+    /// COPY cloud_providers (id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at) FROM STDIN (FORMAT binary)
+    /// ```
+    pub async fn copy_many(
+        conn: &mut ::sqlx::PgConnection,
+        rows: &[NewCloudProvider],
+    ) -> ::std::result::Result<u64, super::error::Error> {
+        let columns = [
+            super::runtime::CopyColumn {
+                name: "id",
+                set: ::std::option::Option::Some(|row: &NewCloudProvider| row.id.is_some()),
+            },
+            super::runtime::CopyColumn { name: "team_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "name", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "provider_type", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "encrypted_credentials",
+                set: ::std::option::Option::None,
+            },
+            super::runtime::CopyColumn { name: "region", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "config",
+                set: ::std::option::Option::Some(|row: &NewCloudProvider| row.config.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "is_active",
+                set: ::std::option::Option::Some(|row: &NewCloudProvider| row.is_active.is_some()),
+            },
+            super::runtime::CopyColumn { name: "last_validated_at", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "validation_error", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "created_at",
+                set: ::std::option::Option::Some(|row: &NewCloudProvider| row.created_at.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "updated_at",
+                set: ::std::option::Option::Some(|row: &NewCloudProvider| row.updated_at.is_some()),
+            },
+        ];
+        super::runtime::copy_in(
+            conn,
+            "cloud_providers",
+            &columns,
+            rows,
+            |row, out| {
+                out.field(&row.id)?;
+                out.field(&row.team_id)?;
+                out.field(&row.name)?;
+                out.field(&row.provider_type)?;
+                out.field(&row.encrypted_credentials)?;
+                out.field(&row.region)?;
+                out.field(&row.config)?;
+                out.field(&row.is_active)?;
+                out.field(&row.last_validated_at)?;
+                out.field(&row.validation_error)?;
+                out.field(&row.created_at)?;
+                out.field(&row.updated_at)?;
+                ::std::result::Result::Ok(())
+            },
+        ).await
+    }
+
     /// The row with this primary key.
     ///
     /// ```sql
@@ -357,15 +478,8 @@ impl CloudProvider {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let done = ::sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound { table: "cloud_providers" });
-        }
-        ::std::result::Result::Ok(())
+        let done = ::sqlx::query(sql::DELETE).bind(id).execute(db).await?;
+        super::runtime::affected(done, "cloud_providers")
     }
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
@@ -412,6 +526,8 @@ pub mod sql {
     pub const INSERT: &str = "INSERT INTO cloud_providers (id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7, '{}'), COALESCE($8, true), $9, $10, COALESCE($11, now()), COALESCE($12, now())) RETURNING id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at";
     /// The statement of `insert_many`.
     pub const INSERT_MANY: &str = "INSERT INTO cloud_providers (id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.name, u.provider_type, u.encrypted_credentials, u.region, COALESCE(u.config, '{}'), COALESCE(u.is_active, true), u.last_validated_at, u.validation_error, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) WITH ORDINALITY AS u(id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at";
+    /// The statement of `insert_many_count`.
+    pub const INSERT_MANY_COUNT: &str = "INSERT INTO cloud_providers (id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.name, u.provider_type, u.encrypted_credentials, u.region, COALESCE(u.config, '{}'), COALESCE(u.is_active, true), u.last_validated_at, u.validation_error, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) WITH ORDINALITY AS u(id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at, __ordinality) ORDER BY u.__ordinality";
     /// The statement of `find`.
     pub const FIND: &str = "SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE id = $1";
     /// The statement of `find_by_team_id_and_name`.
@@ -459,18 +575,9 @@ impl CloudProvider {
         let children: ::std::vec::Vec<super::build_jobs::BuildJob> = ::sqlx::query_as("SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE cloud_provider_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::build_jobs::BuildJob>> = ::std::collections::HashMap::new();
-        for child in children {
-            let ::std::option::Option::Some(key) = child.cloud_provider_id else {
-                continue;
-            };
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (child.cloud_provider_id, child));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `teams` row this row's `team_id` points at.
@@ -528,17 +635,8 @@ impl CloudProvider {
         let children: ::std::vec::Vec<super::projects::Project> = ::sqlx::query_as("SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE cloud_provider_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::projects::Project>> = ::std::collections::HashMap::new();
-        for child in children {
-            let ::std::option::Option::Some(key) = child.cloud_provider_id else {
-                continue;
-            };
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (child.cloud_provider_id, child));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 }

@@ -305,6 +305,151 @@ impl Environment {
             .map_err(super::error::Error::from)
     }
 
+    /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
+    ///
+    /// ```sql
+    /// INSERT INTO environments (id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.project_id, u.pr_number, u.branch_name, u.commit_hash, u.subdomain_hash, u.vm_id, u.vm_ip, COALESCE(u.vm_status, 'pending'), COALESCE(u.status, 'pending'), u.deployed_at, u.last_heartbeat_at, u.terminated_at, COALESCE(u.estimated_cost_usd, 0), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) WITH ORDINALITY AS u(id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
+    /// ```
+    pub async fn insert_many_count<'e, E>(
+        db: E,
+        rows: &[NewEnvironment],
+    ) -> ::std::result::Result<u64, super::error::Error>
+    where
+        E: ::sqlx::PgExecutor<'e>,
+    {
+        if rows.is_empty() {
+            return ::std::result::Result::Ok(0);
+        }
+        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+        let col_project_id: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.project_id)
+            .collect();
+        let col_pr_number: ::std::vec::Vec<_> = rows.iter().map(|row| &row.pr_number).collect();
+        let col_branch_name: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.branch_name)
+            .collect();
+        let col_commit_hash: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.commit_hash)
+            .collect();
+        let col_subdomain_hash: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.subdomain_hash)
+            .collect();
+        let col_vm_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_id).collect();
+        let col_vm_ip: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_ip).collect();
+        let col_vm_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_status).collect();
+        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
+        let col_deployed_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.deployed_at)
+            .collect();
+        let col_last_heartbeat_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.last_heartbeat_at)
+            .collect();
+        let col_terminated_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.terminated_at)
+            .collect();
+        let col_estimated_cost_usd: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.estimated_cost_usd)
+            .collect();
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.created_at)
+            .collect();
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.updated_at)
+            .collect();
+        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
+            .bind(&col_id)
+            .bind(&col_project_id)
+            .bind(&col_pr_number)
+            .bind(&col_branch_name)
+            .bind(&col_commit_hash)
+            .bind(&col_subdomain_hash)
+            .bind(&col_vm_id)
+            .bind(&col_vm_ip)
+            .bind(&col_vm_status)
+            .bind(&col_status)
+            .bind(&col_deployed_at)
+            .bind(&col_last_heartbeat_at)
+            .bind(&col_terminated_at)
+            .bind(&col_estimated_cost_usd)
+            .bind(&col_created_at)
+            .bind(&col_updated_at)
+            .execute(db)
+            .await?;
+        ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
+    ///
+    /// ```sql
+    /// COPY environments (id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at) FROM STDIN (FORMAT binary)
+    /// ```
+    pub async fn copy_many(
+        conn: &mut ::sqlx::PgConnection,
+        rows: &[NewEnvironment],
+    ) -> ::std::result::Result<u64, super::error::Error> {
+        let columns = [
+            super::runtime::CopyColumn {
+                name: "id",
+                set: ::std::option::Option::Some(|row: &NewEnvironment| row.id.is_some()),
+            },
+            super::runtime::CopyColumn { name: "project_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "pr_number", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "branch_name", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "commit_hash", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "subdomain_hash", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "vm_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "vm_ip", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "vm_status",
+                set: ::std::option::Option::Some(|row: &NewEnvironment| row.vm_status.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "status",
+                set: ::std::option::Option::Some(|row: &NewEnvironment| row.status.is_some()),
+            },
+            super::runtime::CopyColumn { name: "deployed_at", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "last_heartbeat_at", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "terminated_at", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "estimated_cost_usd",
+                set: ::std::option::Option::Some(|row: &NewEnvironment| row.estimated_cost_usd.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "created_at",
+                set: ::std::option::Option::Some(|row: &NewEnvironment| row.created_at.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "updated_at",
+                set: ::std::option::Option::Some(|row: &NewEnvironment| row.updated_at.is_some()),
+            },
+        ];
+        super::runtime::copy_in(
+            conn,
+            "environments",
+            &columns,
+            rows,
+            |row, out| {
+                out.field(&row.id)?;
+                out.field(&row.project_id)?;
+                out.field(&row.pr_number)?;
+                out.field(&row.branch_name)?;
+                out.field(&row.commit_hash)?;
+                out.field(&row.subdomain_hash)?;
+                out.field(&row.vm_id)?;
+                out.field(&row.vm_ip)?;
+                out.field(&row.vm_status)?;
+                out.field(&row.status)?;
+                out.field(&row.deployed_at)?;
+                out.field(&row.last_heartbeat_at)?;
+                out.field(&row.terminated_at)?;
+                out.field(&row.estimated_cost_usd)?;
+                out.field(&row.created_at)?;
+                out.field(&row.updated_at)?;
+                ::std::result::Result::Ok(())
+            },
+        ).await
+    }
+
     /// The row with this primary key.
     ///
     /// ```sql
@@ -387,15 +532,8 @@ impl Environment {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let done = ::sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound { table: "environments" });
-        }
-        ::std::result::Result::Ok(())
+        let done = ::sqlx::query(sql::DELETE).bind(id).execute(db).await?;
+        super::runtime::affected(done, "environments")
     }
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
@@ -442,6 +580,8 @@ pub mod sql {
     pub const INSERT: &str = "INSERT INTO environments (id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, COALESCE($9, 'pending'), COALESCE($10, 'pending'), $11, $12, $13, COALESCE($14, 0), COALESCE($15, now()), COALESCE($16, now())) RETURNING id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at";
     /// The statement of `insert_many`.
     pub const INSERT_MANY: &str = "INSERT INTO environments (id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.project_id, u.pr_number, u.branch_name, u.commit_hash, u.subdomain_hash, u.vm_id, u.vm_ip, COALESCE(u.vm_status, 'pending'), COALESCE(u.status, 'pending'), u.deployed_at, u.last_heartbeat_at, u.terminated_at, COALESCE(u.estimated_cost_usd, 0), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) WITH ORDINALITY AS u(id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at";
+    /// The statement of `insert_many_count`.
+    pub const INSERT_MANY_COUNT: &str = "INSERT INTO environments (id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.project_id, u.pr_number, u.branch_name, u.commit_hash, u.subdomain_hash, u.vm_id, u.vm_ip, COALESCE(u.vm_status, 'pending'), COALESCE(u.status, 'pending'), u.deployed_at, u.last_heartbeat_at, u.terminated_at, COALESCE(u.estimated_cost_usd, 0), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) WITH ORDINALITY AS u(id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at, __ordinality) ORDER BY u.__ordinality";
     /// The statement of `find`.
     pub const FIND: &str = "SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE id = $1";
     /// The statement of `find_by_subdomain_hash`.
@@ -489,16 +629,12 @@ impl Environment {
         let children: ::std::vec::Vec<super::agent_connections::AgentConnection> = ::sqlx::query_as("SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections WHERE environment_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::agent_connections::AgentConnection>> = ::std::collections::HashMap::new();
-        for child in children {
-            let key = child.environment_id;
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (
+            ::std::option::Option::Some(child.environment_id),
+            child,
+        ));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `projects` row this row's `project_id` points at.
@@ -556,15 +692,11 @@ impl Environment {
         let children: ::std::vec::Vec<super::workflow_runs::WorkflowRun> = ::sqlx::query_as("SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE environment_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::workflow_runs::WorkflowRun>> = ::std::collections::HashMap::new();
-        for child in children {
-            let key = child.environment_id;
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (
+            ::std::option::Option::Some(child.environment_id),
+            child,
+        ));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 }

@@ -248,6 +248,137 @@ impl Project {
             .map_err(super::error::Error::from)
     }
 
+    /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
+    ///
+    /// ```sql
+    /// INSERT INTO projects (id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.slug, u.name, u.repo_url, COALESCE(u.repo_provider, 'github'), COALESCE(u.default_branch, 'main'), u.cloud_provider_id, COALESCE(u.default_preview_size, 'medium'), COALESCE(u.config, '{}'), COALESCE(u.is_active, true), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) WITH ORDINALITY AS u(id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
+    /// ```
+    pub async fn insert_many_count<'e, E>(
+        db: E,
+        rows: &[NewProject],
+    ) -> ::std::result::Result<u64, super::error::Error>
+    where
+        E: ::sqlx::PgExecutor<'e>,
+    {
+        if rows.is_empty() {
+            return ::std::result::Result::Ok(0);
+        }
+        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
+        let col_slug: ::std::vec::Vec<_> = rows.iter().map(|row| &row.slug).collect();
+        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
+        let col_repo_url: ::std::vec::Vec<_> = rows.iter().map(|row| &row.repo_url).collect();
+        let col_repo_provider: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.repo_provider)
+            .collect();
+        let col_default_branch: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.default_branch)
+            .collect();
+        let col_cloud_provider_id: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.cloud_provider_id)
+            .collect();
+        let col_default_preview_size: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.default_preview_size)
+            .collect();
+        let col_config: ::std::vec::Vec<_> = rows.iter().map(|row| &row.config).collect();
+        let col_is_active: ::std::vec::Vec<_> = rows.iter().map(|row| &row.is_active).collect();
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.created_at)
+            .collect();
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.updated_at)
+            .collect();
+        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
+            .bind(&col_id)
+            .bind(&col_team_id)
+            .bind(&col_slug)
+            .bind(&col_name)
+            .bind(&col_repo_url)
+            .bind(&col_repo_provider)
+            .bind(&col_default_branch)
+            .bind(&col_cloud_provider_id)
+            .bind(&col_default_preview_size)
+            .bind(&col_config)
+            .bind(&col_is_active)
+            .bind(&col_created_at)
+            .bind(&col_updated_at)
+            .execute(db)
+            .await?;
+        ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
+    ///
+    /// ```sql
+    /// COPY projects (id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at) FROM STDIN (FORMAT binary)
+    /// ```
+    pub async fn copy_many(
+        conn: &mut ::sqlx::PgConnection,
+        rows: &[NewProject],
+    ) -> ::std::result::Result<u64, super::error::Error> {
+        let columns = [
+            super::runtime::CopyColumn {
+                name: "id",
+                set: ::std::option::Option::Some(|row: &NewProject| row.id.is_some()),
+            },
+            super::runtime::CopyColumn { name: "team_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "slug", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "name", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "repo_url", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "repo_provider",
+                set: ::std::option::Option::Some(|row: &NewProject| row.repo_provider.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "default_branch",
+                set: ::std::option::Option::Some(|row: &NewProject| row.default_branch.is_some()),
+            },
+            super::runtime::CopyColumn { name: "cloud_provider_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "default_preview_size",
+                set: ::std::option::Option::Some(|row: &NewProject| row.default_preview_size.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "config",
+                set: ::std::option::Option::Some(|row: &NewProject| row.config.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "is_active",
+                set: ::std::option::Option::Some(|row: &NewProject| row.is_active.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "created_at",
+                set: ::std::option::Option::Some(|row: &NewProject| row.created_at.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "updated_at",
+                set: ::std::option::Option::Some(|row: &NewProject| row.updated_at.is_some()),
+            },
+        ];
+        super::runtime::copy_in(
+            conn,
+            "projects",
+            &columns,
+            rows,
+            |row, out| {
+                out.field(&row.id)?;
+                out.field(&row.team_id)?;
+                out.field(&row.slug)?;
+                out.field(&row.name)?;
+                out.field(&row.repo_url)?;
+                out.field(&row.repo_provider)?;
+                out.field(&row.default_branch)?;
+                out.field(&row.cloud_provider_id)?;
+                out.field(&row.default_preview_size)?;
+                out.field(&row.config)?;
+                out.field(&row.is_active)?;
+                out.field(&row.created_at)?;
+                out.field(&row.updated_at)?;
+                ::std::result::Result::Ok(())
+            },
+        ).await
+    }
+
     /// The row with this primary key.
     ///
     /// ```sql
@@ -329,15 +460,8 @@ impl Project {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let done = ::sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound { table: "projects" });
-        }
-        ::std::result::Result::Ok(())
+        let done = ::sqlx::query(sql::DELETE).bind(id).execute(db).await?;
+        super::runtime::affected(done, "projects")
     }
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
@@ -384,6 +508,8 @@ pub mod sql {
     pub const INSERT: &str = "INSERT INTO projects (id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6, 'github'), COALESCE($7, 'main'), $8, COALESCE($9, 'medium'), COALESCE($10, '{}'), COALESCE($11, true), COALESCE($12, now()), COALESCE($13, now())) RETURNING id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at";
     /// The statement of `insert_many`.
     pub const INSERT_MANY: &str = "INSERT INTO projects (id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.slug, u.name, u.repo_url, COALESCE(u.repo_provider, 'github'), COALESCE(u.default_branch, 'main'), u.cloud_provider_id, COALESCE(u.default_preview_size, 'medium'), COALESCE(u.config, '{}'), COALESCE(u.is_active, true), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) WITH ORDINALITY AS u(id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at";
+    /// The statement of `insert_many_count`.
+    pub const INSERT_MANY_COUNT: &str = "INSERT INTO projects (id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.slug, u.name, u.repo_url, COALESCE(u.repo_provider, 'github'), COALESCE(u.default_branch, 'main'), u.cloud_provider_id, COALESCE(u.default_preview_size, 'medium'), COALESCE(u.config, '{}'), COALESCE(u.is_active, true), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) WITH ORDINALITY AS u(id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at, __ordinality) ORDER BY u.__ordinality";
     /// The statement of `find`.
     pub const FIND: &str = "SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE id = $1";
     /// The statement of `find_by_team_id_and_slug`.
@@ -431,18 +557,9 @@ impl Project {
         let children: ::std::vec::Vec<super::audit_logs::AuditLog> = ::sqlx::query_as("SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE project_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::audit_logs::AuditLog>> = ::std::collections::HashMap::new();
-        for child in children {
-            let ::std::option::Option::Some(key) = child.project_id else {
-                continue;
-            };
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (child.project_id, child));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `environments` rows whose `project_id` points at this row.
@@ -480,16 +597,12 @@ impl Project {
         let children: ::std::vec::Vec<super::environments::Environment> = ::sqlx::query_as("SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE project_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::environments::Environment>> = ::std::collections::HashMap::new();
-        for child in children {
-            let key = child.project_id;
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (
+            ::std::option::Option::Some(child.project_id),
+            child,
+        ));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `cloud_providers` row this row's `cloud_provider_id` points at.
@@ -569,15 +682,11 @@ impl Project {
         let children: ::std::vec::Vec<super::secrets::Secret> = ::sqlx::query_as("SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE project_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::secrets::Secret>> = ::std::collections::HashMap::new();
-        for child in children {
-            let key = child.project_id;
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (
+            ::std::option::Option::Some(child.project_id),
+            child,
+        ));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 }

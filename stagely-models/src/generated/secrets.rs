@@ -273,6 +273,122 @@ impl Secret {
             .map_err(super::error::Error::from)
     }
 
+    /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
+    ///
+    /// ```sql
+    /// INSERT INTO secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.project_id, u.key, u.encrypted_value, COALESCE(u.scope, 'global'), COALESCE(u.secret_type, 'env'), u.file_path, u.file_permissions, u.created_by, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
+    /// ```
+    pub async fn insert_many_count<'e, E>(
+        db: E,
+        rows: &[NewSecret],
+    ) -> ::std::result::Result<u64, super::error::Error>
+    where
+        E: ::sqlx::PgExecutor<'e>,
+    {
+        if rows.is_empty() {
+            return ::std::result::Result::Ok(0);
+        }
+        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+        let col_project_id: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.project_id)
+            .collect();
+        let col_key: ::std::vec::Vec<_> = rows.iter().map(|row| &row.key).collect();
+        let col_encrypted_value: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.encrypted_value)
+            .collect();
+        let col_scope: ::std::vec::Vec<_> = rows.iter().map(|row| &row.scope).collect();
+        let col_secret_type: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.secret_type)
+            .collect();
+        let col_file_path: ::std::vec::Vec<_> = rows.iter().map(|row| &row.file_path).collect();
+        let col_file_permissions: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.file_permissions)
+            .collect();
+        let col_created_by: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.created_by)
+            .collect();
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.created_at)
+            .collect();
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.updated_at)
+            .collect();
+        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
+            .bind(&col_id)
+            .bind(&col_project_id)
+            .bind(&col_key)
+            .bind(&col_encrypted_value)
+            .bind(&col_scope)
+            .bind(&col_secret_type)
+            .bind(&col_file_path)
+            .bind(&col_file_permissions)
+            .bind(&col_created_by)
+            .bind(&col_created_at)
+            .bind(&col_updated_at)
+            .execute(db)
+            .await?;
+        ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
+    ///
+    /// ```sql
+    /// COPY secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) FROM STDIN (FORMAT binary)
+    /// ```
+    pub async fn copy_many(
+        conn: &mut ::sqlx::PgConnection,
+        rows: &[NewSecret],
+    ) -> ::std::result::Result<u64, super::error::Error> {
+        let columns = [
+            super::runtime::CopyColumn {
+                name: "id",
+                set: ::std::option::Option::Some(|row: &NewSecret| row.id.is_some()),
+            },
+            super::runtime::CopyColumn { name: "project_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "key", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "encrypted_value", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "scope",
+                set: ::std::option::Option::Some(|row: &NewSecret| row.scope.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "secret_type",
+                set: ::std::option::Option::Some(|row: &NewSecret| row.secret_type.is_some()),
+            },
+            super::runtime::CopyColumn { name: "file_path", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "file_permissions", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "created_by", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "created_at",
+                set: ::std::option::Option::Some(|row: &NewSecret| row.created_at.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "updated_at",
+                set: ::std::option::Option::Some(|row: &NewSecret| row.updated_at.is_some()),
+            },
+        ];
+        super::runtime::copy_in(
+            conn,
+            "secrets",
+            &columns,
+            rows,
+            |row, out| {
+                out.field(&row.id)?;
+                out.field(&row.project_id)?;
+                out.field(&row.key)?;
+                out.field(&row.encrypted_value)?;
+                out.field(&row.scope)?;
+                out.field(&row.secret_type)?;
+                out.field(&row.file_path)?;
+                out.field(&row.file_permissions)?;
+                out.field(&row.created_by)?;
+                out.field(&row.created_at)?;
+                out.field(&row.updated_at)?;
+                ::std::result::Result::Ok(())
+            },
+        ).await
+    }
+
     /// The row with this primary key.
     ///
     /// ```sql
@@ -354,15 +470,8 @@ impl Secret {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let done = ::sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound { table: "secrets" });
-        }
-        ::std::result::Result::Ok(())
+        let done = ::sqlx::query(sql::DELETE).bind(id).execute(db).await?;
+        super::runtime::affected(done, "secrets")
     }
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
@@ -409,6 +518,8 @@ pub mod sql {
     pub const INSERT: &str = "INSERT INTO secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'global'), COALESCE($6, 'env'), $7, $8, $9, COALESCE($10, now()), COALESCE($11, now())) RETURNING id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at";
     /// The statement of `insert_many`.
     pub const INSERT_MANY: &str = "INSERT INTO secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.project_id, u.key, u.encrypted_value, COALESCE(u.scope, 'global'), COALESCE(u.secret_type, 'env'), u.file_path, u.file_permissions, u.created_by, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at";
+    /// The statement of `insert_many_count`.
+    pub const INSERT_MANY_COUNT: &str = "INSERT INTO secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.project_id, u.key, u.encrypted_value, COALESCE(u.scope, 'global'), COALESCE(u.secret_type, 'env'), u.file_path, u.file_permissions, u.created_by, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at, __ordinality) ORDER BY u.__ordinality";
     /// The statement of `find`.
     pub const FIND: &str = "SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE id = $1";
     /// The statement of `find_by_project_id_and_key_and_scope`.

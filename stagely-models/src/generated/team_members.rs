@@ -127,6 +127,80 @@ impl TeamMember {
             .map_err(super::error::Error::from)
     }
 
+    /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
+    ///
+    /// ```sql
+    /// INSERT INTO team_members (id, team_id, user_id, role, created_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.user_id, COALESCE(u.role, 'member'), COALESCE(u.created_at, now()) FROM UNNEST($1, $2, $3, $4, $5) WITH ORDINALITY AS u(id, team_id, user_id, role, created_at, __ordinality) ORDER BY u.__ordinality
+    /// ```
+    pub async fn insert_many_count<'e, E>(
+        db: E,
+        rows: &[NewTeamMember],
+    ) -> ::std::result::Result<u64, super::error::Error>
+    where
+        E: ::sqlx::PgExecutor<'e>,
+    {
+        if rows.is_empty() {
+            return ::std::result::Result::Ok(0);
+        }
+        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
+        let col_user_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.user_id).collect();
+        let col_role: ::std::vec::Vec<_> = rows.iter().map(|row| &row.role).collect();
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.created_at)
+            .collect();
+        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
+            .bind(&col_id)
+            .bind(&col_team_id)
+            .bind(&col_user_id)
+            .bind(&col_role)
+            .bind(&col_created_at)
+            .execute(db)
+            .await?;
+        ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
+    ///
+    /// ```sql
+    /// COPY team_members (id, team_id, user_id, role, created_at) FROM STDIN (FORMAT binary)
+    /// ```
+    pub async fn copy_many(
+        conn: &mut ::sqlx::PgConnection,
+        rows: &[NewTeamMember],
+    ) -> ::std::result::Result<u64, super::error::Error> {
+        let columns = [
+            super::runtime::CopyColumn {
+                name: "id",
+                set: ::std::option::Option::Some(|row: &NewTeamMember| row.id.is_some()),
+            },
+            super::runtime::CopyColumn { name: "team_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "user_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "role",
+                set: ::std::option::Option::Some(|row: &NewTeamMember| row.role.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "created_at",
+                set: ::std::option::Option::Some(|row: &NewTeamMember| row.created_at.is_some()),
+            },
+        ];
+        super::runtime::copy_in(
+            conn,
+            "team_members",
+            &columns,
+            rows,
+            |row, out| {
+                out.field(&row.id)?;
+                out.field(&row.team_id)?;
+                out.field(&row.user_id)?;
+                out.field(&row.role)?;
+                out.field(&row.created_at)?;
+                ::std::result::Result::Ok(())
+            },
+        ).await
+    }
+
     /// The row with this primary key.
     ///
     /// ```sql
@@ -200,15 +274,8 @@ impl TeamMember {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let done = ::sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound { table: "team_members" });
-        }
-        ::std::result::Result::Ok(())
+        let done = ::sqlx::query(sql::DELETE).bind(id).execute(db).await?;
+        super::runtime::affected(done, "team_members")
     }
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
@@ -255,6 +322,8 @@ pub mod sql {
     pub const INSERT: &str = "INSERT INTO team_members (id, team_id, user_id, role, created_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, COALESCE($4, 'member'), COALESCE($5, now())) RETURNING id, team_id, user_id, role, created_at";
     /// The statement of `insert_many`.
     pub const INSERT_MANY: &str = "INSERT INTO team_members (id, team_id, user_id, role, created_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.user_id, COALESCE(u.role, 'member'), COALESCE(u.created_at, now()) FROM UNNEST($1, $2, $3, $4, $5) WITH ORDINALITY AS u(id, team_id, user_id, role, created_at, __ordinality) ORDER BY u.__ordinality RETURNING id, team_id, user_id, role, created_at";
+    /// The statement of `insert_many_count`.
+    pub const INSERT_MANY_COUNT: &str = "INSERT INTO team_members (id, team_id, user_id, role, created_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.user_id, COALESCE(u.role, 'member'), COALESCE(u.created_at, now()) FROM UNNEST($1, $2, $3, $4, $5) WITH ORDINALITY AS u(id, team_id, user_id, role, created_at, __ordinality) ORDER BY u.__ordinality";
     /// The statement of `find`.
     pub const FIND: &str = "SELECT id, team_id, user_id, role, created_at FROM team_members WHERE id = $1";
     /// The statement of `find_by_team_id_and_user_id`.

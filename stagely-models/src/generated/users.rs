@@ -218,6 +218,118 @@ impl User {
             .map_err(super::error::Error::from)
     }
 
+    /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
+    ///
+    /// ```sql
+    /// INSERT INTO users (id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at) SELECT COALESCE(u.id, gen_random_uuid()), u.email, u.name, u.avatar_url, u.github_id, u.google_id, COALESCE(u.is_active, true), COALESCE(u.email_verified, false), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()), u.last_login_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at, __ordinality) ORDER BY u.__ordinality
+    /// ```
+    pub async fn insert_many_count<'e, E>(
+        db: E,
+        rows: &[NewUser],
+    ) -> ::std::result::Result<u64, super::error::Error>
+    where
+        E: ::sqlx::PgExecutor<'e>,
+    {
+        if rows.is_empty() {
+            return ::std::result::Result::Ok(0);
+        }
+        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+        let col_email: ::std::vec::Vec<_> = rows.iter().map(|row| &row.email).collect();
+        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
+        let col_avatar_url: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.avatar_url)
+            .collect();
+        let col_github_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.github_id).collect();
+        let col_google_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.google_id).collect();
+        let col_is_active: ::std::vec::Vec<_> = rows.iter().map(|row| &row.is_active).collect();
+        let col_email_verified: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.email_verified)
+            .collect();
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.created_at)
+            .collect();
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.updated_at)
+            .collect();
+        let col_last_login_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.last_login_at)
+            .collect();
+        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
+            .bind(&col_id)
+            .bind(&col_email)
+            .bind(&col_name)
+            .bind(&col_avatar_url)
+            .bind(&col_github_id)
+            .bind(&col_google_id)
+            .bind(&col_is_active)
+            .bind(&col_email_verified)
+            .bind(&col_created_at)
+            .bind(&col_updated_at)
+            .bind(&col_last_login_at)
+            .execute(db)
+            .await?;
+        ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
+    ///
+    /// ```sql
+    /// COPY users (id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at) FROM STDIN (FORMAT binary)
+    /// ```
+    pub async fn copy_many(
+        conn: &mut ::sqlx::PgConnection,
+        rows: &[NewUser],
+    ) -> ::std::result::Result<u64, super::error::Error> {
+        let columns = [
+            super::runtime::CopyColumn {
+                name: "id",
+                set: ::std::option::Option::Some(|row: &NewUser| row.id.is_some()),
+            },
+            super::runtime::CopyColumn { name: "email", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "name", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "avatar_url", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "github_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "google_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "is_active",
+                set: ::std::option::Option::Some(|row: &NewUser| row.is_active.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "email_verified",
+                set: ::std::option::Option::Some(|row: &NewUser| row.email_verified.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "created_at",
+                set: ::std::option::Option::Some(|row: &NewUser| row.created_at.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "updated_at",
+                set: ::std::option::Option::Some(|row: &NewUser| row.updated_at.is_some()),
+            },
+            super::runtime::CopyColumn { name: "last_login_at", set: ::std::option::Option::None },
+        ];
+        super::runtime::copy_in(
+            conn,
+            "users",
+            &columns,
+            rows,
+            |row, out| {
+                out.field(&row.id)?;
+                out.field(&row.email)?;
+                out.field(&row.name)?;
+                out.field(&row.avatar_url)?;
+                out.field(&row.github_id)?;
+                out.field(&row.google_id)?;
+                out.field(&row.is_active)?;
+                out.field(&row.email_verified)?;
+                out.field(&row.created_at)?;
+                out.field(&row.updated_at)?;
+                out.field(&row.last_login_at)?;
+                ::std::result::Result::Ok(())
+            },
+        ).await
+    }
+
     /// The row with this primary key.
     ///
     /// ```sql
@@ -333,15 +445,8 @@ impl User {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let done = ::sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound { table: "users" });
-        }
-        ::std::result::Result::Ok(())
+        let done = ::sqlx::query(sql::DELETE).bind(id).execute(db).await?;
+        super::runtime::affected(done, "users")
     }
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
@@ -388,6 +493,8 @@ pub mod sql {
     pub const INSERT: &str = "INSERT INTO users (id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7, true), COALESCE($8, false), COALESCE($9, now()), COALESCE($10, now()), $11) RETURNING id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at";
     /// The statement of `insert_many`.
     pub const INSERT_MANY: &str = "INSERT INTO users (id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at) SELECT COALESCE(u.id, gen_random_uuid()), u.email, u.name, u.avatar_url, u.github_id, u.google_id, COALESCE(u.is_active, true), COALESCE(u.email_verified, false), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()), u.last_login_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at, __ordinality) ORDER BY u.__ordinality RETURNING id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at";
+    /// The statement of `insert_many_count`.
+    pub const INSERT_MANY_COUNT: &str = "INSERT INTO users (id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at) SELECT COALESCE(u.id, gen_random_uuid()), u.email, u.name, u.avatar_url, u.github_id, u.google_id, COALESCE(u.is_active, true), COALESCE(u.email_verified, false), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()), u.last_login_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at, __ordinality) ORDER BY u.__ordinality";
     /// The statement of `find`.
     pub const FIND: &str = "SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1";
     /// The statement of `find_by_email`.
@@ -439,18 +546,9 @@ impl User {
         let children: ::std::vec::Vec<super::audit_logs::AuditLog> = ::sqlx::query_as("SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE actor_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::audit_logs::AuditLog>> = ::std::collections::HashMap::new();
-        for child in children {
-            let ::std::option::Option::Some(key) = child.actor_id else {
-                continue;
-            };
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (child.actor_id, child));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `secrets` rows whose `created_by` points at this row.
@@ -488,18 +586,9 @@ impl User {
         let children: ::std::vec::Vec<super::secrets::Secret> = ::sqlx::query_as("SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE created_by = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::secrets::Secret>> = ::std::collections::HashMap::new();
-        for child in children {
-            let ::std::option::Option::Some(key) = child.created_by else {
-                continue;
-            };
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (child.created_by, child));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `team_members` rows whose `user_id` points at this row.
@@ -537,16 +626,12 @@ impl User {
         let children: ::std::vec::Vec<super::team_members::TeamMember> = ::sqlx::query_as("SELECT id, team_id, user_id, role, created_at FROM team_members WHERE user_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::team_members::TeamMember>> = ::std::collections::HashMap::new();
-        for child in children {
-            let key = child.user_id;
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (
+            ::std::option::Option::Some(child.user_id),
+            child,
+        ));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `workflow_runs` rows whose `triggered_by` points at this row.
@@ -584,18 +669,9 @@ impl User {
         let children: ::std::vec::Vec<super::workflow_runs::WorkflowRun> = ::sqlx::query_as("SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE triggered_by = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::workflow_runs::WorkflowRun>> = ::std::collections::HashMap::new();
-        for child in children {
-            let ::std::option::Option::Some(key) = child.triggered_by else {
-                continue;
-            };
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (child.triggered_by, child));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `teams` rows linked to this row through `team_members`.
@@ -634,16 +710,15 @@ impl User {
         let rows = ::sqlx::query("SELECT j.user_id AS \"__parent_key\", t.id, t.slug, t.name, t.billing_email, t.billing_plan, t.max_concurrent_environments, t.max_concurrent_builds, t.created_at, t.updated_at, t.deleted_at FROM teams t JOIN team_members j ON j.team_id = t.id WHERE j.user_id = ANY($1) AND t.deleted_at IS NULL ORDER BY t.id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::teams::Team>> = ::std::collections::HashMap::new();
+            .await?;
+        let mut keyed = ::std::vec::Vec::with_capacity(rows.len());
         for row in &rows {
-            let key: ::uuid::Uuid = row.try_get("__parent_key").map_err(super::error::Error::from)?;
-            let target = <super::teams::Team as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row).map_err(super::error::Error::from)?;
-            by_key.entry(key).or_default().push(target);
+            let key: ::uuid::Uuid = row.try_get("__parent_key")?;
+            keyed.push((
+                ::std::option::Option::Some(key),
+                <super::teams::Team as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row)?,
+            ));
         }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 }

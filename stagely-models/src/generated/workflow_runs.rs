@@ -232,6 +232,125 @@ impl WorkflowRun {
             .map_err(super::error::Error::from)
     }
 
+    /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
+    ///
+    /// ```sql
+    /// INSERT INTO workflow_runs (id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.environment_id, u.trigger, u.triggered_by, COALESCE(u.status, 'pending'), u.started_at, u.completed_at, u.duration_seconds, u.result, u.error_message, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) WITH ORDINALITY AS u(id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
+    /// ```
+    pub async fn insert_many_count<'e, E>(
+        db: E,
+        rows: &[NewWorkflowRun],
+    ) -> ::std::result::Result<u64, super::error::Error>
+    where
+        E: ::sqlx::PgExecutor<'e>,
+    {
+        if rows.is_empty() {
+            return ::std::result::Result::Ok(0);
+        }
+        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+        let col_environment_id: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.environment_id)
+            .collect();
+        let col_trigger: ::std::vec::Vec<_> = rows.iter().map(|row| &row.trigger).collect();
+        let col_triggered_by: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.triggered_by)
+            .collect();
+        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
+        let col_started_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.started_at)
+            .collect();
+        let col_completed_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.completed_at)
+            .collect();
+        let col_duration_seconds: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.duration_seconds)
+            .collect();
+        let col_result: ::std::vec::Vec<_> = rows.iter().map(|row| &row.result).collect();
+        let col_error_message: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.error_message)
+            .collect();
+        let col_created_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.created_at)
+            .collect();
+        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.updated_at)
+            .collect();
+        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
+            .bind(&col_id)
+            .bind(&col_environment_id)
+            .bind(&col_trigger)
+            .bind(&col_triggered_by)
+            .bind(&col_status)
+            .bind(&col_started_at)
+            .bind(&col_completed_at)
+            .bind(&col_duration_seconds)
+            .bind(&col_result)
+            .bind(&col_error_message)
+            .bind(&col_created_at)
+            .bind(&col_updated_at)
+            .execute(db)
+            .await?;
+        ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
+    ///
+    /// ```sql
+    /// COPY workflow_runs (id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at) FROM STDIN (FORMAT binary)
+    /// ```
+    pub async fn copy_many(
+        conn: &mut ::sqlx::PgConnection,
+        rows: &[NewWorkflowRun],
+    ) -> ::std::result::Result<u64, super::error::Error> {
+        let columns = [
+            super::runtime::CopyColumn {
+                name: "id",
+                set: ::std::option::Option::Some(|row: &NewWorkflowRun| row.id.is_some()),
+            },
+            super::runtime::CopyColumn { name: "environment_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "trigger", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "triggered_by", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "status",
+                set: ::std::option::Option::Some(|row: &NewWorkflowRun| row.status.is_some()),
+            },
+            super::runtime::CopyColumn { name: "started_at", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "completed_at", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "duration_seconds", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "result", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "error_message", set: ::std::option::Option::None },
+            super::runtime::CopyColumn {
+                name: "created_at",
+                set: ::std::option::Option::Some(|row: &NewWorkflowRun| row.created_at.is_some()),
+            },
+            super::runtime::CopyColumn {
+                name: "updated_at",
+                set: ::std::option::Option::Some(|row: &NewWorkflowRun| row.updated_at.is_some()),
+            },
+        ];
+        super::runtime::copy_in(
+            conn,
+            "workflow_runs",
+            &columns,
+            rows,
+            |row, out| {
+                out.field(&row.id)?;
+                out.field(&row.environment_id)?;
+                out.field(&row.trigger)?;
+                out.field(&row.triggered_by)?;
+                out.field(&row.status)?;
+                out.field(&row.started_at)?;
+                out.field(&row.completed_at)?;
+                out.field(&row.duration_seconds)?;
+                out.field(&row.result)?;
+                out.field(&row.error_message)?;
+                out.field(&row.created_at)?;
+                out.field(&row.updated_at)?;
+                ::std::result::Result::Ok(())
+            },
+        ).await
+    }
+
     /// The row with this primary key.
     ///
     /// ```sql
@@ -291,15 +410,8 @@ impl WorkflowRun {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let done = ::sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound { table: "workflow_runs" });
-        }
-        ::std::result::Result::Ok(())
+        let done = ::sqlx::query(sql::DELETE).bind(id).execute(db).await?;
+        super::runtime::affected(done, "workflow_runs")
     }
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
@@ -346,6 +458,8 @@ pub mod sql {
     pub const INSERT: &str = "INSERT INTO workflow_runs (id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'pending'), $6, $7, $8, $9, $10, COALESCE($11, now()), COALESCE($12, now())) RETURNING id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at";
     /// The statement of `insert_many`.
     pub const INSERT_MANY: &str = "INSERT INTO workflow_runs (id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.environment_id, u.trigger, u.triggered_by, COALESCE(u.status, 'pending'), u.started_at, u.completed_at, u.duration_seconds, u.result, u.error_message, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) WITH ORDINALITY AS u(id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at";
+    /// The statement of `insert_many_count`.
+    pub const INSERT_MANY_COUNT: &str = "INSERT INTO workflow_runs (id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.environment_id, u.trigger, u.triggered_by, COALESCE(u.status, 'pending'), u.started_at, u.completed_at, u.duration_seconds, u.result, u.error_message, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) WITH ORDINALITY AS u(id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at, __ordinality) ORDER BY u.__ordinality";
     /// The statement of `find`.
     pub const FIND: &str = "SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE id = $1";
     /// The statement of `update`.
@@ -391,16 +505,12 @@ impl WorkflowRun {
         let children: ::std::vec::Vec<super::build_jobs::BuildJob> = ::sqlx::query_as("SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE workflow_run_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::build_jobs::BuildJob>> = ::std::collections::HashMap::new();
-        for child in children {
-            let key = child.workflow_run_id;
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (
+            ::std::option::Option::Some(child.workflow_run_id),
+            child,
+        ));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `environments` row this row's `environment_id` points at.

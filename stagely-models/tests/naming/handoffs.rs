@@ -113,6 +113,72 @@ impl Handoff {
             .map_err(super::error::Error::from)
     }
 
+    /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
+    ///
+    /// ```sql
+    /// INSERT INTO handoffs (id, from_person_id, to_person_id, note) SELECT COALESCE(u.id, gen_random_uuid()), u.from_person_id, u.to_person_id, u.note FROM UNNEST($1, $2, $3, $4) WITH ORDINALITY AS u(id, from_person_id, to_person_id, note, __ordinality) ORDER BY u.__ordinality
+    /// ```
+    pub async fn insert_many_count<'e, E>(
+        db: E,
+        rows: &[NewHandoff],
+    ) -> ::std::result::Result<u64, super::error::Error>
+    where
+        E: ::sqlx::PgExecutor<'e>,
+    {
+        if rows.is_empty() {
+            return ::std::result::Result::Ok(0);
+        }
+        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+        let col_from_person_id: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.from_person_id)
+            .collect();
+        let col_to_person_id: ::std::vec::Vec<_> = rows.iter()
+            .map(|row| &row.to_person_id)
+            .collect();
+        let col_note: ::std::vec::Vec<_> = rows.iter().map(|row| &row.note).collect();
+        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
+            .bind(&col_id)
+            .bind(&col_from_person_id)
+            .bind(&col_to_person_id)
+            .bind(&col_note)
+            .execute(db)
+            .await?;
+        ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
+    ///
+    /// ```sql
+    /// COPY handoffs (id, from_person_id, to_person_id, note) FROM STDIN (FORMAT binary)
+    /// ```
+    pub async fn copy_many(
+        conn: &mut ::sqlx::PgConnection,
+        rows: &[NewHandoff],
+    ) -> ::std::result::Result<u64, super::error::Error> {
+        let columns = [
+            super::runtime::CopyColumn {
+                name: "id",
+                set: ::std::option::Option::Some(|row: &NewHandoff| row.id.is_some()),
+            },
+            super::runtime::CopyColumn { name: "from_person_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "to_person_id", set: ::std::option::Option::None },
+            super::runtime::CopyColumn { name: "note", set: ::std::option::Option::None },
+        ];
+        super::runtime::copy_in(
+            conn,
+            "handoffs",
+            &columns,
+            rows,
+            |row, out| {
+                out.field(&row.id)?;
+                out.field(&row.from_person_id)?;
+                out.field(&row.to_person_id)?;
+                out.field(&row.note)?;
+                ::std::result::Result::Ok(())
+            },
+        ).await
+    }
+
     /// The row with this primary key.
     ///
     /// ```sql
@@ -185,15 +251,8 @@ impl Handoff {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let done = ::sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound { table: "handoffs" });
-        }
-        ::std::result::Result::Ok(())
+        let done = ::sqlx::query(sql::DELETE).bind(id).execute(db).await?;
+        super::runtime::affected(done, "handoffs")
     }
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
@@ -240,6 +299,8 @@ pub mod sql {
     pub const INSERT: &str = "INSERT INTO handoffs (id, from_person_id, to_person_id, note) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4) RETURNING id, from_person_id, to_person_id, note";
     /// The statement of `insert_many`.
     pub const INSERT_MANY: &str = "INSERT INTO handoffs (id, from_person_id, to_person_id, note) SELECT COALESCE(u.id, gen_random_uuid()), u.from_person_id, u.to_person_id, u.note FROM UNNEST($1, $2, $3, $4) WITH ORDINALITY AS u(id, from_person_id, to_person_id, note, __ordinality) ORDER BY u.__ordinality RETURNING id, from_person_id, to_person_id, note";
+    /// The statement of `insert_many_count`.
+    pub const INSERT_MANY_COUNT: &str = "INSERT INTO handoffs (id, from_person_id, to_person_id, note) SELECT COALESCE(u.id, gen_random_uuid()), u.from_person_id, u.to_person_id, u.note FROM UNNEST($1, $2, $3, $4) WITH ORDINALITY AS u(id, from_person_id, to_person_id, note, __ordinality) ORDER BY u.__ordinality";
     /// The statement of `find`.
     pub const FIND: &str = "SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE id = $1";
     /// The statement of `find_by_from_person_id_and_note`.

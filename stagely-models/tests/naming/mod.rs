@@ -7,6 +7,8 @@ pub mod enums;
 
 pub mod error;
 
+pub mod runtime;
+
 pub mod migrations;
 
 pub mod order_items;

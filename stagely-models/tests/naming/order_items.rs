@@ -231,15 +231,8 @@ impl OrderItem {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let done = ::sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound { table: "Order Items" });
-        }
-        ::std::result::Result::Ok(())
+        let done = ::sqlx::query(sql::DELETE).bind(id).execute(db).await?;
+        super::runtime::affected(done, "Order Items")
     }
 
     /// Rows in primary-key order, `limit` at a time from `offset`.

@@ -86,6 +86,60 @@ impl Person {
             .map_err(super::error::Error::from)
     }
 
+    /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
+    ///
+    /// ```sql
+    /// INSERT INTO people (id, name) SELECT COALESCE(u.id, gen_random_uuid()), u.name FROM UNNEST($1, $2) WITH ORDINALITY AS u(id, name, __ordinality) ORDER BY u.__ordinality
+    /// ```
+    pub async fn insert_many_count<'e, E>(
+        db: E,
+        rows: &[NewPerson],
+    ) -> ::std::result::Result<u64, super::error::Error>
+    where
+        E: ::sqlx::PgExecutor<'e>,
+    {
+        if rows.is_empty() {
+            return ::std::result::Result::Ok(0);
+        }
+        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
+        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
+            .bind(&col_id)
+            .bind(&col_name)
+            .execute(db)
+            .await?;
+        ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
+    ///
+    /// ```sql
+    /// COPY people (id, name) FROM STDIN (FORMAT binary)
+    /// ```
+    pub async fn copy_many(
+        conn: &mut ::sqlx::PgConnection,
+        rows: &[NewPerson],
+    ) -> ::std::result::Result<u64, super::error::Error> {
+        let columns = [
+            super::runtime::CopyColumn {
+                name: "id",
+                set: ::std::option::Option::Some(|row: &NewPerson| row.id.is_some()),
+            },
+            super::runtime::CopyColumn { name: "name", set: ::std::option::Option::None },
+        ];
+        super::runtime::copy_in(
+            conn,
+            "people",
+            &columns,
+            rows,
+            |row, out| {
+                out.field(&row.id)?;
+                out.field(&row.name)?;
+                ::std::result::Result::Ok(())
+            },
+        ).await
+    }
+
     /// The row with this primary key.
     ///
     /// ```sql
@@ -135,15 +189,8 @@ impl Person {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let done = ::sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        if done.rows_affected() == 0 {
-            return ::std::result::Result::Err(super::error::Error::NotFound { table: "people" });
-        }
-        ::std::result::Result::Ok(())
+        let done = ::sqlx::query(sql::DELETE).bind(id).execute(db).await?;
+        super::runtime::affected(done, "people")
     }
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
@@ -190,6 +237,8 @@ pub mod sql {
     pub const INSERT: &str = "INSERT INTO people (id, name) VALUES (COALESCE($1, gen_random_uuid()), $2) RETURNING id, name";
     /// The statement of `insert_many`.
     pub const INSERT_MANY: &str = "INSERT INTO people (id, name) SELECT COALESCE(u.id, gen_random_uuid()), u.name FROM UNNEST($1, $2) WITH ORDINALITY AS u(id, name, __ordinality) ORDER BY u.__ordinality RETURNING id, name";
+    /// The statement of `insert_many_count`.
+    pub const INSERT_MANY_COUNT: &str = "INSERT INTO people (id, name) SELECT COALESCE(u.id, gen_random_uuid()), u.name FROM UNNEST($1, $2) WITH ORDINALITY AS u(id, name, __ordinality) ORDER BY u.__ordinality";
     /// The statement of `find`.
     pub const FIND: &str = "SELECT id, name FROM people WHERE id = $1";
     /// The statement of `update`.
@@ -235,16 +284,12 @@ impl Person {
         let children: ::std::vec::Vec<super::handoffs::Handoff> = ::sqlx::query_as("SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE from_person_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::handoffs::Handoff>> = ::std::collections::HashMap::new();
-        for child in children {
-            let key = child.from_person_id;
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (
+            ::std::option::Option::Some(child.from_person_id),
+            child,
+        ));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `handoffs` rows whose `to_person_id` points at this row.
@@ -282,17 +327,8 @@ impl Person {
         let children: ::std::vec::Vec<super::handoffs::Handoff> = ::sqlx::query_as("SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE to_person_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)?;
-        let mut by_key: ::std::collections::HashMap<::uuid::Uuid, ::std::vec::Vec<super::handoffs::Handoff>> = ::std::collections::HashMap::new();
-        for child in children {
-            let ::std::option::Option::Some(key) = child.to_person_id else {
-                continue;
-            };
-            by_key.entry(key).or_default().push(child);
-        }
-        ::std::result::Result::Ok(parents.iter()
-            .map(|p| by_key.get(&p.id).cloned().unwrap_or_default())
-            .collect())
+            .await?;
+        let keyed = children.into_iter().map(|child| (child.to_person_id, child));
+        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 }
