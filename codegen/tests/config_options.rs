@@ -72,7 +72,10 @@ fn migration_list_true_embeds_irreversible_migrations() {
 #[test]
 fn skip_leaves_out_schemas_and_tables() {
     let text = generated(r#"skip = ["audit", "public.logs"]"#);
-    assert_eq!(files(&text), ["enums.rs", "error.rs", "mod.rs", "runtime.rs", "users.rs"]);
+    assert_eq!(
+        files(&text),
+        ["enums.rs", "error.rs", "mod.rs", "runtime.rs", "users.rs"]
+    );
 }
 
 #[test]

@@ -2,8 +2,9 @@
 //! transaction rolled back afterwards, insert a row with a non-NULL value in every writable
 //! column through the generated `insert`, read it back through the generated `find` (or
 //! `list` when the table has no primary key), and compare field by field; then write it back
-//! with `update` (it must come back unchanged) and, in a second transaction, send it through
-//! `insert_many`. Views are listed and materialized views refreshed (not counted).
+//! with `update` (it must come back unchanged) and, in transactions of their own, send it
+//! through `insert_many`, `insert_many_count` and `copy_many` (which must store what `insert`
+//! stored). Views are listed and materialized views refreshed (not counted).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -235,6 +236,49 @@ fn table_check(
     } else {
         quote! {}
     };
+    // `insert_many_count` sends it again, and `copy_many` copies it in binary: the copied row
+    // must read back as the inserted one did (when no column is generated or an identity,
+    // which would differ between the two).
+    let insert_many_count = if crate::emit::access::has_insert_many(&fields) {
+        quote! {
+            let mut tx = pool.begin().await.map_err(|e| format!("begin: {e}"))?;
+            let counted = #generated::#module::#row::insert_many_count(&mut *tx, ::std::slice::from_ref(&new))
+                .await
+                .map_err(|e| format!("insert_many_count: {e}"))?;
+            if counted != 1 {
+                problems.push(format!("insert_many_count: {counted} rows for 1"));
+            }
+            tx.rollback().await.map_err(|e| format!("rollback: {e}"))?;
+        }
+    } else {
+        quote! {}
+    };
+    let copy_many = if crate::emit::access::copy_applies(&ctx, &fields) {
+        let compare = if relation.columns.iter().all(is_insertable) {
+            quote! {
+                let inserted_row = found.clone();
+                #read_back
+                if found != inserted_row {
+                    problems.push(format!("copy_many: stored {found:?}, insert stored {inserted_row:?}"));
+                }
+            }
+        } else {
+            quote! {}
+        };
+        quote! {
+            let mut tx = pool.begin().await.map_err(|e| format!("begin: {e}"))?;
+            let copied = #generated::#module::#row::copy_many(&mut tx, ::std::slice::from_ref(&new))
+                .await
+                .map_err(|e| format!("copy_many: {e}"))?;
+            if copied != 1 {
+                problems.push(format!("copy_many: {copied} rows for 1"));
+            }
+            #compare
+            tx.rollback().await.map_err(|e| format!("rollback: {e}"))?;
+        }
+    } else {
+        quote! {}
+    };
     Ok(quote! {
         async fn #function(pool: &::sqlx::PgPool) -> ::std::result::Result<(), ::std::string::String> {
             let mut tx = pool.begin().await.map_err(|e| format!("begin: {e}"))?;
@@ -249,6 +293,8 @@ fn table_check(
             #update
             tx.rollback().await.map_err(|e| format!("rollback: {e}"))?;
             #insert_many
+            #insert_many_count
+            #copy_many
             if problems.is_empty() {
                 ::std::result::Result::Ok(())
             } else {

@@ -296,10 +296,6 @@ fn insert_many_fn(
         "{insert_sql} RETURNING {}",
         select_list(ctx.catalog, ctx.names, relation, None)
     );
-    let locals: Vec<_> = targets
-        .iter()
-        .map(|f| format_ident!("col_{}", f.ident.to_string().trim_start_matches("r#")))
-        .collect();
     let idents = targets.iter().map(|f| &f.ident);
     let doc = doc_sql(
         "Inserts many rows in one statement (each column sent as one array) and returns them in the order given",
@@ -311,11 +307,6 @@ fn insert_many_fn(
         &insert_sql,
     );
     let count_sql = statements.add("INSERT_MANY_COUNT", &insert_sql);
-    let columns = quote! {
-        #(
-            let #locals: ::std::vec::Vec<_> = rows.iter().map(|row| &row.#idents).collect();
-        )*
-    };
     let mut out = quote! {
         #doc
         pub async fn insert_many<'e, E>(db: E, rows: &[#insert]) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
@@ -325,9 +316,8 @@ fn insert_many_fn(
             if rows.is_empty() {
                 return ::std::result::Result::Ok(::std::vec::Vec::new());
             }
-            #columns
-            ::sqlx::query_as(#sql)
-                #(.bind(&#locals))*
+            let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+            ::sqlx::query_as_with(#sql, arguments)
                 .fetch_all(db)
                 .await
                 .map_err(super::error::Error::from)
@@ -341,12 +331,21 @@ fn insert_many_fn(
             if rows.is_empty() {
                 return ::std::result::Result::Ok(0);
             }
-            #columns
-            let done = ::sqlx::query(#count_sql)
-                #(.bind(&#locals))*
+            let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+            let done = ::sqlx::query_with(#count_sql, arguments)
                 .execute(db)
                 .await?;
             ::std::result::Result::Ok(done.rows_affected())
+        }
+
+        /// The parameters of `insert_many`: each column of `rows` as one array.
+        fn insert_many_arguments(rows: &[#insert]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+            use ::sqlx::Arguments as _;
+            let mut arguments = ::sqlx::postgres::PgArguments::default();
+            #(
+                arguments.add(rows.iter().map(|row| &row.#idents).collect::<::std::vec::Vec<_>>())?;
+            )*
+            ::std::result::Result::Ok(arguments)
         }
     };
     if copy_applies(ctx, fields) {
@@ -395,22 +394,19 @@ fn copy_many_fn(ctx: &RelationContext<'_>, targets: &[&Field<'_>]) -> TokenStrea
         "Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing)",
         &sql,
     );
-    let columns = targets.iter().map(|f| {
-        let name = quote_ident(&f.column.name);
+    let values = targets.iter().map(|f| {
         let ident = &f.ident;
         if f.column.default.is_some() {
-            quote! { super::runtime::CopyColumn { name: #name, set: ::std::option::Option::Some(|row: &#insert| row.#ident.is_some()) } }
+            quote! { out.defaulted(&row.#ident)?; }
         } else {
-            quote! { super::runtime::CopyColumn { name: #name, set: ::std::option::Option::None } }
+            quote! { out.field(&row.#ident)?; }
         }
     });
-    let idents = targets.iter().map(|f| &f.ident);
     quote! {
         #doc
         pub async fn copy_many(conn: &mut ::sqlx::PgConnection, rows: &[#insert]) -> ::std::result::Result<u64, super::error::Error> {
-            let columns = [#(#columns),*];
-            super::runtime::copy_in(conn, #table, &columns, rows, |row, out| {
-                #(out.field(&row.#idents)?;)*
+            super::runtime::copy_in(conn, #table, &[#(#names),*], rows, |row, out| {
+                #(#values)*
                 ::std::result::Result::Ok(())
             })
             .await

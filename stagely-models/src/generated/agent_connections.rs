@@ -219,45 +219,8 @@ impl AgentConnection {
         if rows.is_empty() {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_environment_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.environment_id)
-            .collect();
-        let col_agent_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.agent_id).collect();
-        let col_token_hash: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.token_hash)
-            .collect();
-        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
-        let col_ip_address: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.ip_address)
-            .collect();
-        let col_agent_version: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.agent_version)
-            .collect();
-        let col_system_info: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.system_info)
-            .collect();
-        let col_connected_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.connected_at)
-            .collect();
-        let col_last_seen_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.last_seen_at)
-            .collect();
-        let col_disconnected_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.disconnected_at)
-            .collect();
-        ::sqlx::query_as(sql::INSERT_MANY)
-            .bind(&col_id)
-            .bind(&col_environment_id)
-            .bind(&col_agent_id)
-            .bind(&col_token_hash)
-            .bind(&col_status)
-            .bind(&col_ip_address)
-            .bind(&col_agent_version)
-            .bind(&col_system_info)
-            .bind(&col_connected_at)
-            .bind(&col_last_seen_at)
-            .bind(&col_disconnected_at)
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)
@@ -278,48 +241,27 @@ impl AgentConnection {
         if rows.is_empty() {
             return ::std::result::Result::Ok(0);
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_environment_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.environment_id)
-            .collect();
-        let col_agent_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.agent_id).collect();
-        let col_token_hash: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.token_hash)
-            .collect();
-        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
-        let col_ip_address: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.ip_address)
-            .collect();
-        let col_agent_version: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.agent_version)
-            .collect();
-        let col_system_info: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.system_info)
-            .collect();
-        let col_connected_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.connected_at)
-            .collect();
-        let col_last_seen_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.last_seen_at)
-            .collect();
-        let col_disconnected_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.disconnected_at)
-            .collect();
-        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
-            .bind(&col_id)
-            .bind(&col_environment_id)
-            .bind(&col_agent_id)
-            .bind(&col_token_hash)
-            .bind(&col_status)
-            .bind(&col_ip_address)
-            .bind(&col_agent_version)
-            .bind(&col_system_info)
-            .bind(&col_connected_at)
-            .bind(&col_last_seen_at)
-            .bind(&col_disconnected_at)
-            .execute(db)
-            .await?;
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
         ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// The parameters of `insert_many`: each column of `rows` as one array.
+    fn insert_many_arguments(rows: &[NewAgentConnection]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+        use::sqlx::Arguments as _;
+        let mut arguments = ::sqlx::postgres::PgArguments::default();
+        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.environment_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.agent_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.token_hash).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.status).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.ip_address).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.agent_version).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.system_info).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.connected_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.last_seen_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.disconnected_at).collect::<::std::vec::Vec<_>>())?;
+        ::std::result::Result::Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -331,47 +273,34 @@ impl AgentConnection {
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewAgentConnection],
     ) -> ::std::result::Result<u64, super::error::Error> {
-        let columns = [
-            super::runtime::CopyColumn {
-                name: "id",
-                set: ::std::option::Option::Some(|row: &NewAgentConnection| row.id.is_some()),
-            },
-            super::runtime::CopyColumn { name: "environment_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "agent_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "token_hash", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "status",
-                set: ::std::option::Option::Some(|row: &NewAgentConnection| row.status.is_some()),
-            },
-            super::runtime::CopyColumn { name: "ip_address", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "agent_version", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "system_info", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "connected_at",
-                set: ::std::option::Option::Some(|row: &NewAgentConnection| row.connected_at.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "last_seen_at",
-                set: ::std::option::Option::Some(|row: &NewAgentConnection| row.last_seen_at.is_some()),
-            },
-            super::runtime::CopyColumn { name: "disconnected_at", set: ::std::option::Option::None },
-        ];
         super::runtime::copy_in(
             conn,
             "agent_connections",
-            &columns,
+            &[
+                "id",
+                "environment_id",
+                "agent_id",
+                "token_hash",
+                "status",
+                "ip_address",
+                "agent_version",
+                "system_info",
+                "connected_at",
+                "last_seen_at",
+                "disconnected_at",
+            ],
             rows,
             |row, out| {
-                out.field(&row.id)?;
+                out.defaulted(&row.id)?;
                 out.field(&row.environment_id)?;
                 out.field(&row.agent_id)?;
                 out.field(&row.token_hash)?;
-                out.field(&row.status)?;
+                out.defaulted(&row.status)?;
                 out.field(&row.ip_address)?;
                 out.field(&row.agent_version)?;
                 out.field(&row.system_info)?;
-                out.field(&row.connected_at)?;
-                out.field(&row.last_seen_at)?;
+                out.defaulted(&row.connected_at)?;
+                out.defaulted(&row.last_seen_at)?;
                 out.field(&row.disconnected_at)?;
                 ::std::result::Result::Ok(())
             },

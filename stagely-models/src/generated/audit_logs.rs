@@ -188,37 +188,8 @@ impl AuditLog {
         if rows.is_empty() {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_actor_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.actor_id).collect();
-        let col_actor_email: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.actor_email)
-            .collect();
-        let col_actor_ip: ::std::vec::Vec<_> = rows.iter().map(|row| &row.actor_ip).collect();
-        let col_action: ::std::vec::Vec<_> = rows.iter().map(|row| &row.action).collect();
-        let col_resource_type: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.resource_type)
-            .collect();
-        let col_resource_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.resource_id)
-            .collect();
-        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
-        let col_project_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.project_id)
-            .collect();
-        let col_metadata: ::std::vec::Vec<_> = rows.iter().map(|row| &row.metadata).collect();
-        let col_timestamp: ::std::vec::Vec<_> = rows.iter().map(|row| &row.timestamp).collect();
-        ::sqlx::query_as(sql::INSERT_MANY)
-            .bind(&col_id)
-            .bind(&col_actor_id)
-            .bind(&col_actor_email)
-            .bind(&col_actor_ip)
-            .bind(&col_action)
-            .bind(&col_resource_type)
-            .bind(&col_resource_id)
-            .bind(&col_team_id)
-            .bind(&col_project_id)
-            .bind(&col_metadata)
-            .bind(&col_timestamp)
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)
@@ -239,40 +210,27 @@ impl AuditLog {
         if rows.is_empty() {
             return ::std::result::Result::Ok(0);
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_actor_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.actor_id).collect();
-        let col_actor_email: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.actor_email)
-            .collect();
-        let col_actor_ip: ::std::vec::Vec<_> = rows.iter().map(|row| &row.actor_ip).collect();
-        let col_action: ::std::vec::Vec<_> = rows.iter().map(|row| &row.action).collect();
-        let col_resource_type: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.resource_type)
-            .collect();
-        let col_resource_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.resource_id)
-            .collect();
-        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
-        let col_project_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.project_id)
-            .collect();
-        let col_metadata: ::std::vec::Vec<_> = rows.iter().map(|row| &row.metadata).collect();
-        let col_timestamp: ::std::vec::Vec<_> = rows.iter().map(|row| &row.timestamp).collect();
-        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
-            .bind(&col_id)
-            .bind(&col_actor_id)
-            .bind(&col_actor_email)
-            .bind(&col_actor_ip)
-            .bind(&col_action)
-            .bind(&col_resource_type)
-            .bind(&col_resource_id)
-            .bind(&col_team_id)
-            .bind(&col_project_id)
-            .bind(&col_metadata)
-            .bind(&col_timestamp)
-            .execute(db)
-            .await?;
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
         ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// The parameters of `insert_many`: each column of `rows` as one array.
+    fn insert_many_arguments(rows: &[NewAuditLog]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+        use::sqlx::Arguments as _;
+        let mut arguments = ::sqlx::postgres::PgArguments::default();
+        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.actor_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.actor_email).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.actor_ip).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.action).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.resource_type).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.resource_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.team_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.project_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.metadata).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.timestamp).collect::<::std::vec::Vec<_>>())?;
+        ::std::result::Result::Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -284,32 +242,25 @@ impl AuditLog {
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewAuditLog],
     ) -> ::std::result::Result<u64, super::error::Error> {
-        let columns = [
-            super::runtime::CopyColumn {
-                name: "id",
-                set: ::std::option::Option::Some(|row: &NewAuditLog| row.id.is_some()),
-            },
-            super::runtime::CopyColumn { name: "actor_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "actor_email", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "actor_ip", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "action", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "resource_type", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "resource_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "team_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "project_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "metadata", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "\"timestamp\"",
-                set: ::std::option::Option::Some(|row: &NewAuditLog| row.timestamp.is_some()),
-            },
-        ];
         super::runtime::copy_in(
             conn,
             "audit_logs",
-            &columns,
+            &[
+                "id",
+                "actor_id",
+                "actor_email",
+                "actor_ip",
+                "action",
+                "resource_type",
+                "resource_id",
+                "team_id",
+                "project_id",
+                "metadata",
+                "\"timestamp\"",
+            ],
             rows,
             |row, out| {
-                out.field(&row.id)?;
+                out.defaulted(&row.id)?;
                 out.field(&row.actor_id)?;
                 out.field(&row.actor_email)?;
                 out.field(&row.actor_ip)?;
@@ -319,7 +270,7 @@ impl AuditLog {
                 out.field(&row.team_id)?;
                 out.field(&row.project_id)?;
                 out.field(&row.metadata)?;
-                out.field(&row.timestamp)?;
+                out.defaulted(&row.timestamp)?;
                 ::std::result::Result::Ok(())
             },
         ).await

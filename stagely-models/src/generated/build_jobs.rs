@@ -261,71 +261,8 @@ impl BuildJob {
         if rows.is_empty() {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_workflow_run_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.workflow_run_id)
-            .collect();
-        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_architecture: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.architecture)
-            .collect();
-        let col_context_path: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.context_path)
-            .collect();
-        let col_dockerfile_path: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.dockerfile_path)
-            .collect();
-        let col_vm_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_id).collect();
-        let col_cloud_provider_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.cloud_provider_id)
-            .collect();
-        let col_machine_size: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.machine_size)
-            .collect();
-        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
-        let col_queued_at: ::std::vec::Vec<_> = rows.iter().map(|row| &row.queued_at).collect();
-        let col_started_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.started_at)
-            .collect();
-        let col_completed_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.completed_at)
-            .collect();
-        let col_duration_seconds: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.duration_seconds)
-            .collect();
-        let col_artifact_url: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.artifact_url)
-            .collect();
-        let col_exit_code: ::std::vec::Vec<_> = rows.iter().map(|row| &row.exit_code).collect();
-        let col_error_message: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.error_message)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        ::sqlx::query_as(sql::INSERT_MANY)
-            .bind(&col_id)
-            .bind(&col_workflow_run_id)
-            .bind(&col_name)
-            .bind(&col_architecture)
-            .bind(&col_context_path)
-            .bind(&col_dockerfile_path)
-            .bind(&col_vm_id)
-            .bind(&col_cloud_provider_id)
-            .bind(&col_machine_size)
-            .bind(&col_status)
-            .bind(&col_queued_at)
-            .bind(&col_started_at)
-            .bind(&col_completed_at)
-            .bind(&col_duration_seconds)
-            .bind(&col_artifact_url)
-            .bind(&col_exit_code)
-            .bind(&col_error_message)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)
@@ -346,74 +283,39 @@ impl BuildJob {
         if rows.is_empty() {
             return ::std::result::Result::Ok(0);
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_workflow_run_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.workflow_run_id)
-            .collect();
-        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_architecture: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.architecture)
-            .collect();
-        let col_context_path: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.context_path)
-            .collect();
-        let col_dockerfile_path: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.dockerfile_path)
-            .collect();
-        let col_vm_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_id).collect();
-        let col_cloud_provider_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.cloud_provider_id)
-            .collect();
-        let col_machine_size: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.machine_size)
-            .collect();
-        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
-        let col_queued_at: ::std::vec::Vec<_> = rows.iter().map(|row| &row.queued_at).collect();
-        let col_started_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.started_at)
-            .collect();
-        let col_completed_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.completed_at)
-            .collect();
-        let col_duration_seconds: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.duration_seconds)
-            .collect();
-        let col_artifact_url: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.artifact_url)
-            .collect();
-        let col_exit_code: ::std::vec::Vec<_> = rows.iter().map(|row| &row.exit_code).collect();
-        let col_error_message: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.error_message)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
-            .bind(&col_id)
-            .bind(&col_workflow_run_id)
-            .bind(&col_name)
-            .bind(&col_architecture)
-            .bind(&col_context_path)
-            .bind(&col_dockerfile_path)
-            .bind(&col_vm_id)
-            .bind(&col_cloud_provider_id)
-            .bind(&col_machine_size)
-            .bind(&col_status)
-            .bind(&col_queued_at)
-            .bind(&col_started_at)
-            .bind(&col_completed_at)
-            .bind(&col_duration_seconds)
-            .bind(&col_artifact_url)
-            .bind(&col_exit_code)
-            .bind(&col_error_message)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
-            .execute(db)
-            .await?;
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
         ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// The parameters of `insert_many`: each column of `rows` as one array.
+    fn insert_many_arguments(rows: &[NewBuildJob]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+        use::sqlx::Arguments as _;
+        let mut arguments = ::sqlx::postgres::PgArguments::default();
+        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.workflow_run_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.name).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.architecture).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.context_path).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.dockerfile_path).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.vm_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter()
+            .map(|row| &row.cloud_provider_id)
+            .collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.machine_size).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.status).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.queued_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.started_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.completed_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter()
+            .map(|row| &row.duration_seconds)
+            .collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.artifact_url).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.exit_code).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.error_message).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
+        ::std::result::Result::Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -425,49 +327,33 @@ impl BuildJob {
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewBuildJob],
     ) -> ::std::result::Result<u64, super::error::Error> {
-        let columns = [
-            super::runtime::CopyColumn {
-                name: "id",
-                set: ::std::option::Option::Some(|row: &NewBuildJob| row.id.is_some()),
-            },
-            super::runtime::CopyColumn { name: "workflow_run_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "name", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "architecture", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "context_path", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "dockerfile_path", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "vm_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "cloud_provider_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "machine_size", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "status",
-                set: ::std::option::Option::Some(|row: &NewBuildJob| row.status.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "queued_at",
-                set: ::std::option::Option::Some(|row: &NewBuildJob| row.queued_at.is_some()),
-            },
-            super::runtime::CopyColumn { name: "started_at", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "completed_at", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "duration_seconds", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "artifact_url", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "exit_code", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "error_message", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "created_at",
-                set: ::std::option::Option::Some(|row: &NewBuildJob| row.created_at.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "updated_at",
-                set: ::std::option::Option::Some(|row: &NewBuildJob| row.updated_at.is_some()),
-            },
-        ];
         super::runtime::copy_in(
             conn,
             "build_jobs",
-            &columns,
+            &[
+                "id",
+                "workflow_run_id",
+                "name",
+                "architecture",
+                "context_path",
+                "dockerfile_path",
+                "vm_id",
+                "cloud_provider_id",
+                "machine_size",
+                "status",
+                "queued_at",
+                "started_at",
+                "completed_at",
+                "duration_seconds",
+                "artifact_url",
+                "exit_code",
+                "error_message",
+                "created_at",
+                "updated_at",
+            ],
             rows,
             |row, out| {
-                out.field(&row.id)?;
+                out.defaulted(&row.id)?;
                 out.field(&row.workflow_run_id)?;
                 out.field(&row.name)?;
                 out.field(&row.architecture)?;
@@ -476,16 +362,16 @@ impl BuildJob {
                 out.field(&row.vm_id)?;
                 out.field(&row.cloud_provider_id)?;
                 out.field(&row.machine_size)?;
-                out.field(&row.status)?;
-                out.field(&row.queued_at)?;
+                out.defaulted(&row.status)?;
+                out.defaulted(&row.queued_at)?;
                 out.field(&row.started_at)?;
                 out.field(&row.completed_at)?;
                 out.field(&row.duration_seconds)?;
                 out.field(&row.artifact_url)?;
                 out.field(&row.exit_code)?;
                 out.field(&row.error_message)?;
-                out.field(&row.created_at)?;
-                out.field(&row.updated_at)?;
+                out.defaulted(&row.created_at)?;
+                out.defaulted(&row.updated_at)?;
                 ::std::result::Result::Ok(())
             },
         ).await

@@ -126,19 +126,8 @@ impl BuildLog {
         if rows.is_empty() {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_build_job_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.build_job_id)
-            .collect();
-        let col_timestamp: ::std::vec::Vec<_> = rows.iter().map(|row| &row.timestamp).collect();
-        let col_stream: ::std::vec::Vec<_> = rows.iter().map(|row| &row.stream).collect();
-        let col_line: ::std::vec::Vec<_> = rows.iter().map(|row| &row.line).collect();
-        ::sqlx::query_as(sql::INSERT_MANY)
-            .bind(&col_id)
-            .bind(&col_build_job_id)
-            .bind(&col_timestamp)
-            .bind(&col_stream)
-            .bind(&col_line)
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)
@@ -159,22 +148,21 @@ impl BuildLog {
         if rows.is_empty() {
             return ::std::result::Result::Ok(0);
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_build_job_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.build_job_id)
-            .collect();
-        let col_timestamp: ::std::vec::Vec<_> = rows.iter().map(|row| &row.timestamp).collect();
-        let col_stream: ::std::vec::Vec<_> = rows.iter().map(|row| &row.stream).collect();
-        let col_line: ::std::vec::Vec<_> = rows.iter().map(|row| &row.line).collect();
-        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
-            .bind(&col_id)
-            .bind(&col_build_job_id)
-            .bind(&col_timestamp)
-            .bind(&col_stream)
-            .bind(&col_line)
-            .execute(db)
-            .await?;
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
         ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// The parameters of `insert_many`: each column of `rows` as one array.
+    fn insert_many_arguments(rows: &[NewBuildLog]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+        use::sqlx::Arguments as _;
+        let mut arguments = ::sqlx::postgres::PgArguments::default();
+        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.build_job_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.timestamp).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.stream).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.line).collect::<::std::vec::Vec<_>>())?;
+        ::std::result::Result::Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -186,28 +174,15 @@ impl BuildLog {
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewBuildLog],
     ) -> ::std::result::Result<u64, super::error::Error> {
-        let columns = [
-            super::runtime::CopyColumn {
-                name: "id",
-                set: ::std::option::Option::Some(|row: &NewBuildLog| row.id.is_some()),
-            },
-            super::runtime::CopyColumn { name: "build_job_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "\"timestamp\"",
-                set: ::std::option::Option::Some(|row: &NewBuildLog| row.timestamp.is_some()),
-            },
-            super::runtime::CopyColumn { name: "stream", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "line", set: ::std::option::Option::None },
-        ];
         super::runtime::copy_in(
             conn,
             "build_logs",
-            &columns,
+            &["id", "build_job_id", "\"timestamp\"", "stream", "line"],
             rows,
             |row, out| {
-                out.field(&row.id)?;
+                out.defaulted(&row.id)?;
                 out.field(&row.build_job_id)?;
-                out.field(&row.timestamp)?;
+                out.defaulted(&row.timestamp)?;
                 out.field(&row.stream)?;
                 out.field(&row.line)?;
                 ::std::result::Result::Ok(())

@@ -235,43 +235,8 @@ impl CloudProvider {
         if rows.is_empty() {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
-        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_provider_type: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.provider_type)
-            .collect();
-        let col_encrypted_credentials: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.encrypted_credentials)
-            .collect();
-        let col_region: ::std::vec::Vec<_> = rows.iter().map(|row| &row.region).collect();
-        let col_config: ::std::vec::Vec<_> = rows.iter().map(|row| &row.config).collect();
-        let col_is_active: ::std::vec::Vec<_> = rows.iter().map(|row| &row.is_active).collect();
-        let col_last_validated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.last_validated_at)
-            .collect();
-        let col_validation_error: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.validation_error)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        ::sqlx::query_as(sql::INSERT_MANY)
-            .bind(&col_id)
-            .bind(&col_team_id)
-            .bind(&col_name)
-            .bind(&col_provider_type)
-            .bind(&col_encrypted_credentials)
-            .bind(&col_region)
-            .bind(&col_config)
-            .bind(&col_is_active)
-            .bind(&col_last_validated_at)
-            .bind(&col_validation_error)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)
@@ -292,46 +257,34 @@ impl CloudProvider {
         if rows.is_empty() {
             return ::std::result::Result::Ok(0);
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
-        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_provider_type: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.provider_type)
-            .collect();
-        let col_encrypted_credentials: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.encrypted_credentials)
-            .collect();
-        let col_region: ::std::vec::Vec<_> = rows.iter().map(|row| &row.region).collect();
-        let col_config: ::std::vec::Vec<_> = rows.iter().map(|row| &row.config).collect();
-        let col_is_active: ::std::vec::Vec<_> = rows.iter().map(|row| &row.is_active).collect();
-        let col_last_validated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.last_validated_at)
-            .collect();
-        let col_validation_error: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.validation_error)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
-            .bind(&col_id)
-            .bind(&col_team_id)
-            .bind(&col_name)
-            .bind(&col_provider_type)
-            .bind(&col_encrypted_credentials)
-            .bind(&col_region)
-            .bind(&col_config)
-            .bind(&col_is_active)
-            .bind(&col_last_validated_at)
-            .bind(&col_validation_error)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
-            .execute(db)
-            .await?;
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
         ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// The parameters of `insert_many`: each column of `rows` as one array.
+    fn insert_many_arguments(rows: &[NewCloudProvider]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+        use::sqlx::Arguments as _;
+        let mut arguments = ::sqlx::postgres::PgArguments::default();
+        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.team_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.name).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.provider_type).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter()
+            .map(|row| &row.encrypted_credentials)
+            .collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.region).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.config).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.is_active).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter()
+            .map(|row| &row.last_validated_at)
+            .collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter()
+            .map(|row| &row.validation_error)
+            .collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
+        ::std::result::Result::Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -343,56 +296,37 @@ impl CloudProvider {
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewCloudProvider],
     ) -> ::std::result::Result<u64, super::error::Error> {
-        let columns = [
-            super::runtime::CopyColumn {
-                name: "id",
-                set: ::std::option::Option::Some(|row: &NewCloudProvider| row.id.is_some()),
-            },
-            super::runtime::CopyColumn { name: "team_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "name", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "provider_type", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "encrypted_credentials",
-                set: ::std::option::Option::None,
-            },
-            super::runtime::CopyColumn { name: "region", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "config",
-                set: ::std::option::Option::Some(|row: &NewCloudProvider| row.config.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "is_active",
-                set: ::std::option::Option::Some(|row: &NewCloudProvider| row.is_active.is_some()),
-            },
-            super::runtime::CopyColumn { name: "last_validated_at", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "validation_error", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "created_at",
-                set: ::std::option::Option::Some(|row: &NewCloudProvider| row.created_at.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "updated_at",
-                set: ::std::option::Option::Some(|row: &NewCloudProvider| row.updated_at.is_some()),
-            },
-        ];
         super::runtime::copy_in(
             conn,
             "cloud_providers",
-            &columns,
+            &[
+                "id",
+                "team_id",
+                "name",
+                "provider_type",
+                "encrypted_credentials",
+                "region",
+                "config",
+                "is_active",
+                "last_validated_at",
+                "validation_error",
+                "created_at",
+                "updated_at",
+            ],
             rows,
             |row, out| {
-                out.field(&row.id)?;
+                out.defaulted(&row.id)?;
                 out.field(&row.team_id)?;
                 out.field(&row.name)?;
                 out.field(&row.provider_type)?;
                 out.field(&row.encrypted_credentials)?;
                 out.field(&row.region)?;
-                out.field(&row.config)?;
-                out.field(&row.is_active)?;
+                out.defaulted(&row.config)?;
+                out.defaulted(&row.is_active)?;
                 out.field(&row.last_validated_at)?;
                 out.field(&row.validation_error)?;
-                out.field(&row.created_at)?;
-                out.field(&row.updated_at)?;
+                out.defaulted(&row.created_at)?;
+                out.defaulted(&row.updated_at)?;
                 ::std::result::Result::Ok(())
             },
         ).await

@@ -247,59 +247,8 @@ impl Environment {
         if rows.is_empty() {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_project_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.project_id)
-            .collect();
-        let col_pr_number: ::std::vec::Vec<_> = rows.iter().map(|row| &row.pr_number).collect();
-        let col_branch_name: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.branch_name)
-            .collect();
-        let col_commit_hash: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.commit_hash)
-            .collect();
-        let col_subdomain_hash: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.subdomain_hash)
-            .collect();
-        let col_vm_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_id).collect();
-        let col_vm_ip: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_ip).collect();
-        let col_vm_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_status).collect();
-        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
-        let col_deployed_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.deployed_at)
-            .collect();
-        let col_last_heartbeat_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.last_heartbeat_at)
-            .collect();
-        let col_terminated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.terminated_at)
-            .collect();
-        let col_estimated_cost_usd: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.estimated_cost_usd)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        ::sqlx::query_as(sql::INSERT_MANY)
-            .bind(&col_id)
-            .bind(&col_project_id)
-            .bind(&col_pr_number)
-            .bind(&col_branch_name)
-            .bind(&col_commit_hash)
-            .bind(&col_subdomain_hash)
-            .bind(&col_vm_id)
-            .bind(&col_vm_ip)
-            .bind(&col_vm_status)
-            .bind(&col_status)
-            .bind(&col_deployed_at)
-            .bind(&col_last_heartbeat_at)
-            .bind(&col_terminated_at)
-            .bind(&col_estimated_cost_usd)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)
@@ -320,62 +269,36 @@ impl Environment {
         if rows.is_empty() {
             return ::std::result::Result::Ok(0);
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_project_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.project_id)
-            .collect();
-        let col_pr_number: ::std::vec::Vec<_> = rows.iter().map(|row| &row.pr_number).collect();
-        let col_branch_name: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.branch_name)
-            .collect();
-        let col_commit_hash: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.commit_hash)
-            .collect();
-        let col_subdomain_hash: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.subdomain_hash)
-            .collect();
-        let col_vm_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_id).collect();
-        let col_vm_ip: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_ip).collect();
-        let col_vm_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.vm_status).collect();
-        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
-        let col_deployed_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.deployed_at)
-            .collect();
-        let col_last_heartbeat_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.last_heartbeat_at)
-            .collect();
-        let col_terminated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.terminated_at)
-            .collect();
-        let col_estimated_cost_usd: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.estimated_cost_usd)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
-            .bind(&col_id)
-            .bind(&col_project_id)
-            .bind(&col_pr_number)
-            .bind(&col_branch_name)
-            .bind(&col_commit_hash)
-            .bind(&col_subdomain_hash)
-            .bind(&col_vm_id)
-            .bind(&col_vm_ip)
-            .bind(&col_vm_status)
-            .bind(&col_status)
-            .bind(&col_deployed_at)
-            .bind(&col_last_heartbeat_at)
-            .bind(&col_terminated_at)
-            .bind(&col_estimated_cost_usd)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
-            .execute(db)
-            .await?;
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
         ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// The parameters of `insert_many`: each column of `rows` as one array.
+    fn insert_many_arguments(rows: &[NewEnvironment]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+        use::sqlx::Arguments as _;
+        let mut arguments = ::sqlx::postgres::PgArguments::default();
+        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.project_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.pr_number).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.branch_name).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.commit_hash).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.subdomain_hash).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.vm_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.vm_ip).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.vm_status).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.status).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.deployed_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter()
+            .map(|row| &row.last_heartbeat_at)
+            .collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.terminated_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter()
+            .map(|row| &row.estimated_cost_usd)
+            .collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
+        ::std::result::Result::Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -387,49 +310,30 @@ impl Environment {
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewEnvironment],
     ) -> ::std::result::Result<u64, super::error::Error> {
-        let columns = [
-            super::runtime::CopyColumn {
-                name: "id",
-                set: ::std::option::Option::Some(|row: &NewEnvironment| row.id.is_some()),
-            },
-            super::runtime::CopyColumn { name: "project_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "pr_number", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "branch_name", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "commit_hash", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "subdomain_hash", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "vm_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "vm_ip", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "vm_status",
-                set: ::std::option::Option::Some(|row: &NewEnvironment| row.vm_status.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "status",
-                set: ::std::option::Option::Some(|row: &NewEnvironment| row.status.is_some()),
-            },
-            super::runtime::CopyColumn { name: "deployed_at", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "last_heartbeat_at", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "terminated_at", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "estimated_cost_usd",
-                set: ::std::option::Option::Some(|row: &NewEnvironment| row.estimated_cost_usd.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "created_at",
-                set: ::std::option::Option::Some(|row: &NewEnvironment| row.created_at.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "updated_at",
-                set: ::std::option::Option::Some(|row: &NewEnvironment| row.updated_at.is_some()),
-            },
-        ];
         super::runtime::copy_in(
             conn,
             "environments",
-            &columns,
+            &[
+                "id",
+                "project_id",
+                "pr_number",
+                "branch_name",
+                "commit_hash",
+                "subdomain_hash",
+                "vm_id",
+                "vm_ip",
+                "vm_status",
+                "status",
+                "deployed_at",
+                "last_heartbeat_at",
+                "terminated_at",
+                "estimated_cost_usd",
+                "created_at",
+                "updated_at",
+            ],
             rows,
             |row, out| {
-                out.field(&row.id)?;
+                out.defaulted(&row.id)?;
                 out.field(&row.project_id)?;
                 out.field(&row.pr_number)?;
                 out.field(&row.branch_name)?;
@@ -437,14 +341,14 @@ impl Environment {
                 out.field(&row.subdomain_hash)?;
                 out.field(&row.vm_id)?;
                 out.field(&row.vm_ip)?;
-                out.field(&row.vm_status)?;
-                out.field(&row.status)?;
+                out.defaulted(&row.vm_status)?;
+                out.defaulted(&row.status)?;
                 out.field(&row.deployed_at)?;
                 out.field(&row.last_heartbeat_at)?;
                 out.field(&row.terminated_at)?;
-                out.field(&row.estimated_cost_usd)?;
-                out.field(&row.created_at)?;
-                out.field(&row.updated_at)?;
+                out.defaulted(&row.estimated_cost_usd)?;
+                out.defaulted(&row.created_at)?;
+                out.defaulted(&row.updated_at)?;
                 ::std::result::Result::Ok(())
             },
         ).await

@@ -204,45 +204,8 @@ impl Project {
         if rows.is_empty() {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
-        let col_slug: ::std::vec::Vec<_> = rows.iter().map(|row| &row.slug).collect();
-        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_repo_url: ::std::vec::Vec<_> = rows.iter().map(|row| &row.repo_url).collect();
-        let col_repo_provider: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.repo_provider)
-            .collect();
-        let col_default_branch: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.default_branch)
-            .collect();
-        let col_cloud_provider_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.cloud_provider_id)
-            .collect();
-        let col_default_preview_size: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.default_preview_size)
-            .collect();
-        let col_config: ::std::vec::Vec<_> = rows.iter().map(|row| &row.config).collect();
-        let col_is_active: ::std::vec::Vec<_> = rows.iter().map(|row| &row.is_active).collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        ::sqlx::query_as(sql::INSERT_MANY)
-            .bind(&col_id)
-            .bind(&col_team_id)
-            .bind(&col_slug)
-            .bind(&col_name)
-            .bind(&col_repo_url)
-            .bind(&col_repo_provider)
-            .bind(&col_default_branch)
-            .bind(&col_cloud_provider_id)
-            .bind(&col_default_preview_size)
-            .bind(&col_config)
-            .bind(&col_is_active)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)
@@ -263,48 +226,33 @@ impl Project {
         if rows.is_empty() {
             return ::std::result::Result::Ok(0);
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
-        let col_slug: ::std::vec::Vec<_> = rows.iter().map(|row| &row.slug).collect();
-        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_repo_url: ::std::vec::Vec<_> = rows.iter().map(|row| &row.repo_url).collect();
-        let col_repo_provider: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.repo_provider)
-            .collect();
-        let col_default_branch: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.default_branch)
-            .collect();
-        let col_cloud_provider_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.cloud_provider_id)
-            .collect();
-        let col_default_preview_size: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.default_preview_size)
-            .collect();
-        let col_config: ::std::vec::Vec<_> = rows.iter().map(|row| &row.config).collect();
-        let col_is_active: ::std::vec::Vec<_> = rows.iter().map(|row| &row.is_active).collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
-            .bind(&col_id)
-            .bind(&col_team_id)
-            .bind(&col_slug)
-            .bind(&col_name)
-            .bind(&col_repo_url)
-            .bind(&col_repo_provider)
-            .bind(&col_default_branch)
-            .bind(&col_cloud_provider_id)
-            .bind(&col_default_preview_size)
-            .bind(&col_config)
-            .bind(&col_is_active)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
-            .execute(db)
-            .await?;
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
         ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// The parameters of `insert_many`: each column of `rows` as one array.
+    fn insert_many_arguments(rows: &[NewProject]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+        use::sqlx::Arguments as _;
+        let mut arguments = ::sqlx::postgres::PgArguments::default();
+        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.team_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.slug).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.name).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.repo_url).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.repo_provider).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.default_branch).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter()
+            .map(|row| &row.cloud_provider_id)
+            .collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter()
+            .map(|row| &row.default_preview_size)
+            .collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.config).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.is_active).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
+        ::std::result::Result::Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -316,64 +264,39 @@ impl Project {
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewProject],
     ) -> ::std::result::Result<u64, super::error::Error> {
-        let columns = [
-            super::runtime::CopyColumn {
-                name: "id",
-                set: ::std::option::Option::Some(|row: &NewProject| row.id.is_some()),
-            },
-            super::runtime::CopyColumn { name: "team_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "slug", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "name", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "repo_url", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "repo_provider",
-                set: ::std::option::Option::Some(|row: &NewProject| row.repo_provider.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "default_branch",
-                set: ::std::option::Option::Some(|row: &NewProject| row.default_branch.is_some()),
-            },
-            super::runtime::CopyColumn { name: "cloud_provider_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "default_preview_size",
-                set: ::std::option::Option::Some(|row: &NewProject| row.default_preview_size.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "config",
-                set: ::std::option::Option::Some(|row: &NewProject| row.config.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "is_active",
-                set: ::std::option::Option::Some(|row: &NewProject| row.is_active.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "created_at",
-                set: ::std::option::Option::Some(|row: &NewProject| row.created_at.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "updated_at",
-                set: ::std::option::Option::Some(|row: &NewProject| row.updated_at.is_some()),
-            },
-        ];
         super::runtime::copy_in(
             conn,
             "projects",
-            &columns,
+            &[
+                "id",
+                "team_id",
+                "slug",
+                "name",
+                "repo_url",
+                "repo_provider",
+                "default_branch",
+                "cloud_provider_id",
+                "default_preview_size",
+                "config",
+                "is_active",
+                "created_at",
+                "updated_at",
+            ],
             rows,
             |row, out| {
-                out.field(&row.id)?;
+                out.defaulted(&row.id)?;
                 out.field(&row.team_id)?;
                 out.field(&row.slug)?;
                 out.field(&row.name)?;
                 out.field(&row.repo_url)?;
-                out.field(&row.repo_provider)?;
-                out.field(&row.default_branch)?;
+                out.defaulted(&row.repo_provider)?;
+                out.defaulted(&row.default_branch)?;
                 out.field(&row.cloud_provider_id)?;
-                out.field(&row.default_preview_size)?;
-                out.field(&row.config)?;
-                out.field(&row.is_active)?;
-                out.field(&row.created_at)?;
-                out.field(&row.updated_at)?;
+                out.defaulted(&row.default_preview_size)?;
+                out.defaulted(&row.config)?;
+                out.defaulted(&row.is_active)?;
+                out.defaulted(&row.created_at)?;
+                out.defaulted(&row.updated_at)?;
                 ::std::result::Result::Ok(())
             },
         ).await

@@ -231,43 +231,8 @@ impl Secret {
         if rows.is_empty() {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_project_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.project_id)
-            .collect();
-        let col_key: ::std::vec::Vec<_> = rows.iter().map(|row| &row.key).collect();
-        let col_encrypted_value: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.encrypted_value)
-            .collect();
-        let col_scope: ::std::vec::Vec<_> = rows.iter().map(|row| &row.scope).collect();
-        let col_secret_type: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.secret_type)
-            .collect();
-        let col_file_path: ::std::vec::Vec<_> = rows.iter().map(|row| &row.file_path).collect();
-        let col_file_permissions: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.file_permissions)
-            .collect();
-        let col_created_by: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_by)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        ::sqlx::query_as(sql::INSERT_MANY)
-            .bind(&col_id)
-            .bind(&col_project_id)
-            .bind(&col_key)
-            .bind(&col_encrypted_value)
-            .bind(&col_scope)
-            .bind(&col_secret_type)
-            .bind(&col_file_path)
-            .bind(&col_file_permissions)
-            .bind(&col_created_by)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)
@@ -288,46 +253,29 @@ impl Secret {
         if rows.is_empty() {
             return ::std::result::Result::Ok(0);
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_project_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.project_id)
-            .collect();
-        let col_key: ::std::vec::Vec<_> = rows.iter().map(|row| &row.key).collect();
-        let col_encrypted_value: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.encrypted_value)
-            .collect();
-        let col_scope: ::std::vec::Vec<_> = rows.iter().map(|row| &row.scope).collect();
-        let col_secret_type: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.secret_type)
-            .collect();
-        let col_file_path: ::std::vec::Vec<_> = rows.iter().map(|row| &row.file_path).collect();
-        let col_file_permissions: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.file_permissions)
-            .collect();
-        let col_created_by: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_by)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
-            .bind(&col_id)
-            .bind(&col_project_id)
-            .bind(&col_key)
-            .bind(&col_encrypted_value)
-            .bind(&col_scope)
-            .bind(&col_secret_type)
-            .bind(&col_file_path)
-            .bind(&col_file_permissions)
-            .bind(&col_created_by)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
-            .execute(db)
-            .await?;
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
         ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// The parameters of `insert_many`: each column of `rows` as one array.
+    fn insert_many_arguments(rows: &[NewSecret]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+        use::sqlx::Arguments as _;
+        let mut arguments = ::sqlx::postgres::PgArguments::default();
+        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.project_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.key).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.encrypted_value).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.scope).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.secret_type).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.file_path).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter()
+            .map(|row| &row.file_permissions)
+            .collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_by).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
+        ::std::result::Result::Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -339,51 +287,35 @@ impl Secret {
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewSecret],
     ) -> ::std::result::Result<u64, super::error::Error> {
-        let columns = [
-            super::runtime::CopyColumn {
-                name: "id",
-                set: ::std::option::Option::Some(|row: &NewSecret| row.id.is_some()),
-            },
-            super::runtime::CopyColumn { name: "project_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "key", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "encrypted_value", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "scope",
-                set: ::std::option::Option::Some(|row: &NewSecret| row.scope.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "secret_type",
-                set: ::std::option::Option::Some(|row: &NewSecret| row.secret_type.is_some()),
-            },
-            super::runtime::CopyColumn { name: "file_path", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "file_permissions", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "created_by", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "created_at",
-                set: ::std::option::Option::Some(|row: &NewSecret| row.created_at.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "updated_at",
-                set: ::std::option::Option::Some(|row: &NewSecret| row.updated_at.is_some()),
-            },
-        ];
         super::runtime::copy_in(
             conn,
             "secrets",
-            &columns,
+            &[
+                "id",
+                "project_id",
+                "key",
+                "encrypted_value",
+                "scope",
+                "secret_type",
+                "file_path",
+                "file_permissions",
+                "created_by",
+                "created_at",
+                "updated_at",
+            ],
             rows,
             |row, out| {
-                out.field(&row.id)?;
+                out.defaulted(&row.id)?;
                 out.field(&row.project_id)?;
                 out.field(&row.key)?;
                 out.field(&row.encrypted_value)?;
-                out.field(&row.scope)?;
-                out.field(&row.secret_type)?;
+                out.defaulted(&row.scope)?;
+                out.defaulted(&row.secret_type)?;
                 out.field(&row.file_path)?;
                 out.field(&row.file_permissions)?;
                 out.field(&row.created_by)?;
-                out.field(&row.created_at)?;
-                out.field(&row.updated_at)?;
+                out.defaulted(&row.created_at)?;
+                out.defaulted(&row.updated_at)?;
                 ::std::result::Result::Ok(())
             },
         ).await

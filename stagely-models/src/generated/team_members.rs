@@ -109,19 +109,8 @@ impl TeamMember {
         if rows.is_empty() {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
-        let col_user_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-        let col_role: ::std::vec::Vec<_> = rows.iter().map(|row| &row.role).collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        ::sqlx::query_as(sql::INSERT_MANY)
-            .bind(&col_id)
-            .bind(&col_team_id)
-            .bind(&col_user_id)
-            .bind(&col_role)
-            .bind(&col_created_at)
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)
@@ -142,22 +131,21 @@ impl TeamMember {
         if rows.is_empty() {
             return ::std::result::Result::Ok(0);
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_team_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.team_id).collect();
-        let col_user_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-        let col_role: ::std::vec::Vec<_> = rows.iter().map(|row| &row.role).collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
-            .bind(&col_id)
-            .bind(&col_team_id)
-            .bind(&col_user_id)
-            .bind(&col_role)
-            .bind(&col_created_at)
-            .execute(db)
-            .await?;
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
         ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// The parameters of `insert_many`: each column of `rows` as one array.
+    fn insert_many_arguments(rows: &[NewTeamMember]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+        use::sqlx::Arguments as _;
+        let mut arguments = ::sqlx::postgres::PgArguments::default();
+        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.team_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.user_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.role).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
+        ::std::result::Result::Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -169,33 +157,17 @@ impl TeamMember {
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewTeamMember],
     ) -> ::std::result::Result<u64, super::error::Error> {
-        let columns = [
-            super::runtime::CopyColumn {
-                name: "id",
-                set: ::std::option::Option::Some(|row: &NewTeamMember| row.id.is_some()),
-            },
-            super::runtime::CopyColumn { name: "team_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "user_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "role",
-                set: ::std::option::Option::Some(|row: &NewTeamMember| row.role.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "created_at",
-                set: ::std::option::Option::Some(|row: &NewTeamMember| row.created_at.is_some()),
-            },
-        ];
         super::runtime::copy_in(
             conn,
             "team_members",
-            &columns,
+            &["id", "team_id", "user_id", "role", "created_at"],
             rows,
             |row, out| {
-                out.field(&row.id)?;
+                out.defaulted(&row.id)?;
                 out.field(&row.team_id)?;
                 out.field(&row.user_id)?;
-                out.field(&row.role)?;
-                out.field(&row.created_at)?;
+                out.defaulted(&row.role)?;
+                out.defaulted(&row.created_at)?;
                 ::std::result::Result::Ok(())
             },
         ).await

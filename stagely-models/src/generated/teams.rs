@@ -179,41 +179,8 @@ impl Team {
         if rows.is_empty() {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_slug: ::std::vec::Vec<_> = rows.iter().map(|row| &row.slug).collect();
-        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_billing_email: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.billing_email)
-            .collect();
-        let col_billing_plan: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.billing_plan)
-            .collect();
-        let col_max_concurrent_environments: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.max_concurrent_environments)
-            .collect();
-        let col_max_concurrent_builds: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.max_concurrent_builds)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        let col_deleted_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.deleted_at)
-            .collect();
-        ::sqlx::query_as(sql::INSERT_MANY)
-            .bind(&col_id)
-            .bind(&col_slug)
-            .bind(&col_name)
-            .bind(&col_billing_email)
-            .bind(&col_billing_plan)
-            .bind(&col_max_concurrent_environments)
-            .bind(&col_max_concurrent_builds)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
-            .bind(&col_deleted_at)
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)
@@ -234,44 +201,30 @@ impl Team {
         if rows.is_empty() {
             return ::std::result::Result::Ok(0);
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_slug: ::std::vec::Vec<_> = rows.iter().map(|row| &row.slug).collect();
-        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_billing_email: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.billing_email)
-            .collect();
-        let col_billing_plan: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.billing_plan)
-            .collect();
-        let col_max_concurrent_environments: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.max_concurrent_environments)
-            .collect();
-        let col_max_concurrent_builds: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.max_concurrent_builds)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        let col_deleted_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.deleted_at)
-            .collect();
-        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
-            .bind(&col_id)
-            .bind(&col_slug)
-            .bind(&col_name)
-            .bind(&col_billing_email)
-            .bind(&col_billing_plan)
-            .bind(&col_max_concurrent_environments)
-            .bind(&col_max_concurrent_builds)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
-            .bind(&col_deleted_at)
-            .execute(db)
-            .await?;
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
         ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// The parameters of `insert_many`: each column of `rows` as one array.
+    fn insert_many_arguments(rows: &[NewTeam]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+        use::sqlx::Arguments as _;
+        let mut arguments = ::sqlx::postgres::PgArguments::default();
+        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.slug).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.name).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.billing_email).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.billing_plan).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter()
+            .map(|row| &row.max_concurrent_environments)
+            .collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter()
+            .map(|row| &row.max_concurrent_builds)
+            .collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.deleted_at).collect::<::std::vec::Vec<_>>())?;
+        ::std::result::Result::Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -283,51 +236,32 @@ impl Team {
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewTeam],
     ) -> ::std::result::Result<u64, super::error::Error> {
-        let columns = [
-            super::runtime::CopyColumn {
-                name: "id",
-                set: ::std::option::Option::Some(|row: &NewTeam| row.id.is_some()),
-            },
-            super::runtime::CopyColumn { name: "slug", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "name", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "billing_email", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "billing_plan",
-                set: ::std::option::Option::Some(|row: &NewTeam| row.billing_plan.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "max_concurrent_environments",
-                set: ::std::option::Option::Some(|row: &NewTeam| row.max_concurrent_environments.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "max_concurrent_builds",
-                set: ::std::option::Option::Some(|row: &NewTeam| row.max_concurrent_builds.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "created_at",
-                set: ::std::option::Option::Some(|row: &NewTeam| row.created_at.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "updated_at",
-                set: ::std::option::Option::Some(|row: &NewTeam| row.updated_at.is_some()),
-            },
-            super::runtime::CopyColumn { name: "deleted_at", set: ::std::option::Option::None },
-        ];
         super::runtime::copy_in(
             conn,
             "teams",
-            &columns,
+            &[
+                "id",
+                "slug",
+                "name",
+                "billing_email",
+                "billing_plan",
+                "max_concurrent_environments",
+                "max_concurrent_builds",
+                "created_at",
+                "updated_at",
+                "deleted_at",
+            ],
             rows,
             |row, out| {
-                out.field(&row.id)?;
+                out.defaulted(&row.id)?;
                 out.field(&row.slug)?;
                 out.field(&row.name)?;
                 out.field(&row.billing_email)?;
-                out.field(&row.billing_plan)?;
-                out.field(&row.max_concurrent_environments)?;
-                out.field(&row.max_concurrent_builds)?;
-                out.field(&row.created_at)?;
-                out.field(&row.updated_at)?;
+                out.defaulted(&row.billing_plan)?;
+                out.defaulted(&row.max_concurrent_environments)?;
+                out.defaulted(&row.max_concurrent_builds)?;
+                out.defaulted(&row.created_at)?;
+                out.defaulted(&row.updated_at)?;
                 out.field(&row.deleted_at)?;
                 ::std::result::Result::Ok(())
             },

@@ -180,39 +180,8 @@ impl User {
         if rows.is_empty() {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_email: ::std::vec::Vec<_> = rows.iter().map(|row| &row.email).collect();
-        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_avatar_url: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.avatar_url)
-            .collect();
-        let col_github_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.github_id).collect();
-        let col_google_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.google_id).collect();
-        let col_is_active: ::std::vec::Vec<_> = rows.iter().map(|row| &row.is_active).collect();
-        let col_email_verified: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.email_verified)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        let col_last_login_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.last_login_at)
-            .collect();
-        ::sqlx::query_as(sql::INSERT_MANY)
-            .bind(&col_id)
-            .bind(&col_email)
-            .bind(&col_name)
-            .bind(&col_avatar_url)
-            .bind(&col_github_id)
-            .bind(&col_google_id)
-            .bind(&col_is_active)
-            .bind(&col_email_verified)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
-            .bind(&col_last_login_at)
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)
@@ -233,42 +202,27 @@ impl User {
         if rows.is_empty() {
             return ::std::result::Result::Ok(0);
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_email: ::std::vec::Vec<_> = rows.iter().map(|row| &row.email).collect();
-        let col_name: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
-        let col_avatar_url: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.avatar_url)
-            .collect();
-        let col_github_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.github_id).collect();
-        let col_google_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.google_id).collect();
-        let col_is_active: ::std::vec::Vec<_> = rows.iter().map(|row| &row.is_active).collect();
-        let col_email_verified: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.email_verified)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        let col_last_login_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.last_login_at)
-            .collect();
-        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
-            .bind(&col_id)
-            .bind(&col_email)
-            .bind(&col_name)
-            .bind(&col_avatar_url)
-            .bind(&col_github_id)
-            .bind(&col_google_id)
-            .bind(&col_is_active)
-            .bind(&col_email_verified)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
-            .bind(&col_last_login_at)
-            .execute(db)
-            .await?;
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
         ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// The parameters of `insert_many`: each column of `rows` as one array.
+    fn insert_many_arguments(rows: &[NewUser]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+        use::sqlx::Arguments as _;
+        let mut arguments = ::sqlx::postgres::PgArguments::default();
+        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.email).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.name).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.avatar_url).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.github_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.google_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.is_active).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.email_verified).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.last_login_at).collect::<::std::vec::Vec<_>>())?;
+        ::std::result::Result::Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -280,50 +234,34 @@ impl User {
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewUser],
     ) -> ::std::result::Result<u64, super::error::Error> {
-        let columns = [
-            super::runtime::CopyColumn {
-                name: "id",
-                set: ::std::option::Option::Some(|row: &NewUser| row.id.is_some()),
-            },
-            super::runtime::CopyColumn { name: "email", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "name", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "avatar_url", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "github_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "google_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "is_active",
-                set: ::std::option::Option::Some(|row: &NewUser| row.is_active.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "email_verified",
-                set: ::std::option::Option::Some(|row: &NewUser| row.email_verified.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "created_at",
-                set: ::std::option::Option::Some(|row: &NewUser| row.created_at.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "updated_at",
-                set: ::std::option::Option::Some(|row: &NewUser| row.updated_at.is_some()),
-            },
-            super::runtime::CopyColumn { name: "last_login_at", set: ::std::option::Option::None },
-        ];
         super::runtime::copy_in(
             conn,
             "users",
-            &columns,
+            &[
+                "id",
+                "email",
+                "name",
+                "avatar_url",
+                "github_id",
+                "google_id",
+                "is_active",
+                "email_verified",
+                "created_at",
+                "updated_at",
+                "last_login_at",
+            ],
             rows,
             |row, out| {
-                out.field(&row.id)?;
+                out.defaulted(&row.id)?;
                 out.field(&row.email)?;
                 out.field(&row.name)?;
                 out.field(&row.avatar_url)?;
                 out.field(&row.github_id)?;
                 out.field(&row.google_id)?;
-                out.field(&row.is_active)?;
-                out.field(&row.email_verified)?;
-                out.field(&row.created_at)?;
-                out.field(&row.updated_at)?;
+                out.defaulted(&row.is_active)?;
+                out.defaulted(&row.email_verified)?;
+                out.defaulted(&row.created_at)?;
+                out.defaulted(&row.updated_at)?;
                 out.field(&row.last_login_at)?;
                 ::std::result::Result::Ok(())
             },

@@ -186,47 +186,8 @@ impl WorkflowRun {
         if rows.is_empty() {
             return ::std::result::Result::Ok(::std::vec::Vec::new());
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_environment_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.environment_id)
-            .collect();
-        let col_trigger: ::std::vec::Vec<_> = rows.iter().map(|row| &row.trigger).collect();
-        let col_triggered_by: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.triggered_by)
-            .collect();
-        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
-        let col_started_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.started_at)
-            .collect();
-        let col_completed_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.completed_at)
-            .collect();
-        let col_duration_seconds: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.duration_seconds)
-            .collect();
-        let col_result: ::std::vec::Vec<_> = rows.iter().map(|row| &row.result).collect();
-        let col_error_message: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.error_message)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        ::sqlx::query_as(sql::INSERT_MANY)
-            .bind(&col_id)
-            .bind(&col_environment_id)
-            .bind(&col_trigger)
-            .bind(&col_triggered_by)
-            .bind(&col_status)
-            .bind(&col_started_at)
-            .bind(&col_completed_at)
-            .bind(&col_duration_seconds)
-            .bind(&col_result)
-            .bind(&col_error_message)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
             .fetch_all(db)
             .await
             .map_err(super::error::Error::from)
@@ -247,50 +208,30 @@ impl WorkflowRun {
         if rows.is_empty() {
             return ::std::result::Result::Ok(0);
         }
-        let col_id: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
-        let col_environment_id: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.environment_id)
-            .collect();
-        let col_trigger: ::std::vec::Vec<_> = rows.iter().map(|row| &row.trigger).collect();
-        let col_triggered_by: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.triggered_by)
-            .collect();
-        let col_status: ::std::vec::Vec<_> = rows.iter().map(|row| &row.status).collect();
-        let col_started_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.started_at)
-            .collect();
-        let col_completed_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.completed_at)
-            .collect();
-        let col_duration_seconds: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.duration_seconds)
-            .collect();
-        let col_result: ::std::vec::Vec<_> = rows.iter().map(|row| &row.result).collect();
-        let col_error_message: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.error_message)
-            .collect();
-        let col_created_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.created_at)
-            .collect();
-        let col_updated_at: ::std::vec::Vec<_> = rows.iter()
-            .map(|row| &row.updated_at)
-            .collect();
-        let done = ::sqlx::query(sql::INSERT_MANY_COUNT)
-            .bind(&col_id)
-            .bind(&col_environment_id)
-            .bind(&col_trigger)
-            .bind(&col_triggered_by)
-            .bind(&col_status)
-            .bind(&col_started_at)
-            .bind(&col_completed_at)
-            .bind(&col_duration_seconds)
-            .bind(&col_result)
-            .bind(&col_error_message)
-            .bind(&col_created_at)
-            .bind(&col_updated_at)
-            .execute(db)
-            .await?;
+        let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+        let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
         ::std::result::Result::Ok(done.rows_affected())
+    }
+
+    /// The parameters of `insert_many`: each column of `rows` as one array.
+    fn insert_many_arguments(rows: &[NewWorkflowRun]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+        use::sqlx::Arguments as _;
+        let mut arguments = ::sqlx::postgres::PgArguments::default();
+        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.environment_id).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.trigger).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.triggered_by).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.status).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.started_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.completed_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter()
+            .map(|row| &row.duration_seconds)
+            .collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.result).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.error_message).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
+        ::std::result::Result::Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -302,50 +243,37 @@ impl WorkflowRun {
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewWorkflowRun],
     ) -> ::std::result::Result<u64, super::error::Error> {
-        let columns = [
-            super::runtime::CopyColumn {
-                name: "id",
-                set: ::std::option::Option::Some(|row: &NewWorkflowRun| row.id.is_some()),
-            },
-            super::runtime::CopyColumn { name: "environment_id", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "trigger", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "triggered_by", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "status",
-                set: ::std::option::Option::Some(|row: &NewWorkflowRun| row.status.is_some()),
-            },
-            super::runtime::CopyColumn { name: "started_at", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "completed_at", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "duration_seconds", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "result", set: ::std::option::Option::None },
-            super::runtime::CopyColumn { name: "error_message", set: ::std::option::Option::None },
-            super::runtime::CopyColumn {
-                name: "created_at",
-                set: ::std::option::Option::Some(|row: &NewWorkflowRun| row.created_at.is_some()),
-            },
-            super::runtime::CopyColumn {
-                name: "updated_at",
-                set: ::std::option::Option::Some(|row: &NewWorkflowRun| row.updated_at.is_some()),
-            },
-        ];
         super::runtime::copy_in(
             conn,
             "workflow_runs",
-            &columns,
+            &[
+                "id",
+                "environment_id",
+                "trigger",
+                "triggered_by",
+                "status",
+                "started_at",
+                "completed_at",
+                "duration_seconds",
+                "result",
+                "error_message",
+                "created_at",
+                "updated_at",
+            ],
             rows,
             |row, out| {
-                out.field(&row.id)?;
+                out.defaulted(&row.id)?;
                 out.field(&row.environment_id)?;
                 out.field(&row.trigger)?;
                 out.field(&row.triggered_by)?;
-                out.field(&row.status)?;
+                out.defaulted(&row.status)?;
                 out.field(&row.started_at)?;
                 out.field(&row.completed_at)?;
                 out.field(&row.duration_seconds)?;
                 out.field(&row.result)?;
                 out.field(&row.error_message)?;
-                out.field(&row.created_at)?;
-                out.field(&row.updated_at)?;
+                out.defaulted(&row.created_at)?;
+                out.defaulted(&row.updated_at)?;
                 ::std::result::Result::Ok(())
             },
         ).await
