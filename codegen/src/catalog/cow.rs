@@ -2,18 +2,18 @@
 //!
 //! A transaction (`BEGIN`), a savepoint and a `DO` block with an `EXCEPTION` clause each keep a
 //! snapshot of the fold to return to. Histories wrap every file in a transaction, so a deep
-//! copy of every relation per snapshot would make folding quadratic. Items live behind `Rc`:
-//! a snapshot copies pointers, and a relation is copied only when it is changed while a
-//! snapshot still holds it.
+//! copy of every relation per snapshot would make folding quadratic. Items live behind `Arc`
+//! (so a finished catalog can be read from several threads while emitting): a snapshot copies
+//! pointers, and a relation is copied only when it is changed while a snapshot still holds it.
 
 use std::ops::{Index, IndexMut};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A list of items shared with snapshots (see the module documentation).
 pub struct CowVec<T> {
-    items: Vec<Rc<T>>,
+    items: Vec<Arc<T>>,
 }
 
 impl<T: Clone> CowVec<T> {
@@ -24,7 +24,7 @@ impl<T: Clone> CowVec<T> {
 
     /// Every item, to change (each copied if a snapshot holds it).
     pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut T> + ExactSizeIterator {
-        self.items.iter_mut().map(Rc::make_mut)
+        self.items.iter_mut().map(Arc::make_mut)
     }
 
     /// How many items.
@@ -54,12 +54,12 @@ impl<T: Clone> CowVec<T> {
 
     /// Adds an item at the end.
     pub fn push(&mut self, item: T) {
-        self.items.push(Rc::new(item));
+        self.items.push(Arc::new(item));
     }
 
     /// Removes and returns the item at `i`.
     pub fn remove(&mut self, i: usize) -> T {
-        Rc::unwrap_or_clone(self.items.remove(i))
+        Arc::unwrap_or_clone(self.items.remove(i))
     }
 
     /// Keeps the items `keep` says to.
@@ -98,14 +98,14 @@ impl<T> Index<usize> for CowVec<T> {
 
 impl<T: Clone> IndexMut<usize> for CowVec<T> {
     fn index_mut(&mut self, i: usize) -> &mut T {
-        Rc::make_mut(&mut self.items[i])
+        Arc::make_mut(&mut self.items[i])
     }
 }
 
 impl<T> From<Vec<T>> for CowVec<T> {
     fn from(items: Vec<T>) -> Self {
         CowVec {
-            items: items.into_iter().map(Rc::new).collect(),
+            items: items.into_iter().map(Arc::new).collect(),
         }
     }
 }

@@ -11,9 +11,9 @@
 //! [`CowVec`], shared with the fold's snapshots; a copy (a snapshot) starts with no index and
 //! builds one only if it is ever looked up in, that is, restored.
 
-use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::{Index, IndexMut};
+use std::sync::{Mutex, PoisonError};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -34,7 +34,8 @@ pub trait Keyed {
 /// Items in order, with hash indexes of their names (see the module documentation).
 pub struct Indexed<T: Keyed> {
     items: CowVec<T>,
-    index: RefCell<NameIndex>,
+    /// Behind a `Mutex` (not a `RefCell`) so a catalog can be shared between threads.
+    index: Mutex<NameIndex>,
 }
 
 /// The relations of a catalog.
@@ -93,7 +94,7 @@ impl NameIndex {
 impl<T: Keyed + Clone> Indexed<T> {
     /// The positions of the items that declare `schema.name` in index `kind`, in order.
     fn lookup(&self, kind: usize, schema: &str, name: &str) -> Vec<usize> {
-        let mut index = self.index.borrow_mut();
+        let mut index = self.index.lock().unwrap_or_else(PoisonError::into_inner);
         if index.all_dirty || !index.dirty.is_empty() || index.entries.len() != self.items.len() {
             index.refresh(&self.items);
         }
@@ -109,14 +110,21 @@ impl<T: Keyed + Clone> Indexed<T> {
     }
 
     fn touch_all(&mut self) {
-        self.index.get_mut().all_dirty = true;
+        self.index
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .all_dirty = true;
     }
 
     /// Adds an item at the end.
     pub fn push(&mut self, item: T) {
         self.items.push(item);
         let i = self.items.len() - 1;
-        self.index.get_mut().dirty.insert(i);
+        self.index
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .dirty
+            .insert(i);
     }
 
     /// Removes and returns the item at `i`; those after it move up one.
@@ -282,7 +290,7 @@ impl<T: Keyed> Default for Indexed<T> {
     fn default() -> Self {
         Indexed {
             items: CowVec::default(),
-            index: RefCell::new(NameIndex::default()),
+            index: Mutex::new(NameIndex::default()),
         }
     }
 }
@@ -292,7 +300,7 @@ impl<T: Keyed> Clone for Indexed<T> {
     fn clone(&self) -> Self {
         Indexed {
             items: self.items.clone(),
-            index: RefCell::new(NameIndex::stale()),
+            index: Mutex::new(NameIndex::stale()),
         }
     }
 }
@@ -307,7 +315,11 @@ impl<T: Keyed> Index<usize> for Indexed<T> {
 
 impl<T: Keyed + Clone> IndexMut<usize> for Indexed<T> {
     fn index_mut(&mut self, i: usize) -> &mut T {
-        self.index.get_mut().dirty.insert(i);
+        self.index
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .dirty
+            .insert(i);
         &mut self.items[i]
     }
 }
@@ -334,7 +346,7 @@ impl<T: Keyed> From<Vec<T>> for Indexed<T> {
     fn from(items: Vec<T>) -> Self {
         Indexed {
             items: CowVec::from(items),
-            index: RefCell::new(NameIndex::stale()),
+            index: Mutex::new(NameIndex::stale()),
         }
     }
 }

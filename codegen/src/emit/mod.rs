@@ -151,7 +151,7 @@ fn emit_laid_out(
     migrations_dir: &Path,
     label: &str,
     options: &Options,
-    layout: &dyn Fn(TokenStream) -> String,
+    layout: &(dyn Fn(TokenStream) -> String + Sync),
 ) -> Result<Generated, Vec<Diagnostic>> {
     let visible = visible_catalog(catalog, options);
     let catalog = &visible;
@@ -199,20 +199,30 @@ fn emit_laid_out(
             )));
             continue;
         }
+        modules.push((names.relation(relation).module.clone(), relation));
+    }
+    // The relations' modules are independent: each is built and laid out on its own thread
+    // (token streams cannot cross threads, so a worker does both).
+    let build = |(module, relation): &(String, &crate::catalog::Relation)| {
         let ctx = RelationContext {
             catalog,
             names: &names,
             relation,
         };
-        let module = names.relation(relation).module.clone();
-        let methods = relation_methods
+        let methods: Vec<TokenStream> = relation_methods
             .get(&(relation.schema.clone(), relation.name.clone()))
-            .map_or(&[][..], Vec::as_slice);
-        match relation_module(&ctx, methods) {
-            Ok(tokens) => add(format!("{module}.rs"), tokens),
+            .map_or_else(Vec::new, |methods| {
+                methods.iter().map(|m| m.tokens(catalog, &names)).collect()
+            });
+        relation_module(&ctx, &methods)
+            .map(|tokens| (format!("{module}.rs"), render(&header, layout(tokens))))
+    };
+    let mut rendered = Vec::new();
+    for result in parallel_map(&modules, build) {
+        match result {
+            Ok(file) => rendered.push(file),
             Err(message) => errors.push(problem(message)),
         }
-        modules.push((module, relation));
     }
     add("enums.rs".into(), enums::enums_module(&names));
     let (composites_decl, composites_use) = match composites::composites_module(catalog, &names) {
@@ -307,6 +317,9 @@ fn emit_laid_out(
         return Err(errors);
     }
     let mut files = GeneratedFiles::default();
+    for (name, text) in rendered {
+        files.insert(name, text);
+    }
     for (name, tokens) in built {
         files.insert(name, render(&header, layout(tokens)));
     }
@@ -318,6 +331,31 @@ fn emit_laid_out(
         enums: names.enums.len(),
         warnings,
         text_columns,
+    })
+}
+
+/// `f` over `items` on every core (one contiguous chunk per thread), the results in order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(items.len().div_ceil(threads))
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
     })
 }
 
@@ -340,7 +378,7 @@ mod tests {
             .map(|path| (path.join("migrations"), path.join("queries")))
             .collect();
         cases.push((root.join("../schema/migrations"), root.join("../schema/queries")));
-        let files = std::cell::Cell::new(0);
+        let files = std::sync::atomic::AtomicUsize::new(0);
         let layout = |tokens: TokenStream| {
             let printed = print::file(tokens.clone());
             let expected = syn::parse2::<syn::File>(tokens).expect("the emitter's tokens parse");
@@ -351,7 +389,7 @@ mod tests {
                 prettyplease::unparse(&expected),
                 "printed code differs from its tokens:\n{printed}"
             );
-            files.set(files.get() + 1);
+            files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             printed
         };
         for (migrations, queries) in cases {
@@ -369,6 +407,7 @@ mod tests {
                 &layout,
             );
         }
-        assert!(files.get() > 100, "only {} files printed", files.get());
+        let printed = files.into_inner();
+        assert!(printed > 100, "only {printed} files printed");
     }
 }

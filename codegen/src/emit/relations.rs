@@ -25,10 +25,42 @@ use crate::emit::sql::{live_filter, order_by, quote_ident, relation_ref, select_
 use crate::emit::types::{column_rust_type, column_type};
 
 /// Relation methods, grouped by the relation (schema, name) whose struct gets them.
-pub type RelationMethods = BTreeMap<(String, String), Vec<TokenStream>>;
+pub type RelationMethods<'a> = BTreeMap<(String, String), Vec<Method<'a>>>;
+
+/// One relation helper (with its preload), named and checked for clashes; its code is built by
+/// [`Method::tokens`], so the relations' modules can be built apart (and in parallel).
+pub enum Method<'a> {
+    /// `child.parent(db)`.
+    BelongsTo(Link<'a>, String),
+    /// `parent.children(db)` and `Parent::preload_children(db, &parents)`.
+    HasMany(Link<'a>, String),
+    /// `a.bs(db)` through a pure join table, and its preload.
+    ManyToMany {
+        /// The join table.
+        join: &'a Relation,
+        /// The key from the owner to the join table.
+        from: Link<'a>,
+        /// The key from the join table to the target.
+        to: Link<'a>,
+        /// The method's name.
+        name: String,
+    },
+}
+
+impl Method<'_> {
+    /// The method's code.
+    pub fn tokens(&self, catalog: &Catalog, names: &Names) -> TokenStream {
+        match self {
+            Method::BelongsTo(link, name) => belongs_to(catalog, names, link, name),
+            Method::HasMany(link, name) => has_many(catalog, names, link, name),
+            Method::ManyToMany { join, from, to, name } => many_to_many(catalog, names, join, from, to, name),
+        }
+    }
+}
 
 /// A single-column foreign key and the two ends it joins.
-struct Link<'a> {
+#[derive(Clone)]
+pub struct Link<'a> {
     child: &'a Relation,
     parent: &'a Relation,
     column: &'a str,
@@ -71,7 +103,7 @@ fn link<'a>(catalog: &'a Catalog, child: &'a Relation, fk: &'a ForeignKey) -> Op
 }
 
 /// Every relation method of the catalog, or one message per name clash.
-pub fn relation_methods(catalog: &Catalog, names: &Names) -> Result<RelationMethods, Vec<String>> {
+pub fn relation_methods<'a>(catalog: &'a Catalog, names: &Names) -> Result<RelationMethods<'a>, Vec<String>> {
     // A key that travels as text cannot be compared with a bound value as it stands; such
     // foreign keys get no helpers.
     let plain = |relation: &Relation, column: &str| {
@@ -114,7 +146,7 @@ pub fn relation_methods(catalog: &Catalog, names: &Names) -> Result<RelationMeth
             .unwrap_or(l.column);
         let name = field_name(stem);
         claim(&mut taken, l.child, &name, &mut errors);
-        push(&mut methods, l.child, belongs_to(catalog, names, l, &name));
+        push(&mut methods, l.child, Method::BelongsTo(l.clone(), name));
 
         // has-many on the parent
         let several = per_pair[&(
@@ -131,7 +163,7 @@ pub fn relation_methods(catalog: &Catalog, names: &Names) -> Result<RelationMeth
         };
         claim(&mut taken, l.parent, &name, &mut errors);
         claim(&mut taken, l.parent, &format!("preload_{name}"), &mut errors);
-        push(&mut methods, l.parent, has_many(catalog, names, l, &name));
+        push(&mut methods, l.parent, Method::HasMany(l.clone(), name));
     }
 
     for join in catalog.tables.iter().filter(|r| is_pure_join(catalog, r)) {
@@ -148,7 +180,12 @@ pub fn relation_methods(catalog: &Catalog, names: &Names) -> Result<RelationMeth
             push(
                 &mut methods,
                 owner,
-                many_to_many(catalog, names, join, from, to, &name),
+                Method::ManyToMany {
+                    join,
+                    from: from.clone(),
+                    to: to.clone(),
+                    name,
+                },
             );
         }
     }
@@ -162,11 +199,11 @@ pub fn relation_methods(catalog: &Catalog, names: &Names) -> Result<RelationMeth
 /// Method names already used, per owning relation.
 type Taken = BTreeMap<(String, String), BTreeSet<String>>;
 
-fn push(methods: &mut RelationMethods, owner: &Relation, tokens: TokenStream) {
+fn push<'a>(methods: &mut RelationMethods<'a>, owner: &Relation, method: Method<'a>) {
     methods
         .entry((owner.schema.clone(), owner.name.clone()))
         .or_default()
-        .push(tokens);
+        .push(method);
 }
 
 /// A join table: exactly two single-column NOT NULL foreign keys to two different tables,
