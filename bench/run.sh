@@ -251,6 +251,36 @@ if [[ $PERF == 1 ]]; then
     perf report -i "$BENCH/perf.fold" --no-children --sort symbol --stdio >"$RESULTS/perf_fold_t5000.txt" 2>/dev/null
 fi
 
+# --- What users compile -----------------------------------------------------------------------
+# The generated code is compiled by everyone who uses it: time `cargo build -p stagely-models`
+# in the dev profile (the one `make run` and `make test` use), from scratch with its
+# dependencies built, and again after one migration edit (a new migration adding a column,
+# regenerated). The edit is undone and the generated code checked to be as before.
+log "compile time of stagely-models (dev profile): cold, and after one migration edit"
+EDIT="$ROOT/schema/migrations/999_bench_edit.sql"
+undo_edit() {
+    rm -f "$EDIT"
+    "$CODEGEN" generate >/dev/null
+}
+trap 'undo_edit; printf "make bench: error: line %s failed: %s\n" "$LINENO" "$BASH_COMMAND" >&2' ERR
+cargo build --quiet -p stagely-models
+cargo clean --quiet -p stagely-models
+started_ns=$(date +%s%N)
+cargo build --quiet -p stagely-models
+cold_ns=$(($(date +%s%N) - started_ns))
+printf -- '-- +migrate Up\nALTER TABLE teams ADD COLUMN bench_note text;\n-- +migrate Down\nALTER TABLE teams DROP COLUMN bench_note;\n' >"$EDIT"
+"$CODEGEN" generate >/dev/null
+started_ns=$(date +%s%N)
+cargo build --quiet -p stagely-models
+edit_ns=$(($(date +%s%N) - started_ns))
+undo_edit
+trap 'printf "make bench: error: line %s failed: %s\n" "$LINENO" "$BASH_COMMAND" >&2' ERR
+git diff --quiet -- stagely-models/src/generated || die "undoing the migration edit left stagely-models/src/generated changed"
+generated_bytes=$(cat stagely-models/src/generated/*.rs stagely-models/src/generated/*/*.rs 2>/dev/null | wc -c)
+printf '{"cold_seconds": %s, "edit_seconds": %s, "generated_bytes": %s}\n' \
+    "$(python3 -c "print($cold_ns / 1e9)")" "$(python3 -c "print($edit_ns / 1e9)")" "$generated_bytes" \
+    >"$RESULTS/compile.json"
+
 # --- Generated CRUD against hand-written sqlx -------------------------------------------------
 log "CRUD: generated vs hand-written sqlx (criterion)"
 if [[ "$QUICK" == 1 ]]; then

@@ -1,13 +1,12 @@
-//! Bulk loading 100,000 `build_logs` rows three ways, on one connection to 127.0.0.1:
+//! Bulk loading 100,000 `build_logs` rows, on one connection to 127.0.0.1:
 //!
 //! - `insert_many`: the generated one-statement insert (each column sent as an array and
 //!   `UNNEST`ed), which also returns every stored row;
-//! - a loop of the generated single-row `insert`, all in one transaction;
-//! - `COPY build_logs (...) FROM STDIN` in text format through sqlx's `copy_in_raw`, which
-//!   returns nothing, the fastest way PostgreSQL offers to load rows.
-//!
-//! A fourth, informational method runs `insert_many`'s own SQL without its `RETURNING` clause
-//! (same binds, nothing sent back), to show how much of the gap to COPY returning the rows is.
+//! - `insert_many_count`: the same statement without `RETURNING` (generated);
+//! - `copy_many`: the generated binary `COPY ... FROM STDIN`;
+//! - a loop of the generated single-row `insert`, all in one transaction (yardstick);
+//! - `COPY build_logs (...) FROM STDIN` in text format through sqlx's `copy_in_raw`, written by
+//!   hand, the way a loader without generated code does it (the yardstick for the bulk paths).
 //!
 //! A custom harness rather than criterion: one run takes seconds, so a handful of runs with
 //! their median and spread says more than criterion's statistics on three samples. The
@@ -23,10 +22,10 @@ mod common;
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use sqlx::{Connection, PgConnection};
 use stagely_models::{
     Architecture, BuildJob, BuildLog, Environment, NewBuildJob, NewBuildLog, NewEnvironment, NewProject,
-    NewTeam, NewWorkflowRun, Project, Stream, Team, Trigger, WorkflowRun, build_logs,
+    NewTeam, NewWorkflowRun, Project, Stream, Team, Trigger, WorkflowRun,
 };
 
 /// COPY data is sent in pieces of about this size, as a streaming loader would.
@@ -146,32 +145,24 @@ async fn by_copy(conn: &mut PgConnection, rows: &[NewBuildLog]) {
     assert_eq!(copied, rows.len() as u64);
 }
 
-/// `insert_many`'s statement and binds, minus `RETURNING`: what the rows cost to send back.
-async fn by_unnest_without_returning(conn: &mut PgConnection, rows: &[NewBuildLog]) {
-    let sql = build_logs::sql::INSERT_MANY;
-    let without = &sql[..sql.rfind(" RETURNING ").expect("insert_many returns rows")];
-    let ids: Vec<_> = rows.iter().map(|r| &r.id).collect();
-    let jobs: Vec<_> = rows.iter().map(|r| &r.build_job_id).collect();
-    let timestamps: Vec<_> = rows.iter().map(|r| &r.timestamp).collect();
-    let streams: Vec<_> = rows.iter().map(|r| &r.stream).collect();
-    let lines: Vec<_> = rows.iter().map(|r| &r.line).collect();
-    let done = sqlx::query(AssertSqlSafe(without))
-        .bind(&ids)
-        .bind(&jobs)
-        .bind(&timestamps)
-        .bind(&streams)
-        .bind(&lines)
-        .execute(&mut *conn)
+async fn by_insert_many_count(conn: &mut PgConnection, rows: &[NewBuildLog]) {
+    let stored = BuildLog::insert_many_count(&mut *conn, rows)
         .await
-        .expect("insert without returning");
-    assert_eq!(done.rows_affected(), rows.len() as u64);
+        .expect("insert_many_count");
+    assert_eq!(stored, rows.len() as u64);
 }
 
-const METHODS: [&str; 4] = [
+async fn by_copy_many(conn: &mut PgConnection, rows: &[NewBuildLog]) {
+    let stored = BuildLog::copy_many(conn, rows).await.expect("copy_many");
+    assert_eq!(stored, rows.len() as u64);
+}
+
+const METHODS: [&str; 5] = [
     "insert_many",
+    "insert_many_count",
+    "copy_many",
     "single_inserts_in_one_transaction",
     "copy",
-    "insert_many_sql_without_returning",
 ];
 
 async fn run_method(conn: &mut PgConnection, method: &str, rows: &[NewBuildLog]) -> f64 {
@@ -184,7 +175,8 @@ async fn run_method(conn: &mut PgConnection, method: &str, rows: &[NewBuildLog])
         "insert_many" => by_insert_many(conn, rows).await,
         "single_inserts_in_one_transaction" => by_single_inserts(conn, rows).await,
         "copy" => by_copy(conn, rows).await,
-        "insert_many_sql_without_returning" => by_unnest_without_returning(conn, rows).await,
+        "insert_many_count" => by_insert_many_count(conn, rows).await,
+        "copy_many" => by_copy_many(conn, rows).await,
         other => unreachable!("unknown method {other}"),
     }
     let seconds = start.elapsed().as_secs_f64();
