@@ -2,8 +2,8 @@
 //!
 //! - read + fold: `stagely_codegen::load` (find files, cut Up sections, parse with sqlparser,
 //!   fold into the catalog);
-//! - emit + render: the rest of `stagely_codegen::generate` (build token streams, re-parse
-//!   them with syn, pretty-print with prettyplease);
+//! - emit + render: the rest of `stagely_codegen::generate` (build token streams and lay them
+//!   out with the printer, the relations' modules in parallel);
 //! - write: `GeneratedFiles::write` into an empty directory.
 //!
 //! `make bench` runs it on the synthetic histories and on `schema/migrations`, to explain the

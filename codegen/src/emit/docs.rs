@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// One `#[doc = " line"]` per line of `text` (prettyplease renders each as `/// line`).
+/// One `#[doc = " line"]` per line of `text` (the printer writes each as `/// line`).
 pub fn doc_lines(text: Option<&str>) -> Vec<TokenStream> {
     text.map(|t| {
         t.lines()
