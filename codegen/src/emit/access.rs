@@ -364,24 +364,8 @@ pub fn copy_applies(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> bool {
         && insertable(fields).iter().all(|f| {
             f.mapping.write_as.is_none()
                 && ctx.names.type_override(ctx.relation, f.column).is_none()
-                && base_type(ctx.catalog, &f.column.data_type) != "json"
+                && crate::emit::types::without_domains(ctx.catalog, &f.column.data_type) != "json"
         })
-}
-
-/// A type with its domains unwrapped.
-fn base_type<'a>(catalog: &'a crate::catalog::Catalog, sql_type: &'a str) -> &'a str {
-    let mut current = sql_type;
-    for _ in 0..16 {
-        match catalog
-            .domains
-            .iter()
-            .find(|d| crate::emit::types::names_type(&d.schema, &d.name, current))
-        {
-            Some(domain) => current = &domain.data_type,
-            None => break,
-        }
-    }
-    current
 }
 
 fn copy_many_fn(ctx: &RelationContext<'_>, targets: &[&Field<'_>]) -> TokenStream {

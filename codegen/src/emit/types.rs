@@ -151,7 +151,28 @@ fn bare(sql_type: &str) -> String {
 }
 
 /// Whether a catalog object `schema.name` is what `sql_type` names (`mood`, `other.mood`).
-pub(crate) fn names_type(schema: &str, name: &str, sql_type: &str) -> bool {
+/// The domain `sql_type` names, if it names one.
+pub fn domain<'a>(catalog: &'a Catalog, sql_type: &str) -> Option<&'a crate::catalog::Domain> {
+    catalog
+        .domains
+        .iter()
+        .find(|d| names_type(&d.schema, &d.name, sql_type))
+}
+
+/// `sql_type` with its domains unwrapped (a domain over a domain over `json` is `json`).
+pub fn without_domains<'a>(catalog: &'a Catalog, sql_type: &'a str) -> &'a str {
+    let mut current = sql_type;
+    // Nesting is bounded as `rust_type_at` bounds it.
+    for _ in 0..16 {
+        match domain(catalog, current) {
+            Some(d) => current = &d.data_type,
+            None => break,
+        }
+    }
+    current
+}
+
+fn names_type(schema: &str, name: &str, sql_type: &str) -> bool {
     let sql_type = sql_type.replace('"', "");
     sql_type == name || sql_type == format!("{schema}.{name}")
 }
@@ -185,11 +206,7 @@ fn rust_type_at(catalog: &Catalog, names: &Names, sql_type: &str, depth: usize) 
         let ident = format_ident!("{}", name);
         return RustType::native(quote! { super::enums::#ident }, true, Serde::Derive);
     }
-    if let Some(domain) = catalog
-        .domains
-        .iter()
-        .find(|d| names_type(&d.schema, &d.name, sql_type))
-    {
+    if let Some(domain) = domain(catalog, sql_type) {
         let mut base = rust_type_at(catalog, names, &domain.data_type, depth + 1);
         // Rows report a domain column as the domain's type; cast to the base so sqlx decodes it.
         if base.read_as.is_none() {
