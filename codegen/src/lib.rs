@@ -10,6 +10,7 @@ pub mod corpus_check;
 pub mod diagnostic;
 pub mod emit;
 pub mod infer;
+pub mod parallel;
 pub mod parse;
 pub mod queries;
 pub mod source;
@@ -68,10 +69,18 @@ fn fold_migrations(dir: &Path) -> (Vec<source::Migration>, Fold, Vec<Diagnostic>
     let migrations = source::read_migrations(dir, &mut diagnostics);
     let tools = migrations.iter().map(|m| m.tool);
     let mut fold = Fold::for_tool(catalog::tool::Bookkeeping::for_tools(tools));
-    for migration in &migrations {
+    // Parsing a file needs nothing from the others, so the files are parsed on every core;
+    // the fold then takes their statements in order.
+    let parsed = parallel::map(&migrations, |migration| {
+        let mut found = Vec::new();
+        let statements = parse::parse_section(&migration.up, &mut found);
+        (statements, found)
+    });
+    for (migration, (statements, found)) in migrations.iter().zip(parsed) {
+        diagnostics.extend(found);
         fold.begin_file(&migration.up.path);
-        for statement in parse::parse_section(&migration.up, &mut diagnostics) {
-            fold.fold(&migration.up.path, &statement);
+        for statement in &statements {
+            fold.fold(&migration.up.path, statement);
         }
     }
     (migrations, fold, diagnostics)

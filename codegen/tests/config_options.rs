@@ -105,11 +105,11 @@ fn renames_derives_and_type_overrides() {
     assert!(users.contains("pub email: ::std::string::String"), "{users}");
     assert!(users.contains("#[sqlx(rename = \"email_address\")]"), "{users}");
     assert!(
-        users.contains("pub settings: ::std::option::Option<::sqlx::types::Json<crate::Settings>>"),
+        users.contains("pub settings: Option<::sqlx::types::Json<crate::Settings>>"),
         "{users}"
     );
     assert!(
-        users.contains("pub search: ::std::option::Option<crate::Search>"),
+        users.contains("pub search: Option<crate::Search>"),
         "{users}"
     );
     assert!(users.contains("search::text AS search"), "{users}");

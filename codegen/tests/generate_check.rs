@@ -103,7 +103,7 @@ fn check_fails_with_a_readable_diff_after_a_migration_changes() {
     let diff = text(&check.stdout);
     assert!(diff.contains("--- generated/teams.rs"), "{diff}");
     assert!(
-        diff.contains("+    pub website: ::std::option::Option<::std::string::String>,"),
+        diff.contains("+    pub website: Option<::std::string::String>,"),
         "{diff}"
     );
     assert!(diff.contains("+        version: 15,"), "{diff}");

@@ -10,10 +10,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::catalog::Relation;
-use crate::emit::context::{Field, RelationContext, is_insertable, is_required, unique_keys};
-use crate::emit::docs::doc_sql;
+use crate::emit::context::{Field, RelationContext, is_insertable, is_required, select_list_of, unique_keys};
+use crate::emit::docs::{doc_literal, doc_sql};
 use crate::emit::sql::{
-    DELETED_AT, insert_value, is_soft_deleting, live_filter, order_by, quote_ident, relation_ref, select_list,
+    DELETED_AT, insert_value, is_soft_deleting, live_filter, order_by, quote_ident, relation_ref,
 };
 use crate::emit::types::is_string;
 
@@ -69,7 +69,7 @@ impl Statements {
         );
         let consts = self.0.iter().map(|(name, sql)| {
             let ident = format_ident!("{}", name);
-            let doc = format!(" The statement of `{}`.", name.to_lowercase());
+            let doc = doc_literal(&format!(" The statement of `{}`.", name.to_lowercase()));
             quote! {
                 #[doc = #doc]
                 pub const #ident: &str = #sql;
@@ -89,7 +89,7 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
     let relation = ctx.relation;
     let row = format_ident!("{}", ctx.names.relation(relation).row);
     let from = relation_ref(relation);
-    let columns = select_list(ctx.catalog, ctx.names, relation, None);
+    let columns = select_list_of(fields, None);
     let live = live_filter(relation, None);
     let order = order_by(relation, None);
 
@@ -106,7 +106,7 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
     let count_sql = statements.add("COUNT", &count_sql);
     let reads = quote! {
         #list_doc
-        pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+        pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
@@ -119,7 +119,7 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
         }
 
         #count_doc
-        pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+        pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
@@ -136,7 +136,7 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
             let sql = statements.add("REFRESH", &sql);
             quote! {
                 #doc
-                pub async fn refresh<'e, E>(db: E) -> ::std::result::Result<(), super::error::Error>
+                pub async fn refresh<'e, E>(db: E) -> Result<(), super::error::Error>
                 where
                     E: ::sqlx::PgExecutor<'e>,
                 {
@@ -144,7 +144,7 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
                         .execute(db)
                         .await
                         .map_err(super::error::Error::from)?;
-                    ::std::result::Result::Ok(())
+                    Ok(())
                 }
             }
         } else {
@@ -212,7 +212,7 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut S
     let relation = ctx.relation;
     let insert = format_ident!("{}", ctx.names.relation(relation).insert);
     let targets = insertable(fields);
-    let returning = select_list(ctx.catalog, ctx.names, relation, None);
+    let returning = select_list_of(fields, None);
     let sql = if targets.is_empty() {
         format!(
             "INSERT INTO {} DEFAULT VALUES RETURNING {returning}",
@@ -249,7 +249,7 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut S
     };
     quote! {
         #doc
-        pub async fn insert<'e, E>(db: E, #new: &#insert) -> ::std::result::Result<Self, super::error::Error>
+        pub async fn insert<'e, E>(db: E, #new: &#insert) -> Result<Self, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
@@ -294,7 +294,7 @@ fn insert_many_fn(
     );
     let sql = format!(
         "{insert_sql} RETURNING {}",
-        select_list(ctx.catalog, ctx.names, relation, None)
+        select_list_of(fields, None)
     );
     let idents = targets.iter().map(|f| &f.ident);
     let doc = doc_sql(
@@ -309,12 +309,12 @@ fn insert_many_fn(
     let count_sql = statements.add("INSERT_MANY_COUNT", &insert_sql);
     let mut out = quote! {
         #doc
-        pub async fn insert_many<'e, E>(db: E, rows: &[#insert]) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+        pub async fn insert_many<'e, E>(db: E, rows: &[#insert]) -> Result<Vec<Self>, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
             if rows.is_empty() {
-                return ::std::result::Result::Ok(::std::vec::Vec::new());
+                return Ok(Vec::new());
             }
             let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
             ::sqlx::query_as_with(#sql, arguments)
@@ -324,28 +324,28 @@ fn insert_many_fn(
         }
 
         #count_doc
-        pub async fn insert_many_count<'e, E>(db: E, rows: &[#insert]) -> ::std::result::Result<u64, super::error::Error>
+        pub async fn insert_many_count<'e, E>(db: E, rows: &[#insert]) -> Result<u64, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
             if rows.is_empty() {
-                return ::std::result::Result::Ok(0);
+                return Ok(0);
             }
             let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
             let done = ::sqlx::query_with(#count_sql, arguments)
                 .execute(db)
                 .await?;
-            ::std::result::Result::Ok(done.rows_affected())
+            Ok(done.rows_affected())
         }
 
         /// The parameters of `insert_many`: each column of `rows` as one array.
-        fn insert_many_arguments(rows: &[#insert]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+        fn insert_many_arguments(rows: &[#insert]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
             use ::sqlx::Arguments as _;
             let mut arguments = ::sqlx::postgres::PgArguments::default();
             #(
-                arguments.add(rows.iter().map(|row| &row.#idents).collect::<::std::vec::Vec<_>>())?;
+                arguments.add(rows.iter().map(|row| &row.#idents).collect::<Vec<_>>())?;
             )*
-            ::std::result::Result::Ok(arguments)
+            Ok(arguments)
         }
     };
     if copy_applies(ctx, fields) {
@@ -388,10 +388,10 @@ fn copy_many_fn(ctx: &RelationContext<'_>, targets: &[&Field<'_>]) -> TokenStrea
     });
     quote! {
         #doc
-        pub async fn copy_many(conn: &mut ::sqlx::PgConnection, rows: &[#insert]) -> ::std::result::Result<u64, super::error::Error> {
+        pub async fn copy_many(conn: &mut ::sqlx::PgConnection, rows: &[#insert]) -> Result<u64, super::error::Error> {
             super::runtime::copy_in(conn, #table, &[#(#names),*], rows, |row, out| {
                 #(#values)*
-                ::std::result::Result::Ok(())
+                Ok(())
             })
             .await
         }
@@ -407,7 +407,7 @@ fn key_functions(
     let relation = ctx.relation;
     let table = relation.name.as_str();
     let from = relation_ref(relation);
-    let columns = select_list(ctx.catalog, ctx.names, relation, None);
+    let columns = select_list_of(fields, None);
     let live = live_filter(relation, None);
     let field_of = |name: &str| fields.iter().find(|f| f.column.name == name);
 
@@ -445,7 +445,7 @@ fn key_functions(
         let sql = statements.add(&name.to_string().to_uppercase(), &sql);
         out.extend(quote! {
             #doc
-            pub async fn #name<'e, E>(db: E, #(#args),*) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+            pub async fn #name<'e, E>(db: E, #(#args),*) -> Result<Option<Self>, super::error::Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
@@ -524,7 +524,7 @@ fn key_functions(
         let sql = statements.add("UPDATE", &sql);
         out.extend(quote! {
             #doc
-            pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+            pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
@@ -545,7 +545,7 @@ fn key_functions(
         let sql = statements.add(&name.to_string().to_uppercase(), &sql);
         quote! {
             #doc
-            pub async fn #name<'e, E>(db: E, #(#pk_args),*) -> ::std::result::Result<(), super::error::Error>
+            pub async fn #name<'e, E>(db: E, #(#pk_args),*) -> Result<(), super::error::Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
@@ -579,7 +579,7 @@ fn key_functions(
         let sql = statements.add("FIND_WITH_DELETED", &sql);
         out.extend(quote! {
             #doc
-            pub async fn find_with_deleted<'e, E>(db: E, #(#pk_args),*) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+            pub async fn find_with_deleted<'e, E>(db: E, #(#pk_args),*) -> Result<Option<Self>, super::error::Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {

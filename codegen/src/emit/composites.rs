@@ -4,22 +4,16 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, CompositeType};
 use crate::emit::docs::doc_lines;
 use crate::emit::ident::{field_name, ident};
-use crate::emit::names::Names;
+use crate::emit::names::{CompositeDef, Names};
 use crate::emit::types::rust_type;
 
 /// Tokens of `composites.rs`, or `None` when no composite type gets a struct.
 pub fn composites_module(catalog: &Catalog, names: &Names) -> Option<TokenStream> {
-    let structs: Vec<TokenStream> = names
-        .composites()
-        .filter(|def| def.native)
-        .filter_map(|def| {
-            let composite = catalog
-                .composite_types
-                .iter()
-                .find(|c| (&c.schema, &c.name) == (&def.key.0, &def.key.1))?;
+    let structs: Vec<TokenStream> = with_structs(catalog, names)
+        .map(|(def, composite)| {
             let name = format_ident!("{}", def.name);
             let sql_name = &def.sql_name;
             let type_ref = crate::emit::enums::type_ref(sql_name);
@@ -44,7 +38,7 @@ pub fn composites_module(catalog: &Catalog, names: &Names) -> Option<TokenStream
                     pub #field: ::std::option::Option<#ty>,
                 }
             });
-            Some(quote! {
+            quote! {
                 #(#docs)*
                 #separator
                 #[doc = #origin]
@@ -53,7 +47,7 @@ pub fn composites_module(catalog: &Catalog, names: &Names) -> Option<TokenStream
                 pub struct #name {
                     #(#fields)*
                 }
-            })
+            }
         })
         .collect();
     if structs.is_empty() {
@@ -63,5 +57,24 @@ pub fn composites_module(catalog: &Catalog, names: &Names) -> Option<TokenStream
         //! Structs for the composite types (`CREATE TYPE ... AS (...)`).
 
         #(#structs)*
+    })
+}
+
+/// Whether `composites.rs` is generated: some composite type gets a struct.
+pub fn has_composites(catalog: &Catalog, names: &Names) -> bool {
+    with_structs(catalog, names).next().is_some()
+}
+
+/// The composite types that get a struct (every attribute decodes natively), with their names.
+fn with_structs<'a>(
+    catalog: &'a Catalog,
+    names: &'a Names,
+) -> impl Iterator<Item = (&'a CompositeDef, &'a CompositeType)> {
+    names.composites().filter(|def| def.native).filter_map(|def| {
+        let composite = catalog
+            .composite_types
+            .iter()
+            .find(|c| (&c.schema, &c.name) == (&def.key.0, &def.key.1))?;
+        Some((def, composite))
     })
 }

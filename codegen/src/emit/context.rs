@@ -77,11 +77,24 @@ impl Field<'_> {
     pub fn ty(&self) -> TokenStream {
         let base = &self.base;
         if self.optional {
-            quote! { ::std::option::Option<#base> }
+            quote! { Option<#base> }
         } else {
             base.clone()
         }
     }
+}
+
+/// The select list of a relation's fields (all its columns, in order), as
+/// [`select_list`](crate::emit::sql::select_list) makes it, from mappings already found.
+pub fn select_list_of(fields: &[Field<'_>], alias: Option<&str>) -> String {
+    if fields.is_empty() {
+        return crate::emit::sql::NO_COLUMNS.into();
+    }
+    fields
+        .iter()
+        .map(|f| f.read_expr(alias))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl RelationContext<'_> {

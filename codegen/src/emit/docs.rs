@@ -1,7 +1,18 @@
 //! Rustdoc attributes from SQL comments, and the rustdoc of generated functions.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
+
+/// The string literal of a `#[doc = ...]` line: raw (`r" line"`) where it can be, so that
+/// neither building it nor printing it as `/// line` escapes every character.
+pub fn doc_literal(text: &str) -> Literal {
+    if !text.contains(['"', '\r', '\n'])
+        && let Ok(raw) = format!("r\"{text}\"").parse::<Literal>()
+    {
+        return raw;
+    }
+    Literal::string(text)
+}
 
 /// One `#[doc = " line"]` per line of `text` (the printer writes each as `/// line`).
 pub fn doc_lines(text: Option<&str>) -> Vec<TokenStream> {
@@ -11,9 +22,9 @@ pub fn doc_lines(text: Option<&str>) -> Vec<TokenStream> {
                 let line = line.trim_end();
                 // A space after `///`, but no trailing space on an empty line.
                 let line = if line.is_empty() {
-                    String::new()
+                    Literal::string("")
                 } else {
-                    format!(" {line}")
+                    doc_literal(&format!(" {line}"))
                 };
                 quote! { #[doc = #line] }
             })

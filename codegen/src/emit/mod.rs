@@ -162,11 +162,6 @@ fn emit_laid_out(
         .map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
     let relation_methods = relations::relation_methods(catalog, &names)
         .map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
-    let mut errors = Vec::new();
-    // Every file is built as tokens first and laid out as text at the end.
-    let mut built: Vec<(String, TokenStream)> = Vec::new();
-    let mut add = |name: String, tokens: TokenStream| built.push((name, tokens));
-
     let mut warnings = Vec::new();
     let mut text_columns = 0;
     for relation in &catalog.tables {
@@ -190,6 +185,7 @@ fn emit_laid_out(
         }
     }
 
+    let mut errors = Vec::new();
     let mut modules = Vec::new();
     for relation in &catalog.tables {
         if let Some(why) = &relation.unknown {
@@ -201,95 +197,171 @@ fn emit_laid_out(
         }
         modules.push((names.relation(relation).module.clone(), relation));
     }
-    // The relations' modules are independent: each is built and laid out on its own thread
-    // (token streams cannot cross threads, so a worker does both).
-    let build = |(module, relation): &(String, &crate::catalog::Relation)| {
-        let ctx = RelationContext {
-            catalog,
-            names: &names,
-            relation,
-        };
-        let methods: Vec<TokenStream> = relation_methods
-            .get(&(relation.schema.clone(), relation.name.clone()))
-            .map_or_else(Vec::new, |methods| {
-                methods.iter().map(|m| m.tokens(catalog, &names)).collect()
-            });
-        relation_module(&ctx, &methods)
-            .map(|tokens| (format!("{module}.rs"), render(&header, layout(tokens))))
+    let files = Files {
+        catalog,
+        names: &names,
+        relation_methods: &relation_methods,
+        modules: &modules,
+        migrations,
+        queries,
+        migrations_dir,
+        label,
+        options,
     };
-    let mut rendered = Vec::new();
-    for result in parallel_map(&modules, build) {
-        match result {
-            Ok(file) => rendered.push(file),
-            Err(message) => errors.push(problem(message)),
-        }
-    }
-    add("enums.rs".into(), enums::enums_module(&names));
-    let (composites_decl, composites_use) = match composites::composites_module(catalog, &names) {
-        Some(tokens) => {
-            add("composites.rs".into(), tokens);
-            (quote! { pub mod composites; }, quote! { pub use composites::*; })
-        }
-        None => (quote! {}, quote! {}),
-    };
-    add("error.rs".into(), errors::error_module(catalog));
-    let migration_list = options.migration_list.wanted(migrations);
-    if migration_list {
-        match migrations::migrations_module(migrations, options.migration_list) {
-            Ok(tokens) => add("migrations.rs".into(), tokens),
+    // Every file is independent of the others: each is built as tokens and laid out as text
+    // on whichever core is free (token streams cannot cross threads, so one worker does both).
+    // The largest go first.
+    let mut parts = vec![Part::Migrations, Part::Enums, Part::Error, Part::Queries, Part::Mod, Part::Composites];
+    parts.extend(modules.iter().map(|(module, relation)| Part::Relation(module, relation)));
+    let mut generated = GeneratedFiles::default();
+    let laid_out = crate::parallel::map(&parts, |part| {
+        files.build(part).map(|built| {
+            built
+                .into_iter()
+                .map(|(name, tokens)| (name, render(&header, layout(tokens))))
+                .collect::<Vec<_>>()
+        })
+    });
+    for part in laid_out {
+        match part {
+            Ok(part) => {
+                for (name, text) in part {
+                    generated.insert(name, text);
+                }
+            }
             Err(mut problems) => errors.append(&mut problems),
         }
     }
-    // Query files are named in the output as the migrations are: relative to the label.
-    let shown = |path: &Path| {
-        let base = migrations_dir.parent().unwrap_or(Path::new(""));
-        let label_base = Path::new(label).parent().unwrap_or(Path::new(""));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    generated.insert("runtime.rs", format!("{header}\n{RUNTIME}"));
+    Ok(Generated {
+        files: generated,
+        tables: catalog.tables.iter().filter(|r| r.is_table()).count(),
+        views: catalog.tables.iter().filter(|r| !r.is_table()).count(),
+        enums: names.enums.len(),
+        warnings,
+        text_columns,
+    })
+}
+
+/// One piece of the output: a file, or the folder of query modules.
+enum Part<'c> {
+    Relation(&'c str, &'c crate::catalog::Relation),
+    Enums,
+    Composites,
+    Error,
+    Migrations,
+    Queries,
+    Mod,
+}
+
+/// What every part of the output is built from.
+struct Files<'c> {
+    catalog: &'c Catalog,
+    names: &'c Names,
+    relation_methods: &'c relations::RelationMethods<'c>,
+    /// Each relation that gets a module, with the module's name.
+    modules: &'c [(String, &'c crate::catalog::Relation)],
+    migrations: &'c [Migration],
+    queries: &'c [crate::queries::TypedQuery],
+    migrations_dir: &'c Path,
+    label: &'c str,
+    options: &'c Options,
+}
+
+impl Files<'_> {
+    /// The files of `part` as tokens, or what stops them from being generated.
+    fn build(&self, part: &Part) -> Result<Vec<(String, TokenStream)>, Vec<Diagnostic>> {
+        let (catalog, names) = (self.catalog, self.names);
+        let one = |name: &str, tokens: TokenStream| Ok(vec![(name.to_string(), tokens)]);
+        let problems = |messages: Vec<String>| {
+            messages
+                .into_iter()
+                .map(|message| Diagnostic::error(self.migrations_dir, message))
+                .collect::<Vec<_>>()
+        };
+        match part {
+            Part::Relation(module, relation) => {
+                let ctx = RelationContext {
+                    catalog,
+                    names,
+                    relation,
+                };
+                let methods: Vec<TokenStream> = self
+                    .relation_methods
+                    .get(&(relation.schema.clone(), relation.name.clone()))
+                    .map_or_else(Vec::new, |methods| {
+                        methods.iter().map(|m| m.tokens(catalog, names)).collect()
+                    });
+                relation_module(&ctx, &methods)
+                    .map(|tokens| vec![(format!("{module}.rs"), tokens)])
+                    .map_err(|message| problems(vec![message]))
+            }
+            Part::Enums => one("enums.rs", enums::enums_module(names)),
+            Part::Composites => Ok(composites::composites_module(catalog, names)
+                .map(|tokens| ("composites.rs".to_string(), tokens))
+                .into_iter()
+                .collect()),
+            Part::Error => one("error.rs", errors::error_module(catalog)),
+            Part::Migrations if self.options.migration_list.wanted(self.migrations) => {
+                migrations::migrations_module(self.migrations, self.options.migration_list)
+                    .map(|tokens| vec![("migrations.rs".to_string(), tokens)])
+            }
+            Part::Migrations => Ok(Vec::new()),
+            Part::Queries => queries::query_modules(catalog, names, self.queries, &|path| self.shown(path))
+                .map_err(problems),
+            Part::Mod => one("mod.rs", self.mod_rs()),
+        }
+    }
+
+    /// A query file's path as the output names it: relative to the label, as the migrations are.
+    fn shown(&self, path: &Path) -> String {
+        let base = self.migrations_dir.parent().unwrap_or(Path::new(""));
+        let label_base = Path::new(self.label).parent().unwrap_or(Path::new(""));
         match path.strip_prefix(base) {
             Ok(relative) => label_base.join(relative).display().to_string(),
             Err(_) => path.display().to_string(),
         }
-    };
-    let query_modules = match queries::query_modules(catalog, &names, queries, &shown) {
-        Ok(modules) => modules,
-        Err(problems) => {
-            errors.extend(problems.into_iter().map(problem));
-            Vec::new()
-        }
-    };
-    let queries_decl = (!query_modules.is_empty()).then(|| quote! { pub mod queries; });
-    for (name, tokens) in query_modules {
-        add(name, tokens);
     }
-    let migrations_decl = if migration_list {
-        quote! { pub mod migrations; }
-    } else {
-        quote! {}
-    };
 
-    let module_decls = modules.iter().map(|(module, _)| {
-        let ident = ident::ident(module);
-        quote! { pub mod #ident; }
-    });
-    let reexports = modules.iter().map(|(module, relation)| {
-        let ident = ident::ident(module);
-        let relation_names = names.relation(relation);
-        let row = format_ident!("{}", relation_names.row);
-        if relation.is_table() {
-            let insert = format_ident!("{}", relation_names.insert);
-            quote! { pub use #ident::{#row, #insert}; }
+    /// `mod.rs`: every module declared, the row and insert types re-exported.
+    fn mod_rs(&self) -> TokenStream {
+        let (catalog, names, modules) = (self.catalog, self.names, self.modules);
+        let (composites_decl, composites_use) = if composites::has_composites(catalog, names) {
+            (quote! { pub mod composites; }, quote! { pub use composites::*; })
         } else {
-            quote! { pub use #ident::#row; }
-        }
-    });
-    let taken: std::collections::BTreeSet<String> = modules
-        .iter()
-        .map(|(module, _)| module.clone())
-        .chain(["enums", "error", "migrations", "composites", "queries", "runtime"].map(String::from))
-        .collect();
-    let schema_modules = schemas::schema_modules(&modules, &names, &taken);
-    let encrypted_columns = encrypted::encrypted_columns(catalog);
-    add(
-        "mod.rs".into(),
+            (quote! {}, quote! {})
+        };
+        let queries_decl = (!self.queries.is_empty()).then(|| quote! { pub mod queries; });
+        let migrations_decl = if self.options.migration_list.wanted(self.migrations) {
+            quote! { pub mod migrations; }
+        } else {
+            quote! {}
+        };
+        let module_decls = modules.iter().map(|(module, _)| {
+            let ident = ident::ident(module);
+            quote! { pub mod #ident; }
+        });
+        let reexports = modules.iter().map(|(module, relation)| {
+            let ident = ident::ident(module);
+            let relation_names = names.relation(relation);
+            let row = format_ident!("{}", relation_names.row);
+            if relation.is_table() {
+                let insert = format_ident!("{}", relation_names.insert);
+                quote! { pub use #ident::{#row, #insert}; }
+            } else {
+                quote! { pub use #ident::#row; }
+            }
+        });
+        let taken: std::collections::BTreeSet<String> = modules
+            .iter()
+            .map(|(module, _)| module.clone())
+            .chain(["enums", "error", "migrations", "composites", "queries", "runtime"].map(String::from))
+            .collect();
+        let schema_modules = schemas::schema_modules(modules, names, &taken);
+        let encrypted_columns = encrypted::encrypted_columns(catalog);
         quote! {
             //! Models derived from the SQL migrations: one module per table or view, the enums,
             //! and the migrations themselves.
@@ -310,53 +382,8 @@ fn emit_laid_out(
             #(#reexports)*
 
             #encrypted_columns
-        },
-    );
-
-    if !errors.is_empty() {
-        return Err(errors);
+        }
     }
-    let mut files = GeneratedFiles::default();
-    for (name, text) in rendered {
-        files.insert(name, text);
-    }
-    for (name, tokens) in built {
-        files.insert(name, render(&header, layout(tokens)));
-    }
-    files.insert("runtime.rs", format!("{header}\n{RUNTIME}"));
-    Ok(Generated {
-        files,
-        tables: catalog.tables.iter().filter(|r| r.is_table()).count(),
-        views: catalog.tables.iter().filter(|r| !r.is_table()).count(),
-        enums: names.enums.len(),
-        warnings,
-        text_columns,
-    })
-}
-
-/// `f` over `items` on every core (one contiguous chunk per thread), the results in order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let f = &f;
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = items
-            .chunks(items.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
 }
 
 #[cfg(test)]

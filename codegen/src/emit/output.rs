@@ -4,7 +4,7 @@
 //! contents, writes only files whose bytes changed (so cargo rebuilds nothing needlessly),
 //! removes generated files no longer produced, and renders a unified diff for `check`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -47,19 +47,20 @@ pub fn render(header: &str, code: String) -> String {
 /// Puts a blank line between consecutive items (the printer writes them one per line), so
 /// the generated files read like hand-written ones.
 fn space_items(code: &str) -> String {
+    let indent = |line: &str| line.len() - line.trim_start().len();
     let mut out = String::with_capacity(code.len() + code.len() / 20);
     let mut previous = "";
     for line in code.lines() {
-        let indent = line.len() - line.trim_start().len();
-        let previous_indent = previous.len() - previous.trim_start().len();
+        let (line_indent, previous_indent) = (indent(line), indent(previous));
+        let (body, previous_body) = (&line[line_indent..], &previous[previous_indent..]);
         let starts_item = [
             "///", "#[", "pub ", "impl", "fn ", "const ", "static ", "mod ", "use ",
         ]
         .iter()
-        .any(|p| line.trim_start().starts_with(p));
-        let ends_item = previous.trim_start() == "}" || (previous.ends_with(';') && previous_indent == 0);
-        let leaves_doc = previous.trim_start().starts_with("//!") && !line.trim_start().starts_with("//!");
-        if (starts_item && ends_item && indent == previous_indent) || leaves_doc {
+        .any(|p| body.starts_with(p));
+        let ends_item = previous_body == "}" || (previous.ends_with(';') && previous_indent == 0);
+        let leaves_doc = previous_body.starts_with("//!") && !body.starts_with("//!");
+        if (starts_item && ends_item && line_indent == previous_indent) || leaves_doc {
             out.push('\n');
         }
         out.push_str(line);
@@ -101,12 +102,18 @@ impl GeneratedFiles {
     /// Hand-written files (without the header) are never touched.
     pub fn write(&self, dir: &Path) -> io::Result<WriteSummary> {
         fs::create_dir_all(dir)?;
+        let folders: BTreeSet<PathBuf> = self
+            .files
+            .keys()
+            .filter_map(|name| dir.join(name).parent().map(Path::to_path_buf))
+            .collect();
+        for folder in folders {
+            fs::create_dir_all(folder)?;
+        }
+        // One file after another: writers in parallel only contend for the folder's lock.
         let mut summary = WriteSummary::default();
         for (name, contents) in &self.files {
             let path = dir.join(name);
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent)?;
-            }
             if fs::read(&path).ok().as_deref() == Some(contents.as_bytes()) {
                 continue;
             }

@@ -9,7 +9,10 @@
 //! is always a generic bracket. A unit test in `emit/mod.rs` checks that every file printed for
 //! the fixtures and our schema parses back to the syntax tree its tokens make.
 
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use proc_macro2::{Delimiter, Ident, Spacing, TokenStream, TokenTree};
 
 /// Lines longer than this are broken where the printer can (calls, chains, argument lists).
 pub const MAX_WIDTH: usize = 100;
@@ -17,12 +20,14 @@ pub const MAX_WIDTH: usize = 100;
 const INDENT: &str = "    ";
 
 /// One lexical unit, with runs of joined punctuation merged (`::`, `->`, `=>`, `'a`).
+/// Words and operators the emitter uses often are not copied (see [`word`]).
 #[derive(Debug, Clone)]
 enum Tok {
-    Word(String),
+    Word(Cow<'static, str>),
     Lit(String),
-    Op(String),
-    Group(Delimiter, Vec<Tok>),
+    Op(Cow<'static, str>),
+    /// A delimited group, with its width printed on one line (see [`flat_width`]).
+    Group(Delimiter, Vec<Tok>, usize),
 }
 
 /// Prints a whole file.
@@ -34,14 +39,19 @@ pub fn file(tokens: TokenStream) -> String {
 }
 
 fn lex(tokens: TokenStream) -> Vec<Tok> {
+    lex_into(tokens, &mut String::new())
+}
+
+/// [`lex`], with `scratch` to spell identifiers in.
+fn lex_into(tokens: TokenStream, scratch: &mut String) -> Vec<Tok> {
     let mut out: Vec<Tok> = Vec::new();
     let mut joining = false;
     for tree in tokens {
         match tree {
             TokenTree::Ident(ident) => {
-                let word = ident.to_string();
+                let word = word(&ident, scratch);
                 match out.last_mut() {
-                    Some(Tok::Op(op)) if joining && op == "'" => *op = format!("'{word}"),
+                    Some(Tok::Op(op)) if joining && op == "'" => op.to_mut().push_str(&word),
                     _ => out.push(Tok::Word(word)),
                 }
                 joining = false;
@@ -52,17 +62,18 @@ fn lex(tokens: TokenStream) -> Vec<Tok> {
             }
             TokenTree::Punct(punct) => {
                 match out.last_mut() {
-                    Some(Tok::Op(op)) if joining => op.push(punct.as_char()),
-                    _ => out.push(Tok::Op(punct.as_char().to_string())),
+                    Some(Tok::Op(op)) if joining => join_op(op, punct.as_char()),
+                    _ => out.push(Tok::Op(single_op(punct.as_char()))),
                 }
                 joining = punct.spacing() == Spacing::Joint;
             }
             TokenTree::Group(group) => {
-                let inner = lex(group.stream());
+                let inner = lex_into(group.stream(), scratch);
                 if group.delimiter() == Delimiter::None {
                     out.extend(inner);
                 } else {
-                    out.push(Tok::Group(group.delimiter(), inner));
+                    let width = flat_width(&inner);
+                    out.push(Tok::Group(group.delimiter(), inner, width));
                 }
                 joining = false;
             }
@@ -74,7 +85,7 @@ fn lex(tokens: TokenStream) -> Vec<Tok> {
     for tok in out {
         match tok {
             Tok::Op(op) if op.len() > 1 && needs_split(&op) => {
-                split.extend(split_op(&op).into_iter().map(Tok::Op));
+                split.extend(split_op(&op).into_iter().map(|op| Tok::Op(Cow::Owned(op))));
             }
             other => split.push(other),
         }
@@ -89,6 +100,62 @@ const OPERATORS: [&str; 20] = [
 
 fn needs_split(op: &str) -> bool {
     !op.starts_with('\'') && !OPERATORS.contains(&op)
+}
+
+/// An identifier's text, spelled in `scratch` first (one allocation of the exact size).
+fn word(ident: &Ident, scratch: &mut String) -> Cow<'static, str> {
+    scratch.clear();
+    let _ = write!(scratch, "{ident}");
+    Cow::Owned(scratch.clone())
+}
+
+/// A single punctuation character as an operator (shared text, no allocation).
+fn single_op(c: char) -> Cow<'static, str> {
+    Cow::Borrowed(match c {
+        '!' => "!",
+        '#' => "#",
+        '$' => "$",
+        '%' => "%",
+        '&' => "&",
+        '\'' => "'",
+        '*' => "*",
+        '+' => "+",
+        ',' => ",",
+        '-' => "-",
+        '.' => ".",
+        '/' => "/",
+        ':' => ":",
+        ';' => ";",
+        '<' => "<",
+        '=' => "=",
+        '>' => ">",
+        '?' => "?",
+        '@' => "@",
+        '^' => "^",
+        '|' => "|",
+        '~' => "~",
+        other => return Cow::Owned(other.to_string()),
+    })
+}
+
+/// `op` with `c` joined to it; the usual two-character operators stay shared text.
+fn join_op(op: &mut Cow<'static, str>, c: char) {
+    let joined = match (&**op, c) {
+        (":", ':') => "::",
+        ("-", '>') => "->",
+        ("=", '>') => "=>",
+        ("=", '=') => "==",
+        ("!", '=') => "!=",
+        (".", '.') => "..",
+        ("#", '!') => "#!",
+        ("&", '&') => "&&",
+        ("|", '|') => "||",
+        _ => {
+            op.to_mut().push(c);
+            return;
+        }
+    };
+    *op = Cow::Borrowed(joined);
 }
 
 /// Splits a run of joined punctuation into operators, longest first.
@@ -110,7 +177,7 @@ fn split_op(op: &str) -> Vec<String> {
 }
 
 /// What came last on the line: it decides whether the next token gets a space before it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Prev {
     /// Start of a line, or just inside `(` / `[`: no space.
     Open,
@@ -119,23 +186,44 @@ enum Prev {
     /// A separator or binary operator (`,`, `:`, `=`, `->`): a space.
     Spaced,
     /// An identifier, keyword or lifetime.
-    Word(String),
+    Word(WordKind),
     /// A literal, a closed group, `>` or `?`.
     Value,
 }
 
+/// What kind of word came last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WordKind {
+    /// One of [`KEYWORDS`].
+    Keyword(&'static str),
+    /// `'a`.
+    Lifetime,
+    /// Any other identifier.
+    Name,
+}
+
+impl WordKind {
+    fn of(word: &str) -> Self {
+        match KEYWORDS.iter().find(|k| **k == word) {
+            Some(keyword) => WordKind::Keyword(keyword),
+            None if word.starts_with('\'') => WordKind::Lifetime,
+            None => WordKind::Name,
+        }
+    }
+}
+
 impl Prev {
-    fn is_keyword(&self) -> bool {
-        matches!(self, Prev::Word(w) if KEYWORDS.contains(&w.as_str()))
+    fn is_keyword(self) -> bool {
+        matches!(self, Prev::Word(WordKind::Keyword(_)))
     }
 
     /// After a value an operator is binary (`a - b`, `a & b`); elsewhere it is a prefix.
-    fn ends_value(&self) -> bool {
+    fn ends_value(self) -> bool {
         matches!(self, Prev::Value) || matches!(self, Prev::Word(_)) && !self.is_keyword()
     }
 
     /// Whether a word or literal coming next is separated by a space.
-    fn spaces_word(&self) -> bool {
+    fn spaces_word(self) -> bool {
         matches!(self, Prev::Spaced | Prev::Word(_) | Prev::Value)
     }
 }
@@ -202,7 +290,7 @@ impl Printer {
     }
 
     fn prev(&self) -> Prev {
-        self.prev.clone().unwrap_or(Prev::Open)
+        self.prev.unwrap_or(Prev::Open)
     }
 
     /// Writes `text`, with a space before it when `space` and the line is not at its start.
@@ -271,12 +359,12 @@ impl Printer {
     fn where_clause(&mut self, toks: &[Tok]) {
         self.newline();
         self.start();
-        self.write("where", false, Prev::Word("where".into()));
+        self.write("where", false, Prev::Word(WordKind::Keyword("where")));
         self.indent += 1;
         self.newline();
         let body = toks
             .iter()
-            .position(|t| matches!(t, Tok::Group(Delimiter::Brace, _)))
+            .position(|t| matches!(t, Tok::Group(Delimiter::Brace, ..)))
             .unwrap_or(toks.len());
         let mut j = 0;
         while j < body {
@@ -290,7 +378,9 @@ impl Printer {
         self.start();
         for tok in &toks[body..] {
             match tok {
-                Tok::Group(Delimiter::Brace, inner) => self.group(Delimiter::Brace, inner, true, 0),
+                Tok::Group(Delimiter::Brace, inner, width) => {
+                    self.group(Delimiter::Brace, inner, *width, true, 0);
+                }
                 other => self.token(other),
             }
         }
@@ -302,7 +392,7 @@ impl Printer {
         // The body of an item or of `match`/`for` is a block even when it is short.
         let item = toks
             .iter()
-            .any(|t| matches!(t, Tok::Word(w) if BLOCK_WORDS.contains(&w.as_str())));
+            .any(|t| matches!(t, Tok::Word(w) if BLOCK_WORDS.contains(&&**w)));
         let base = self.indent;
         for (k, tok) in toks.iter().enumerate() {
             if chain && is_chain_dot(toks, k) {
@@ -313,16 +403,16 @@ impl Printer {
                 self.start();
             }
             match tok {
-                Tok::Group(Delimiter::Brace, inner) if item && !inner.is_empty() => {
-                    self.group(Delimiter::Brace, inner, true, 0);
+                Tok::Group(Delimiter::Brace, inner, width) if item && !inner.is_empty() => {
+                    self.group(Delimiter::Brace, inner, *width, true, 0);
                 }
-                Tok::Group(delimiter, inner) => {
+                Tok::Group(delimiter, inner, width) => {
                     // What follows on the same line (a return type, say) counts toward its width.
                     let rest = &toks[k + 1..];
                     let line_end = rest
                         .iter()
                         .position(|t| {
-                            matches!(t, Tok::Group(Delimiter::Brace, _))
+                            matches!(t, Tok::Group(Delimiter::Brace, ..))
                                 || matches!(t, Tok::Word(w) if w == "where")
                         })
                         .unwrap_or(rest.len());
@@ -331,7 +421,7 @@ impl Printer {
                     } else {
                         flat_width(&rest[..line_end])
                     };
-                    self.group(*delimiter, inner, false, tail);
+                    self.group(*delimiter, inner, *width, false, tail);
                 }
                 _ => self.token(tok),
             }
@@ -343,14 +433,14 @@ impl Printer {
         match tok {
             Tok::Word(word) => {
                 let space = self.prev().spaces_word();
-                self.write(word, space, Prev::Word(word.clone()));
+                self.write(word, space, Prev::Word(WordKind::of(word)));
             }
             Tok::Lit(lit) => {
                 let space = self.prev().spaces_word();
                 self.write(lit, space, Prev::Value);
             }
             Tok::Op(op) => self.op(op),
-            Tok::Group(delimiter, inner) => self.group(*delimiter, inner, false, 0),
+            Tok::Group(delimiter, inner, width) => self.group(*delimiter, inner, *width, false, 0),
         }
     }
 
@@ -364,7 +454,7 @@ impl Printer {
             "?" => (false, Prev::Value),
             "::" => (spaced_or_keyword, Prev::Tight),
             "<" => {
-                self.angles.push(prev == Prev::Word("impl".into()));
+                self.angles.push(prev == Prev::Word(WordKind::Keyword("impl")));
                 (matches!(prev, Prev::Spaced), Prev::Tight)
             }
             ">" => match self.angles.pop() {
@@ -383,7 +473,7 @@ impl Printer {
                 (spaced_or_keyword, Prev::Tight)
             }
             "||" if !prev.ends_value() => (spaced_or_keyword, Prev::Spaced),
-            lifetime if lifetime.starts_with('\'') => (prev.spaces_word(), Prev::Word(lifetime.to_string())),
+            lifetime if lifetime.starts_with('\'') => (prev.spaces_word(), Prev::Word(WordKind::Lifetime)),
             _ => (true, Prev::Spaced),
         };
         self.write(op, space, then);
@@ -391,7 +481,7 @@ impl Printer {
 
     /// A delimited group: a block on lines of its own, one element per line when it would
     /// not fit, or inline.
-    fn group(&mut self, delimiter: Delimiter, inner: &[Tok], force_block: bool, tail: usize) {
+    fn group(&mut self, delimiter: Delimiter, inner: &[Tok], width: usize, force_block: bool, tail: usize) {
         let (open, close) = match delimiter {
             Delimiter::Parenthesis => ("(", ")"),
             Delimiter::Bracket => ("[", "]"),
@@ -402,12 +492,12 @@ impl Printer {
             Delimiter::Brace | Delimiter::None => !matches!(prev, Prev::Open | Prev::Tight),
             _ => {
                 matches!(prev, Prev::Spaced)
-                    || prev.is_keyword() && !matches!(&prev, Prev::Word(w) if w == "fn" || w == "pub")
-                    || matches!(&prev, Prev::Word(w) if w.starts_with('\''))
+                    || prev.is_keyword() && !matches!(prev, Prev::Word(WordKind::Keyword("fn" | "pub")))
+                    || matches!(prev, Prev::Word(WordKind::Lifetime))
             }
         };
         let saved_closure = std::mem::take(&mut self.closure_params);
-        if delimiter == Delimiter::Brace && (force_block || is_block(inner)) {
+        if delimiter == Delimiter::Brace && (force_block || is_block(inner, width)) {
             self.write(open, space, Prev::Open);
             self.indent += 1;
             self.newline();
@@ -415,7 +505,7 @@ impl Printer {
             self.indent -= 1;
             self.start();
             self.write(close, false, Prev::Value);
-        } else if self.column() + flat_width(inner) + 2 + tail > MAX_WIDTH && has_top_level_comma(inner) {
+        } else if self.column() + width + 2 + tail > MAX_WIDTH && has_top_level_comma(inner) {
             // One element per line, each with its comma (macro and attribute arguments are
             // tokens, not lists: they get none added).
             let list = !self.in_attribute && !self.line.ends_with('!');
@@ -487,7 +577,7 @@ fn statement_end(toks: &[Tok], start: usize) -> usize {
         if matches!(toks.get(j), Some(Tok::Op(o)) if o == "!") {
             j += 1;
         }
-        if matches!(toks.get(j), Some(Tok::Group(Delimiter::Bracket, _))) {
+        if matches!(toks.get(j), Some(Tok::Group(Delimiter::Bracket, ..))) {
             return j + 1;
         }
     }
@@ -499,9 +589,9 @@ fn statement_end(toks: &[Tok], start: usize) -> usize {
             Tok::Op(o) if o == ">" => angle = angle.saturating_sub(1),
             Tok::Op(o) if o == ";" && angle == 0 => return k + 1,
             Tok::Op(o) if o == "," && angle == 0 && !in_where => return k + 1,
-            Tok::Group(Delimiter::Brace, _) if angle == 0 => match toks.get(k + 1) {
+            Tok::Group(Delimiter::Brace, ..) if angle == 0 => match toks.get(k + 1) {
                 // The same expression goes on: `} else {`, `};`, `}.method()`, `Foo { .. } = x`.
-                Some(Tok::Op(o)) if matches!(o.as_str(), ";" | "," | "." | "?" | "=" | "=>" | "|") => {}
+                Some(Tok::Op(o)) if matches!(&**o, ";" | "," | "." | "?" | "=" | "=>" | "|") => {}
                 Some(Tok::Word(w)) if w == "else" || w == "as" => {}
                 _ => return k + 1,
             },
@@ -512,13 +602,14 @@ fn statement_end(toks: &[Tok], start: usize) -> usize {
     toks.len()
 }
 
-/// A brace group laid out as a block: statements, items, fields or arms, one per line.
-fn is_block(inner: &[Tok]) -> bool {
+/// A brace group (its tokens and their [`flat_width`]) laid out as a block: statements,
+/// items, fields or arms, one per line.
+fn is_block(inner: &[Tok], width: usize) -> bool {
     inner.iter().any(|t| match t {
         Tok::Op(o) => o == ";" || o == "#" || o == "=>",
-        Tok::Group(Delimiter::Brace, inner) => is_block(inner),
+        Tok::Group(Delimiter::Brace, inner, width) => is_block(inner, *width),
         _ => false,
-    }) || (flat_width(inner) > 60 && has_top_level_comma(inner))
+    }) || (width > 60 && has_top_level_comma(inner))
 }
 
 /// Whether `toks` is a list: a `,` outside any `<...>`.
@@ -529,13 +620,13 @@ fn has_top_level_comma(toks: &[Tok]) -> bool {
 /// `#[doc = "..."]` or `#![doc = "..."]` as a `///` or `//!` line.
 fn doc_comment(toks: &[Tok]) -> Option<String> {
     let (marker, group) = match toks {
-        [Tok::Op(hash), Tok::Group(Delimiter::Bracket, group)] if hash == "#" => ("///", group),
+        [Tok::Op(hash), Tok::Group(Delimiter::Bracket, group, _)] if hash == "#" => ("///", group),
         [
             Tok::Op(hash),
             Tok::Op(bang),
-            Tok::Group(Delimiter::Bracket, group),
+            Tok::Group(Delimiter::Bracket, group, _),
         ] if hash == "#" && bang == "!" => ("//!", group),
-        [Tok::Op(hash), Tok::Group(Delimiter::Bracket, group)] if hash == "#!" => ("//!", group),
+        [Tok::Op(hash), Tok::Group(Delimiter::Bracket, group, _)] if hash == "#!" => ("//!", group),
         _ => return None,
     };
     match group.as_slice() {
@@ -595,21 +686,22 @@ fn unescape(literal: &str) -> Option<String> {
 }
 
 /// The width of `toks` printed on one line (close: spaces counted where the printer puts them
-/// in the usual cases).
+/// in the usual cases). A group's own width is the one [`lex`] stored with it.
 fn flat_width(toks: &[Tok]) -> usize {
     let mut width = 0;
     let mut after_word = false;
     for tok in toks {
         width += match tok {
-            Tok::Word(s) | Tok::Lit(s) => s.len() + usize::from(after_word),
-            Tok::Op(s) => match s.as_str() {
+            Tok::Word(s) => s.len() + usize::from(after_word),
+            Tok::Lit(s) => s.len() + usize::from(after_word),
+            Tok::Op(s) => match &**s {
                 "," | ";" | ":" => 2,
                 "::" | "." | "&" | "<" | ">" | "?" | "#" | "!" | ".." => s.len(),
                 s if s.starts_with('\'') => s.len() + 1,
                 s => s.len() + 2,
             },
-            Tok::Group(Delimiter::Brace, inner) => flat_width(inner) + 4,
-            Tok::Group(_, inner) => flat_width(inner) + 2,
+            Tok::Group(Delimiter::Brace, _, inner) => inner + 4,
+            Tok::Group(_, _, inner) => inner + 2,
         };
         after_word = matches!(tok, Tok::Word(_) | Tok::Lit(_) | Tok::Group(..));
     }
@@ -627,7 +719,7 @@ fn is_chain_dot(toks: &[Tok], k: usize) -> bool {
         && matches!(toks.get(k + 1), Some(Tok::Word(_)))
         && k > 0
         && match &toks[k - 1] {
-            Tok::Group(Delimiter::Parenthesis, _) => true,
+            Tok::Group(Delimiter::Parenthesis, ..) => true,
             Tok::Word(w) => w == "await",
             Tok::Op(o) => o == "?",
             _ => false,

@@ -302,12 +302,12 @@ fn belongs_to(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Tok
         quote! {
             #doc
             #allow
-            pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<::std::option::Option<#parent>, super::error::Error>
+            pub async fn #method<'e, E>(&self, db: E) -> Result<Option<#parent>, super::error::Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
-                let ::std::option::Option::Some(key) = &self.#fk_field else {
-                    return ::std::result::Result::Ok(::std::option::Option::None);
+                let Some(key) = &self.#fk_field else {
+                    return Ok(None);
                 };
                 ::sqlx::query_as(#sql)
                     .bind(key)
@@ -320,7 +320,7 @@ fn belongs_to(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Tok
         quote! {
             #doc
             #allow
-            pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<#parent, super::error::Error>
+            pub async fn #method<'e, E>(&self, db: E) -> Result<#parent, super::error::Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
@@ -382,7 +382,7 @@ fn rows_method(
     quote! {
         #doc
         #allow
-        pub async fn #method<'e, E>(&self, db: E) -> ::std::result::Result<::std::vec::Vec<#row>, super::error::Error>
+        pub async fn #method<'e, E>(&self, db: E) -> Result<Vec<#row>, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
@@ -432,21 +432,21 @@ fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Token
     let child_key = if l.child.column(l.column).is_some_and(|c| c.nullable) {
         quote! { child.#fk_field #owned }
     } else {
-        quote! { ::std::option::Option::Some(child.#fk_field #owned) }
+        quote! { Some(child.#fk_field #owned) }
     };
     tokens.extend(quote! {
         #doc
-        pub async fn #preload<'e, E>(db: E, parents: &[Self]) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<#child>>, super::error::Error>
+        pub async fn #preload<'e, E>(db: E, parents: &[Self]) -> Result<Vec<Vec<#child>>, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
-            let keys: ::std::vec::Vec<#key_type> = parents.iter().map(|p| p.#key_field #owned).collect();
-            let children: ::std::vec::Vec<#child> = ::sqlx::query_as(#sql)
+            let keys: Vec<#key_type> = parents.iter().map(|p| p.#key_field #owned).collect();
+            let children: Vec<#child> = ::sqlx::query_as(#sql)
                 .bind(&keys)
                 .fetch_all(db)
                 .await?;
             let keyed = children.into_iter().map(|child| (#child_key, child));
-            ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.#key_field #owned))
+            Ok(super::runtime::group_by_parent(parents, keyed, |p| p.#key_field #owned))
         }
     });
     tokens
@@ -509,22 +509,22 @@ fn many_to_many(
     );
     tokens.extend(quote! {
         #doc
-        pub async fn #preload<'e, E>(db: E, parents: &[Self]) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<#target>>, super::error::Error>
+        pub async fn #preload<'e, E>(db: E, parents: &[Self]) -> Result<Vec<Vec<#target>>, super::error::Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
             use ::sqlx::Row as _;
-            let keys: ::std::vec::Vec<#key_type> = parents.iter().map(|p| p.#key_field #owned).collect();
+            let keys: Vec<#key_type> = parents.iter().map(|p| p.#key_field #owned).collect();
             let rows = ::sqlx::query(#sql)
                 .bind(&keys)
                 .fetch_all(db)
                 .await?;
-            let mut keyed = ::std::vec::Vec::with_capacity(rows.len());
+            let mut keyed = Vec::with_capacity(rows.len());
             for row in &rows {
                 let key: #key_type = row.try_get("__parent_key")?;
-                keyed.push((::std::option::Option::Some(key), <#target as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row)?));
+                keyed.push((Some(key), <#target as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row)?));
             }
-            ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.#key_field #owned))
+            Ok(super::runtime::group_by_parent(parents, keyed, |p| p.#key_field #owned))
         }
     });
     tokens

@@ -210,12 +210,14 @@ pub fn read_expr(name: &str, read_as: Option<&str>, alias: Option<&str>) -> Stri
     }
 }
 
+/// The select list of a table without columns (PostgreSQL allows it): RETURNING needs something.
+pub const NO_COLUMNS: &str = "NULL AS \"?column?\"";
+
 /// The select list of every column, optionally qualified by an alias (`t."id", t."slug"`),
 /// with the casts the columns' Rust types need (`t.search::text AS search`).
 pub fn select_list(catalog: &Catalog, names: &Names, relation: &Relation, alias: Option<&str>) -> String {
     if relation.columns.is_empty() {
-        // A table without columns (PostgreSQL allows it): RETURNING needs something.
-        return "NULL AS \"?column?\"".into();
+        return NO_COLUMNS.into();
     }
     relation
         .columns

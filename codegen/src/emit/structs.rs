@@ -1,4 +1,12 @@
 //! One file per table or view: the row struct, the insert struct and the column constants.
+//!
+//! The code of these files (here, in [`access`](super::access), [`relations`](super::relations)
+//! and [`context`](super::context)) names the prelude's `Option`, `Some`, `None`, `Result`,
+//! `Ok`, `Vec`, `String` and `Into` directly: such a module imports nothing, and the only types
+//! it declares are its row struct (never a prelude name, see
+//! [`row_name`](super::ident::row_name)), its `New...` insert struct and the `sql` module, so
+//! nothing can shadow them. Types shared with other files ([`types`](super::types)) keep their
+//! full paths, since an enum or composite type may be called `Option` there.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -6,7 +14,7 @@ use quote::{format_ident, quote};
 use crate::catalog::Relation;
 use crate::emit::access::access_impl;
 use crate::emit::context::{Field, RelationContext, is_insertable, is_required, is_secret};
-use crate::emit::docs::doc_lines;
+use crate::emit::docs::{doc_lines, doc_literal};
 use crate::emit::ident::const_name;
 use crate::emit::names::{Names, display_name};
 use crate::emit::types::{Serde, is_string};
@@ -160,6 +168,7 @@ fn field_tokens(field: &Field<'_>, row: bool) -> TokenStream {
         }
         None => quote! {},
     };
+    let facts = doc_literal(&facts);
     quote! {
         #(#docs)*
         #separator
@@ -219,7 +228,7 @@ fn constants(row: &proc_macro2::Ident, relation: &Relation, fields: &[Field<'_>]
         }
         let ident = format_ident!("{}", name);
         let column = &f.column.name;
-        let doc = format!(" The column `{column}`.");
+        let doc = doc_literal(&format!(" The column `{column}`."));
         quote! {
             #[doc = #doc]
             pub const #ident: &'static str = #column;
@@ -294,7 +303,7 @@ fn new_fn(insertable: &[Field<'_>]) -> TokenStream {
         let ident = &f.ident;
         let base = &f.base;
         if is_string(base) {
-            quote! { #ident: impl ::std::convert::Into<::std::string::String> }
+            quote! { #ident: impl Into<String> }
         } else {
             quote! { #ident: #base }
         }
@@ -302,7 +311,7 @@ fn new_fn(insertable: &[Field<'_>]) -> TokenStream {
     let inits = insertable.iter().map(|f| {
         let ident = &f.ident;
         if f.optional {
-            quote! { #ident: ::std::option::Option::None }
+            quote! { #ident: None }
         } else if is_string(&f.base) {
             quote! { #ident: #ident.into() }
         } else {

@@ -15,7 +15,7 @@
 //!   multiranges, arrays spelled with several dimensions, types an extension brought, enums
 //!   whose labels the fold could not see, ...).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
 use crate::catalog::{Catalog, Column, Relation};
@@ -131,7 +131,17 @@ pub fn base_type(catalog: &Catalog, names: &Names, sql_type: &str) -> Option<Tok
 
 /// Whether a mapped Rust type is `String` (taken as `&str` or `impl Into<String>`).
 pub fn is_string(ty: &TokenStream) -> bool {
-    ty.to_string().replace(' ', "") == "::std::string::String"
+    // `::std::string::String`, token by token: `:` `:` and a word, three times.
+    const PATH: [&str; 3] = ["std", "string", "String"];
+    let mut words = 0;
+    for (i, tree) in ty.clone().into_iter().enumerate() {
+        match (i % 3, tree) {
+            (0 | 1, TokenTree::Punct(punct)) if punct.as_char() == ':' => {}
+            (2, TokenTree::Ident(word)) if words < PATH.len() && word == PATH[words] => words += 1,
+            _ => return false,
+        }
+    }
+    words == PATH.len()
 }
 
 /// The SQL type without its type modifiers (`numeric(10,4)` -> `numeric`,
@@ -359,6 +369,20 @@ fn fallback(sql_type: &str, bare: &str) -> RustType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_string_knows_the_string_path_only() {
+        assert!(is_string(&quote! { ::std::string::String }));
+        for other in [
+            quote! { String },
+            quote! { ::std::string::Strings },
+            quote! { ::std::string::String::new },
+            quote! { ::std::option::Option<::std::string::String> },
+            quote! {},
+        ] {
+            assert!(!is_string(&other), "{other}");
+        }
+    }
 
     fn rust(sql: &str) -> Option<String> {
         base_type(&Catalog::default(), &Names::default(), sql).map(|t| t.to_string().replace(' ', ""))

@@ -14,7 +14,7 @@ pub struct ActiveEnvironment {
     /// Column `status`: `character varying(20)`, not null.
     pub status: ::std::string::String,
     /// Column `vm_ip`: `inet`.
-    pub vm_ip: ::std::option::Option<::ipnetwork::IpNetwork>,
+    pub vm_ip: Option<::ipnetwork::IpNetwork>,
     /// Column `project_name`: `character varying(255)`, not null.
     pub project_name: ::std::string::String,
     /// Column `team_name`: `character varying(255)`, not null.
@@ -22,7 +22,7 @@ pub struct ActiveEnvironment {
     /// Column `public_url`: `text`, not null.
     pub public_url: ::std::string::String,
     /// Column `last_heartbeat_at`: `timestamp with time zone`.
-    pub last_heartbeat_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_heartbeat_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `age_hours`: `numeric`, not null.
     pub age_hours: ::rust_decimal::Decimal,
     /// Column `estimated_cost_usd`: `numeric(10,4)`, not null.
@@ -79,7 +79,7 @@ impl ActiveEnvironment {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -96,7 +96,7 @@ impl ActiveEnvironment {
     /// ```sql
     /// SELECT count(*) FROM active_environments
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {

@@ -22,19 +22,19 @@ pub struct AgentConnection {
     /// Column `status`: `character varying(20)`, not null, default `'connected'`.
     pub status: super::enums::AgentConnectionStatus,
     /// Column `ip_address`: `inet`.
-    pub ip_address: ::std::option::Option<::ipnetwork::IpNetwork>,
+    pub ip_address: Option<::ipnetwork::IpNetwork>,
     /// Column `agent_version`: `character varying(20)`.
-    pub agent_version: ::std::option::Option<::std::string::String>,
+    pub agent_version: Option<::std::string::String>,
     /// What the agent reports about its VM: OS, CPU, memory.
     ///
     /// Column `system_info`: `jsonb`.
-    pub system_info: ::std::option::Option<::serde_json::Value>,
+    pub system_info: Option<::serde_json::Value>,
     /// Column `connected_at`: `timestamp with time zone`, not null, default `now()`.
     pub connected_at: ::chrono::DateTime<::chrono::Utc>,
     /// Column `last_seen_at`: `timestamp with time zone`, not null, default `now()`.
     pub last_seen_at: ::chrono::DateTime<::chrono::Utc>,
     /// Column `disconnected_at`: `timestamp with time zone`.
-    pub disconnected_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub disconnected_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 /// Secret columns are shown as `<redacted>`.
@@ -103,7 +103,7 @@ impl AgentConnection {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewAgentConnection {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// Column `environment_id`: `uuid`, not null.
     pub environment_id: ::uuid::Uuid,
     /// Identifier the agent presents when it connects.
@@ -115,21 +115,21 @@ pub struct NewAgentConnection {
     /// Column `token_hash`: `character varying(64)`, not null.
     pub token_hash: ::std::string::String,
     /// Column `status`: `character varying(20)`, not null, default `'connected'`.
-    pub status: ::std::option::Option<super::enums::AgentConnectionStatus>,
+    pub status: Option<super::enums::AgentConnectionStatus>,
     /// Column `ip_address`: `inet`.
-    pub ip_address: ::std::option::Option<::ipnetwork::IpNetwork>,
+    pub ip_address: Option<::ipnetwork::IpNetwork>,
     /// Column `agent_version`: `character varying(20)`.
-    pub agent_version: ::std::option::Option<::std::string::String>,
+    pub agent_version: Option<::std::string::String>,
     /// What the agent reports about its VM: OS, CPU, memory.
     ///
     /// Column `system_info`: `jsonb`.
-    pub system_info: ::std::option::Option<::serde_json::Value>,
+    pub system_info: Option<::serde_json::Value>,
     /// Column `connected_at`: `timestamp with time zone`, not null, default `now()`.
-    pub connected_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub connected_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `last_seen_at`: `timestamp with time zone`, not null, default `now()`.
-    pub last_seen_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_seen_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `disconnected_at`: `timestamp with time zone`.
-    pub disconnected_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub disconnected_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 /// Secret columns are shown as `<redacted>`.
@@ -155,21 +155,21 @@ impl NewAgentConnection {
     /// A new row with the required columns set and every other column left to its default.
     pub fn new(
         environment_id: ::uuid::Uuid,
-        agent_id: impl ::std::convert::Into<::std::string::String>,
-        token_hash: impl ::std::convert::Into<::std::string::String>,
+        agent_id: impl Into<String>,
+        token_hash: impl Into<String>,
     ) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             environment_id,
             agent_id: agent_id.into(),
             token_hash: token_hash.into(),
-            status: ::std::option::Option::None,
-            ip_address: ::std::option::Option::None,
-            agent_version: ::std::option::Option::None,
-            system_info: ::std::option::Option::None,
-            connected_at: ::std::option::Option::None,
-            last_seen_at: ::std::option::Option::None,
-            disconnected_at: ::std::option::Option::None,
+            status: None,
+            ip_address: None,
+            agent_version: None,
+            system_info: None,
+            connected_at: None,
+            last_seen_at: None,
+            disconnected_at: None,
         }
     }
 }
@@ -180,10 +180,7 @@ impl AgentConnection {
     /// ```sql
     /// INSERT INTO agent_connections (id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'connected'), $6, $7, $8, COALESCE($9, now()), COALESCE($10, now()), $11) RETURNING id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewAgentConnection,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewAgentConnection) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -212,12 +209,12 @@ impl AgentConnection {
     pub async fn insert_many<'e, E>(
         db: E,
         rows: &[NewAgentConnection],
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(::std::vec::Vec::new());
+            return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
@@ -234,34 +231,34 @@ impl AgentConnection {
     pub async fn insert_many_count<'e, E>(
         db: E,
         rows: &[NewAgentConnection],
-    ) -> ::std::result::Result<u64, super::error::Error>
+    ) -> Result<u64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(0);
+            return Ok(0);
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
-        ::std::result::Result::Ok(done.rows_affected())
+        Ok(done.rows_affected())
     }
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
-    fn insert_many_arguments(rows: &[NewAgentConnection]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+    fn insert_many_arguments(rows: &[NewAgentConnection]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
         use::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
-        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.environment_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.agent_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.token_hash).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.status).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.ip_address).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.agent_version).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.system_info).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.connected_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.last_seen_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.disconnected_at).collect::<::std::vec::Vec<_>>())?;
-        ::std::result::Result::Ok(arguments)
+        arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.environment_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.agent_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.token_hash).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.status).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.ip_address).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.agent_version).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.system_info).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.connected_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.last_seen_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.disconnected_at).collect::<Vec<_>>())?;
+        Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -272,7 +269,7 @@ impl AgentConnection {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewAgentConnection],
-    ) -> ::std::result::Result<u64, super::error::Error> {
+    ) -> Result<u64, super::error::Error> {
         super::runtime::copy_in(
             conn,
             "agent_connections",
@@ -302,7 +299,7 @@ impl AgentConnection {
                 out.defaulted(&row.connected_at)?;
                 out.defaulted(&row.last_seen_at)?;
                 out.field(&row.disconnected_at)?;
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         ).await
     }
@@ -312,10 +309,7 @@ impl AgentConnection {
     /// ```sql
     /// SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -334,7 +328,7 @@ impl AgentConnection {
     pub async fn find_by_agent_id<'e, E>(
         db: E,
         agent_id: &str,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -350,7 +344,7 @@ impl AgentConnection {
     /// ```sql
     /// UPDATE agent_connections SET environment_id = $2, agent_id = $3, token_hash = $4, status = $5, ip_address = $6, agent_version = $7, system_info = $8, connected_at = $9, last_seen_at = $10, disconnected_at = $11 WHERE id = $1 RETURNING id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -377,10 +371,7 @@ impl AgentConnection {
     /// ```sql
     /// DELETE FROM agent_connections WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -397,7 +388,7 @@ impl AgentConnection {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -414,7 +405,7 @@ impl AgentConnection {
     /// ```sql
     /// SELECT count(*) FROM agent_connections
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -454,7 +445,7 @@ impl AgentConnection {
     pub async fn environment<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<super::environments::Environment, super::error::Error>
+    ) -> Result<super::environments::Environment, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {

@@ -10,13 +10,13 @@ pub struct AuditLog {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
     pub id: ::uuid::Uuid,
     /// Column `actor_id`: `uuid`.
-    pub actor_id: ::std::option::Option<::uuid::Uuid>,
+    pub actor_id: Option<::uuid::Uuid>,
     /// Email of the actor when the action happened, kept after the user is deleted.
     ///
     /// Column `actor_email`: `character varying(255)`.
-    pub actor_email: ::std::option::Option<::std::string::String>,
+    pub actor_email: Option<::std::string::String>,
     /// Column `actor_ip`: `inet`.
-    pub actor_ip: ::std::option::Option<::ipnetwork::IpNetwork>,
+    pub actor_ip: Option<::ipnetwork::IpNetwork>,
     /// What happened, as resource.verb, such as secret.created.
     ///
     /// Column `action`: `character varying(100)`, not null.
@@ -28,15 +28,15 @@ pub struct AuditLog {
     /// Id of the object acted on, in the table resource_type names.
     ///
     /// Column `resource_id`: `uuid`.
-    pub resource_id: ::std::option::Option<::uuid::Uuid>,
+    pub resource_id: Option<::uuid::Uuid>,
     /// Column `team_id`: `uuid`.
-    pub team_id: ::std::option::Option<::uuid::Uuid>,
+    pub team_id: Option<::uuid::Uuid>,
     /// Column `project_id`: `uuid`.
-    pub project_id: ::std::option::Option<::uuid::Uuid>,
+    pub project_id: Option<::uuid::Uuid>,
     /// Action-specific details, never secret values.
     ///
     /// Column `metadata`: `jsonb`.
-    pub metadata: ::std::option::Option<::serde_json::Value>,
+    pub metadata: Option<::serde_json::Value>,
     /// Column `timestamp`: `timestamp with time zone`, not null, default `now()`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
 }
@@ -88,15 +88,15 @@ impl AuditLog {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewAuditLog {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// Column `actor_id`: `uuid`.
-    pub actor_id: ::std::option::Option<::uuid::Uuid>,
+    pub actor_id: Option<::uuid::Uuid>,
     /// Email of the actor when the action happened, kept after the user is deleted.
     ///
     /// Column `actor_email`: `character varying(255)`.
-    pub actor_email: ::std::option::Option<::std::string::String>,
+    pub actor_email: Option<::std::string::String>,
     /// Column `actor_ip`: `inet`.
-    pub actor_ip: ::std::option::Option<::ipnetwork::IpNetwork>,
+    pub actor_ip: Option<::ipnetwork::IpNetwork>,
     /// What happened, as resource.verb, such as secret.created.
     ///
     /// Column `action`: `character varying(100)`, not null.
@@ -108,37 +108,34 @@ pub struct NewAuditLog {
     /// Id of the object acted on, in the table resource_type names.
     ///
     /// Column `resource_id`: `uuid`.
-    pub resource_id: ::std::option::Option<::uuid::Uuid>,
+    pub resource_id: Option<::uuid::Uuid>,
     /// Column `team_id`: `uuid`.
-    pub team_id: ::std::option::Option<::uuid::Uuid>,
+    pub team_id: Option<::uuid::Uuid>,
     /// Column `project_id`: `uuid`.
-    pub project_id: ::std::option::Option<::uuid::Uuid>,
+    pub project_id: Option<::uuid::Uuid>,
     /// Action-specific details, never secret values.
     ///
     /// Column `metadata`: `jsonb`.
-    pub metadata: ::std::option::Option<::serde_json::Value>,
+    pub metadata: Option<::serde_json::Value>,
     /// Column `timestamp`: `timestamp with time zone`, not null, default `now()`.
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 impl NewAuditLog {
     /// A new row with the required columns set and every other column left to its default.
-    pub fn new(
-        action: impl ::std::convert::Into<::std::string::String>,
-        resource_type: super::enums::ResourceType,
-    ) -> Self {
+    pub fn new(action: impl Into<String>, resource_type: super::enums::ResourceType) -> Self {
         Self {
-            id: ::std::option::Option::None,
-            actor_id: ::std::option::Option::None,
-            actor_email: ::std::option::Option::None,
-            actor_ip: ::std::option::Option::None,
+            id: None,
+            actor_id: None,
+            actor_email: None,
+            actor_ip: None,
             action: action.into(),
             resource_type,
-            resource_id: ::std::option::Option::None,
-            team_id: ::std::option::Option::None,
-            project_id: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
-            timestamp: ::std::option::Option::None,
+            resource_id: None,
+            team_id: None,
+            project_id: None,
+            metadata: None,
+            timestamp: None,
         }
     }
 }
@@ -149,10 +146,7 @@ impl AuditLog {
     /// ```sql
     /// INSERT INTO audit_logs (id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp") VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11, now())) RETURNING id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp"
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewAuditLog,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewAuditLog) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -181,12 +175,12 @@ impl AuditLog {
     pub async fn insert_many<'e, E>(
         db: E,
         rows: &[NewAuditLog],
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(::std::vec::Vec::new());
+            return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
@@ -203,34 +197,34 @@ impl AuditLog {
     pub async fn insert_many_count<'e, E>(
         db: E,
         rows: &[NewAuditLog],
-    ) -> ::std::result::Result<u64, super::error::Error>
+    ) -> Result<u64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(0);
+            return Ok(0);
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
-        ::std::result::Result::Ok(done.rows_affected())
+        Ok(done.rows_affected())
     }
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
-    fn insert_many_arguments(rows: &[NewAuditLog]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+    fn insert_many_arguments(rows: &[NewAuditLog]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
         use::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
-        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.actor_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.actor_email).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.actor_ip).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.action).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.resource_type).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.resource_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.team_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.project_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.metadata).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.timestamp).collect::<::std::vec::Vec<_>>())?;
-        ::std::result::Result::Ok(arguments)
+        arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.actor_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.actor_email).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.actor_ip).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.action).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.resource_type).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.resource_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.team_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.project_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.metadata).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.timestamp).collect::<Vec<_>>())?;
+        Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -241,7 +235,7 @@ impl AuditLog {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewAuditLog],
-    ) -> ::std::result::Result<u64, super::error::Error> {
+    ) -> Result<u64, super::error::Error> {
         super::runtime::copy_in(
             conn,
             "audit_logs",
@@ -271,7 +265,7 @@ impl AuditLog {
                 out.field(&row.project_id)?;
                 out.field(&row.metadata)?;
                 out.defaulted(&row.timestamp)?;
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         ).await
     }
@@ -281,10 +275,7 @@ impl AuditLog {
     /// ```sql
     /// SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp" FROM audit_logs WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -300,7 +291,7 @@ impl AuditLog {
     /// ```sql
     /// UPDATE audit_logs SET actor_id = $2, actor_email = $3, actor_ip = $4, action = $5, resource_type = $6, resource_id = $7, team_id = $8, project_id = $9, metadata = $10, "timestamp" = $11 WHERE id = $1 RETURNING id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp"
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -327,10 +318,7 @@ impl AuditLog {
     /// ```sql
     /// DELETE FROM audit_logs WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -347,7 +335,7 @@ impl AuditLog {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -364,7 +352,7 @@ impl AuditLog {
     /// ```sql
     /// SELECT count(*) FROM audit_logs
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -402,12 +390,12 @@ impl AuditLog {
     pub async fn actor<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::option::Option<super::users::User>, super::error::Error>
+    ) -> Result<Option<super::users::User>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let ::std::option::Option::Some(key) = &self.actor_id else {
-            return ::std::result::Result::Ok(::std::option::Option::None);
+        let Some(key) = &self.actor_id else {
+            return Ok(None);
         };
         ::sqlx::query_as("SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1")
             .bind(key)
@@ -424,12 +412,12 @@ impl AuditLog {
     pub async fn project<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::option::Option<super::projects::Project>, super::error::Error>
+    ) -> Result<Option<super::projects::Project>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let ::std::option::Option::Some(key) = &self.project_id else {
-            return ::std::result::Result::Ok(::std::option::Option::None);
+        let Some(key) = &self.project_id else {
+            return Ok(None);
         };
         ::sqlx::query_as("SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE id = $1")
             .bind(key)
@@ -446,12 +434,12 @@ impl AuditLog {
     pub async fn team<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::option::Option<super::teams::Team>, super::error::Error>
+    ) -> Result<Option<super::teams::Team>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let ::std::option::Option::Some(key) = &self.team_id else {
-            return ::std::result::Result::Ok(::std::option::Option::None);
+        let Some(key) = &self.team_id else {
+            return Ok(None);
         };
         ::sqlx::query_as("SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1")
             .bind(key)

@@ -20,37 +20,37 @@ pub struct BuildJob {
     /// Column `architecture`: `character varying(20)`, not null.
     pub architecture: super::enums::Architecture,
     /// Column `context_path`: `character varying(500)`.
-    pub context_path: ::std::option::Option<::std::string::String>,
+    pub context_path: Option<::std::string::String>,
     /// Column `dockerfile_path`: `character varying(500)`.
-    pub dockerfile_path: ::std::option::Option<::std::string::String>,
+    pub dockerfile_path: Option<::std::string::String>,
     /// Column `vm_id`: `character varying(255)`.
-    pub vm_id: ::std::option::Option<::std::string::String>,
+    pub vm_id: Option<::std::string::String>,
     /// Cloud account the build VM ran in; NULL after that account is deleted.
     ///
     /// Column `cloud_provider_id`: `uuid`.
-    pub cloud_provider_id: ::std::option::Option<::uuid::Uuid>,
+    pub cloud_provider_id: Option<::uuid::Uuid>,
     /// Column `machine_size`: `character varying(20)`.
-    pub machine_size: ::std::option::Option<::std::string::String>,
+    pub machine_size: Option<::std::string::String>,
     /// Column `status`: `character varying(20)`, not null, default `'queued'`.
     pub status: super::enums::BuildJobStatus,
     /// Column `queued_at`: `timestamp with time zone`, not null, default `now()`.
     pub queued_at: ::chrono::DateTime<::chrono::Utc>,
     /// Column `started_at`: `timestamp with time zone`.
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `completed_at`: `timestamp with time zone`.
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `duration_seconds`: `integer`.
-    pub duration_seconds: ::std::option::Option<i32>,
+    pub duration_seconds: Option<i32>,
     /// Registry reference of the built image.
     ///
     /// Column `artifact_url`: `text`.
-    pub artifact_url: ::std::option::Option<::std::string::String>,
+    pub artifact_url: Option<::std::string::String>,
     /// Exit code of the build process once it finished.
     ///
     /// Column `exit_code`: `integer`.
-    pub exit_code: ::std::option::Option<i32>,
+    pub exit_code: Option<i32>,
     /// Column `error_message`: `text`.
-    pub error_message: ::std::option::Option<::std::string::String>,
+    pub error_message: Option<::std::string::String>,
     /// Column `created_at`: `timestamp with time zone`, not null, default `now()`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Column `updated_at`: `timestamp with time zone`, not null, default `now()`.
@@ -128,7 +128,7 @@ impl BuildJob {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewBuildJob {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// Column `workflow_run_id`: `uuid`, not null.
     pub workflow_run_id: ::uuid::Uuid,
     /// Service name from stagely.yaml whose image is built.
@@ -140,70 +140,70 @@ pub struct NewBuildJob {
     /// Column `architecture`: `character varying(20)`, not null.
     pub architecture: super::enums::Architecture,
     /// Column `context_path`: `character varying(500)`.
-    pub context_path: ::std::option::Option<::std::string::String>,
+    pub context_path: Option<::std::string::String>,
     /// Column `dockerfile_path`: `character varying(500)`.
-    pub dockerfile_path: ::std::option::Option<::std::string::String>,
+    pub dockerfile_path: Option<::std::string::String>,
     /// Column `vm_id`: `character varying(255)`.
-    pub vm_id: ::std::option::Option<::std::string::String>,
+    pub vm_id: Option<::std::string::String>,
     /// Cloud account the build VM ran in; NULL after that account is deleted.
     ///
     /// Column `cloud_provider_id`: `uuid`.
-    pub cloud_provider_id: ::std::option::Option<::uuid::Uuid>,
+    pub cloud_provider_id: Option<::uuid::Uuid>,
     /// Column `machine_size`: `character varying(20)`.
-    pub machine_size: ::std::option::Option<::std::string::String>,
+    pub machine_size: Option<::std::string::String>,
     /// Column `status`: `character varying(20)`, not null, default `'queued'`.
-    pub status: ::std::option::Option<super::enums::BuildJobStatus>,
+    pub status: Option<super::enums::BuildJobStatus>,
     /// Column `queued_at`: `timestamp with time zone`, not null, default `now()`.
-    pub queued_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub queued_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `started_at`: `timestamp with time zone`.
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `completed_at`: `timestamp with time zone`.
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `duration_seconds`: `integer`.
-    pub duration_seconds: ::std::option::Option<i32>,
+    pub duration_seconds: Option<i32>,
     /// Registry reference of the built image.
     ///
     /// Column `artifact_url`: `text`.
-    pub artifact_url: ::std::option::Option<::std::string::String>,
+    pub artifact_url: Option<::std::string::String>,
     /// Exit code of the build process once it finished.
     ///
     /// Column `exit_code`: `integer`.
-    pub exit_code: ::std::option::Option<i32>,
+    pub exit_code: Option<i32>,
     /// Column `error_message`: `text`.
-    pub error_message: ::std::option::Option<::std::string::String>,
+    pub error_message: Option<::std::string::String>,
     /// Column `created_at`: `timestamp with time zone`, not null, default `now()`.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `updated_at`: `timestamp with time zone`, not null, default `now()`.
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 impl NewBuildJob {
     /// A new row with the required columns set and every other column left to its default.
     pub fn new(
         workflow_run_id: ::uuid::Uuid,
-        name: impl ::std::convert::Into<::std::string::String>,
+        name: impl Into<String>,
         architecture: super::enums::Architecture,
     ) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             workflow_run_id,
             name: name.into(),
             architecture,
-            context_path: ::std::option::Option::None,
-            dockerfile_path: ::std::option::Option::None,
-            vm_id: ::std::option::Option::None,
-            cloud_provider_id: ::std::option::Option::None,
-            machine_size: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            queued_at: ::std::option::Option::None,
-            started_at: ::std::option::Option::None,
-            completed_at: ::std::option::Option::None,
-            duration_seconds: ::std::option::Option::None,
-            artifact_url: ::std::option::Option::None,
-            exit_code: ::std::option::Option::None,
-            error_message: ::std::option::Option::None,
-            created_at: ::std::option::Option::None,
-            updated_at: ::std::option::Option::None,
+            context_path: None,
+            dockerfile_path: None,
+            vm_id: None,
+            cloud_provider_id: None,
+            machine_size: None,
+            status: None,
+            queued_at: None,
+            started_at: None,
+            completed_at: None,
+            duration_seconds: None,
+            artifact_url: None,
+            exit_code: None,
+            error_message: None,
+            created_at: None,
+            updated_at: None,
         }
     }
 }
@@ -214,10 +214,7 @@ impl BuildJob {
     /// ```sql
     /// INSERT INTO build_jobs (id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10, 'queued'), COALESCE($11, now()), $12, $13, $14, $15, $16, $17, COALESCE($18, now()), COALESCE($19, now())) RETURNING id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewBuildJob,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewBuildJob) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -254,12 +251,12 @@ impl BuildJob {
     pub async fn insert_many<'e, E>(
         db: E,
         rows: &[NewBuildJob],
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(::std::vec::Vec::new());
+            return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
@@ -276,46 +273,42 @@ impl BuildJob {
     pub async fn insert_many_count<'e, E>(
         db: E,
         rows: &[NewBuildJob],
-    ) -> ::std::result::Result<u64, super::error::Error>
+    ) -> Result<u64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(0);
+            return Ok(0);
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
-        ::std::result::Result::Ok(done.rows_affected())
+        Ok(done.rows_affected())
     }
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
-    fn insert_many_arguments(rows: &[NewBuildJob]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+    fn insert_many_arguments(rows: &[NewBuildJob]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
         use::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
-        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.workflow_run_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.name).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.architecture).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.context_path).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.dockerfile_path).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.vm_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter()
-            .map(|row| &row.cloud_provider_id)
-            .collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.machine_size).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.status).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.queued_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.started_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.completed_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter()
-            .map(|row| &row.duration_seconds)
-            .collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.artifact_url).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.exit_code).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.error_message).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
-        ::std::result::Result::Ok(arguments)
+        arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.workflow_run_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.name).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.architecture).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.context_path).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.dockerfile_path).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.vm_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.cloud_provider_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.machine_size).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.status).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.queued_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.started_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.completed_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.duration_seconds).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.artifact_url).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.exit_code).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.error_message).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<Vec<_>>())?;
+        Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -326,7 +319,7 @@ impl BuildJob {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewBuildJob],
-    ) -> ::std::result::Result<u64, super::error::Error> {
+    ) -> Result<u64, super::error::Error> {
         super::runtime::copy_in(
             conn,
             "build_jobs",
@@ -372,7 +365,7 @@ impl BuildJob {
                 out.field(&row.error_message)?;
                 out.defaulted(&row.created_at)?;
                 out.defaulted(&row.updated_at)?;
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         ).await
     }
@@ -382,10 +375,7 @@ impl BuildJob {
     /// ```sql
     /// SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -401,7 +391,7 @@ impl BuildJob {
     /// ```sql
     /// UPDATE build_jobs SET workflow_run_id = $2, name = $3, architecture = $4, context_path = $5, dockerfile_path = $6, vm_id = $7, cloud_provider_id = $8, machine_size = $9, status = $10, queued_at = $11, started_at = $12, completed_at = $13, duration_seconds = $14, artifact_url = $15, exit_code = $16, error_message = $17, created_at = $18, updated_at = $19 WHERE id = $1 RETURNING id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -436,10 +426,7 @@ impl BuildJob {
     /// ```sql
     /// DELETE FROM build_jobs WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -456,7 +443,7 @@ impl BuildJob {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -473,7 +460,7 @@ impl BuildJob {
     /// ```sql
     /// SELECT count(*) FROM build_jobs
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -511,12 +498,12 @@ impl BuildJob {
     pub async fn cloud_provider<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::option::Option<super::cloud_providers::CloudProvider>, super::error::Error>
+    ) -> Result<Option<super::cloud_providers::CloudProvider>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let ::std::option::Option::Some(key) = &self.cloud_provider_id else {
-            return ::std::result::Result::Ok(::std::option::Option::None);
+        let Some(key) = &self.cloud_provider_id else {
+            return Ok(None);
         };
         ::sqlx::query_as("SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE id = $1")
             .bind(key)
@@ -533,7 +520,7 @@ impl BuildJob {
     pub async fn workflow_run<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<super::workflow_runs::WorkflowRun, super::error::Error>
+    ) -> Result<super::workflow_runs::WorkflowRun, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -553,7 +540,7 @@ impl BuildJob {
     pub async fn build_logs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::build_logs::BuildLog>, super::error::Error>
+    ) -> Result<Vec<super::build_logs::BuildLog>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -572,19 +559,16 @@ impl BuildJob {
     pub async fn preload_build_logs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::build_logs::BuildLog>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::build_logs::BuildLog>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::build_logs::BuildLog> = ::sqlx::query_as("SELECT id, build_job_id, seq, \"timestamp\", stream, line FROM build_logs WHERE build_job_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::build_logs::BuildLog> = ::sqlx::query_as("SELECT id, build_job_id, seq, \"timestamp\", stream, line FROM build_logs WHERE build_job_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
-        let keyed = children.into_iter().map(|child| (
-            ::std::option::Option::Some(child.build_job_id),
-            child,
-        ));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        let keyed = children.into_iter().map(|child| (Some(child.build_job_id), child));
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 }

@@ -57,11 +57,11 @@ impl BuildLog {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewBuildLog {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// Column `build_job_id`: `uuid`, not null.
     pub build_job_id: ::uuid::Uuid,
     /// Column `timestamp`: `timestamp with time zone`, not null, default `now()`.
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Which output the line came from: stdout or stderr.
     ///
     /// Column `stream`: `character varying(10)`, not null.
@@ -75,12 +75,12 @@ impl NewBuildLog {
     pub fn new(
         build_job_id: ::uuid::Uuid,
         stream: super::enums::Stream,
-        line: impl ::std::convert::Into<::std::string::String>,
+        line: impl Into<String>,
     ) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             build_job_id,
-            timestamp: ::std::option::Option::None,
+            timestamp: None,
             stream,
             line: line.into(),
         }
@@ -93,10 +93,7 @@ impl BuildLog {
     /// ```sql
     /// INSERT INTO build_logs (id, build_job_id, "timestamp", stream, line) VALUES (COALESCE($1, gen_random_uuid()), $2, COALESCE($3, now()), $4, $5) RETURNING id, build_job_id, seq, "timestamp", stream, line
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewBuildLog,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewBuildLog) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -119,12 +116,12 @@ impl BuildLog {
     pub async fn insert_many<'e, E>(
         db: E,
         rows: &[NewBuildLog],
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(::std::vec::Vec::new());
+            return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
@@ -141,28 +138,28 @@ impl BuildLog {
     pub async fn insert_many_count<'e, E>(
         db: E,
         rows: &[NewBuildLog],
-    ) -> ::std::result::Result<u64, super::error::Error>
+    ) -> Result<u64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(0);
+            return Ok(0);
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
-        ::std::result::Result::Ok(done.rows_affected())
+        Ok(done.rows_affected())
     }
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
-    fn insert_many_arguments(rows: &[NewBuildLog]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+    fn insert_many_arguments(rows: &[NewBuildLog]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
         use::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
-        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.build_job_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.timestamp).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.stream).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.line).collect::<::std::vec::Vec<_>>())?;
-        ::std::result::Result::Ok(arguments)
+        arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.build_job_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.timestamp).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.stream).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.line).collect::<Vec<_>>())?;
+        Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -173,7 +170,7 @@ impl BuildLog {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewBuildLog],
-    ) -> ::std::result::Result<u64, super::error::Error> {
+    ) -> Result<u64, super::error::Error> {
         super::runtime::copy_in(
             conn,
             "build_logs",
@@ -185,7 +182,7 @@ impl BuildLog {
                 out.defaulted(&row.timestamp)?;
                 out.field(&row.stream)?;
                 out.field(&row.line)?;
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         ).await
     }
@@ -195,10 +192,7 @@ impl BuildLog {
     /// ```sql
     /// SELECT id, build_job_id, seq, "timestamp", stream, line FROM build_logs WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -214,7 +208,7 @@ impl BuildLog {
     /// ```sql
     /// UPDATE build_logs SET build_job_id = $2, "timestamp" = $3, stream = $4, line = $5 WHERE id = $1 RETURNING id, build_job_id, seq, "timestamp", stream, line
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -235,10 +229,7 @@ impl BuildLog {
     /// ```sql
     /// DELETE FROM build_logs WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -255,7 +246,7 @@ impl BuildLog {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -272,7 +263,7 @@ impl BuildLog {
     /// ```sql
     /// SELECT count(*) FROM build_logs
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -310,7 +301,7 @@ impl BuildLog {
     pub async fn build_job<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<super::build_jobs::BuildJob, super::error::Error>
+    ) -> Result<super::build_jobs::BuildJob, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {

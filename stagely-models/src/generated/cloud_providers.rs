@@ -22,7 +22,7 @@ pub struct CloudProvider {
     /// Column `encrypted_credentials`: `text`, not null.
     pub encrypted_credentials: ::std::string::String,
     /// Column `region`: `character varying(50)`.
-    pub region: ::std::option::Option<::std::string::String>,
+    pub region: Option<::std::string::String>,
     /// Column `config`: `jsonb`, not null, default `'{}'`.
     pub config: ::serde_json::Value,
     /// Column `is_active`: `boolean`, not null, default `true`.
@@ -30,11 +30,11 @@ pub struct CloudProvider {
     /// When the credentials last passed a validation call.
     ///
     /// Column `last_validated_at`: `timestamp with time zone`.
-    pub last_validated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_validated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Why the last validation failed; NULL when it passed.
     ///
     /// Column `validation_error`: `text`.
-    pub validation_error: ::std::option::Option<::std::string::String>,
+    pub validation_error: Option<::std::string::String>,
     /// Column `created_at`: `timestamp with time zone`, not null, default `now()`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Column `updated_at`: `timestamp with time zone`, not null, default `now()`.
@@ -111,7 +111,7 @@ impl CloudProvider {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewCloudProvider {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// Column `team_id`: `uuid`, not null.
     pub team_id: ::uuid::Uuid,
     /// Column `name`: `character varying(100)`, not null.
@@ -125,23 +125,23 @@ pub struct NewCloudProvider {
     /// Column `encrypted_credentials`: `text`, not null.
     pub encrypted_credentials: ::std::string::String,
     /// Column `region`: `character varying(50)`.
-    pub region: ::std::option::Option<::std::string::String>,
+    pub region: Option<::std::string::String>,
     /// Column `config`: `jsonb`, not null, default `'{}'`.
-    pub config: ::std::option::Option<::serde_json::Value>,
+    pub config: Option<::serde_json::Value>,
     /// Column `is_active`: `boolean`, not null, default `true`.
-    pub is_active: ::std::option::Option<bool>,
+    pub is_active: Option<bool>,
     /// When the credentials last passed a validation call.
     ///
     /// Column `last_validated_at`: `timestamp with time zone`.
-    pub last_validated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_validated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Why the last validation failed; NULL when it passed.
     ///
     /// Column `validation_error`: `text`.
-    pub validation_error: ::std::option::Option<::std::string::String>,
+    pub validation_error: Option<::std::string::String>,
     /// Column `created_at`: `timestamp with time zone`, not null, default `now()`.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `updated_at`: `timestamp with time zone`, not null, default `now()`.
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 /// Secret columns are shown as `<redacted>`.
@@ -168,23 +168,23 @@ impl NewCloudProvider {
     /// A new row with the required columns set and every other column left to its default.
     pub fn new(
         team_id: ::uuid::Uuid,
-        name: impl ::std::convert::Into<::std::string::String>,
+        name: impl Into<String>,
         provider_type: super::enums::ProviderType,
-        encrypted_credentials: impl ::std::convert::Into<::std::string::String>,
+        encrypted_credentials: impl Into<String>,
     ) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             team_id,
             name: name.into(),
             provider_type,
             encrypted_credentials: encrypted_credentials.into(),
-            region: ::std::option::Option::None,
-            config: ::std::option::Option::None,
-            is_active: ::std::option::Option::None,
-            last_validated_at: ::std::option::Option::None,
-            validation_error: ::std::option::Option::None,
-            created_at: ::std::option::Option::None,
-            updated_at: ::std::option::Option::None,
+            region: None,
+            config: None,
+            is_active: None,
+            last_validated_at: None,
+            validation_error: None,
+            created_at: None,
+            updated_at: None,
         }
     }
 }
@@ -195,10 +195,7 @@ impl CloudProvider {
     /// ```sql
     /// INSERT INTO cloud_providers (id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7, '{}'), COALESCE($8, true), $9, $10, COALESCE($11, now()), COALESCE($12, now())) RETURNING id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewCloudProvider,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewCloudProvider) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -228,12 +225,12 @@ impl CloudProvider {
     pub async fn insert_many<'e, E>(
         db: E,
         rows: &[NewCloudProvider],
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(::std::vec::Vec::new());
+            return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
@@ -250,41 +247,35 @@ impl CloudProvider {
     pub async fn insert_many_count<'e, E>(
         db: E,
         rows: &[NewCloudProvider],
-    ) -> ::std::result::Result<u64, super::error::Error>
+    ) -> Result<u64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(0);
+            return Ok(0);
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
-        ::std::result::Result::Ok(done.rows_affected())
+        Ok(done.rows_affected())
     }
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
-    fn insert_many_arguments(rows: &[NewCloudProvider]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+    fn insert_many_arguments(rows: &[NewCloudProvider]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
         use::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
-        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.team_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.name).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.provider_type).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter()
-            .map(|row| &row.encrypted_credentials)
-            .collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.region).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.config).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.is_active).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter()
-            .map(|row| &row.last_validated_at)
-            .collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter()
-            .map(|row| &row.validation_error)
-            .collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
-        ::std::result::Result::Ok(arguments)
+        arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.team_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.name).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.provider_type).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.encrypted_credentials).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.region).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.config).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.is_active).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.last_validated_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.validation_error).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<Vec<_>>())?;
+        Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -295,7 +286,7 @@ impl CloudProvider {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewCloudProvider],
-    ) -> ::std::result::Result<u64, super::error::Error> {
+    ) -> Result<u64, super::error::Error> {
         super::runtime::copy_in(
             conn,
             "cloud_providers",
@@ -327,7 +318,7 @@ impl CloudProvider {
                 out.field(&row.validation_error)?;
                 out.defaulted(&row.created_at)?;
                 out.defaulted(&row.updated_at)?;
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         ).await
     }
@@ -337,10 +328,7 @@ impl CloudProvider {
     /// ```sql
     /// SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -360,7 +348,7 @@ impl CloudProvider {
         db: E,
         team_id: ::uuid::Uuid,
         name: &str,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -377,7 +365,7 @@ impl CloudProvider {
     /// ```sql
     /// UPDATE cloud_providers SET team_id = $2, name = $3, provider_type = $4, encrypted_credentials = $5, region = $6, config = $7, is_active = $8, last_validated_at = $9, validation_error = $10, created_at = $11, updated_at = $12 WHERE id = $1 RETURNING id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -405,10 +393,7 @@ impl CloudProvider {
     /// ```sql
     /// DELETE FROM cloud_providers WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -425,7 +410,7 @@ impl CloudProvider {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -442,7 +427,7 @@ impl CloudProvider {
     /// ```sql
     /// SELECT count(*) FROM cloud_providers
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -482,7 +467,7 @@ impl CloudProvider {
     pub async fn build_jobs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::build_jobs::BuildJob>, super::error::Error>
+    ) -> Result<Vec<super::build_jobs::BuildJob>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -501,17 +486,17 @@ impl CloudProvider {
     pub async fn preload_build_jobs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::build_jobs::BuildJob>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::build_jobs::BuildJob>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::build_jobs::BuildJob> = ::sqlx::query_as("SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE cloud_provider_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::build_jobs::BuildJob> = ::sqlx::query_as("SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE cloud_provider_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
         let keyed = children.into_iter().map(|child| (child.cloud_provider_id, child));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `teams` row this row's `team_id` points at.
@@ -519,10 +504,7 @@ impl CloudProvider {
     /// ```sql
     /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1
     /// ```
-    pub async fn team<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<super::teams::Team, super::error::Error>
+    pub async fn team<'e, E>(&self, db: E) -> Result<super::teams::Team, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -542,7 +524,7 @@ impl CloudProvider {
     pub async fn projects<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::projects::Project>, super::error::Error>
+    ) -> Result<Vec<super::projects::Project>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -561,16 +543,16 @@ impl CloudProvider {
     pub async fn preload_projects<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::projects::Project>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::projects::Project>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::projects::Project> = ::sqlx::query_as("SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE cloud_provider_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::projects::Project> = ::sqlx::query_as("SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE cloud_provider_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
         let keyed = children.into_iter().map(|child| (child.cloud_provider_id, child));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 }

@@ -14,7 +14,7 @@ pub struct Environment {
     /// Pull request number; NULL for previews started by hand from a branch.
     ///
     /// Column `pr_number`: `integer`.
-    pub pr_number: ::std::option::Option<i32>,
+    pub pr_number: Option<i32>,
     /// Column `branch_name`: `character varying(255)`, not null.
     pub branch_name: ::std::string::String,
     /// Git commit SHA the preview was built from.
@@ -28,9 +28,9 @@ pub struct Environment {
     /// Instance id at the cloud provider.
     ///
     /// Column `vm_id`: `character varying(255)`.
-    pub vm_id: ::std::option::Option<::std::string::String>,
+    pub vm_id: Option<::std::string::String>,
     /// Column `vm_ip`: `inet`.
-    pub vm_ip: ::std::option::Option<::ipnetwork::IpNetwork>,
+    pub vm_ip: Option<::ipnetwork::IpNetwork>,
     /// Lifecycle of the VM: pending, provisioning, running, stopped or terminated.
     ///
     /// Column `vm_status`: `character varying(20)`, not null, default `'pending'`.
@@ -40,13 +40,13 @@ pub struct Environment {
     /// Column `status`: `character varying(20)`, not null, default `'pending'`.
     pub status: super::enums::EnvironmentStatus,
     /// Column `deployed_at`: `timestamp with time zone`.
-    pub deployed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub deployed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Last heartbeat from the agent on the VM; stale heartbeats mark a dead agent.
     ///
     /// Column `last_heartbeat_at`: `timestamp with time zone`.
-    pub last_heartbeat_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_heartbeat_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `terminated_at`: `timestamp with time zone`.
-    pub terminated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub terminated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Running cost estimate in US dollars.
     ///
     /// Column `estimated_cost_usd`: `numeric(10,4)`, not null, default `0`.
@@ -119,13 +119,13 @@ impl Environment {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewEnvironment {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// Column `project_id`: `uuid`, not null.
     pub project_id: ::uuid::Uuid,
     /// Pull request number; NULL for previews started by hand from a branch.
     ///
     /// Column `pr_number`: `integer`.
-    pub pr_number: ::std::option::Option<i32>,
+    pub pr_number: Option<i32>,
     /// Column `branch_name`: `character varying(255)`, not null.
     pub branch_name: ::std::string::String,
     /// Git commit SHA the preview was built from.
@@ -139,60 +139,60 @@ pub struct NewEnvironment {
     /// Instance id at the cloud provider.
     ///
     /// Column `vm_id`: `character varying(255)`.
-    pub vm_id: ::std::option::Option<::std::string::String>,
+    pub vm_id: Option<::std::string::String>,
     /// Column `vm_ip`: `inet`.
-    pub vm_ip: ::std::option::Option<::ipnetwork::IpNetwork>,
+    pub vm_ip: Option<::ipnetwork::IpNetwork>,
     /// Lifecycle of the VM: pending, provisioning, running, stopped or terminated.
     ///
     /// Column `vm_status`: `character varying(20)`, not null, default `'pending'`.
-    pub vm_status: ::std::option::Option<super::enums::VmStatus>,
+    pub vm_status: Option<super::enums::VmStatus>,
     /// Lifecycle of the preview: pending, building, deploying, ready, failed or terminated.
     ///
     /// Column `status`: `character varying(20)`, not null, default `'pending'`.
-    pub status: ::std::option::Option<super::enums::EnvironmentStatus>,
+    pub status: Option<super::enums::EnvironmentStatus>,
     /// Column `deployed_at`: `timestamp with time zone`.
-    pub deployed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub deployed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Last heartbeat from the agent on the VM; stale heartbeats mark a dead agent.
     ///
     /// Column `last_heartbeat_at`: `timestamp with time zone`.
-    pub last_heartbeat_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_heartbeat_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `terminated_at`: `timestamp with time zone`.
-    pub terminated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub terminated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Running cost estimate in US dollars.
     ///
     /// Column `estimated_cost_usd`: `numeric(10,4)`, not null, default `0`.
-    pub estimated_cost_usd: ::std::option::Option<::rust_decimal::Decimal>,
+    pub estimated_cost_usd: Option<::rust_decimal::Decimal>,
     /// Column `created_at`: `timestamp with time zone`, not null, default `now()`.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `updated_at`: `timestamp with time zone`, not null, default `now()`.
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 impl NewEnvironment {
     /// A new row with the required columns set and every other column left to its default.
     pub fn new(
         project_id: ::uuid::Uuid,
-        branch_name: impl ::std::convert::Into<::std::string::String>,
-        commit_hash: impl ::std::convert::Into<::std::string::String>,
-        subdomain_hash: impl ::std::convert::Into<::std::string::String>,
+        branch_name: impl Into<String>,
+        commit_hash: impl Into<String>,
+        subdomain_hash: impl Into<String>,
     ) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             project_id,
-            pr_number: ::std::option::Option::None,
+            pr_number: None,
             branch_name: branch_name.into(),
             commit_hash: commit_hash.into(),
             subdomain_hash: subdomain_hash.into(),
-            vm_id: ::std::option::Option::None,
-            vm_ip: ::std::option::Option::None,
-            vm_status: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            deployed_at: ::std::option::Option::None,
-            last_heartbeat_at: ::std::option::Option::None,
-            terminated_at: ::std::option::Option::None,
-            estimated_cost_usd: ::std::option::Option::None,
-            created_at: ::std::option::Option::None,
-            updated_at: ::std::option::Option::None,
+            vm_id: None,
+            vm_ip: None,
+            vm_status: None,
+            status: None,
+            deployed_at: None,
+            last_heartbeat_at: None,
+            terminated_at: None,
+            estimated_cost_usd: None,
+            created_at: None,
+            updated_at: None,
         }
     }
 }
@@ -203,10 +203,7 @@ impl Environment {
     /// ```sql
     /// INSERT INTO environments (id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, COALESCE($9, 'pending'), COALESCE($10, 'pending'), $11, $12, $13, COALESCE($14, 0), COALESCE($15, now()), COALESCE($16, now())) RETURNING id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewEnvironment,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewEnvironment) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -240,12 +237,12 @@ impl Environment {
     pub async fn insert_many<'e, E>(
         db: E,
         rows: &[NewEnvironment],
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(::std::vec::Vec::new());
+            return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
@@ -262,43 +259,39 @@ impl Environment {
     pub async fn insert_many_count<'e, E>(
         db: E,
         rows: &[NewEnvironment],
-    ) -> ::std::result::Result<u64, super::error::Error>
+    ) -> Result<u64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(0);
+            return Ok(0);
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
-        ::std::result::Result::Ok(done.rows_affected())
+        Ok(done.rows_affected())
     }
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
-    fn insert_many_arguments(rows: &[NewEnvironment]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+    fn insert_many_arguments(rows: &[NewEnvironment]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
         use::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
-        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.project_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.pr_number).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.branch_name).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.commit_hash).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.subdomain_hash).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.vm_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.vm_ip).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.vm_status).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.status).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.deployed_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter()
-            .map(|row| &row.last_heartbeat_at)
-            .collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.terminated_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter()
-            .map(|row| &row.estimated_cost_usd)
-            .collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
-        ::std::result::Result::Ok(arguments)
+        arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.project_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.pr_number).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.branch_name).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.commit_hash).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.subdomain_hash).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.vm_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.vm_ip).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.vm_status).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.status).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.deployed_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.last_heartbeat_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.terminated_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.estimated_cost_usd).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<Vec<_>>())?;
+        Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -309,7 +302,7 @@ impl Environment {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewEnvironment],
-    ) -> ::std::result::Result<u64, super::error::Error> {
+    ) -> Result<u64, super::error::Error> {
         super::runtime::copy_in(
             conn,
             "environments",
@@ -349,7 +342,7 @@ impl Environment {
                 out.defaulted(&row.estimated_cost_usd)?;
                 out.defaulted(&row.created_at)?;
                 out.defaulted(&row.updated_at)?;
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         ).await
     }
@@ -359,10 +352,7 @@ impl Environment {
     /// ```sql
     /// SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -381,7 +371,7 @@ impl Environment {
     pub async fn find_by_subdomain_hash<'e, E>(
         db: E,
         subdomain_hash: &str,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -397,7 +387,7 @@ impl Environment {
     /// ```sql
     /// UPDATE environments SET project_id = $2, pr_number = $3, branch_name = $4, commit_hash = $5, subdomain_hash = $6, vm_id = $7, vm_ip = $8, vm_status = $9, status = $10, deployed_at = $11, last_heartbeat_at = $12, terminated_at = $13, estimated_cost_usd = $14, created_at = $15, updated_at = $16 WHERE id = $1 RETURNING id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -429,10 +419,7 @@ impl Environment {
     /// ```sql
     /// DELETE FROM environments WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -449,7 +436,7 @@ impl Environment {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -466,7 +453,7 @@ impl Environment {
     /// ```sql
     /// SELECT count(*) FROM environments
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -506,7 +493,7 @@ impl Environment {
     pub async fn agent_connections<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::agent_connections::AgentConnection>, super::error::Error>
+    ) -> Result<Vec<super::agent_connections::AgentConnection>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -525,20 +512,17 @@ impl Environment {
     pub async fn preload_agent_connections<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::agent_connections::AgentConnection>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::agent_connections::AgentConnection>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::agent_connections::AgentConnection> = ::sqlx::query_as("SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections WHERE environment_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::agent_connections::AgentConnection> = ::sqlx::query_as("SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections WHERE environment_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
-        let keyed = children.into_iter().map(|child| (
-            ::std::option::Option::Some(child.environment_id),
-            child,
-        ));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        let keyed = children.into_iter().map(|child| (Some(child.environment_id), child));
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `projects` row this row's `project_id` points at.
@@ -549,7 +533,7 @@ impl Environment {
     pub async fn project<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<super::projects::Project, super::error::Error>
+    ) -> Result<super::projects::Project, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -569,7 +553,7 @@ impl Environment {
     pub async fn workflow_runs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::workflow_runs::WorkflowRun>, super::error::Error>
+    ) -> Result<Vec<super::workflow_runs::WorkflowRun>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -588,19 +572,16 @@ impl Environment {
     pub async fn preload_workflow_runs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::workflow_runs::WorkflowRun>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::workflow_runs::WorkflowRun>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::workflow_runs::WorkflowRun> = ::sqlx::query_as("SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE environment_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::workflow_runs::WorkflowRun> = ::sqlx::query_as("SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE environment_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
-        let keyed = children.into_iter().map(|child| (
-            ::std::option::Option::Some(child.environment_id),
-            child,
-        ));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        let keyed = children.into_iter().map(|child| (Some(child.environment_id), child));
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 }

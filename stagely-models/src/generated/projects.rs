@@ -26,7 +26,7 @@ pub struct Project {
     /// Cloud account the previews run in; NULL until one is chosen or after it is deleted.
     ///
     /// Column `cloud_provider_id`: `uuid`.
-    pub cloud_provider_id: ::std::option::Option<::uuid::Uuid>,
+    pub cloud_provider_id: Option<::uuid::Uuid>,
     /// VM size for new previews: small, medium, large or xlarge.
     ///
     /// Column `default_preview_size`: `character varying(20)`, not null, default `'medium'`.
@@ -96,7 +96,7 @@ impl Project {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewProject {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// Column `team_id`: `uuid`, not null.
     pub team_id: ::uuid::Uuid,
     /// URL-safe identifier, unique within the team.
@@ -108,51 +108,51 @@ pub struct NewProject {
     /// Column `repo_url`: `text`, not null.
     pub repo_url: ::std::string::String,
     /// Column `repo_provider`: `character varying(50)`, not null, default `'github'`.
-    pub repo_provider: ::std::option::Option<super::enums::RepoProvider>,
+    pub repo_provider: Option<super::enums::RepoProvider>,
     /// Column `default_branch`: `character varying(100)`, not null, default `'main'`.
-    pub default_branch: ::std::option::Option<::std::string::String>,
+    pub default_branch: Option<::std::string::String>,
     /// Cloud account the previews run in; NULL until one is chosen or after it is deleted.
     ///
     /// Column `cloud_provider_id`: `uuid`.
-    pub cloud_provider_id: ::std::option::Option<::uuid::Uuid>,
+    pub cloud_provider_id: Option<::uuid::Uuid>,
     /// VM size for new previews: small, medium, large or xlarge.
     ///
     /// Column `default_preview_size`: `character varying(20)`, not null, default `'medium'`.
-    pub default_preview_size: ::std::option::Option<super::enums::DefaultPreviewSize>,
+    pub default_preview_size: Option<super::enums::DefaultPreviewSize>,
     /// Parsed stagely.yaml: services, build and test settings.
     ///
     /// Column `config`: `jsonb`, not null, default `'{}'`.
-    pub config: ::std::option::Option<::serde_json::Value>,
+    pub config: Option<::serde_json::Value>,
     /// Column `is_active`: `boolean`, not null, default `true`.
-    pub is_active: ::std::option::Option<bool>,
+    pub is_active: Option<bool>,
     /// Column `created_at`: `timestamp with time zone`, not null, default `now()`.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `updated_at`: `timestamp with time zone`, not null, default `now()`.
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 impl NewProject {
     /// A new row with the required columns set and every other column left to its default.
     pub fn new(
         team_id: ::uuid::Uuid,
-        slug: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        repo_url: impl ::std::convert::Into<::std::string::String>,
+        slug: impl Into<String>,
+        name: impl Into<String>,
+        repo_url: impl Into<String>,
     ) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             team_id,
             slug: slug.into(),
             name: name.into(),
             repo_url: repo_url.into(),
-            repo_provider: ::std::option::Option::None,
-            default_branch: ::std::option::Option::None,
-            cloud_provider_id: ::std::option::Option::None,
-            default_preview_size: ::std::option::Option::None,
-            config: ::std::option::Option::None,
-            is_active: ::std::option::Option::None,
-            created_at: ::std::option::Option::None,
-            updated_at: ::std::option::Option::None,
+            repo_provider: None,
+            default_branch: None,
+            cloud_provider_id: None,
+            default_preview_size: None,
+            config: None,
+            is_active: None,
+            created_at: None,
+            updated_at: None,
         }
     }
 }
@@ -163,10 +163,7 @@ impl Project {
     /// ```sql
     /// INSERT INTO projects (id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6, 'github'), COALESCE($7, 'main'), $8, COALESCE($9, 'medium'), COALESCE($10, '{}'), COALESCE($11, true), COALESCE($12, now()), COALESCE($13, now())) RETURNING id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewProject,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewProject) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -197,12 +194,12 @@ impl Project {
     pub async fn insert_many<'e, E>(
         db: E,
         rows: &[NewProject],
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(::std::vec::Vec::new());
+            return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
@@ -219,40 +216,36 @@ impl Project {
     pub async fn insert_many_count<'e, E>(
         db: E,
         rows: &[NewProject],
-    ) -> ::std::result::Result<u64, super::error::Error>
+    ) -> Result<u64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(0);
+            return Ok(0);
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
-        ::std::result::Result::Ok(done.rows_affected())
+        Ok(done.rows_affected())
     }
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
-    fn insert_many_arguments(rows: &[NewProject]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+    fn insert_many_arguments(rows: &[NewProject]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
         use::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
-        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.team_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.slug).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.name).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.repo_url).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.repo_provider).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.default_branch).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter()
-            .map(|row| &row.cloud_provider_id)
-            .collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter()
-            .map(|row| &row.default_preview_size)
-            .collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.config).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.is_active).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
-        ::std::result::Result::Ok(arguments)
+        arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.team_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.slug).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.name).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.repo_url).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.repo_provider).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.default_branch).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.cloud_provider_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.default_preview_size).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.config).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.is_active).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<Vec<_>>())?;
+        Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -263,7 +256,7 @@ impl Project {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewProject],
-    ) -> ::std::result::Result<u64, super::error::Error> {
+    ) -> Result<u64, super::error::Error> {
         super::runtime::copy_in(
             conn,
             "projects",
@@ -297,7 +290,7 @@ impl Project {
                 out.defaulted(&row.is_active)?;
                 out.defaulted(&row.created_at)?;
                 out.defaulted(&row.updated_at)?;
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         ).await
     }
@@ -307,10 +300,7 @@ impl Project {
     /// ```sql
     /// SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -330,7 +320,7 @@ impl Project {
         db: E,
         team_id: ::uuid::Uuid,
         slug: &str,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -347,7 +337,7 @@ impl Project {
     /// ```sql
     /// UPDATE projects SET team_id = $2, slug = $3, name = $4, repo_url = $5, repo_provider = $6, default_branch = $7, cloud_provider_id = $8, default_preview_size = $9, config = $10, is_active = $11, created_at = $12, updated_at = $13 WHERE id = $1 RETURNING id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -376,10 +366,7 @@ impl Project {
     /// ```sql
     /// DELETE FROM projects WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -396,7 +383,7 @@ impl Project {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -413,7 +400,7 @@ impl Project {
     /// ```sql
     /// SELECT count(*) FROM projects
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -453,7 +440,7 @@ impl Project {
     pub async fn audit_logs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::audit_logs::AuditLog>, super::error::Error>
+    ) -> Result<Vec<super::audit_logs::AuditLog>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -472,17 +459,17 @@ impl Project {
     pub async fn preload_audit_logs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::audit_logs::AuditLog>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::audit_logs::AuditLog>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::audit_logs::AuditLog> = ::sqlx::query_as("SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE project_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::audit_logs::AuditLog> = ::sqlx::query_as("SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE project_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
         let keyed = children.into_iter().map(|child| (child.project_id, child));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `environments` rows whose `project_id` points at this row.
@@ -493,7 +480,7 @@ impl Project {
     pub async fn environments<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::environments::Environment>, super::error::Error>
+    ) -> Result<Vec<super::environments::Environment>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -512,20 +499,17 @@ impl Project {
     pub async fn preload_environments<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::environments::Environment>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::environments::Environment>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::environments::Environment> = ::sqlx::query_as("SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE project_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::environments::Environment> = ::sqlx::query_as("SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE project_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
-        let keyed = children.into_iter().map(|child| (
-            ::std::option::Option::Some(child.project_id),
-            child,
-        ));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        let keyed = children.into_iter().map(|child| (Some(child.project_id), child));
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `cloud_providers` row this row's `cloud_provider_id` points at.
@@ -536,12 +520,12 @@ impl Project {
     pub async fn cloud_provider<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::option::Option<super::cloud_providers::CloudProvider>, super::error::Error>
+    ) -> Result<Option<super::cloud_providers::CloudProvider>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let ::std::option::Option::Some(key) = &self.cloud_provider_id else {
-            return ::std::result::Result::Ok(::std::option::Option::None);
+        let Some(key) = &self.cloud_provider_id else {
+            return Ok(None);
         };
         ::sqlx::query_as("SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE id = $1")
             .bind(key)
@@ -555,10 +539,7 @@ impl Project {
     /// ```sql
     /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1
     /// ```
-    pub async fn team<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<super::teams::Team, super::error::Error>
+    pub async fn team<'e, E>(&self, db: E) -> Result<super::teams::Team, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -578,7 +559,7 @@ impl Project {
     pub async fn secrets<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::secrets::Secret>, super::error::Error>
+    ) -> Result<Vec<super::secrets::Secret>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -597,19 +578,16 @@ impl Project {
     pub async fn preload_secrets<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::secrets::Secret>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::secrets::Secret>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::secrets::Secret> = ::sqlx::query_as("SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE project_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::secrets::Secret> = ::sqlx::query_as("SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE project_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
-        let keyed = children.into_iter().map(|child| (
-            ::std::option::Option::Some(child.project_id),
-            child,
-        ));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        let keyed = children.into_iter().map(|child| (Some(child.project_id), child));
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 }

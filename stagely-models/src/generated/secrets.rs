@@ -30,13 +30,13 @@ pub struct Secret {
     /// Where a file secret is written; required when secret_type is file.
     ///
     /// Column `file_path`: `text`.
-    pub file_path: ::std::option::Option<::std::string::String>,
+    pub file_path: Option<::std::string::String>,
     /// Octal mode of a file secret, such as 0600.
     ///
     /// Column `file_permissions`: `character varying(4)`.
-    pub file_permissions: ::std::option::Option<::std::string::String>,
+    pub file_permissions: Option<::std::string::String>,
     /// Column `created_by`: `uuid`.
-    pub created_by: ::std::option::Option<::uuid::Uuid>,
+    pub created_by: Option<::uuid::Uuid>,
     /// Column `created_at`: `timestamp with time zone`, not null, default `now()`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Column `updated_at`: `timestamp with time zone`, not null, default `now()`.
@@ -109,7 +109,7 @@ impl Secret {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewSecret {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// Column `project_id`: `uuid`, not null.
     pub project_id: ::uuid::Uuid,
     /// Variable name, or a label for a file secret.
@@ -123,25 +123,25 @@ pub struct NewSecret {
     /// global for every service, or the name of the one service that receives it.
     ///
     /// Column `scope`: `character varying(50)`, not null, default `'global'`.
-    pub scope: ::std::option::Option<::std::string::String>,
+    pub scope: Option<::std::string::String>,
     /// env for an environment variable, file for a file written into the container.
     ///
     /// Column `secret_type`: `character varying(20)`, not null, default `'env'`.
-    pub secret_type: ::std::option::Option<super::enums::SecretType>,
+    pub secret_type: Option<super::enums::SecretType>,
     /// Where a file secret is written; required when secret_type is file.
     ///
     /// Column `file_path`: `text`.
-    pub file_path: ::std::option::Option<::std::string::String>,
+    pub file_path: Option<::std::string::String>,
     /// Octal mode of a file secret, such as 0600.
     ///
     /// Column `file_permissions`: `character varying(4)`.
-    pub file_permissions: ::std::option::Option<::std::string::String>,
+    pub file_permissions: Option<::std::string::String>,
     /// Column `created_by`: `uuid`.
-    pub created_by: ::std::option::Option<::uuid::Uuid>,
+    pub created_by: Option<::uuid::Uuid>,
     /// Column `created_at`: `timestamp with time zone`, not null, default `now()`.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `updated_at`: `timestamp with time zone`, not null, default `now()`.
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 /// Secret columns are shown as `<redacted>`.
@@ -167,21 +167,21 @@ impl NewSecret {
     /// A new row with the required columns set and every other column left to its default.
     pub fn new(
         project_id: ::uuid::Uuid,
-        key: impl ::std::convert::Into<::std::string::String>,
-        encrypted_value: impl ::std::convert::Into<::std::string::String>,
+        key: impl Into<String>,
+        encrypted_value: impl Into<String>,
     ) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             project_id,
             key: key.into(),
             encrypted_value: encrypted_value.into(),
-            scope: ::std::option::Option::None,
-            secret_type: ::std::option::Option::None,
-            file_path: ::std::option::Option::None,
-            file_permissions: ::std::option::Option::None,
-            created_by: ::std::option::Option::None,
-            created_at: ::std::option::Option::None,
-            updated_at: ::std::option::Option::None,
+            scope: None,
+            secret_type: None,
+            file_path: None,
+            file_permissions: None,
+            created_by: None,
+            created_at: None,
+            updated_at: None,
         }
     }
 }
@@ -192,10 +192,7 @@ impl Secret {
     /// ```sql
     /// INSERT INTO secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'global'), COALESCE($6, 'env'), $7, $8, $9, COALESCE($10, now()), COALESCE($11, now())) RETURNING id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewSecret,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewSecret) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -224,12 +221,12 @@ impl Secret {
     pub async fn insert_many<'e, E>(
         db: E,
         rows: &[NewSecret],
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(::std::vec::Vec::new());
+            return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
@@ -246,36 +243,34 @@ impl Secret {
     pub async fn insert_many_count<'e, E>(
         db: E,
         rows: &[NewSecret],
-    ) -> ::std::result::Result<u64, super::error::Error>
+    ) -> Result<u64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(0);
+            return Ok(0);
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
-        ::std::result::Result::Ok(done.rows_affected())
+        Ok(done.rows_affected())
     }
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
-    fn insert_many_arguments(rows: &[NewSecret]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+    fn insert_many_arguments(rows: &[NewSecret]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
         use::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
-        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.project_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.key).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.encrypted_value).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.scope).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.secret_type).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.file_path).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter()
-            .map(|row| &row.file_permissions)
-            .collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.created_by).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
-        ::std::result::Result::Ok(arguments)
+        arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.project_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.key).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.encrypted_value).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.scope).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.secret_type).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.file_path).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.file_permissions).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_by).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<Vec<_>>())?;
+        Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -286,7 +281,7 @@ impl Secret {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewSecret],
-    ) -> ::std::result::Result<u64, super::error::Error> {
+    ) -> Result<u64, super::error::Error> {
         super::runtime::copy_in(
             conn,
             "secrets",
@@ -316,7 +311,7 @@ impl Secret {
                 out.field(&row.created_by)?;
                 out.defaulted(&row.created_at)?;
                 out.defaulted(&row.updated_at)?;
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         ).await
     }
@@ -326,10 +321,7 @@ impl Secret {
     /// ```sql
     /// SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -350,7 +342,7 @@ impl Secret {
         project_id: ::uuid::Uuid,
         key: &str,
         scope: &str,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -368,7 +360,7 @@ impl Secret {
     /// ```sql
     /// UPDATE secrets SET project_id = $2, key = $3, encrypted_value = $4, scope = $5, secret_type = $6, file_path = $7, file_permissions = $8, created_by = $9, created_at = $10, updated_at = $11 WHERE id = $1 RETURNING id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -395,10 +387,7 @@ impl Secret {
     /// ```sql
     /// DELETE FROM secrets WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -415,7 +404,7 @@ impl Secret {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -432,7 +421,7 @@ impl Secret {
     /// ```sql
     /// SELECT count(*) FROM secrets
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -472,12 +461,12 @@ impl Secret {
     pub async fn created_by<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::option::Option<super::users::User>, super::error::Error>
+    ) -> Result<Option<super::users::User>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let ::std::option::Option::Some(key) = &self.created_by else {
-            return ::std::result::Result::Ok(::std::option::Option::None);
+        let Some(key) = &self.created_by else {
+            return Ok(None);
         };
         ::sqlx::query_as("SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1")
             .bind(key)
@@ -494,7 +483,7 @@ impl Secret {
     pub async fn project<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<super::projects::Project, super::error::Error>
+    ) -> Result<super::projects::Project, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {

@@ -14,9 +14,9 @@ pub struct StaleEnvironment {
     /// Column `subdomain_hash`: `character varying(50)`, not null.
     pub subdomain_hash: ::std::string::String,
     /// Column `vm_id`: `character varying(255)`.
-    pub vm_id: ::std::option::Option<::std::string::String>,
+    pub vm_id: Option<::std::string::String>,
     /// Column `last_heartbeat_at`: `timestamp with time zone`.
-    pub last_heartbeat_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_heartbeat_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `created_at`: `timestamp with time zone`, not null.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Column `stale_reason`: `text`, not null.
@@ -64,7 +64,7 @@ impl StaleEnvironment {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -81,7 +81,7 @@ impl StaleEnvironment {
     /// ```sql
     /// SELECT count(*) FROM stale_environments
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {

@@ -44,7 +44,7 @@ impl TeamMember {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewTeamMember {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// Column `team_id`: `uuid`, not null.
     pub team_id: ::uuid::Uuid,
     /// Column `user_id`: `uuid`, not null.
@@ -52,21 +52,15 @@ pub struct NewTeamMember {
     /// What the member may do: owner, admin, member or viewer.
     ///
     /// Column `role`: `character varying(50)`, not null, default `'member'`.
-    pub role: ::std::option::Option<super::enums::Role>,
+    pub role: Option<super::enums::Role>,
     /// Column `created_at`: `timestamp with time zone`, not null, default `now()`.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 impl NewTeamMember {
     /// A new row with the required columns set and every other column left to its default.
     pub fn new(team_id: ::uuid::Uuid, user_id: ::uuid::Uuid) -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            team_id,
-            user_id,
-            role: ::std::option::Option::None,
-            created_at: ::std::option::Option::None,
-        }
+        Self { id: None, team_id, user_id, role: None, created_at: None }
     }
 }
 
@@ -76,10 +70,7 @@ impl TeamMember {
     /// ```sql
     /// INSERT INTO team_members (id, team_id, user_id, role, created_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, COALESCE($4, 'member'), COALESCE($5, now())) RETURNING id, team_id, user_id, role, created_at
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewTeamMember,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewTeamMember) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -102,12 +93,12 @@ impl TeamMember {
     pub async fn insert_many<'e, E>(
         db: E,
         rows: &[NewTeamMember],
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(::std::vec::Vec::new());
+            return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
@@ -124,28 +115,28 @@ impl TeamMember {
     pub async fn insert_many_count<'e, E>(
         db: E,
         rows: &[NewTeamMember],
-    ) -> ::std::result::Result<u64, super::error::Error>
+    ) -> Result<u64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(0);
+            return Ok(0);
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
-        ::std::result::Result::Ok(done.rows_affected())
+        Ok(done.rows_affected())
     }
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
-    fn insert_many_arguments(rows: &[NewTeamMember]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+    fn insert_many_arguments(rows: &[NewTeamMember]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
         use::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
-        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.team_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.user_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.role).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
-        ::std::result::Result::Ok(arguments)
+        arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.team_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.user_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.role).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<Vec<_>>())?;
+        Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -156,7 +147,7 @@ impl TeamMember {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewTeamMember],
-    ) -> ::std::result::Result<u64, super::error::Error> {
+    ) -> Result<u64, super::error::Error> {
         super::runtime::copy_in(
             conn,
             "team_members",
@@ -168,7 +159,7 @@ impl TeamMember {
                 out.field(&row.user_id)?;
                 out.defaulted(&row.role)?;
                 out.defaulted(&row.created_at)?;
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         ).await
     }
@@ -178,10 +169,7 @@ impl TeamMember {
     /// ```sql
     /// SELECT id, team_id, user_id, role, created_at FROM team_members WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -201,7 +189,7 @@ impl TeamMember {
         db: E,
         team_id: ::uuid::Uuid,
         user_id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -218,7 +206,7 @@ impl TeamMember {
     /// ```sql
     /// UPDATE team_members SET team_id = $2, user_id = $3, role = $4, created_at = $5 WHERE id = $1 RETURNING id, team_id, user_id, role, created_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -239,10 +227,7 @@ impl TeamMember {
     /// ```sql
     /// DELETE FROM team_members WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -259,7 +244,7 @@ impl TeamMember {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -276,7 +261,7 @@ impl TeamMember {
     /// ```sql
     /// SELECT count(*) FROM team_members
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -313,10 +298,7 @@ impl TeamMember {
     /// ```sql
     /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1
     /// ```
-    pub async fn team<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<super::teams::Team, super::error::Error>
+    pub async fn team<'e, E>(&self, db: E) -> Result<super::teams::Team, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -333,10 +315,7 @@ impl TeamMember {
     /// ```sql
     /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1
     /// ```
-    pub async fn user<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<super::users::User, super::error::Error>
+    pub async fn user<'e, E>(&self, db: E) -> Result<super::users::User, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {

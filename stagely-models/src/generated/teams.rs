@@ -16,7 +16,7 @@ pub struct Team {
     /// Column `name`: `character varying(255)`, not null.
     pub name: ::std::string::String,
     /// Column `billing_email`: `character varying(255)`.
-    pub billing_email: ::std::option::Option<::std::string::String>,
+    pub billing_email: Option<::std::string::String>,
     /// Subscription plan: free, pro or enterprise.
     ///
     /// Column `billing_plan`: `character varying(50)`, not null, default `'free'`.
@@ -36,7 +36,7 @@ pub struct Team {
     /// Soft delete: set when the team is deleted; NULL while it is live.
     ///
     /// Column `deleted_at`: `timestamp with time zone`.
-    pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub deleted_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 impl Team {
@@ -83,7 +83,7 @@ impl Team {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewTeam {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// URL-safe identifier, unique across all teams.
     ///
     /// Column `slug`: `character varying(100)`, not null.
@@ -91,46 +91,43 @@ pub struct NewTeam {
     /// Column `name`: `character varying(255)`, not null.
     pub name: ::std::string::String,
     /// Column `billing_email`: `character varying(255)`.
-    pub billing_email: ::std::option::Option<::std::string::String>,
+    pub billing_email: Option<::std::string::String>,
     /// Subscription plan: free, pro or enterprise.
     ///
     /// Column `billing_plan`: `character varying(50)`, not null, default `'free'`.
-    pub billing_plan: ::std::option::Option<super::enums::BillingPlan>,
+    pub billing_plan: Option<super::enums::BillingPlan>,
     /// Upper bound on preview environments running at once.
     ///
     /// Column `max_concurrent_environments`: `integer`, not null, default `5`.
-    pub max_concurrent_environments: ::std::option::Option<i32>,
+    pub max_concurrent_environments: Option<i32>,
     /// Upper bound on image builds running at once.
     ///
     /// Column `max_concurrent_builds`: `integer`, not null, default `10`.
-    pub max_concurrent_builds: ::std::option::Option<i32>,
+    pub max_concurrent_builds: Option<i32>,
     /// Column `created_at`: `timestamp with time zone`, not null, default `now()`.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `updated_at`: `timestamp with time zone`, not null, default `now()`.
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Soft delete: set when the team is deleted; NULL while it is live.
     ///
     /// Column `deleted_at`: `timestamp with time zone`.
-    pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub deleted_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 impl NewTeam {
     /// A new row with the required columns set and every other column left to its default.
-    pub fn new(
-        slug: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(slug: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             slug: slug.into(),
             name: name.into(),
-            billing_email: ::std::option::Option::None,
-            billing_plan: ::std::option::Option::None,
-            max_concurrent_environments: ::std::option::Option::None,
-            max_concurrent_builds: ::std::option::Option::None,
-            created_at: ::std::option::Option::None,
-            updated_at: ::std::option::Option::None,
-            deleted_at: ::std::option::Option::None,
+            billing_email: None,
+            billing_plan: None,
+            max_concurrent_environments: None,
+            max_concurrent_builds: None,
+            created_at: None,
+            updated_at: None,
+            deleted_at: None,
         }
     }
 }
@@ -141,10 +138,7 @@ impl Team {
     /// ```sql
     /// INSERT INTO teams (id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'free'), COALESCE($6, 5), COALESCE($7, 10), COALESCE($8, now()), COALESCE($9, now()), $10) RETURNING id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewTeam,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewTeam) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -172,12 +166,12 @@ impl Team {
     pub async fn insert_many<'e, E>(
         db: E,
         rows: &[NewTeam],
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(::std::vec::Vec::new());
+            return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
@@ -194,37 +188,33 @@ impl Team {
     pub async fn insert_many_count<'e, E>(
         db: E,
         rows: &[NewTeam],
-    ) -> ::std::result::Result<u64, super::error::Error>
+    ) -> Result<u64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(0);
+            return Ok(0);
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
-        ::std::result::Result::Ok(done.rows_affected())
+        Ok(done.rows_affected())
     }
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
-    fn insert_many_arguments(rows: &[NewTeam]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+    fn insert_many_arguments(rows: &[NewTeam]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
         use::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
-        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.slug).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.name).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.billing_email).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.billing_plan).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter()
-            .map(|row| &row.max_concurrent_environments)
-            .collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter()
-            .map(|row| &row.max_concurrent_builds)
-            .collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.deleted_at).collect::<::std::vec::Vec<_>>())?;
-        ::std::result::Result::Ok(arguments)
+        arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.slug).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.name).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.billing_email).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.billing_plan).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.max_concurrent_environments).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.max_concurrent_builds).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.deleted_at).collect::<Vec<_>>())?;
+        Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -235,7 +225,7 @@ impl Team {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewTeam],
-    ) -> ::std::result::Result<u64, super::error::Error> {
+    ) -> Result<u64, super::error::Error> {
         super::runtime::copy_in(
             conn,
             "teams",
@@ -263,7 +253,7 @@ impl Team {
                 out.defaulted(&row.created_at)?;
                 out.defaulted(&row.updated_at)?;
                 out.field(&row.deleted_at)?;
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         ).await
     }
@@ -273,10 +263,7 @@ impl Team {
     /// ```sql
     /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1 AND deleted_at IS NULL
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -292,10 +279,7 @@ impl Team {
     /// ```sql
     /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE slug = $1 AND deleted_at IS NULL
     /// ```
-    pub async fn find_by_slug<'e, E>(
-        db: E,
-        slug: &str,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find_by_slug<'e, E>(db: E, slug: &str) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -311,7 +295,7 @@ impl Team {
     /// ```sql
     /// UPDATE teams SET slug = $2, name = $3, billing_email = $4, billing_plan = $5, max_concurrent_environments = $6, max_concurrent_builds = $7, created_at = $8, updated_at = $9, deleted_at = $10 WHERE id = $1 RETURNING id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -337,10 +321,7 @@ impl Team {
     /// ```sql
     /// UPDATE teams SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -353,10 +334,7 @@ impl Team {
     /// ```sql
     /// UPDATE teams SET deleted_at = NULL WHERE id = $1 AND deleted_at IS NOT NULL
     /// ```
-    pub async fn restore<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn restore<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -369,10 +347,7 @@ impl Team {
     /// ```sql
     /// DELETE FROM teams WHERE id = $1
     /// ```
-    pub async fn hard_delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn hard_delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -388,7 +363,7 @@ impl Team {
     pub async fn find_with_deleted<'e, E>(
         db: E,
         id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -408,7 +383,7 @@ impl Team {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -425,7 +400,7 @@ impl Team {
     /// ```sql
     /// SELECT count(*) FROM teams WHERE deleted_at IS NULL
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -471,7 +446,7 @@ impl Team {
     pub async fn audit_logs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::audit_logs::AuditLog>, super::error::Error>
+    ) -> Result<Vec<super::audit_logs::AuditLog>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -490,17 +465,17 @@ impl Team {
     pub async fn preload_audit_logs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::audit_logs::AuditLog>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::audit_logs::AuditLog>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::audit_logs::AuditLog> = ::sqlx::query_as("SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE team_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::audit_logs::AuditLog> = ::sqlx::query_as("SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE team_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
         let keyed = children.into_iter().map(|child| (child.team_id, child));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `cloud_providers` rows whose `team_id` points at this row.
@@ -511,7 +486,7 @@ impl Team {
     pub async fn cloud_providers<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::cloud_providers::CloudProvider>, super::error::Error>
+    ) -> Result<Vec<super::cloud_providers::CloudProvider>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -530,20 +505,17 @@ impl Team {
     pub async fn preload_cloud_providers<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::cloud_providers::CloudProvider>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::cloud_providers::CloudProvider>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::cloud_providers::CloudProvider> = ::sqlx::query_as("SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE team_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::cloud_providers::CloudProvider> = ::sqlx::query_as("SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE team_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
-        let keyed = children.into_iter().map(|child| (
-            ::std::option::Option::Some(child.team_id),
-            child,
-        ));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        let keyed = children.into_iter().map(|child| (Some(child.team_id), child));
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `projects` rows whose `team_id` points at this row.
@@ -554,7 +526,7 @@ impl Team {
     pub async fn projects<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::projects::Project>, super::error::Error>
+    ) -> Result<Vec<super::projects::Project>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -573,20 +545,17 @@ impl Team {
     pub async fn preload_projects<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::projects::Project>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::projects::Project>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::projects::Project> = ::sqlx::query_as("SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE team_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::projects::Project> = ::sqlx::query_as("SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE team_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
-        let keyed = children.into_iter().map(|child| (
-            ::std::option::Option::Some(child.team_id),
-            child,
-        ));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        let keyed = children.into_iter().map(|child| (Some(child.team_id), child));
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `team_members` rows whose `team_id` points at this row.
@@ -597,7 +566,7 @@ impl Team {
     pub async fn team_members<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::team_members::TeamMember>, super::error::Error>
+    ) -> Result<Vec<super::team_members::TeamMember>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -616,20 +585,17 @@ impl Team {
     pub async fn preload_team_members<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::team_members::TeamMember>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::team_members::TeamMember>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::team_members::TeamMember> = ::sqlx::query_as("SELECT id, team_id, user_id, role, created_at FROM team_members WHERE team_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::team_members::TeamMember> = ::sqlx::query_as("SELECT id, team_id, user_id, role, created_at FROM team_members WHERE team_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
-        let keyed = children.into_iter().map(|child| (
-            ::std::option::Option::Some(child.team_id),
-            child,
-        ));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        let keyed = children.into_iter().map(|child| (Some(child.team_id), child));
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `users` rows linked to this row through `team_members`.
@@ -637,10 +603,7 @@ impl Team {
     /// ```sql
     /// SELECT t.id, t.email, t.name, t.avatar_url, t.github_id, t.google_id, t.is_active, t.email_verified, t.created_at, t.updated_at, t.last_login_at FROM users t JOIN team_members j ON j.user_id = t.id WHERE j.team_id = $1 ORDER BY t.id
     /// ```
-    pub async fn users<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::users::User>, super::error::Error>
+    pub async fn users<'e, E>(&self, db: E) -> Result<Vec<super::users::User>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -659,24 +622,24 @@ impl Team {
     pub async fn preload_users<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::users::User>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::users::User>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         use::sqlx::Row as _;
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
         let rows = ::sqlx::query("SELECT j.team_id AS \"__parent_key\", t.id, t.email, t.name, t.avatar_url, t.github_id, t.google_id, t.is_active, t.email_verified, t.created_at, t.updated_at, t.last_login_at FROM users t JOIN team_members j ON j.user_id = t.id WHERE j.team_id = ANY($1) ORDER BY t.id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
-        let mut keyed = ::std::vec::Vec::with_capacity(rows.len());
+        let mut keyed = Vec::with_capacity(rows.len());
         for row in &rows {
             let key: ::uuid::Uuid = row.try_get("__parent_key")?;
             keyed.push((
-                ::std::option::Option::Some(key),
+                Some(key),
                 <super::users::User as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row)?,
             ));
         }
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 }

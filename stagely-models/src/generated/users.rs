@@ -14,15 +14,15 @@ pub struct User {
     /// Column `name`: `character varying(255)`, not null.
     pub name: ::std::string::String,
     /// Column `avatar_url`: `text`.
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub avatar_url: Option<::std::string::String>,
     /// GitHub account id, set when the user signed in with GitHub.
     ///
     /// Column `github_id`: `character varying(100)`.
-    pub github_id: ::std::option::Option<::std::string::String>,
+    pub github_id: Option<::std::string::String>,
     /// Google account id, set when the user signed in with Google.
     ///
     /// Column `google_id`: `character varying(100)`.
-    pub google_id: ::std::option::Option<::std::string::String>,
+    pub google_id: Option<::std::string::String>,
     /// False when the account is disabled; disabled users cannot sign in.
     ///
     /// Column `is_active`: `boolean`, not null, default `true`.
@@ -34,7 +34,7 @@ pub struct User {
     /// Column `updated_at`: `timestamp with time zone`, not null, default `now()`.
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     /// Column `last_login_at`: `timestamp with time zone`.
-    pub last_login_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_login_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 impl User {
@@ -84,53 +84,50 @@ impl User {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewUser {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// Column `email`: `character varying(255)`, not null.
     pub email: ::std::string::String,
     /// Column `name`: `character varying(255)`, not null.
     pub name: ::std::string::String,
     /// Column `avatar_url`: `text`.
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub avatar_url: Option<::std::string::String>,
     /// GitHub account id, set when the user signed in with GitHub.
     ///
     /// Column `github_id`: `character varying(100)`.
-    pub github_id: ::std::option::Option<::std::string::String>,
+    pub github_id: Option<::std::string::String>,
     /// Google account id, set when the user signed in with Google.
     ///
     /// Column `google_id`: `character varying(100)`.
-    pub google_id: ::std::option::Option<::std::string::String>,
+    pub google_id: Option<::std::string::String>,
     /// False when the account is disabled; disabled users cannot sign in.
     ///
     /// Column `is_active`: `boolean`, not null, default `true`.
-    pub is_active: ::std::option::Option<bool>,
+    pub is_active: Option<bool>,
     /// Column `email_verified`: `boolean`, not null, default `false`.
-    pub email_verified: ::std::option::Option<bool>,
+    pub email_verified: Option<bool>,
     /// Column `created_at`: `timestamp with time zone`, not null, default `now()`.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `updated_at`: `timestamp with time zone`, not null, default `now()`.
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `last_login_at`: `timestamp with time zone`.
-    pub last_login_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_login_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 impl NewUser {
     /// A new row with the required columns set and every other column left to its default.
-    pub fn new(
-        email: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(email: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             email: email.into(),
             name: name.into(),
-            avatar_url: ::std::option::Option::None,
-            github_id: ::std::option::Option::None,
-            google_id: ::std::option::Option::None,
-            is_active: ::std::option::Option::None,
-            email_verified: ::std::option::Option::None,
-            created_at: ::std::option::Option::None,
-            updated_at: ::std::option::Option::None,
-            last_login_at: ::std::option::Option::None,
+            avatar_url: None,
+            github_id: None,
+            google_id: None,
+            is_active: None,
+            email_verified: None,
+            created_at: None,
+            updated_at: None,
+            last_login_at: None,
         }
     }
 }
@@ -141,10 +138,7 @@ impl User {
     /// ```sql
     /// INSERT INTO users (id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7, true), COALESCE($8, false), COALESCE($9, now()), COALESCE($10, now()), $11) RETURNING id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewUser,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewUser) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -173,12 +167,12 @@ impl User {
     pub async fn insert_many<'e, E>(
         db: E,
         rows: &[NewUser],
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(::std::vec::Vec::new());
+            return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
@@ -195,34 +189,34 @@ impl User {
     pub async fn insert_many_count<'e, E>(
         db: E,
         rows: &[NewUser],
-    ) -> ::std::result::Result<u64, super::error::Error>
+    ) -> Result<u64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(0);
+            return Ok(0);
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
-        ::std::result::Result::Ok(done.rows_affected())
+        Ok(done.rows_affected())
     }
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
-    fn insert_many_arguments(rows: &[NewUser]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+    fn insert_many_arguments(rows: &[NewUser]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
         use::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
-        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.email).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.name).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.avatar_url).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.github_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.google_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.is_active).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.email_verified).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.last_login_at).collect::<::std::vec::Vec<_>>())?;
-        ::std::result::Result::Ok(arguments)
+        arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.email).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.name).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.avatar_url).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.github_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.google_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.is_active).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.email_verified).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.last_login_at).collect::<Vec<_>>())?;
+        Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -233,7 +227,7 @@ impl User {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewUser],
-    ) -> ::std::result::Result<u64, super::error::Error> {
+    ) -> Result<u64, super::error::Error> {
         super::runtime::copy_in(
             conn,
             "users",
@@ -263,7 +257,7 @@ impl User {
                 out.defaulted(&row.created_at)?;
                 out.defaulted(&row.updated_at)?;
                 out.field(&row.last_login_at)?;
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         ).await
     }
@@ -273,10 +267,7 @@ impl User {
     /// ```sql
     /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -295,7 +286,7 @@ impl User {
     pub async fn find_by_email<'e, E>(
         db: E,
         email: &str,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -314,7 +305,7 @@ impl User {
     pub async fn find_by_github_id<'e, E>(
         db: E,
         github_id: &str,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -333,7 +324,7 @@ impl User {
     pub async fn find_by_google_id<'e, E>(
         db: E,
         google_id: &str,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -349,7 +340,7 @@ impl User {
     /// ```sql
     /// UPDATE users SET email = $2, name = $3, avatar_url = $4, github_id = $5, google_id = $6, is_active = $7, email_verified = $8, created_at = $9, updated_at = $10, last_login_at = $11 WHERE id = $1 RETURNING id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -376,10 +367,7 @@ impl User {
     /// ```sql
     /// DELETE FROM users WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -396,7 +384,7 @@ impl User {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -413,7 +401,7 @@ impl User {
     /// ```sql
     /// SELECT count(*) FROM users
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -457,7 +445,7 @@ impl User {
     pub async fn audit_logs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::audit_logs::AuditLog>, super::error::Error>
+    ) -> Result<Vec<super::audit_logs::AuditLog>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -476,17 +464,17 @@ impl User {
     pub async fn preload_audit_logs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::audit_logs::AuditLog>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::audit_logs::AuditLog>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::audit_logs::AuditLog> = ::sqlx::query_as("SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE actor_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::audit_logs::AuditLog> = ::sqlx::query_as("SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs WHERE actor_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
         let keyed = children.into_iter().map(|child| (child.actor_id, child));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `secrets` rows whose `created_by` points at this row.
@@ -497,7 +485,7 @@ impl User {
     pub async fn secrets<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::secrets::Secret>, super::error::Error>
+    ) -> Result<Vec<super::secrets::Secret>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -516,17 +504,17 @@ impl User {
     pub async fn preload_secrets<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::secrets::Secret>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::secrets::Secret>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::secrets::Secret> = ::sqlx::query_as("SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE created_by = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::secrets::Secret> = ::sqlx::query_as("SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE created_by = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
         let keyed = children.into_iter().map(|child| (child.created_by, child));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `team_members` rows whose `user_id` points at this row.
@@ -537,7 +525,7 @@ impl User {
     pub async fn team_members<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::team_members::TeamMember>, super::error::Error>
+    ) -> Result<Vec<super::team_members::TeamMember>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -556,20 +544,17 @@ impl User {
     pub async fn preload_team_members<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::team_members::TeamMember>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::team_members::TeamMember>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::team_members::TeamMember> = ::sqlx::query_as("SELECT id, team_id, user_id, role, created_at FROM team_members WHERE user_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::team_members::TeamMember> = ::sqlx::query_as("SELECT id, team_id, user_id, role, created_at FROM team_members WHERE user_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
-        let keyed = children.into_iter().map(|child| (
-            ::std::option::Option::Some(child.user_id),
-            child,
-        ));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        let keyed = children.into_iter().map(|child| (Some(child.user_id), child));
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `workflow_runs` rows whose `triggered_by` points at this row.
@@ -580,7 +565,7 @@ impl User {
     pub async fn workflow_runs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::workflow_runs::WorkflowRun>, super::error::Error>
+    ) -> Result<Vec<super::workflow_runs::WorkflowRun>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -599,17 +584,17 @@ impl User {
     pub async fn preload_workflow_runs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::workflow_runs::WorkflowRun>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::workflow_runs::WorkflowRun>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::workflow_runs::WorkflowRun> = ::sqlx::query_as("SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE triggered_by = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::workflow_runs::WorkflowRun> = ::sqlx::query_as("SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE triggered_by = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
         let keyed = children.into_iter().map(|child| (child.triggered_by, child));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `teams` rows linked to this row through `team_members`.
@@ -617,10 +602,7 @@ impl User {
     /// ```sql
     /// SELECT t.id, t.slug, t.name, t.billing_email, t.billing_plan, t.max_concurrent_environments, t.max_concurrent_builds, t.created_at, t.updated_at, t.deleted_at FROM teams t JOIN team_members j ON j.team_id = t.id WHERE j.user_id = $1 AND t.deleted_at IS NULL ORDER BY t.id
     /// ```
-    pub async fn teams<'e, E>(
-        &self,
-        db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::teams::Team>, super::error::Error>
+    pub async fn teams<'e, E>(&self, db: E) -> Result<Vec<super::teams::Team>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -639,24 +621,24 @@ impl User {
     pub async fn preload_teams<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::teams::Team>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::teams::Team>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         use::sqlx::Row as _;
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
         let rows = ::sqlx::query("SELECT j.user_id AS \"__parent_key\", t.id, t.slug, t.name, t.billing_email, t.billing_plan, t.max_concurrent_environments, t.max_concurrent_builds, t.created_at, t.updated_at, t.deleted_at FROM teams t JOIN team_members j ON j.team_id = t.id WHERE j.user_id = ANY($1) AND t.deleted_at IS NULL ORDER BY t.id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
-        let mut keyed = ::std::vec::Vec::with_capacity(rows.len());
+        let mut keyed = Vec::with_capacity(rows.len());
         for row in &rows {
             let key: ::uuid::Uuid = row.try_get("__parent_key")?;
             keyed.push((
-                ::std::option::Option::Some(key),
+                Some(key),
                 <super::teams::Team as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row)?,
             ));
         }
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 }

@@ -18,21 +18,21 @@ pub struct WorkflowRun {
     /// User who started the run; NULL for webhooks or after the user is deleted.
     ///
     /// Column `triggered_by`: `uuid`.
-    pub triggered_by: ::std::option::Option<::uuid::Uuid>,
+    pub triggered_by: Option<::uuid::Uuid>,
     /// Column `status`: `character varying(20)`, not null, default `'pending'`.
     pub status: super::enums::WorkflowRunStatus,
     /// Column `started_at`: `timestamp with time zone`.
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `completed_at`: `timestamp with time zone`.
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `duration_seconds`: `integer`.
-    pub duration_seconds: ::std::option::Option<i32>,
+    pub duration_seconds: Option<i32>,
     /// Outcome once finished: success, failure or cancelled; NULL while running.
     ///
     /// Column `result`: `character varying(20)`.
-    pub result: ::std::option::Option<super::enums::WorkflowRunResult>,
+    pub result: Option<super::enums::WorkflowRunResult>,
     /// Column `error_message`: `text`.
-    pub error_message: ::std::option::Option<::std::string::String>,
+    pub error_message: Option<::std::string::String>,
     /// Column `created_at`: `timestamp with time zone`, not null, default `now()`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Column `updated_at`: `timestamp with time zone`, not null, default `now()`.
@@ -89,7 +89,7 @@ impl WorkflowRun {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewWorkflowRun {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// Column `environment_id`: `uuid`, not null.
     pub environment_id: ::uuid::Uuid,
     /// What started the run: pr_opened, pr_synchronized, manual_rebuild or secret_updated.
@@ -99,43 +99,43 @@ pub struct NewWorkflowRun {
     /// User who started the run; NULL for webhooks or after the user is deleted.
     ///
     /// Column `triggered_by`: `uuid`.
-    pub triggered_by: ::std::option::Option<::uuid::Uuid>,
+    pub triggered_by: Option<::uuid::Uuid>,
     /// Column `status`: `character varying(20)`, not null, default `'pending'`.
-    pub status: ::std::option::Option<super::enums::WorkflowRunStatus>,
+    pub status: Option<super::enums::WorkflowRunStatus>,
     /// Column `started_at`: `timestamp with time zone`.
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `completed_at`: `timestamp with time zone`.
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `duration_seconds`: `integer`.
-    pub duration_seconds: ::std::option::Option<i32>,
+    pub duration_seconds: Option<i32>,
     /// Outcome once finished: success, failure or cancelled; NULL while running.
     ///
     /// Column `result`: `character varying(20)`.
-    pub result: ::std::option::Option<super::enums::WorkflowRunResult>,
+    pub result: Option<super::enums::WorkflowRunResult>,
     /// Column `error_message`: `text`.
-    pub error_message: ::std::option::Option<::std::string::String>,
+    pub error_message: Option<::std::string::String>,
     /// Column `created_at`: `timestamp with time zone`, not null, default `now()`.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Column `updated_at`: `timestamp with time zone`, not null, default `now()`.
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 impl NewWorkflowRun {
     /// A new row with the required columns set and every other column left to its default.
     pub fn new(environment_id: ::uuid::Uuid, trigger: super::enums::Trigger) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             environment_id,
             trigger,
-            triggered_by: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            started_at: ::std::option::Option::None,
-            completed_at: ::std::option::Option::None,
-            duration_seconds: ::std::option::Option::None,
-            result: ::std::option::Option::None,
-            error_message: ::std::option::Option::None,
-            created_at: ::std::option::Option::None,
-            updated_at: ::std::option::Option::None,
+            triggered_by: None,
+            status: None,
+            started_at: None,
+            completed_at: None,
+            duration_seconds: None,
+            result: None,
+            error_message: None,
+            created_at: None,
+            updated_at: None,
         }
     }
 }
@@ -146,10 +146,7 @@ impl WorkflowRun {
     /// ```sql
     /// INSERT INTO workflow_runs (id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'pending'), $6, $7, $8, $9, $10, COALESCE($11, now()), COALESCE($12, now())) RETURNING id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewWorkflowRun,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewWorkflowRun) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -179,12 +176,12 @@ impl WorkflowRun {
     pub async fn insert_many<'e, E>(
         db: E,
         rows: &[NewWorkflowRun],
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(::std::vec::Vec::new());
+            return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
@@ -201,37 +198,35 @@ impl WorkflowRun {
     pub async fn insert_many_count<'e, E>(
         db: E,
         rows: &[NewWorkflowRun],
-    ) -> ::std::result::Result<u64, super::error::Error>
+    ) -> Result<u64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(0);
+            return Ok(0);
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
-        ::std::result::Result::Ok(done.rows_affected())
+        Ok(done.rows_affected())
     }
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
-    fn insert_many_arguments(rows: &[NewWorkflowRun]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+    fn insert_many_arguments(rows: &[NewWorkflowRun]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
         use::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
-        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.environment_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.trigger).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.triggered_by).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.status).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.started_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.completed_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter()
-            .map(|row| &row.duration_seconds)
-            .collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.result).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.error_message).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.created_at).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<::std::vec::Vec<_>>())?;
-        ::std::result::Result::Ok(arguments)
+        arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.environment_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.trigger).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.triggered_by).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.status).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.started_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.completed_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.duration_seconds).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.result).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.error_message).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.created_at).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.updated_at).collect::<Vec<_>>())?;
+        Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -242,7 +237,7 @@ impl WorkflowRun {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewWorkflowRun],
-    ) -> ::std::result::Result<u64, super::error::Error> {
+    ) -> Result<u64, super::error::Error> {
         super::runtime::copy_in(
             conn,
             "workflow_runs",
@@ -274,7 +269,7 @@ impl WorkflowRun {
                 out.field(&row.error_message)?;
                 out.defaulted(&row.created_at)?;
                 out.defaulted(&row.updated_at)?;
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         ).await
     }
@@ -284,10 +279,7 @@ impl WorkflowRun {
     /// ```sql
     /// SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -303,7 +295,7 @@ impl WorkflowRun {
     /// ```sql
     /// UPDATE workflow_runs SET environment_id = $2, trigger = $3, triggered_by = $4, status = $5, started_at = $6, completed_at = $7, duration_seconds = $8, result = $9, error_message = $10, created_at = $11, updated_at = $12 WHERE id = $1 RETURNING id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -331,10 +323,7 @@ impl WorkflowRun {
     /// ```sql
     /// DELETE FROM workflow_runs WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -351,7 +340,7 @@ impl WorkflowRun {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -368,7 +357,7 @@ impl WorkflowRun {
     /// ```sql
     /// SELECT count(*) FROM workflow_runs
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -406,7 +395,7 @@ impl WorkflowRun {
     pub async fn build_jobs<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::build_jobs::BuildJob>, super::error::Error>
+    ) -> Result<Vec<super::build_jobs::BuildJob>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -425,20 +414,17 @@ impl WorkflowRun {
     pub async fn preload_build_jobs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::build_jobs::BuildJob>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::build_jobs::BuildJob>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::build_jobs::BuildJob> = ::sqlx::query_as("SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE workflow_run_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::build_jobs::BuildJob> = ::sqlx::query_as("SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE workflow_run_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
-        let keyed = children.into_iter().map(|child| (
-            ::std::option::Option::Some(child.workflow_run_id),
-            child,
-        ));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        let keyed = children.into_iter().map(|child| (Some(child.workflow_run_id), child));
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `environments` row this row's `environment_id` points at.
@@ -449,7 +435,7 @@ impl WorkflowRun {
     pub async fn environment<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<super::environments::Environment, super::error::Error>
+    ) -> Result<super::environments::Environment, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -469,12 +455,12 @@ impl WorkflowRun {
     pub async fn triggered_by<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::option::Option<super::users::User>, super::error::Error>
+    ) -> Result<Option<super::users::User>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let ::std::option::Option::Some(key) = &self.triggered_by else {
-            return ::std::result::Result::Ok(::std::option::Option::None);
+        let Some(key) = &self.triggered_by else {
+            return Ok(None);
         };
         ::sqlx::query_as("SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1")
             .bind(key)

@@ -10,9 +10,9 @@ pub struct Handoff {
     /// Column `from_person_id`: `uuid`, not null.
     pub from_person_id: ::uuid::Uuid,
     /// Column `to_person_id`: `uuid`.
-    pub to_person_id: ::std::option::Option<::uuid::Uuid>,
+    pub to_person_id: Option<::uuid::Uuid>,
     /// Column `note`: `text`.
-    pub note: ::std::option::Option<::std::string::String>,
+    pub note: Option<::std::string::String>,
 }
 
 impl Handoff {
@@ -36,24 +36,19 @@ impl Handoff {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewHandoff {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// Column `from_person_id`: `uuid`, not null.
     pub from_person_id: ::uuid::Uuid,
     /// Column `to_person_id`: `uuid`.
-    pub to_person_id: ::std::option::Option<::uuid::Uuid>,
+    pub to_person_id: Option<::uuid::Uuid>,
     /// Column `note`: `text`.
-    pub note: ::std::option::Option<::std::string::String>,
+    pub note: Option<::std::string::String>,
 }
 
 impl NewHandoff {
     /// A new row with the required columns set and every other column left to its default.
     pub fn new(from_person_id: ::uuid::Uuid) -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            from_person_id,
-            to_person_id: ::std::option::Option::None,
-            note: ::std::option::Option::None,
-        }
+        Self { id: None, from_person_id, to_person_id: None, note: None }
     }
 }
 
@@ -63,10 +58,7 @@ impl Handoff {
     /// ```sql
     /// INSERT INTO handoffs (id, from_person_id, to_person_id, note) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4) RETURNING id, from_person_id, to_person_id, note
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewHandoff,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewHandoff) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -88,12 +80,12 @@ impl Handoff {
     pub async fn insert_many<'e, E>(
         db: E,
         rows: &[NewHandoff],
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(::std::vec::Vec::new());
+            return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
@@ -110,27 +102,27 @@ impl Handoff {
     pub async fn insert_many_count<'e, E>(
         db: E,
         rows: &[NewHandoff],
-    ) -> ::std::result::Result<u64, super::error::Error>
+    ) -> Result<u64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(0);
+            return Ok(0);
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
-        ::std::result::Result::Ok(done.rows_affected())
+        Ok(done.rows_affected())
     }
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
-    fn insert_many_arguments(rows: &[NewHandoff]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+    fn insert_many_arguments(rows: &[NewHandoff]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
         use::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
-        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.from_person_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.to_person_id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.note).collect::<::std::vec::Vec<_>>())?;
-        ::std::result::Result::Ok(arguments)
+        arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.from_person_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.to_person_id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.note).collect::<Vec<_>>())?;
+        Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -141,7 +133,7 @@ impl Handoff {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewHandoff],
-    ) -> ::std::result::Result<u64, super::error::Error> {
+    ) -> Result<u64, super::error::Error> {
         super::runtime::copy_in(
             conn,
             "handoffs",
@@ -152,7 +144,7 @@ impl Handoff {
                 out.field(&row.from_person_id)?;
                 out.field(&row.to_person_id)?;
                 out.field(&row.note)?;
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         ).await
     }
@@ -162,10 +154,7 @@ impl Handoff {
     /// ```sql
     /// SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -185,7 +174,7 @@ impl Handoff {
         db: E,
         from_person_id: ::uuid::Uuid,
         note: &str,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -202,7 +191,7 @@ impl Handoff {
     /// ```sql
     /// UPDATE handoffs SET from_person_id = $2, to_person_id = $3, note = $4 WHERE id = $1 RETURNING id, from_person_id, to_person_id, note
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -222,10 +211,7 @@ impl Handoff {
     /// ```sql
     /// DELETE FROM handoffs WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -242,7 +228,7 @@ impl Handoff {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -259,7 +245,7 @@ impl Handoff {
     /// ```sql
     /// SELECT count(*) FROM handoffs
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -300,7 +286,7 @@ impl Handoff {
     pub async fn from_person<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<super::people::Person, super::error::Error>
+    ) -> Result<super::people::Person, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -321,12 +307,12 @@ impl Handoff {
     pub async fn to_person<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::option::Option<super::people::Person>, super::error::Error>
+    ) -> Result<Option<super::people::Person>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let ::std::option::Option::Some(key) = &self.to_person_id else {
-            return ::std::result::Result::Ok(::std::option::Option::None);
+        let Some(key) = &self.to_person_id else {
+            return Ok(None);
         };
         ::sqlx::query_as("SELECT id, name FROM people WHERE id = $1")
             .bind(key)

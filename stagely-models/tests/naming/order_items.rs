@@ -13,32 +13,32 @@ pub struct OrderItem {
     pub r#type: ::std::string::String,
     /// Column `self`: `integer`.
     #[sqlx(rename = "self")]
-    pub self_: ::std::option::Option<i32>,
+    pub self_: Option<i32>,
     /// Column `2fa`: `boolean`, not null, default `false`.
     #[sqlx(rename = "2fa")]
     pub _2fa: bool,
     /// Column `userId`: `uuid`.
     #[sqlx(rename = "userId")]
-    pub user_id: ::std::option::Option<::uuid::Uuid>,
+    pub user_id: Option<::uuid::Uuid>,
     /// Column `match`: `text`.
-    pub r#match: ::std::option::Option<::std::string::String>,
+    pub r#match: Option<::std::string::String>,
     /// Column `tags`: `text[]`, not null, default `'{}'`.
     pub tags: ::std::vec::Vec<::std::string::String>,
     /// Column `feeling`: `mood`, not null, default `'happy'`.
     pub feeling: super::enums::Mood,
     /// Column `moods`: `mood[]`.
-    pub moods: ::std::option::Option<::std::vec::Vec<super::enums::Mood>>,
+    pub moods: Option<::std::vec::Vec<super::enums::Mood>>,
     /// Column `wait`: `interval`.
     #[serde(skip)]
-    pub wait: ::std::option::Option<::sqlx::postgres::types::PgInterval>,
+    pub wait: Option<::sqlx::postgres::types::PgInterval>,
     /// Column `price`: `numeric(12,2)`, not null, default `0`.
     pub price: ::rust_decimal::Decimal,
     /// Column `doubled`: `numeric(12,2)`, generated from `price * 2`.
-    pub doubled: ::std::option::Option<::rust_decimal::Decimal>,
+    pub doubled: Option<::rust_decimal::Decimal>,
     /// Column `result`: `text`.
-    pub result: ::std::option::Option<super::enums::OrderItemResult>,
+    pub result: Option<super::enums::OrderItemResult>,
     /// Column `payload`: `bytea`.
-    pub payload: ::std::option::Option<::std::vec::Vec<u8>>,
+    pub payload: Option<::std::vec::Vec<u8>>,
 }
 
 impl OrderItem {
@@ -99,46 +99,46 @@ pub struct NewOrderItem {
     /// Column `type`: `text`, not null.
     pub r#type: ::std::string::String,
     /// Column `self`: `integer`.
-    pub self_: ::std::option::Option<i32>,
+    pub self_: Option<i32>,
     /// Column `2fa`: `boolean`, not null, default `false`.
-    pub _2fa: ::std::option::Option<bool>,
+    pub _2fa: Option<bool>,
     /// Column `userId`: `uuid`.
-    pub user_id: ::std::option::Option<::uuid::Uuid>,
+    pub user_id: Option<::uuid::Uuid>,
     /// Column `match`: `text`.
-    pub r#match: ::std::option::Option<::std::string::String>,
+    pub r#match: Option<::std::string::String>,
     /// Column `tags`: `text[]`, not null, default `'{}'`.
-    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tags: Option<::std::vec::Vec<::std::string::String>>,
     /// Column `feeling`: `mood`, not null, default `'happy'`.
-    pub feeling: ::std::option::Option<super::enums::Mood>,
+    pub feeling: Option<super::enums::Mood>,
     /// Column `moods`: `mood[]`.
-    pub moods: ::std::option::Option<::std::vec::Vec<super::enums::Mood>>,
+    pub moods: Option<::std::vec::Vec<super::enums::Mood>>,
     /// Column `wait`: `interval`.
     #[serde(skip)]
-    pub wait: ::std::option::Option<::sqlx::postgres::types::PgInterval>,
+    pub wait: Option<::sqlx::postgres::types::PgInterval>,
     /// Column `price`: `numeric(12,2)`, not null, default `0`.
-    pub price: ::std::option::Option<::rust_decimal::Decimal>,
+    pub price: Option<::rust_decimal::Decimal>,
     /// Column `result`: `text`.
-    pub result: ::std::option::Option<super::enums::OrderItemResult>,
+    pub result: Option<super::enums::OrderItemResult>,
     /// Column `payload`: `bytea`.
-    pub payload: ::std::option::Option<::std::vec::Vec<u8>>,
+    pub payload: Option<::std::vec::Vec<u8>>,
 }
 
 impl NewOrderItem {
     /// A new row with the required columns set and every other column left to its default.
-    pub fn new(r#type: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(r#type: impl Into<String>) -> Self {
         Self {
             r#type: r#type.into(),
-            self_: ::std::option::Option::None,
-            _2fa: ::std::option::Option::None,
-            user_id: ::std::option::Option::None,
-            r#match: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            feeling: ::std::option::Option::None,
-            moods: ::std::option::Option::None,
-            wait: ::std::option::Option::None,
-            price: ::std::option::Option::None,
-            result: ::std::option::Option::None,
-            payload: ::std::option::Option::None,
+            self_: None,
+            _2fa: None,
+            user_id: None,
+            r#match: None,
+            tags: None,
+            feeling: None,
+            moods: None,
+            wait: None,
+            price: None,
+            result: None,
+            payload: None,
         }
     }
 }
@@ -149,10 +149,7 @@ impl OrderItem {
     /// ```sql
     /// INSERT INTO "Order Items" (type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, result, payload) VALUES ($1, $2, COALESCE($3, false), $4, $5, COALESCE($6, '{}'), COALESCE($7, 'happy'), $8, $9, COALESCE($10, 0), $11, $12) RETURNING id, type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, doubled, result, payload
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewOrderItem,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewOrderItem) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -179,10 +176,7 @@ impl OrderItem {
     /// ```sql
     /// SELECT id, type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, doubled, result, payload FROM "Order Items" WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: i64,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: i64) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -198,7 +192,7 @@ impl OrderItem {
     /// ```sql
     /// UPDATE "Order Items" SET type = $2, self = $3, "2fa" = $4, "userId" = $5, match = $6, tags = $7, feeling = $8, moods = $9, wait = $10, price = $11, result = $12, payload = $13 WHERE id = $1 RETURNING id, type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, doubled, result, payload
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -227,7 +221,7 @@ impl OrderItem {
     /// ```sql
     /// DELETE FROM "Order Items" WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: i64) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: i64) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -244,7 +238,7 @@ impl OrderItem {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -261,7 +255,7 @@ impl OrderItem {
     /// ```sql
     /// SELECT count(*) FROM "Order Items"
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {

@@ -28,15 +28,15 @@ impl Person {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewPerson {
     /// Column `id`: `uuid`, not null, default `gen_random_uuid()`.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// Column `name`: `text`, not null.
     pub name: ::std::string::String,
 }
 
 impl NewPerson {
     /// A new row with the required columns set and every other column left to its default.
-    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self { id: ::std::option::Option::None, name: name.into() }
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { id: None, name: name.into() }
     }
 }
 
@@ -46,10 +46,7 @@ impl Person {
     /// ```sql
     /// INSERT INTO people (id, name) VALUES (COALESCE($1, gen_random_uuid()), $2) RETURNING id, name
     /// ```
-    pub async fn insert<'e, E>(
-        db: E,
-        new: &NewPerson,
-    ) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewPerson) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -69,12 +66,12 @@ impl Person {
     pub async fn insert_many<'e, E>(
         db: E,
         rows: &[NewPerson],
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(::std::vec::Vec::new());
+            return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
@@ -91,25 +88,25 @@ impl Person {
     pub async fn insert_many_count<'e, E>(
         db: E,
         rows: &[NewPerson],
-    ) -> ::std::result::Result<u64, super::error::Error>
+    ) -> Result<u64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
         if rows.is_empty() {
-            return ::std::result::Result::Ok(0);
+            return Ok(0);
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
         let done = ::sqlx::query_with(sql::INSERT_MANY_COUNT, arguments).execute(db).await?;
-        ::std::result::Result::Ok(done.rows_affected())
+        Ok(done.rows_affected())
     }
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
-    fn insert_many_arguments(rows: &[NewPerson]) -> ::std::result::Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
+    fn insert_many_arguments(rows: &[NewPerson]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
         use::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
-        arguments.add(rows.iter().map(|row| &row.id).collect::<::std::vec::Vec<_>>())?;
-        arguments.add(rows.iter().map(|row| &row.name).collect::<::std::vec::Vec<_>>())?;
-        ::std::result::Result::Ok(arguments)
+        arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
+        arguments.add(rows.iter().map(|row| &row.name).collect::<Vec<_>>())?;
+        Ok(arguments)
     }
 
     /// Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing).
@@ -120,7 +117,7 @@ impl Person {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewPerson],
-    ) -> ::std::result::Result<u64, super::error::Error> {
+    ) -> Result<u64, super::error::Error> {
         super::runtime::copy_in(
             conn,
             "people",
@@ -129,7 +126,7 @@ impl Person {
             |row, out| {
                 out.defaulted(&row.id)?;
                 out.field(&row.name)?;
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         ).await
     }
@@ -139,10 +136,7 @@ impl Person {
     /// ```sql
     /// SELECT id, name FROM people WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<::std::option::Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -158,7 +152,7 @@ impl Person {
     /// ```sql
     /// UPDATE people SET name = $2 WHERE id = $1 RETURNING id, name
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> ::std::result::Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -176,10 +170,7 @@ impl Person {
     /// ```sql
     /// DELETE FROM people WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> ::std::result::Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -196,7 +187,7 @@ impl Person {
         db: E,
         limit: i64,
         offset: i64,
-    ) -> ::std::result::Result<::std::vec::Vec<Self>, super::error::Error>
+    ) -> Result<Vec<Self>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -213,7 +204,7 @@ impl Person {
     /// ```sql
     /// SELECT count(*) FROM people
     /// ```
-    pub async fn count<'e, E>(db: E) -> ::std::result::Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -251,7 +242,7 @@ impl Person {
     pub async fn handoffs_as_from_person_id<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::handoffs::Handoff>, super::error::Error>
+    ) -> Result<Vec<super::handoffs::Handoff>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -270,20 +261,17 @@ impl Person {
     pub async fn preload_handoffs_as_from_person_id<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::handoffs::Handoff>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::handoffs::Handoff>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::handoffs::Handoff> = ::sqlx::query_as("SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE from_person_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::handoffs::Handoff> = ::sqlx::query_as("SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE from_person_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
-        let keyed = children.into_iter().map(|child| (
-            ::std::option::Option::Some(child.from_person_id),
-            child,
-        ));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        let keyed = children.into_iter().map(|child| (Some(child.from_person_id), child));
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 
     /// The `handoffs` rows whose `to_person_id` points at this row.
@@ -294,7 +282,7 @@ impl Person {
     pub async fn handoffs_as_to_person_id<'e, E>(
         &self,
         db: E,
-    ) -> ::std::result::Result<::std::vec::Vec<super::handoffs::Handoff>, super::error::Error>
+    ) -> Result<Vec<super::handoffs::Handoff>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -313,16 +301,16 @@ impl Person {
     pub async fn preload_handoffs_as_to_person_id<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> ::std::result::Result<::std::vec::Vec<::std::vec::Vec<super::handoffs::Handoff>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::handoffs::Handoff>>, super::error::Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        let keys: ::std::vec::Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
-        let children: ::std::vec::Vec<super::handoffs::Handoff> = ::sqlx::query_as("SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE to_person_id = ANY($1) ORDER BY id")
+        let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
+        let children: Vec<super::handoffs::Handoff> = ::sqlx::query_as("SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE to_person_id = ANY($1) ORDER BY id")
             .bind(&keys)
             .fetch_all(db)
             .await?;
         let keyed = children.into_iter().map(|child| (child.to_person_id, child));
-        ::std::result::Result::Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
+        Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }
 }
