@@ -12,6 +12,7 @@ use quote::{format_ident, quote};
 use crate::catalog::Relation;
 use crate::emit::context::{Field, RelationContext, is_insertable, is_required, select_list_of, unique_keys};
 use crate::emit::docs::{doc_literal, doc_sql};
+use crate::emit::print::nested;
 use crate::emit::sql::{
     DELETED_AT, insert_value, is_soft_deleting, live_filter, order_by, quote_ident, relation_ref,
 };
@@ -165,7 +166,9 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
         insert_fn(ctx, fields, &mut statements),
         insert_many_fn(ctx, fields, &mut statements),
         key_functions(ctx, fields, &mut statements),
-    ];
+    ]
+    .map(nested);
+    let reads = nested(reads);
     let module = statements.module(relation);
     quote! {
         impl #row {

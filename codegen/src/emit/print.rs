@@ -30,10 +30,21 @@ enum Tok {
     Group(Delimiter, Vec<Tok>, usize),
 }
 
+/// `tokens` as one invisible (`Delimiter::None`) group, for interpolating a large piece into a
+/// larger `quote!`: interpolating a `TokenStream` copies its tokens (`quote` only borrows it),
+/// a group is shared. The printer lays out the group's tokens as if they stood in its place.
+pub fn nested(tokens: TokenStream) -> proc_macro2::Group {
+    proc_macro2::Group::new(Delimiter::None, tokens)
+}
+
 /// Prints a whole file.
 pub fn file(tokens: TokenStream) -> String {
     let toks = lex(tokens);
-    let mut printer = Printer::default();
+    // Room for the tokens on one line, and about as much again for indentation and breaks.
+    let mut printer = Printer {
+        out: String::with_capacity(2 * flat_width(&toks)),
+        ..Printer::default()
+    };
     printer.block_body(&toks);
     printer.finish()
 }

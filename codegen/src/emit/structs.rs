@@ -15,6 +15,7 @@ use crate::catalog::Relation;
 use crate::emit::access::access_impl;
 use crate::emit::context::{Field, RelationContext, is_insertable, is_required, is_secret};
 use crate::emit::docs::{doc_lines, doc_literal};
+use crate::emit::print::nested;
 use crate::emit::ident::const_name;
 use crate::emit::names::{Names, display_name};
 use crate::emit::types::{Serde, is_string};
@@ -46,7 +47,7 @@ pub fn relation_module(
     };
     let origin_doc = format!(" A row of the `{sql_name}` {kind}.");
 
-    let row_fields = fields.iter().map(|f| field_tokens(f, true));
+    let row_fields = fields.iter().map(|f| nested(field_tokens(f, true)));
     let row_serde = serde_derives(&fields);
     let extra = extra_derives(ctx.names);
     let row_debug = debug_impl(&row, &fields);
@@ -55,14 +56,14 @@ pub fn relation_module(
     } else {
         quote! {}
     };
-    let constants = constants(&row, relation, &fields);
+    let constants = nested(constants(&row, relation, &fields));
 
     let insert = if relation.is_table() {
-        Some(insert_struct(ctx, &fields))
+        Some(nested(insert_struct(ctx, &fields)))
     } else {
         None
     };
-    let access = access_impl(ctx, &fields);
+    let access = nested(access_impl(ctx, &fields));
     let relations = if relation_methods.is_empty() {
         quote! {}
     } else {
