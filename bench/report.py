@@ -208,7 +208,12 @@ class Report:
             "(`--sqlc-queries`), the closest it comes to the work we do.",
             "",
             "Measured: whole-process wall time with hyperfine (`--shell=none`), each run writing into an "
-            "emptied output folder so both tools write every file; median and min–max of the runs.",
+            "empty output folder so both tools write every file; median and min–max of the runs. The "
+            "previous run's folder is moved aside before each run and deleted after the case "
+            "(`bench/set-aside.sh`): ext4 skips inodes deleted seconds before when it creates files, so "
+            "deleting a thousand files just before a timed run charges the benchmark's own cleanup to "
+            "whichever tool creates the most files (in an earlier run of this benchmark that search led "
+            "the kernel's profile and made the write stage grow 11× from 1,000 to 5,000 tables).",
             "",
             "Reproduce: `make bench` (or see `bench/run.sh`, section *Codegen against sqlc*).",
             "",
@@ -313,12 +318,9 @@ class Report:
             if worst == "write":
                 self.add(
                     f"The write grows fastest ({growth['write']:.1f}×): it is the kernel creating files, "
-                    "which here means one new file (a temporary, then a rename) per table in a folder "
-                    "whose files were all deleted just before; ext4 searches its inode bitmaps and "
-                    "skips recently deleted inodes (`find_get_block_common`, `recently_deleted` and "
-                    "`ext4_get_group_desc` lead the 1,000-table profile in the next section), and that search grows "
-                    "with the folder. In normal use `generate` rewrites only changed files into a folder "
-                    "that keeps its files, so this cost is the benchmark's. The fold grows "
+                    "one new file (a temporary, then a rename) per table in one folder, and ext4's "
+                    "directory and inode-bitmap searches grow with the folder. In normal use `generate` "
+                    "rewrites only changed files into a folder that keeps its files. The fold grows "
                     f"{growth.get('read + parse + fold', 0):.1f}× (its lookups are hash indexes; "
                     "what is left is memory: the kernel zeroing fresh pages, `clear_page_erms`, leads "
                     f"its profile below), and emit + render {growth.get('emit + render', 0):.1f}×.",
@@ -413,7 +415,7 @@ class Report:
             "minority of our time (the read + parse + fold stage above). The bulk is emitting Rust: every "
             "file is built as a `quote!` token stream (an allocation for nearly every token) and laid out "
             "by our own printer (`codegen/src/emit/print.rs`, one pass over the tokens; the earlier syn "
-            "re-parse and prettyplease are gone), single-threaded. sqlc's model output is a fraction of "
+            "re-parse and prettyplease are gone), every file on whichever core is free. sqlc's model output is a fraction of "
             "ours in size (see the bytes above: we emit CRUD, bulk loads, relation helpers and their "
             "rustdoc for every table, sqlc emits a struct per table), so on the models-only runs it "
             "simply writes much less code. "
@@ -421,27 +423,29 @@ class Report:
                f"ratio to it is {crud:.2f}: for comparable output "
                + ("we are ahead. " if crud < 1 - EVEN else "the two are level. " if crud <= 1 + EVEN
                   else "we are still behind. ") if crud else "")
-            + (("The kernel's share goes mostly to creating files (each run here writes into a freshly "
-                "emptied folder, and ext4 searches its inode bitmaps past the files just deleted): we "
-                "create a file per table where sqlc creates 3. " if kernel_files > kernel_memory else
+            + (("The kernel's share goes mostly to creating files: we create a file per table where "
+                "sqlc creates 3. " if kernel_files > kernel_memory else
                 "The kernel's share goes mostly to faulting in heap pages for our larger working set. ")
                if kernel_files is not None and kernel_files + kernel_memory >= 10 else ""),
             "",
             "What would close the rest of the gap:",
             "",
-            "1. Emit less per table: the SQL of every statement appears twice (in the method's rustdoc and "
-            "in its `sql::` constant), and the fully qualified `::std::...` paths that keep the generated "
-            "code hygienic are most of its tokens; the bytes per table below are the measure, and every "
-            "byte is also compiled by every user.",
-            "2. Write straight into one `String` per file instead of building `quote!` tokens at all; the "
-            "proc-macro2/quote and allocator shares above bound that gain (a rewrite of the emitter).",
-            "3. More cores: the relations' modules are already built on every core "
-            "(`std::thread::scope`), so this machine's 2 are the ceiling here; the fold and the write "
-            "stay on one.",
+            "1. Write straight into one `String` per file instead of building `quote!` tokens at all: "
+            "the proc-macro2/quote, printer and allocator shares above are what that removes (a rewrite "
+            "of the emitter's ~200 `quote!` templates, the one step left that changes the picture).",
+            "2. Emit less per table: the SQL of every statement appears twice (in the method's rustdoc and "
+            "in its `sql::` constant); the relation modules already name the prelude's `Option`, "
+            "`Result` and `Vec` directly, while types shared with the enum and composite files keep "
+            "their full `::std::` paths, since an enum type may be called `Option` there. Every byte "
+            "is also compiled by every user.",
+            "3. More cores: the migration files are parsed, and every generated file built and laid out, "
+            "on every core (`codegen/src/parallel.rs`), so this machine's 2 are the ceiling for those; "
+            "the fold and the write stay on one (parallel writes into one folder only contend for its "
+            "lock: measured, they raised the kernel time).",
             "",
             "Worth knowing: in day-to-day use `make codegen` writes only the files whose contents "
             "changed, so on an unchanged or slightly changed schema most of the write and kernel time "
-            "above does not occur; this benchmark empties the output folder so that both tools write "
+            "above does not occur; this benchmark starts every run from an empty output folder so that both tools write "
             "everything.",
             "",
         )
@@ -924,7 +928,7 @@ class Report:
             f"{', '.join(m.get('cpu_features', [])) or 'no AES/CLMUL/AVX flags seen'}) |",
             f"| memory | {m.get('memory_gib', '?')} GiB |",
             f"| kernel | {m.get('kernel', '?')} |",
-            f"| toolchain | {m.get('rustc', '?')}, release profile |",
+            f"| toolchain | {m.get('rustc', '?')}, release profile (fat LTO, one codegen unit) |",
             f"| PostgreSQL | {m.get('postgres', '?')} on 127.0.0.1 (fsync={m.get('postgres_fsync', '?')}, "
             f"synchronous_commit={m.get('postgres_synchronous_commit', '?')}) |",
             f"| load average (1, 5, 15 min) | {m.get('load_before', '?')} before, {m.get('load_after', '?')} after |",

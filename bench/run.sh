@@ -165,7 +165,7 @@ log "checking the synthetic SQL against PostgreSQL (stagely-codegen verify, 100 
     die "the synthetic history does not apply cleanly; see $RESULTS/synth_verify.txt"
 
 # sqlc_case NAME GROUP SCHEMA_DIR QUERIES: writes target/bench/sqlc/NAME/sqlc.yaml (output into
-# target/bench/out/GROUP, which hyperfine empties before each run) and checks sqlc accepts it;
+# target/bench/out/GROUP, which hyperfine sets aside before each run) and checks sqlc accepts it;
 # prints the config path, or nothing (and records why) when sqlc cannot run it.
 sqlc_case() {
     local dir="$BENCH/sqlc/$1" out="$BENCH/out/$2/sqlc_$1"
@@ -192,7 +192,8 @@ EOF
 }
 
 # hyperfine_case NAME RUNS WARMUP NAME=COMMAND...: whole-process wall time of each command,
-# every run writing into a freshly emptied output directory (so both tools write every file).
+# every run writing into an empty output directory (so both tools write every file); the previous
+# run's directory is set aside, not deleted, until the case is over (see bench/set-aside.sh).
 hyperfine_case() {
     local name="$1" n="$2" warmup="$3"
     shift 3
@@ -201,8 +202,9 @@ hyperfine_case() {
         args+=(-n "${pair%%=*}" "${pair#*=}")
     done
     hyperfine --style basic --shell=none --runs "$n" --warmup "$warmup" \
-        --prepare "rm -rf $BENCH/out/$name" \
+        --prepare "$ROOT/bench/set-aside.sh $BENCH/out/$name" \
         --export-json "$RESULTS/hyperfine_$name.json" "${args[@]}" >&2
+    rm -rf "$BENCH/out/$name.old"
 }
 
 if [[ -f "$RESULTS/hyperfine.unavailable" ]]; then
