@@ -209,9 +209,9 @@ class Report:
             "",
             "Measured: whole-process wall time with hyperfine (`--shell=none`), each run writing into an "
             "empty output folder so both tools write every file; median and min–max of the runs. The "
-            "previous run's folder is moved aside before each run and deleted after the case "
-            "(`bench/set-aside.sh`): ext4 skips inodes deleted seconds before when it creates files, so "
-            "deleting a thousand files just before a timed run charges the benchmark's own cleanup to "
+            "previous run's folder is moved aside before each run and deleted once every codegen timing is "
+            "done (`bench/set-aside.sh`): ext4 skips inodes deleted in the last 30 s to 5 min when it "
+            "creates files, so deleting a thousand files shortly before a timed run charges the benchmark's own cleanup to "
             "whichever tool creates the most files (in an earlier run of this benchmark that search led "
             "the kernel's profile and made the write stage grow 11× from 1,000 to 5,000 tables).",
             "",

@@ -193,7 +193,8 @@ EOF
 
 # hyperfine_case NAME RUNS WARMUP NAME=COMMAND...: whole-process wall time of each command,
 # every run writing into an empty output directory (so both tools write every file); the previous
-# run's directory is set aside, not deleted, until the case is over (see bench/set-aside.sh).
+# run's directory is set aside, not deleted, until all codegen timings are done (see
+# bench/set-aside.sh).
 hyperfine_case() {
     local name="$1" n="$2" warmup="$3"
     shift 3
@@ -204,7 +205,6 @@ hyperfine_case() {
     hyperfine --style basic --shell=none --runs "$n" --warmup "$warmup" \
         --prepare "$ROOT/bench/set-aside.sh $BENCH/out/$name" \
         --export-json "$RESULTS/hyperfine_$name.json" "${args[@]}" >&2
-    rm -rf "$BENCH/out/$name.old"
 }
 
 if [[ -f "$RESULTS/hyperfine.unavailable" ]]; then
@@ -252,6 +252,10 @@ if [[ $PERF == 1 ]]; then
         "$CODEGEN" schema --json --migrations "$SYNTH/t5000" >/dev/null 2>&1
     perf report -i "$BENCH/perf.fold" --no-children --sort symbol --stdio >"$RESULTS/perf_fold_t5000.txt" 2>/dev/null
 fi
+
+# Only now, with every codegen timing done, are the outputs set aside during it deleted (ext4
+# skips recently deleted inodes for minutes, which would have slowed the writes timed after).
+rm -rf "$BENCH/out" "$RESULTS/codegen_stages_out"
 
 # --- What users compile -----------------------------------------------------------------------
 # The generated code is compiled by everyone who uses it: time `cargo build -p stagely-models`

@@ -9,6 +9,11 @@
 //! `make bench` runs it on the synthetic histories and on `schema/migrations`, to explain the
 //! whole-process figures (the breakdown lives beside them in BENCHMARKS.md).
 //!
+//! Each run writes into a folder of its own under `codegen_stages_out/` in the results directory,
+//! and nothing is deleted: ext4 skips inodes deleted in the last seconds to minutes when it
+//! creates files, so deleting output here would slow the writes measured after it (here and in
+//! `bench/run.sh`, which deletes the folder once all codegen timings are done).
+//!
 //! `BENCH_CODEGEN_DIRS` lists `label=path` pairs separated by commas (default: the schema);
 //! `BENCH_RUNS` sets the runs per directory (default 5). Results go to `codegen_stages.json`
 //! in the results directory, or to the file `BENCH_STAGES_FILE` names there.
@@ -47,7 +52,7 @@ fn seconds_since(start: Instant) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
-fn measure(dir: &Path, scratch: &Path, runs: usize) -> serde_json::Value {
+fn measure(label: &str, dir: &Path, scratch: &Path, runs: usize) -> serde_json::Value {
     let (mut load, mut generate, mut write) = (Vec::new(), Vec::new(), Vec::new());
     let mut shape = serde_json::Value::Null;
     for run in 0..runs {
@@ -71,12 +76,10 @@ fn measure(dir: &Path, scratch: &Path, runs: usize) -> serde_json::Value {
         generate.push(seconds_since(start));
         let generated = generated.unwrap_or_else(|()| panic!("{} does not generate", dir.display()));
 
-        let out = scratch.join(format!("run{run}"));
+        let out = scratch.join(format!("{}-run{run}-{}", label, std::process::id()));
         let start = Instant::now();
         generated.files.write(&out).expect("write the generated files");
         write.push(seconds_since(start));
-        // Each run writes into a folder of its own, all deleted at the end: ext4 skips inodes
-        // deleted seconds before, so deleting here would slow the next run's write.
 
         let bytes: usize = generated.files.iter().map(|(_, text)| text.len()).sum();
         shape = serde_json::json!({
@@ -96,7 +99,7 @@ fn main() {
     let scratch = common::results_dir().join("codegen_stages_out");
     let mut results = serde_json::Map::new();
     for (label, dir) in dirs() {
-        let value = measure(&dir, &scratch, runs);
+        let value = measure(&label, &dir, &scratch, runs);
         let median = |key: &str| {
             let values: Vec<f64> = value[key]
                 .as_array()
@@ -114,7 +117,6 @@ fn main() {
         );
         results.insert(label, value);
     }
-    std::fs::remove_dir_all(&scratch).ok();
     let file = std::env::var("BENCH_STAGES_FILE").unwrap_or_else(|_| "codegen_stages.json".to_string());
     let out = common::results_dir().join(file);
     std::fs::write(&out, serde_json::to_string_pretty(&results).expect("JSON"))
