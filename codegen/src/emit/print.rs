@@ -79,12 +79,16 @@ fn lex_into(tokens: TokenStream, scratch: &mut String) -> Vec<Tok> {
                 joining = punct.spacing() == Spacing::Joint;
             }
             TokenTree::Group(group) => {
-                let inner = lex_into(group.stream(), scratch);
-                if group.delimiter() == Delimiter::None {
+                let (delimiter, stream) = (group.delimiter(), group.stream());
+                // The stream is shared with the group until the group is gone; alone, it is
+                // iterated without copying its tokens first.
+                drop(group);
+                let inner = lex_into(stream, scratch);
+                if delimiter == Delimiter::None {
                     out.extend(inner);
                 } else {
                     let width = flat_width(&inner);
-                    out.push(Tok::Group(group.delimiter(), inner, width));
+                    out.push(Tok::Group(delimiter, inner, width));
                 }
                 joining = false;
             }
