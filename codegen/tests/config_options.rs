@@ -108,10 +108,7 @@ fn renames_derives_and_type_overrides() {
         users.contains("pub settings: Option<::sqlx::types::Json<crate::Settings>>"),
         "{users}"
     );
-    assert!(
-        users.contains("pub search: Option<crate::Search>"),
-        "{users}"
-    );
+    assert!(users.contains("pub search: Option<crate::Search>"), "{users}");
     assert!(users.contains("search::text AS search"), "{users}");
     assert!(
         users.contains("#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Eq)]"),

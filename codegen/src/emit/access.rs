@@ -107,7 +107,7 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
     let count_sql = statements.add("COUNT", &count_sql);
     let reads = quote! {
         #list_doc
-        pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, super::error::Error>
+        pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
@@ -116,18 +116,18 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
                 .bind(offset)
                 .fetch_all(db)
                 .await
-                .map_err(super::error::Error::from)
+                .map_err(Error::from)
         }
 
         #count_doc
-        pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+        pub async fn count<'e, E>(db: E) -> Result<i64, Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
             ::sqlx::query_scalar(#count_sql)
                 .fetch_one(db)
                 .await
-                .map_err(super::error::Error::from)
+                .map_err(Error::from)
         }
     };
     if !relation.is_table() {
@@ -137,14 +137,14 @@ pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStre
             let sql = statements.add("REFRESH", &sql);
             quote! {
                 #doc
-                pub async fn refresh<'e, E>(db: E) -> Result<(), super::error::Error>
+                pub async fn refresh<'e, E>(db: E) -> Result<(), Error>
                 where
                     E: ::sqlx::PgExecutor<'e>,
                 {
                     ::sqlx::query(#sql)
                         .execute(db)
                         .await
-                        .map_err(super::error::Error::from)?;
+                        .map_err(Error::from)?;
                     Ok(())
                 }
             }
@@ -252,7 +252,7 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut S
     };
     quote! {
         #doc
-        pub async fn insert<'e, E>(db: E, #new: &#insert) -> Result<Self, super::error::Error>
+        pub async fn insert<'e, E>(db: E, #new: &#insert) -> Result<Self, Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
@@ -260,7 +260,7 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut S
                 #(#binds)*
                 .fetch_one(db)
                 .await
-                .map_err(super::error::Error::from)
+                .map_err(Error::from)
         }
     }
 }
@@ -295,10 +295,7 @@ fn insert_many_fn(
         values = values.join(", "),
         params = params.join(", "),
     );
-    let sql = format!(
-        "{insert_sql} RETURNING {}",
-        select_list_of(fields, None)
-    );
+    let sql = format!("{insert_sql} RETURNING {}", select_list_of(fields, None));
     let idents = targets.iter().map(|f| &f.ident);
     let doc = doc_sql(
         "Inserts many rows in one statement (each column sent as one array) and returns them in the order given",
@@ -312,7 +309,7 @@ fn insert_many_fn(
     let count_sql = statements.add("INSERT_MANY_COUNT", &insert_sql);
     let mut out = quote! {
         #doc
-        pub async fn insert_many<'e, E>(db: E, rows: &[#insert]) -> Result<Vec<Self>, super::error::Error>
+        pub async fn insert_many<'e, E>(db: E, rows: &[#insert]) -> Result<Vec<Self>, Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
@@ -323,11 +320,11 @@ fn insert_many_fn(
             ::sqlx::query_as_with(#sql, arguments)
                 .fetch_all(db)
                 .await
-                .map_err(super::error::Error::from)
+                .map_err(Error::from)
         }
 
         #count_doc
-        pub async fn insert_many_count<'e, E>(db: E, rows: &[#insert]) -> Result<u64, super::error::Error>
+        pub async fn insert_many_count<'e, E>(db: E, rows: &[#insert]) -> Result<u64, Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
@@ -391,7 +388,7 @@ fn copy_many_fn(ctx: &RelationContext<'_>, targets: &[&Field<'_>]) -> TokenStrea
     });
     quote! {
         #doc
-        pub async fn copy_many(conn: &mut ::sqlx::PgConnection, rows: &[#insert]) -> Result<u64, super::error::Error> {
+        pub async fn copy_many(conn: &mut ::sqlx::PgConnection, rows: &[#insert]) -> Result<u64, Error> {
             super::runtime::copy_in(conn, #table, &[#(#names),*], rows, |row, out| {
                 #(#values)*
                 Ok(())
@@ -448,7 +445,7 @@ fn key_functions(
         let sql = statements.add(&name.to_string().to_uppercase(), &sql);
         out.extend(quote! {
             #doc
-            pub async fn #name<'e, E>(db: E, #(#args),*) -> Result<Option<Self>, super::error::Error>
+            pub async fn #name<'e, E>(db: E, #(#args),*) -> Result<Option<Self>, Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
@@ -456,7 +453,7 @@ fn key_functions(
                     #(#binds)*
                     .fetch_optional(db)
                     .await
-                    .map_err(super::error::Error::from)
+                    .map_err(Error::from)
             }
         });
     }
@@ -488,7 +485,7 @@ fn key_functions(
             quote! { .bind(#ident) }
         })
         .collect();
-    let not_found = quote! { super::error::Error::NotFound { table: #table } };
+    let not_found = quote! { Error::NotFound { table: #table } };
 
     // update: every column but the key, identity and generated ones, from `self`.
     let settable: Vec<&Field<'_>> = fields
@@ -527,7 +524,7 @@ fn key_functions(
         let sql = statements.add("UPDATE", &sql);
         out.extend(quote! {
             #doc
-            pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+            pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
@@ -536,7 +533,7 @@ fn key_functions(
                     #(#set_binds)*
                     .fetch_optional(db)
                     .await
-                    .map_err(super::error::Error::from)?
+                    .map_err(Error::from)?
                     .ok_or(#not_found)
             }
         });
@@ -548,7 +545,7 @@ fn key_functions(
         let sql = statements.add(&name.to_string().to_uppercase(), &sql);
         quote! {
             #doc
-            pub async fn #name<'e, E>(db: E, #(#pk_args),*) -> Result<(), super::error::Error>
+            pub async fn #name<'e, E>(db: E, #(#pk_args),*) -> Result<(), Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
@@ -582,7 +579,7 @@ fn key_functions(
         let sql = statements.add("FIND_WITH_DELETED", &sql);
         out.extend(quote! {
             #doc
-            pub async fn find_with_deleted<'e, E>(db: E, #(#pk_args),*) -> Result<Option<Self>, super::error::Error>
+            pub async fn find_with_deleted<'e, E>(db: E, #(#pk_args),*) -> Result<Option<Self>, Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
@@ -590,7 +587,7 @@ fn key_functions(
                     #(#pk_binds)*
                     .fetch_optional(db)
                     .await
-                    .map_err(super::error::Error::from)
+                    .map_err(Error::from)
             }
         });
     } else {

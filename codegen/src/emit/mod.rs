@@ -211,8 +211,19 @@ fn emit_laid_out(
     // Every file is independent of the others: each is built as tokens and laid out as text
     // on whichever core is free (token streams cannot cross threads, so one worker does both).
     // The largest go first.
-    let mut parts = vec![Part::Migrations, Part::Enums, Part::Error, Part::Queries, Part::Mod, Part::Composites];
-    parts.extend(modules.iter().map(|(module, relation)| Part::Relation(module, relation)));
+    let mut parts = vec![
+        Part::Migrations,
+        Part::Enums,
+        Part::Error,
+        Part::Queries,
+        Part::Mod,
+        Part::Composites,
+    ];
+    parts.extend(
+        modules
+            .iter()
+            .map(|(module, relation)| Part::Relation(module, relation)),
+    );
     let mut generated = GeneratedFiles::default();
     let laid_out = crate::parallel::map(&parts, |part| {
         files.build(part).map(|built| {

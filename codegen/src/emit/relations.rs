@@ -302,7 +302,7 @@ fn belongs_to(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Tok
         quote! {
             #doc
             #allow
-            pub async fn #method<'e, E>(&self, db: E) -> Result<Option<#parent>, super::error::Error>
+            pub async fn #method<'e, E>(&self, db: E) -> Result<Option<#parent>, Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
@@ -313,14 +313,14 @@ fn belongs_to(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Tok
                     .bind(key)
                     .fetch_optional(db)
                     .await
-                    .map_err(super::error::Error::from)
+                    .map_err(Error::from)
             }
         }
     } else {
         quote! {
             #doc
             #allow
-            pub async fn #method<'e, E>(&self, db: E) -> Result<#parent, super::error::Error>
+            pub async fn #method<'e, E>(&self, db: E) -> Result<#parent, Error>
             where
                 E: ::sqlx::PgExecutor<'e>,
             {
@@ -328,8 +328,8 @@ fn belongs_to(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Tok
                     .bind(#fk_arg)
                     .fetch_optional(db)
                     .await
-                    .map_err(super::error::Error::from)?
-                    .ok_or(super::error::Error::NotFound { table: #parent_table })
+                    .map_err(Error::from)?
+                    .ok_or(Error::NotFound { table: #parent_table })
             }
         }
     }
@@ -382,7 +382,7 @@ fn rows_method(
     quote! {
         #doc
         #allow
-        pub async fn #method<'e, E>(&self, db: E) -> Result<Vec<#row>, super::error::Error>
+        pub async fn #method<'e, E>(&self, db: E) -> Result<Vec<#row>, Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
@@ -390,7 +390,7 @@ fn rows_method(
                 .bind(#key_arg)
                 .fetch_all(db)
                 .await
-                .map_err(super::error::Error::from)
+                .map_err(Error::from)
         }
     }
 }
@@ -436,7 +436,7 @@ fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Token
     };
     tokens.extend(quote! {
         #doc
-        pub async fn #preload<'e, E>(db: E, parents: &[Self]) -> Result<Vec<Vec<#child>>, super::error::Error>
+        pub async fn #preload<'e, E>(db: E, parents: &[Self]) -> Result<Vec<Vec<#child>>, Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {
@@ -509,7 +509,7 @@ fn many_to_many(
     );
     tokens.extend(quote! {
         #doc
-        pub async fn #preload<'e, E>(db: E, parents: &[Self]) -> Result<Vec<Vec<#target>>, super::error::Error>
+        pub async fn #preload<'e, E>(db: E, parents: &[Self]) -> Result<Vec<Vec<#target>>, Error>
         where
             E: ::sqlx::PgExecutor<'e>,
         {

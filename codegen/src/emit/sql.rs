@@ -8,7 +8,8 @@ use crate::emit::names::Names;
 use crate::emit::types::column_rust_type;
 
 /// PostgreSQL keywords that cannot stand as a bare column or table name everywhere
-/// (reserved, type/function-name and column-name keywords of PostgreSQL 16).
+/// (reserved, type/function-name and column-name keywords of PostgreSQL 16), sorted for
+/// [`quote_ident`]'s binary search.
 const KEYWORDS: &[&str] = &[
     "all",
     "analyse",
@@ -176,7 +177,7 @@ pub fn quote_ident(name: &str) -> String {
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !KEYWORDS.contains(&name);
+        && KEYWORDS.binary_search(&name).is_err();
     if plain {
         name.to_string()
     } else {
@@ -321,6 +322,13 @@ fn orderable(sql_type: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keywords_are_sorted_for_the_binary_search() {
+        assert!(KEYWORDS.is_sorted(), "keep KEYWORDS sorted");
+        assert_eq!(quote_ident("select"), "\"select\"");
+        assert_eq!(quote_ident("zone"), "zone");
+    }
 
     #[test]
     fn quotes_only_names_that_need_it() {

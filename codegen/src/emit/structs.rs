@@ -2,10 +2,10 @@
 //!
 //! The code of these files (here, in [`access`](super::access), [`relations`](super::relations)
 //! and [`context`](super::context)) names the prelude's `Option`, `Some`, `None`, `Result`,
-//! `Ok`, `Vec`, `String` and `Into` directly: such a module imports nothing, and the only types
-//! it declares are its row struct (never a prelude name, see
-//! [`row_name`](super::ident::row_name)), its `New...` insert struct and the `sql` module, so
-//! nothing can shadow them. Types shared with other files ([`types`](super::types)) keep their
+//! `Ok`, `Vec`, `String` and `Into` directly, and `Error` (the crate's, imported): such a
+//! module imports nothing else, and the only types it declares are its row struct (never a
+//! prelude name nor `Error`, see [`row_name`](super::ident::row_name)), its `New...` insert
+//! struct and the `sql` module, so nothing can shadow them. Types shared with other files ([`types`](super::types)) keep their
 //! full paths, since an enum or composite type may be called `Option` there.
 
 use proc_macro2::TokenStream;
@@ -15,9 +15,9 @@ use crate::catalog::Relation;
 use crate::emit::access::access_impl;
 use crate::emit::context::{Field, RelationContext, is_insertable, is_required, is_secret};
 use crate::emit::docs::{doc_lines, doc_literal};
-use crate::emit::print::nested;
 use crate::emit::ident::const_name;
 use crate::emit::names::{Names, display_name};
+use crate::emit::print::nested;
 use crate::emit::types::{Serde, is_string};
 
 /// Tokens of the relation's file: row struct, constants, data access, relation helpers and
@@ -77,6 +77,8 @@ pub fn relation_module(
 
     Ok(quote! {
         #![doc = #module_doc]
+
+        use super::error::Error;
 
         #(#struct_docs)*
         #separator

@@ -2,6 +2,8 @@
 
 //! The `active_environments` view.
 
+use super::error::Error;
+
 /// Previews that are deploying or ready and not terminated, with their public URL.
 ///
 /// A row of the `active_environments` view.
@@ -75,11 +77,7 @@ impl ActiveEnvironment {
     /// ```sql
     /// SELECT id, subdomain_hash, status, vm_ip, project_name, team_name, public_url, last_heartbeat_at, age_hours, estimated_cost_usd FROM active_environments ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -88,7 +86,7 @@ impl ActiveEnvironment {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -96,11 +94,11 @@ impl ActiveEnvironment {
     /// ```sql
     /// SELECT count(*) FROM active_environments
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 

@@ -2,6 +2,8 @@
 
 //! The `agent_connections` table.
 
+use super::error::Error;
+
 /// Live WebSocket connections from the agents running on preview VMs.
 ///
 /// A row of the `agent_connections` table.
@@ -180,7 +182,7 @@ impl AgentConnection {
     /// ```sql
     /// INSERT INTO agent_connections (id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'connected'), $6, $7, $8, COALESCE($9, now()), COALESCE($10, now()), $11) RETURNING id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewAgentConnection) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewAgentConnection) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -198,7 +200,7 @@ impl AgentConnection {
             .bind(new.disconnected_at)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
@@ -206,10 +208,7 @@ impl AgentConnection {
     /// ```sql
     /// INSERT INTO agent_connections (id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at) SELECT COALESCE(u.id, gen_random_uuid()), u.environment_id, u.agent_id, u.token_hash, COALESCE(u.status, 'connected'), u.ip_address, u.agent_version, u.system_info, COALESCE(u.connected_at, now()), COALESCE(u.last_seen_at, now()), u.disconnected_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at, __ordinality) ORDER BY u.__ordinality RETURNING id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at
     /// ```
-    pub async fn insert_many<'e, E>(
-        db: E,
-        rows: &[NewAgentConnection],
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn insert_many<'e, E>(db: E, rows: &[NewAgentConnection]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -217,10 +216,7 @@ impl AgentConnection {
             return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
-            .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments).fetch_all(db).await.map_err(Error::from)
     }
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
@@ -228,10 +224,7 @@ impl AgentConnection {
     /// ```sql
     /// INSERT INTO agent_connections (id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at) SELECT COALESCE(u.id, gen_random_uuid()), u.environment_id, u.agent_id, u.token_hash, COALESCE(u.status, 'connected'), u.ip_address, u.agent_version, u.system_info, COALESCE(u.connected_at, now()), COALESCE(u.last_seen_at, now()), u.disconnected_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at, __ordinality) ORDER BY u.__ordinality
     /// ```
-    pub async fn insert_many_count<'e, E>(
-        db: E,
-        rows: &[NewAgentConnection],
-    ) -> Result<u64, super::error::Error>
+    pub async fn insert_many_count<'e, E>(db: E, rows: &[NewAgentConnection]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -269,7 +262,7 @@ impl AgentConnection {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewAgentConnection],
-    ) -> Result<u64, super::error::Error> {
+    ) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "agent_connections",
@@ -309,15 +302,11 @@ impl AgentConnection {
     /// ```sql
     /// SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// The row with this agent_id.
@@ -325,10 +314,7 @@ impl AgentConnection {
     /// ```sql
     /// SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections WHERE agent_id = $1
     /// ```
-    pub async fn find_by_agent_id<'e, E>(
-        db: E,
-        agent_id: &str,
-    ) -> Result<Option<Self>, super::error::Error>
+    pub async fn find_by_agent_id<'e, E>(db: E, agent_id: &str) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -336,7 +322,7 @@ impl AgentConnection {
             .bind(agent_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -344,7 +330,7 @@ impl AgentConnection {
     /// ```sql
     /// UPDATE agent_connections SET environment_id = $2, agent_id = $3, token_hash = $4, status = $5, ip_address = $6, agent_version = $7, system_info = $8, connected_at = $9, last_seen_at = $10, disconnected_at = $11 WHERE id = $1 RETURNING id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -362,8 +348,8 @@ impl AgentConnection {
             .bind(self.disconnected_at)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "agent_connections" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "agent_connections" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -371,7 +357,7 @@ impl AgentConnection {
     /// ```sql
     /// DELETE FROM agent_connections WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -384,11 +370,7 @@ impl AgentConnection {
     /// ```sql
     /// SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -397,7 +379,7 @@ impl AgentConnection {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -405,11 +387,11 @@ impl AgentConnection {
     /// ```sql
     /// SELECT count(*) FROM agent_connections
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 
@@ -442,10 +424,7 @@ impl AgentConnection {
     /// ```sql
     /// SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE id = $1
     /// ```
-    pub async fn environment<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<super::environments::Environment, super::error::Error>
+    pub async fn environment<'e, E>(&self, db: E) -> Result<super::environments::Environment, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -453,7 +432,7 @@ impl AgentConnection {
             .bind(self.environment_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "environments" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "environments" })
     }
 }

@@ -2,6 +2,8 @@
 
 //! The `audit_logs` table.
 
+use super::error::Error;
+
 /// Compliance trail of who did what; rows survive the deletion of what they describe.
 ///
 /// A row of the `audit_logs` table.
@@ -146,7 +148,7 @@ impl AuditLog {
     /// ```sql
     /// INSERT INTO audit_logs (id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp") VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11, now())) RETURNING id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp"
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewAuditLog) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewAuditLog) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -164,7 +166,7 @@ impl AuditLog {
             .bind(new.timestamp)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
@@ -172,10 +174,7 @@ impl AuditLog {
     /// ```sql
     /// INSERT INTO audit_logs (id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp") SELECT COALESCE(u.id, gen_random_uuid()), u.actor_id, u.actor_email, u.actor_ip, u.action, u.resource_type, u.resource_id, u.team_id, u.project_id, u.metadata, COALESCE(u."timestamp", now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp", __ordinality) ORDER BY u.__ordinality RETURNING id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp"
     /// ```
-    pub async fn insert_many<'e, E>(
-        db: E,
-        rows: &[NewAuditLog],
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn insert_many<'e, E>(db: E, rows: &[NewAuditLog]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -183,10 +182,7 @@ impl AuditLog {
             return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
-            .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments).fetch_all(db).await.map_err(Error::from)
     }
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
@@ -194,10 +190,7 @@ impl AuditLog {
     /// ```sql
     /// INSERT INTO audit_logs (id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp") SELECT COALESCE(u.id, gen_random_uuid()), u.actor_id, u.actor_email, u.actor_ip, u.action, u.resource_type, u.resource_id, u.team_id, u.project_id, u.metadata, COALESCE(u."timestamp", now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp", __ordinality) ORDER BY u.__ordinality
     /// ```
-    pub async fn insert_many_count<'e, E>(
-        db: E,
-        rows: &[NewAuditLog],
-    ) -> Result<u64, super::error::Error>
+    pub async fn insert_many_count<'e, E>(db: E, rows: &[NewAuditLog]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -235,7 +228,7 @@ impl AuditLog {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewAuditLog],
-    ) -> Result<u64, super::error::Error> {
+    ) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "audit_logs",
@@ -275,15 +268,11 @@ impl AuditLog {
     /// ```sql
     /// SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp" FROM audit_logs WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -291,7 +280,7 @@ impl AuditLog {
     /// ```sql
     /// UPDATE audit_logs SET actor_id = $2, actor_email = $3, actor_ip = $4, action = $5, resource_type = $6, resource_id = $7, team_id = $8, project_id = $9, metadata = $10, "timestamp" = $11 WHERE id = $1 RETURNING id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp"
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -309,8 +298,8 @@ impl AuditLog {
             .bind(self.timestamp)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "audit_logs" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "audit_logs" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -318,7 +307,7 @@ impl AuditLog {
     /// ```sql
     /// DELETE FROM audit_logs WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -331,11 +320,7 @@ impl AuditLog {
     /// ```sql
     /// SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp" FROM audit_logs ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -344,7 +329,7 @@ impl AuditLog {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -352,11 +337,11 @@ impl AuditLog {
     /// ```sql
     /// SELECT count(*) FROM audit_logs
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 
@@ -387,10 +372,7 @@ impl AuditLog {
     /// ```sql
     /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1
     /// ```
-    pub async fn actor<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Option<super::users::User>, super::error::Error>
+    pub async fn actor<'e, E>(&self, db: E) -> Result<Option<super::users::User>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -401,7 +383,7 @@ impl AuditLog {
             .bind(key)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// The `projects` row this row's `project_id` points at.
@@ -409,10 +391,7 @@ impl AuditLog {
     /// ```sql
     /// SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE id = $1
     /// ```
-    pub async fn project<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Option<super::projects::Project>, super::error::Error>
+    pub async fn project<'e, E>(&self, db: E) -> Result<Option<super::projects::Project>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -423,7 +402,7 @@ impl AuditLog {
             .bind(key)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// The `teams` row this row's `team_id` points at.
@@ -431,10 +410,7 @@ impl AuditLog {
     /// ```sql
     /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1
     /// ```
-    pub async fn team<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Option<super::teams::Team>, super::error::Error>
+    pub async fn team<'e, E>(&self, db: E) -> Result<Option<super::teams::Team>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -445,6 +421,6 @@ impl AuditLog {
             .bind(key)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 }

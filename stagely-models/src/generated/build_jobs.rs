@@ -2,6 +2,8 @@
 
 //! The `build_jobs` table.
 
+use super::error::Error;
+
 /// One container image build within a workflow run, on a build VM.
 ///
 /// A row of the `build_jobs` table.
@@ -214,7 +216,7 @@ impl BuildJob {
     /// ```sql
     /// INSERT INTO build_jobs (id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10, 'queued'), COALESCE($11, now()), $12, $13, $14, $15, $16, $17, COALESCE($18, now()), COALESCE($19, now())) RETURNING id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewBuildJob) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewBuildJob) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -240,7 +242,7 @@ impl BuildJob {
             .bind(new.updated_at)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
@@ -248,10 +250,7 @@ impl BuildJob {
     /// ```sql
     /// INSERT INTO build_jobs (id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.workflow_run_id, u.name, u.architecture, u.context_path, u.dockerfile_path, u.vm_id, u.cloud_provider_id, u.machine_size, COALESCE(u.status, 'queued'), COALESCE(u.queued_at, now()), u.started_at, u.completed_at, u.duration_seconds, u.artifact_url, u.exit_code, u.error_message, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) WITH ORDINALITY AS u(id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at
     /// ```
-    pub async fn insert_many<'e, E>(
-        db: E,
-        rows: &[NewBuildJob],
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn insert_many<'e, E>(db: E, rows: &[NewBuildJob]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -259,10 +258,7 @@ impl BuildJob {
             return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
-            .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments).fetch_all(db).await.map_err(Error::from)
     }
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
@@ -270,10 +266,7 @@ impl BuildJob {
     /// ```sql
     /// INSERT INTO build_jobs (id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.workflow_run_id, u.name, u.architecture, u.context_path, u.dockerfile_path, u.vm_id, u.cloud_provider_id, u.machine_size, COALESCE(u.status, 'queued'), COALESCE(u.queued_at, now()), u.started_at, u.completed_at, u.duration_seconds, u.artifact_url, u.exit_code, u.error_message, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) WITH ORDINALITY AS u(id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
     /// ```
-    pub async fn insert_many_count<'e, E>(
-        db: E,
-        rows: &[NewBuildJob],
-    ) -> Result<u64, super::error::Error>
+    pub async fn insert_many_count<'e, E>(db: E, rows: &[NewBuildJob]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -319,7 +312,7 @@ impl BuildJob {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewBuildJob],
-    ) -> Result<u64, super::error::Error> {
+    ) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "build_jobs",
@@ -375,15 +368,11 @@ impl BuildJob {
     /// ```sql
     /// SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -391,7 +380,7 @@ impl BuildJob {
     /// ```sql
     /// UPDATE build_jobs SET workflow_run_id = $2, name = $3, architecture = $4, context_path = $5, dockerfile_path = $6, vm_id = $7, cloud_provider_id = $8, machine_size = $9, status = $10, queued_at = $11, started_at = $12, completed_at = $13, duration_seconds = $14, artifact_url = $15, exit_code = $16, error_message = $17, created_at = $18, updated_at = $19 WHERE id = $1 RETURNING id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -417,8 +406,8 @@ impl BuildJob {
             .bind(self.updated_at)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "build_jobs" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "build_jobs" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -426,7 +415,7 @@ impl BuildJob {
     /// ```sql
     /// DELETE FROM build_jobs WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -439,11 +428,7 @@ impl BuildJob {
     /// ```sql
     /// SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -452,7 +437,7 @@ impl BuildJob {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -460,11 +445,11 @@ impl BuildJob {
     /// ```sql
     /// SELECT count(*) FROM build_jobs
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 
@@ -498,7 +483,7 @@ impl BuildJob {
     pub async fn cloud_provider<'e, E>(
         &self,
         db: E,
-    ) -> Result<Option<super::cloud_providers::CloudProvider>, super::error::Error>
+    ) -> Result<Option<super::cloud_providers::CloudProvider>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -509,7 +494,7 @@ impl BuildJob {
             .bind(key)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// The `workflow_runs` row this row's `workflow_run_id` points at.
@@ -520,7 +505,7 @@ impl BuildJob {
     pub async fn workflow_run<'e, E>(
         &self,
         db: E,
-    ) -> Result<super::workflow_runs::WorkflowRun, super::error::Error>
+    ) -> Result<super::workflow_runs::WorkflowRun, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -528,8 +513,8 @@ impl BuildJob {
             .bind(self.workflow_run_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "workflow_runs" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "workflow_runs" })
     }
 
     /// The `build_logs` rows whose `build_job_id` points at this row.
@@ -537,10 +522,7 @@ impl BuildJob {
     /// ```sql
     /// SELECT id, build_job_id, seq, "timestamp", stream, line FROM build_logs WHERE build_job_id = $1 ORDER BY id
     /// ```
-    pub async fn build_logs<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Vec<super::build_logs::BuildLog>, super::error::Error>
+    pub async fn build_logs<'e, E>(&self, db: E) -> Result<Vec<super::build_logs::BuildLog>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -548,7 +530,7 @@ impl BuildJob {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `build_logs` rows (as [`Self::build_logs`]), in one query; the result is in the order of `parents`.
@@ -559,7 +541,7 @@ impl BuildJob {
     pub async fn preload_build_logs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::build_logs::BuildLog>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::build_logs::BuildLog>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {

@@ -2,6 +2,8 @@
 
 //! The `build_logs` table.
 
+use super::error::Error;
+
 /// Streamed build output, one row per line (high volume).
 ///
 /// A row of the `build_logs` table.
@@ -93,7 +95,7 @@ impl BuildLog {
     /// ```sql
     /// INSERT INTO build_logs (id, build_job_id, "timestamp", stream, line) VALUES (COALESCE($1, gen_random_uuid()), $2, COALESCE($3, now()), $4, $5) RETURNING id, build_job_id, seq, "timestamp", stream, line
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewBuildLog) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewBuildLog) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -105,7 +107,7 @@ impl BuildLog {
             .bind(&new.line)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
@@ -113,10 +115,7 @@ impl BuildLog {
     /// ```sql
     /// INSERT INTO build_logs (id, build_job_id, "timestamp", stream, line) SELECT COALESCE(u.id, gen_random_uuid()), u.build_job_id, COALESCE(u."timestamp", now()), u.stream, u.line FROM UNNEST($1, $2, $3, $4, $5) WITH ORDINALITY AS u(id, build_job_id, "timestamp", stream, line, __ordinality) ORDER BY u.__ordinality RETURNING id, build_job_id, seq, "timestamp", stream, line
     /// ```
-    pub async fn insert_many<'e, E>(
-        db: E,
-        rows: &[NewBuildLog],
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn insert_many<'e, E>(db: E, rows: &[NewBuildLog]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -124,10 +123,7 @@ impl BuildLog {
             return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
-            .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments).fetch_all(db).await.map_err(Error::from)
     }
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
@@ -135,10 +131,7 @@ impl BuildLog {
     /// ```sql
     /// INSERT INTO build_logs (id, build_job_id, "timestamp", stream, line) SELECT COALESCE(u.id, gen_random_uuid()), u.build_job_id, COALESCE(u."timestamp", now()), u.stream, u.line FROM UNNEST($1, $2, $3, $4, $5) WITH ORDINALITY AS u(id, build_job_id, "timestamp", stream, line, __ordinality) ORDER BY u.__ordinality
     /// ```
-    pub async fn insert_many_count<'e, E>(
-        db: E,
-        rows: &[NewBuildLog],
-    ) -> Result<u64, super::error::Error>
+    pub async fn insert_many_count<'e, E>(db: E, rows: &[NewBuildLog]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -170,7 +163,7 @@ impl BuildLog {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewBuildLog],
-    ) -> Result<u64, super::error::Error> {
+    ) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "build_logs",
@@ -192,15 +185,11 @@ impl BuildLog {
     /// ```sql
     /// SELECT id, build_job_id, seq, "timestamp", stream, line FROM build_logs WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -208,7 +197,7 @@ impl BuildLog {
     /// ```sql
     /// UPDATE build_logs SET build_job_id = $2, "timestamp" = $3, stream = $4, line = $5 WHERE id = $1 RETURNING id, build_job_id, seq, "timestamp", stream, line
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -220,8 +209,8 @@ impl BuildLog {
             .bind(&self.line)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "build_logs" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "build_logs" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -229,7 +218,7 @@ impl BuildLog {
     /// ```sql
     /// DELETE FROM build_logs WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -242,11 +231,7 @@ impl BuildLog {
     /// ```sql
     /// SELECT id, build_job_id, seq, "timestamp", stream, line FROM build_logs ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -255,7 +240,7 @@ impl BuildLog {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -263,11 +248,11 @@ impl BuildLog {
     /// ```sql
     /// SELECT count(*) FROM build_logs
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 
@@ -298,10 +283,7 @@ impl BuildLog {
     /// ```sql
     /// SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE id = $1
     /// ```
-    pub async fn build_job<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<super::build_jobs::BuildJob, super::error::Error>
+    pub async fn build_job<'e, E>(&self, db: E) -> Result<super::build_jobs::BuildJob, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -309,7 +291,7 @@ impl BuildLog {
             .bind(self.build_job_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "build_jobs" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "build_jobs" })
     }
 }

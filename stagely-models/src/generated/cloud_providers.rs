@@ -2,6 +2,8 @@
 
 //! The `cloud_providers` table.
 
+use super::error::Error;
+
 /// Cloud credentials a team brings (BYO cloud) for running previews and builds.
 ///
 /// A row of the `cloud_providers` table.
@@ -195,7 +197,7 @@ impl CloudProvider {
     /// ```sql
     /// INSERT INTO cloud_providers (id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7, '{}'), COALESCE($8, true), $9, $10, COALESCE($11, now()), COALESCE($12, now())) RETURNING id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewCloudProvider) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewCloudProvider) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -214,7 +216,7 @@ impl CloudProvider {
             .bind(new.updated_at)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
@@ -222,10 +224,7 @@ impl CloudProvider {
     /// ```sql
     /// INSERT INTO cloud_providers (id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.name, u.provider_type, u.encrypted_credentials, u.region, COALESCE(u.config, '{}'), COALESCE(u.is_active, true), u.last_validated_at, u.validation_error, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) WITH ORDINALITY AS u(id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at
     /// ```
-    pub async fn insert_many<'e, E>(
-        db: E,
-        rows: &[NewCloudProvider],
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn insert_many<'e, E>(db: E, rows: &[NewCloudProvider]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -233,10 +232,7 @@ impl CloudProvider {
             return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
-            .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments).fetch_all(db).await.map_err(Error::from)
     }
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
@@ -244,10 +240,7 @@ impl CloudProvider {
     /// ```sql
     /// INSERT INTO cloud_providers (id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.name, u.provider_type, u.encrypted_credentials, u.region, COALESCE(u.config, '{}'), COALESCE(u.is_active, true), u.last_validated_at, u.validation_error, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) WITH ORDINALITY AS u(id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
     /// ```
-    pub async fn insert_many_count<'e, E>(
-        db: E,
-        rows: &[NewCloudProvider],
-    ) -> Result<u64, super::error::Error>
+    pub async fn insert_many_count<'e, E>(db: E, rows: &[NewCloudProvider]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -286,7 +279,7 @@ impl CloudProvider {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewCloudProvider],
-    ) -> Result<u64, super::error::Error> {
+    ) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "cloud_providers",
@@ -328,15 +321,11 @@ impl CloudProvider {
     /// ```sql
     /// SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// The row with this team_id and name.
@@ -348,7 +337,7 @@ impl CloudProvider {
         db: E,
         team_id: ::uuid::Uuid,
         name: &str,
-    ) -> Result<Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -357,7 +346,7 @@ impl CloudProvider {
             .bind(name)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -365,7 +354,7 @@ impl CloudProvider {
     /// ```sql
     /// UPDATE cloud_providers SET team_id = $2, name = $3, provider_type = $4, encrypted_credentials = $5, region = $6, config = $7, is_active = $8, last_validated_at = $9, validation_error = $10, created_at = $11, updated_at = $12 WHERE id = $1 RETURNING id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -384,8 +373,8 @@ impl CloudProvider {
             .bind(self.updated_at)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "cloud_providers" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "cloud_providers" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -393,7 +382,7 @@ impl CloudProvider {
     /// ```sql
     /// DELETE FROM cloud_providers WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -406,11 +395,7 @@ impl CloudProvider {
     /// ```sql
     /// SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -419,7 +404,7 @@ impl CloudProvider {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -427,11 +412,11 @@ impl CloudProvider {
     /// ```sql
     /// SELECT count(*) FROM cloud_providers
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 
@@ -464,10 +449,7 @@ impl CloudProvider {
     /// ```sql
     /// SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE cloud_provider_id = $1 ORDER BY id
     /// ```
-    pub async fn build_jobs<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Vec<super::build_jobs::BuildJob>, super::error::Error>
+    pub async fn build_jobs<'e, E>(&self, db: E) -> Result<Vec<super::build_jobs::BuildJob>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -475,7 +457,7 @@ impl CloudProvider {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `build_jobs` rows (as [`Self::build_jobs`]), in one query; the result is in the order of `parents`.
@@ -486,7 +468,7 @@ impl CloudProvider {
     pub async fn preload_build_jobs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::build_jobs::BuildJob>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::build_jobs::BuildJob>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -504,7 +486,7 @@ impl CloudProvider {
     /// ```sql
     /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1
     /// ```
-    pub async fn team<'e, E>(&self, db: E) -> Result<super::teams::Team, super::error::Error>
+    pub async fn team<'e, E>(&self, db: E) -> Result<super::teams::Team, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -512,8 +494,8 @@ impl CloudProvider {
             .bind(self.team_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "teams" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "teams" })
     }
 
     /// The `projects` rows whose `cloud_provider_id` points at this row.
@@ -521,10 +503,7 @@ impl CloudProvider {
     /// ```sql
     /// SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE cloud_provider_id = $1 ORDER BY id
     /// ```
-    pub async fn projects<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Vec<super::projects::Project>, super::error::Error>
+    pub async fn projects<'e, E>(&self, db: E) -> Result<Vec<super::projects::Project>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -532,7 +511,7 @@ impl CloudProvider {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `projects` rows (as [`Self::projects`]), in one query; the result is in the order of `parents`.
@@ -543,7 +522,7 @@ impl CloudProvider {
     pub async fn preload_projects<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::projects::Project>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::projects::Project>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {

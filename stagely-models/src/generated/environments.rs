@@ -2,6 +2,8 @@
 
 //! The `environments` table.
 
+use super::error::Error;
+
 /// One preview environment (a "stagelet") per pull request, on its own VM.
 ///
 /// A row of the `environments` table.
@@ -203,7 +205,7 @@ impl Environment {
     /// ```sql
     /// INSERT INTO environments (id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, COALESCE($9, 'pending'), COALESCE($10, 'pending'), $11, $12, $13, COALESCE($14, 0), COALESCE($15, now()), COALESCE($16, now())) RETURNING id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewEnvironment) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewEnvironment) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -226,7 +228,7 @@ impl Environment {
             .bind(new.updated_at)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
@@ -234,10 +236,7 @@ impl Environment {
     /// ```sql
     /// INSERT INTO environments (id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.project_id, u.pr_number, u.branch_name, u.commit_hash, u.subdomain_hash, u.vm_id, u.vm_ip, COALESCE(u.vm_status, 'pending'), COALESCE(u.status, 'pending'), u.deployed_at, u.last_heartbeat_at, u.terminated_at, COALESCE(u.estimated_cost_usd, 0), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) WITH ORDINALITY AS u(id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at
     /// ```
-    pub async fn insert_many<'e, E>(
-        db: E,
-        rows: &[NewEnvironment],
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn insert_many<'e, E>(db: E, rows: &[NewEnvironment]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -245,10 +244,7 @@ impl Environment {
             return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
-            .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments).fetch_all(db).await.map_err(Error::from)
     }
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
@@ -256,10 +252,7 @@ impl Environment {
     /// ```sql
     /// INSERT INTO environments (id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.project_id, u.pr_number, u.branch_name, u.commit_hash, u.subdomain_hash, u.vm_id, u.vm_ip, COALESCE(u.vm_status, 'pending'), COALESCE(u.status, 'pending'), u.deployed_at, u.last_heartbeat_at, u.terminated_at, COALESCE(u.estimated_cost_usd, 0), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) WITH ORDINALITY AS u(id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
     /// ```
-    pub async fn insert_many_count<'e, E>(
-        db: E,
-        rows: &[NewEnvironment],
-    ) -> Result<u64, super::error::Error>
+    pub async fn insert_many_count<'e, E>(db: E, rows: &[NewEnvironment]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -302,7 +295,7 @@ impl Environment {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewEnvironment],
-    ) -> Result<u64, super::error::Error> {
+    ) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "environments",
@@ -352,15 +345,11 @@ impl Environment {
     /// ```sql
     /// SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// The row with this subdomain_hash.
@@ -371,7 +360,7 @@ impl Environment {
     pub async fn find_by_subdomain_hash<'e, E>(
         db: E,
         subdomain_hash: &str,
-    ) -> Result<Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -379,7 +368,7 @@ impl Environment {
             .bind(subdomain_hash)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -387,7 +376,7 @@ impl Environment {
     /// ```sql
     /// UPDATE environments SET project_id = $2, pr_number = $3, branch_name = $4, commit_hash = $5, subdomain_hash = $6, vm_id = $7, vm_ip = $8, vm_status = $9, status = $10, deployed_at = $11, last_heartbeat_at = $12, terminated_at = $13, estimated_cost_usd = $14, created_at = $15, updated_at = $16 WHERE id = $1 RETURNING id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -410,8 +399,8 @@ impl Environment {
             .bind(self.updated_at)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "environments" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "environments" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -419,7 +408,7 @@ impl Environment {
     /// ```sql
     /// DELETE FROM environments WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -432,11 +421,7 @@ impl Environment {
     /// ```sql
     /// SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -445,7 +430,7 @@ impl Environment {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -453,11 +438,11 @@ impl Environment {
     /// ```sql
     /// SELECT count(*) FROM environments
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 
@@ -493,7 +478,7 @@ impl Environment {
     pub async fn agent_connections<'e, E>(
         &self,
         db: E,
-    ) -> Result<Vec<super::agent_connections::AgentConnection>, super::error::Error>
+    ) -> Result<Vec<super::agent_connections::AgentConnection>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -501,7 +486,7 @@ impl Environment {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `agent_connections` rows (as [`Self::agent_connections`]), in one query; the result is in the order of `parents`.
@@ -512,7 +497,7 @@ impl Environment {
     pub async fn preload_agent_connections<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::agent_connections::AgentConnection>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::agent_connections::AgentConnection>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -530,10 +515,7 @@ impl Environment {
     /// ```sql
     /// SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE id = $1
     /// ```
-    pub async fn project<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<super::projects::Project, super::error::Error>
+    pub async fn project<'e, E>(&self, db: E) -> Result<super::projects::Project, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -541,8 +523,8 @@ impl Environment {
             .bind(self.project_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "projects" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "projects" })
     }
 
     /// The `workflow_runs` rows whose `environment_id` points at this row.
@@ -553,7 +535,7 @@ impl Environment {
     pub async fn workflow_runs<'e, E>(
         &self,
         db: E,
-    ) -> Result<Vec<super::workflow_runs::WorkflowRun>, super::error::Error>
+    ) -> Result<Vec<super::workflow_runs::WorkflowRun>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -561,7 +543,7 @@ impl Environment {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `workflow_runs` rows (as [`Self::workflow_runs`]), in one query; the result is in the order of `parents`.
@@ -572,7 +554,7 @@ impl Environment {
     pub async fn preload_workflow_runs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::workflow_runs::WorkflowRun>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::workflow_runs::WorkflowRun>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {

@@ -2,6 +2,8 @@
 
 //! The `projects` table.
 
+use super::error::Error;
+
 /// A git repository whose pull requests get preview environments.
 ///
 /// A row of the `projects` table.
@@ -163,7 +165,7 @@ impl Project {
     /// ```sql
     /// INSERT INTO projects (id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6, 'github'), COALESCE($7, 'main'), $8, COALESCE($9, 'medium'), COALESCE($10, '{}'), COALESCE($11, true), COALESCE($12, now()), COALESCE($13, now())) RETURNING id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewProject) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewProject) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -183,7 +185,7 @@ impl Project {
             .bind(new.updated_at)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
@@ -191,10 +193,7 @@ impl Project {
     /// ```sql
     /// INSERT INTO projects (id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.slug, u.name, u.repo_url, COALESCE(u.repo_provider, 'github'), COALESCE(u.default_branch, 'main'), u.cloud_provider_id, COALESCE(u.default_preview_size, 'medium'), COALESCE(u.config, '{}'), COALESCE(u.is_active, true), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) WITH ORDINALITY AS u(id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at
     /// ```
-    pub async fn insert_many<'e, E>(
-        db: E,
-        rows: &[NewProject],
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn insert_many<'e, E>(db: E, rows: &[NewProject]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -202,10 +201,7 @@ impl Project {
             return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
-            .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments).fetch_all(db).await.map_err(Error::from)
     }
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
@@ -213,10 +209,7 @@ impl Project {
     /// ```sql
     /// INSERT INTO projects (id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.slug, u.name, u.repo_url, COALESCE(u.repo_provider, 'github'), COALESCE(u.default_branch, 'main'), u.cloud_provider_id, COALESCE(u.default_preview_size, 'medium'), COALESCE(u.config, '{}'), COALESCE(u.is_active, true), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) WITH ORDINALITY AS u(id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
     /// ```
-    pub async fn insert_many_count<'e, E>(
-        db: E,
-        rows: &[NewProject],
-    ) -> Result<u64, super::error::Error>
+    pub async fn insert_many_count<'e, E>(db: E, rows: &[NewProject]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -256,7 +249,7 @@ impl Project {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewProject],
-    ) -> Result<u64, super::error::Error> {
+    ) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "projects",
@@ -300,15 +293,11 @@ impl Project {
     /// ```sql
     /// SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// The row with this team_id and slug.
@@ -320,7 +309,7 @@ impl Project {
         db: E,
         team_id: ::uuid::Uuid,
         slug: &str,
-    ) -> Result<Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -329,7 +318,7 @@ impl Project {
             .bind(slug)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -337,7 +326,7 @@ impl Project {
     /// ```sql
     /// UPDATE projects SET team_id = $2, slug = $3, name = $4, repo_url = $5, repo_provider = $6, default_branch = $7, cloud_provider_id = $8, default_preview_size = $9, config = $10, is_active = $11, created_at = $12, updated_at = $13 WHERE id = $1 RETURNING id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -357,8 +346,8 @@ impl Project {
             .bind(self.updated_at)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "projects" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "projects" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -366,7 +355,7 @@ impl Project {
     /// ```sql
     /// DELETE FROM projects WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -379,11 +368,7 @@ impl Project {
     /// ```sql
     /// SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -392,7 +377,7 @@ impl Project {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -400,11 +385,11 @@ impl Project {
     /// ```sql
     /// SELECT count(*) FROM projects
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 
@@ -437,10 +422,7 @@ impl Project {
     /// ```sql
     /// SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp" FROM audit_logs WHERE project_id = $1 ORDER BY id
     /// ```
-    pub async fn audit_logs<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Vec<super::audit_logs::AuditLog>, super::error::Error>
+    pub async fn audit_logs<'e, E>(&self, db: E) -> Result<Vec<super::audit_logs::AuditLog>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -448,7 +430,7 @@ impl Project {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `audit_logs` rows (as [`Self::audit_logs`]), in one query; the result is in the order of `parents`.
@@ -459,7 +441,7 @@ impl Project {
     pub async fn preload_audit_logs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::audit_logs::AuditLog>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::audit_logs::AuditLog>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -480,7 +462,7 @@ impl Project {
     pub async fn environments<'e, E>(
         &self,
         db: E,
-    ) -> Result<Vec<super::environments::Environment>, super::error::Error>
+    ) -> Result<Vec<super::environments::Environment>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -488,7 +470,7 @@ impl Project {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `environments` rows (as [`Self::environments`]), in one query; the result is in the order of `parents`.
@@ -499,7 +481,7 @@ impl Project {
     pub async fn preload_environments<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::environments::Environment>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::environments::Environment>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -520,7 +502,7 @@ impl Project {
     pub async fn cloud_provider<'e, E>(
         &self,
         db: E,
-    ) -> Result<Option<super::cloud_providers::CloudProvider>, super::error::Error>
+    ) -> Result<Option<super::cloud_providers::CloudProvider>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -531,7 +513,7 @@ impl Project {
             .bind(key)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// The `teams` row this row's `team_id` points at.
@@ -539,7 +521,7 @@ impl Project {
     /// ```sql
     /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1
     /// ```
-    pub async fn team<'e, E>(&self, db: E) -> Result<super::teams::Team, super::error::Error>
+    pub async fn team<'e, E>(&self, db: E) -> Result<super::teams::Team, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -547,8 +529,8 @@ impl Project {
             .bind(self.team_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "teams" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "teams" })
     }
 
     /// The `secrets` rows whose `project_id` points at this row.
@@ -556,10 +538,7 @@ impl Project {
     /// ```sql
     /// SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE project_id = $1 ORDER BY id
     /// ```
-    pub async fn secrets<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Vec<super::secrets::Secret>, super::error::Error>
+    pub async fn secrets<'e, E>(&self, db: E) -> Result<Vec<super::secrets::Secret>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -567,7 +546,7 @@ impl Project {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `secrets` rows (as [`Self::secrets`]), in one query; the result is in the order of `parents`.
@@ -578,7 +557,7 @@ impl Project {
     pub async fn preload_secrets<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::secrets::Secret>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::secrets::Secret>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {

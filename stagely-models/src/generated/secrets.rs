@@ -2,6 +2,8 @@
 
 //! The `secrets` table.
 
+use super::error::Error;
+
 /// Encrypted environment variables and files injected into previews.
 ///
 /// A row of the `secrets` table.
@@ -192,7 +194,7 @@ impl Secret {
     /// ```sql
     /// INSERT INTO secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'global'), COALESCE($6, 'env'), $7, $8, $9, COALESCE($10, now()), COALESCE($11, now())) RETURNING id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewSecret) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewSecret) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -210,7 +212,7 @@ impl Secret {
             .bind(new.updated_at)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
@@ -218,10 +220,7 @@ impl Secret {
     /// ```sql
     /// INSERT INTO secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.project_id, u.key, u.encrypted_value, COALESCE(u.scope, 'global'), COALESCE(u.secret_type, 'env'), u.file_path, u.file_permissions, u.created_by, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at
     /// ```
-    pub async fn insert_many<'e, E>(
-        db: E,
-        rows: &[NewSecret],
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn insert_many<'e, E>(db: E, rows: &[NewSecret]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -229,10 +228,7 @@ impl Secret {
             return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
-            .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments).fetch_all(db).await.map_err(Error::from)
     }
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
@@ -240,10 +236,7 @@ impl Secret {
     /// ```sql
     /// INSERT INTO secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.project_id, u.key, u.encrypted_value, COALESCE(u.scope, 'global'), COALESCE(u.secret_type, 'env'), u.file_path, u.file_permissions, u.created_by, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
     /// ```
-    pub async fn insert_many_count<'e, E>(
-        db: E,
-        rows: &[NewSecret],
-    ) -> Result<u64, super::error::Error>
+    pub async fn insert_many_count<'e, E>(db: E, rows: &[NewSecret]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -278,10 +271,7 @@ impl Secret {
     /// ```sql
     /// COPY secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) FROM STDIN (FORMAT binary)
     /// ```
-    pub async fn copy_many(
-        conn: &mut ::sqlx::PgConnection,
-        rows: &[NewSecret],
-    ) -> Result<u64, super::error::Error> {
+    pub async fn copy_many(conn: &mut ::sqlx::PgConnection, rows: &[NewSecret]) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "secrets",
@@ -321,15 +311,11 @@ impl Secret {
     /// ```sql
     /// SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// The row with this project_id and key and scope.
@@ -342,7 +328,7 @@ impl Secret {
         project_id: ::uuid::Uuid,
         key: &str,
         scope: &str,
-    ) -> Result<Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -352,7 +338,7 @@ impl Secret {
             .bind(scope)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -360,7 +346,7 @@ impl Secret {
     /// ```sql
     /// UPDATE secrets SET project_id = $2, key = $3, encrypted_value = $4, scope = $5, secret_type = $6, file_path = $7, file_permissions = $8, created_by = $9, created_at = $10, updated_at = $11 WHERE id = $1 RETURNING id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -378,8 +364,8 @@ impl Secret {
             .bind(self.updated_at)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "secrets" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "secrets" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -387,7 +373,7 @@ impl Secret {
     /// ```sql
     /// DELETE FROM secrets WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -400,11 +386,7 @@ impl Secret {
     /// ```sql
     /// SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -413,7 +395,7 @@ impl Secret {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -421,11 +403,11 @@ impl Secret {
     /// ```sql
     /// SELECT count(*) FROM secrets
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 
@@ -458,10 +440,7 @@ impl Secret {
     /// ```sql
     /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1
     /// ```
-    pub async fn created_by<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Option<super::users::User>, super::error::Error>
+    pub async fn created_by<'e, E>(&self, db: E) -> Result<Option<super::users::User>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -472,7 +451,7 @@ impl Secret {
             .bind(key)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// The `projects` row this row's `project_id` points at.
@@ -480,10 +459,7 @@ impl Secret {
     /// ```sql
     /// SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE id = $1
     /// ```
-    pub async fn project<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<super::projects::Project, super::error::Error>
+    pub async fn project<'e, E>(&self, db: E) -> Result<super::projects::Project, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -491,7 +467,7 @@ impl Secret {
             .bind(self.project_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "projects" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "projects" })
     }
 }

@@ -2,6 +2,8 @@
 
 //! The `stale_environments` view.
 
+use super::error::Error;
+
 /// Ready previews whose agent stopped reporting (agent_dead) or that outlived 24 hours (ttl_expired).
 ///
 /// A row of the `stale_environments` view.
@@ -60,11 +62,7 @@ impl StaleEnvironment {
     /// ```sql
     /// SELECT id, project_id, subdomain_hash, vm_id, last_heartbeat_at, created_at, stale_reason FROM stale_environments ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -73,7 +71,7 @@ impl StaleEnvironment {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -81,11 +79,11 @@ impl StaleEnvironment {
     /// ```sql
     /// SELECT count(*) FROM stale_environments
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 

@@ -2,6 +2,8 @@
 
 //! The `team_members` table.
 
+use super::error::Error;
+
 /// Membership of a user in a team (the user-team many-to-many).
 ///
 /// A row of the `team_members` table.
@@ -70,7 +72,7 @@ impl TeamMember {
     /// ```sql
     /// INSERT INTO team_members (id, team_id, user_id, role, created_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, COALESCE($4, 'member'), COALESCE($5, now())) RETURNING id, team_id, user_id, role, created_at
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewTeamMember) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewTeamMember) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -82,7 +84,7 @@ impl TeamMember {
             .bind(new.created_at)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
@@ -90,10 +92,7 @@ impl TeamMember {
     /// ```sql
     /// INSERT INTO team_members (id, team_id, user_id, role, created_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.user_id, COALESCE(u.role, 'member'), COALESCE(u.created_at, now()) FROM UNNEST($1, $2, $3, $4, $5) WITH ORDINALITY AS u(id, team_id, user_id, role, created_at, __ordinality) ORDER BY u.__ordinality RETURNING id, team_id, user_id, role, created_at
     /// ```
-    pub async fn insert_many<'e, E>(
-        db: E,
-        rows: &[NewTeamMember],
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn insert_many<'e, E>(db: E, rows: &[NewTeamMember]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -101,10 +100,7 @@ impl TeamMember {
             return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
-            .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments).fetch_all(db).await.map_err(Error::from)
     }
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
@@ -112,10 +108,7 @@ impl TeamMember {
     /// ```sql
     /// INSERT INTO team_members (id, team_id, user_id, role, created_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.user_id, COALESCE(u.role, 'member'), COALESCE(u.created_at, now()) FROM UNNEST($1, $2, $3, $4, $5) WITH ORDINALITY AS u(id, team_id, user_id, role, created_at, __ordinality) ORDER BY u.__ordinality
     /// ```
-    pub async fn insert_many_count<'e, E>(
-        db: E,
-        rows: &[NewTeamMember],
-    ) -> Result<u64, super::error::Error>
+    pub async fn insert_many_count<'e, E>(db: E, rows: &[NewTeamMember]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -147,7 +140,7 @@ impl TeamMember {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewTeamMember],
-    ) -> Result<u64, super::error::Error> {
+    ) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "team_members",
@@ -169,15 +162,11 @@ impl TeamMember {
     /// ```sql
     /// SELECT id, team_id, user_id, role, created_at FROM team_members WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// The row with this team_id and user_id.
@@ -189,7 +178,7 @@ impl TeamMember {
         db: E,
         team_id: ::uuid::Uuid,
         user_id: ::uuid::Uuid,
-    ) -> Result<Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -198,7 +187,7 @@ impl TeamMember {
             .bind(user_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -206,7 +195,7 @@ impl TeamMember {
     /// ```sql
     /// UPDATE team_members SET team_id = $2, user_id = $3, role = $4, created_at = $5 WHERE id = $1 RETURNING id, team_id, user_id, role, created_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -218,8 +207,8 @@ impl TeamMember {
             .bind(self.created_at)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "team_members" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "team_members" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -227,7 +216,7 @@ impl TeamMember {
     /// ```sql
     /// DELETE FROM team_members WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -240,11 +229,7 @@ impl TeamMember {
     /// ```sql
     /// SELECT id, team_id, user_id, role, created_at FROM team_members ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -253,7 +238,7 @@ impl TeamMember {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -261,11 +246,11 @@ impl TeamMember {
     /// ```sql
     /// SELECT count(*) FROM team_members
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 
@@ -298,7 +283,7 @@ impl TeamMember {
     /// ```sql
     /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1
     /// ```
-    pub async fn team<'e, E>(&self, db: E) -> Result<super::teams::Team, super::error::Error>
+    pub async fn team<'e, E>(&self, db: E) -> Result<super::teams::Team, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -306,8 +291,8 @@ impl TeamMember {
             .bind(self.team_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "teams" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "teams" })
     }
 
     /// The `users` row this row's `user_id` points at.
@@ -315,7 +300,7 @@ impl TeamMember {
     /// ```sql
     /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1
     /// ```
-    pub async fn user<'e, E>(&self, db: E) -> Result<super::users::User, super::error::Error>
+    pub async fn user<'e, E>(&self, db: E) -> Result<super::users::User, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -323,7 +308,7 @@ impl TeamMember {
             .bind(self.user_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "users" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "users" })
     }
 }

@@ -2,6 +2,8 @@
 
 //! The `teams` table.
 
+use super::error::Error;
+
 /// Top-level tenant: owns projects, cloud providers and members.
 ///
 /// A row of the `teams` table.
@@ -138,7 +140,7 @@ impl Team {
     /// ```sql
     /// INSERT INTO teams (id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'free'), COALESCE($6, 5), COALESCE($7, 10), COALESCE($8, now()), COALESCE($9, now()), $10) RETURNING id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewTeam) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewTeam) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -155,7 +157,7 @@ impl Team {
             .bind(new.deleted_at)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
@@ -163,10 +165,7 @@ impl Team {
     /// ```sql
     /// INSERT INTO teams (id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at) SELECT COALESCE(u.id, gen_random_uuid()), u.slug, u.name, u.billing_email, COALESCE(u.billing_plan, 'free'), COALESCE(u.max_concurrent_environments, 5), COALESCE(u.max_concurrent_builds, 10), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()), u.deleted_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) WITH ORDINALITY AS u(id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at, __ordinality) ORDER BY u.__ordinality RETURNING id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at
     /// ```
-    pub async fn insert_many<'e, E>(
-        db: E,
-        rows: &[NewTeam],
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn insert_many<'e, E>(db: E, rows: &[NewTeam]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -174,10 +173,7 @@ impl Team {
             return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
-            .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments).fetch_all(db).await.map_err(Error::from)
     }
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
@@ -185,10 +181,7 @@ impl Team {
     /// ```sql
     /// INSERT INTO teams (id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at) SELECT COALESCE(u.id, gen_random_uuid()), u.slug, u.name, u.billing_email, COALESCE(u.billing_plan, 'free'), COALESCE(u.max_concurrent_environments, 5), COALESCE(u.max_concurrent_builds, 10), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()), u.deleted_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) WITH ORDINALITY AS u(id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at, __ordinality) ORDER BY u.__ordinality
     /// ```
-    pub async fn insert_many_count<'e, E>(
-        db: E,
-        rows: &[NewTeam],
-    ) -> Result<u64, super::error::Error>
+    pub async fn insert_many_count<'e, E>(db: E, rows: &[NewTeam]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -222,10 +215,7 @@ impl Team {
     /// ```sql
     /// COPY teams (id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at) FROM STDIN (FORMAT binary)
     /// ```
-    pub async fn copy_many(
-        conn: &mut ::sqlx::PgConnection,
-        rows: &[NewTeam],
-    ) -> Result<u64, super::error::Error> {
+    pub async fn copy_many(conn: &mut ::sqlx::PgConnection, rows: &[NewTeam]) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "teams",
@@ -263,15 +253,11 @@ impl Team {
     /// ```sql
     /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1 AND deleted_at IS NULL
     /// ```
-    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// The row with this slug, unless soft-deleted.
@@ -279,15 +265,11 @@ impl Team {
     /// ```sql
     /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE slug = $1 AND deleted_at IS NULL
     /// ```
-    pub async fn find_by_slug<'e, E>(db: E, slug: &str) -> Result<Option<Self>, super::error::Error>
+    pub async fn find_by_slug<'e, E>(db: E, slug: &str) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND_BY_SLUG)
-            .bind(slug)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND_BY_SLUG).bind(slug).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -295,7 +277,7 @@ impl Team {
     /// ```sql
     /// UPDATE teams SET slug = $2, name = $3, billing_email = $4, billing_plan = $5, max_concurrent_environments = $6, max_concurrent_builds = $7, created_at = $8, updated_at = $9, deleted_at = $10 WHERE id = $1 RETURNING id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -312,8 +294,8 @@ impl Team {
             .bind(self.deleted_at)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "teams" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "teams" })
     }
 
     /// Soft-deletes the row: sets `deleted_at`, after which reads skip it; `Error::NotFound` when there is no live row.
@@ -321,7 +303,7 @@ impl Team {
     /// ```sql
     /// UPDATE teams SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL
     /// ```
-    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -334,7 +316,7 @@ impl Team {
     /// ```sql
     /// UPDATE teams SET deleted_at = NULL WHERE id = $1 AND deleted_at IS NOT NULL
     /// ```
-    pub async fn restore<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn restore<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -347,7 +329,7 @@ impl Team {
     /// ```sql
     /// DELETE FROM teams WHERE id = $1
     /// ```
-    pub async fn hard_delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn hard_delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -360,10 +342,7 @@ impl Team {
     /// ```sql
     /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1
     /// ```
-    pub async fn find_with_deleted<'e, E>(
-        db: E,
-        id: ::uuid::Uuid,
-    ) -> Result<Option<Self>, super::error::Error>
+    pub async fn find_with_deleted<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -371,7 +350,7 @@ impl Team {
             .bind(id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
@@ -379,11 +358,7 @@ impl Team {
     /// ```sql
     /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE deleted_at IS NULL ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -392,7 +367,7 @@ impl Team {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -400,11 +375,11 @@ impl Team {
     /// ```sql
     /// SELECT count(*) FROM teams WHERE deleted_at IS NULL
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 
@@ -443,10 +418,7 @@ impl Team {
     /// ```sql
     /// SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp" FROM audit_logs WHERE team_id = $1 ORDER BY id
     /// ```
-    pub async fn audit_logs<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Vec<super::audit_logs::AuditLog>, super::error::Error>
+    pub async fn audit_logs<'e, E>(&self, db: E) -> Result<Vec<super::audit_logs::AuditLog>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -454,7 +426,7 @@ impl Team {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `audit_logs` rows (as [`Self::audit_logs`]), in one query; the result is in the order of `parents`.
@@ -465,7 +437,7 @@ impl Team {
     pub async fn preload_audit_logs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::audit_logs::AuditLog>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::audit_logs::AuditLog>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -486,7 +458,7 @@ impl Team {
     pub async fn cloud_providers<'e, E>(
         &self,
         db: E,
-    ) -> Result<Vec<super::cloud_providers::CloudProvider>, super::error::Error>
+    ) -> Result<Vec<super::cloud_providers::CloudProvider>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -494,7 +466,7 @@ impl Team {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `cloud_providers` rows (as [`Self::cloud_providers`]), in one query; the result is in the order of `parents`.
@@ -505,7 +477,7 @@ impl Team {
     pub async fn preload_cloud_providers<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::cloud_providers::CloudProvider>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::cloud_providers::CloudProvider>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -523,10 +495,7 @@ impl Team {
     /// ```sql
     /// SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE team_id = $1 ORDER BY id
     /// ```
-    pub async fn projects<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Vec<super::projects::Project>, super::error::Error>
+    pub async fn projects<'e, E>(&self, db: E) -> Result<Vec<super::projects::Project>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -534,7 +503,7 @@ impl Team {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `projects` rows (as [`Self::projects`]), in one query; the result is in the order of `parents`.
@@ -545,7 +514,7 @@ impl Team {
     pub async fn preload_projects<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::projects::Project>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::projects::Project>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -566,7 +535,7 @@ impl Team {
     pub async fn team_members<'e, E>(
         &self,
         db: E,
-    ) -> Result<Vec<super::team_members::TeamMember>, super::error::Error>
+    ) -> Result<Vec<super::team_members::TeamMember>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -574,7 +543,7 @@ impl Team {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `team_members` rows (as [`Self::team_members`]), in one query; the result is in the order of `parents`.
@@ -585,7 +554,7 @@ impl Team {
     pub async fn preload_team_members<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::team_members::TeamMember>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::team_members::TeamMember>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -603,7 +572,7 @@ impl Team {
     /// ```sql
     /// SELECT t.id, t.email, t.name, t.avatar_url, t.github_id, t.google_id, t.is_active, t.email_verified, t.created_at, t.updated_at, t.last_login_at FROM users t JOIN team_members j ON j.user_id = t.id WHERE j.team_id = $1 ORDER BY t.id
     /// ```
-    pub async fn users<'e, E>(&self, db: E) -> Result<Vec<super::users::User>, super::error::Error>
+    pub async fn users<'e, E>(&self, db: E) -> Result<Vec<super::users::User>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -611,7 +580,7 @@ impl Team {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its linked `users` rows (as [`Self::users`]), in one query; the result is in the order of `parents`.
@@ -622,7 +591,7 @@ impl Team {
     pub async fn preload_users<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::users::User>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::users::User>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {

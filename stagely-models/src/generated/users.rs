@@ -2,6 +2,8 @@
 
 //! The `users` table.
 
+use super::error::Error;
+
 /// A person who signs in with GitHub or Google.
 ///
 /// A row of the `users` table.
@@ -138,7 +140,7 @@ impl User {
     /// ```sql
     /// INSERT INTO users (id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7, true), COALESCE($8, false), COALESCE($9, now()), COALESCE($10, now()), $11) RETURNING id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewUser) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewUser) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -156,7 +158,7 @@ impl User {
             .bind(new.last_login_at)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
@@ -164,10 +166,7 @@ impl User {
     /// ```sql
     /// INSERT INTO users (id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at) SELECT COALESCE(u.id, gen_random_uuid()), u.email, u.name, u.avatar_url, u.github_id, u.google_id, COALESCE(u.is_active, true), COALESCE(u.email_verified, false), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()), u.last_login_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at, __ordinality) ORDER BY u.__ordinality RETURNING id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at
     /// ```
-    pub async fn insert_many<'e, E>(
-        db: E,
-        rows: &[NewUser],
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn insert_many<'e, E>(db: E, rows: &[NewUser]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -175,10 +174,7 @@ impl User {
             return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
-            .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments).fetch_all(db).await.map_err(Error::from)
     }
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
@@ -186,10 +182,7 @@ impl User {
     /// ```sql
     /// INSERT INTO users (id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at) SELECT COALESCE(u.id, gen_random_uuid()), u.email, u.name, u.avatar_url, u.github_id, u.google_id, COALESCE(u.is_active, true), COALESCE(u.email_verified, false), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()), u.last_login_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at, __ordinality) ORDER BY u.__ordinality
     /// ```
-    pub async fn insert_many_count<'e, E>(
-        db: E,
-        rows: &[NewUser],
-    ) -> Result<u64, super::error::Error>
+    pub async fn insert_many_count<'e, E>(db: E, rows: &[NewUser]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -224,10 +217,7 @@ impl User {
     /// ```sql
     /// COPY users (id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at) FROM STDIN (FORMAT binary)
     /// ```
-    pub async fn copy_many(
-        conn: &mut ::sqlx::PgConnection,
-        rows: &[NewUser],
-    ) -> Result<u64, super::error::Error> {
+    pub async fn copy_many(conn: &mut ::sqlx::PgConnection, rows: &[NewUser]) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "users",
@@ -267,15 +257,11 @@ impl User {
     /// ```sql
     /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// The row with this email.
@@ -283,10 +269,7 @@ impl User {
     /// ```sql
     /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE email = $1
     /// ```
-    pub async fn find_by_email<'e, E>(
-        db: E,
-        email: &str,
-    ) -> Result<Option<Self>, super::error::Error>
+    pub async fn find_by_email<'e, E>(db: E, email: &str) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -294,7 +277,7 @@ impl User {
             .bind(email)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// The row with this github_id.
@@ -302,10 +285,7 @@ impl User {
     /// ```sql
     /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE github_id = $1
     /// ```
-    pub async fn find_by_github_id<'e, E>(
-        db: E,
-        github_id: &str,
-    ) -> Result<Option<Self>, super::error::Error>
+    pub async fn find_by_github_id<'e, E>(db: E, github_id: &str) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -313,7 +293,7 @@ impl User {
             .bind(github_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// The row with this google_id.
@@ -321,10 +301,7 @@ impl User {
     /// ```sql
     /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE google_id = $1
     /// ```
-    pub async fn find_by_google_id<'e, E>(
-        db: E,
-        google_id: &str,
-    ) -> Result<Option<Self>, super::error::Error>
+    pub async fn find_by_google_id<'e, E>(db: E, google_id: &str) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -332,7 +309,7 @@ impl User {
             .bind(google_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -340,7 +317,7 @@ impl User {
     /// ```sql
     /// UPDATE users SET email = $2, name = $3, avatar_url = $4, github_id = $5, google_id = $6, is_active = $7, email_verified = $8, created_at = $9, updated_at = $10, last_login_at = $11 WHERE id = $1 RETURNING id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -358,8 +335,8 @@ impl User {
             .bind(self.last_login_at)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "users" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "users" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -367,7 +344,7 @@ impl User {
     /// ```sql
     /// DELETE FROM users WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -380,11 +357,7 @@ impl User {
     /// ```sql
     /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -393,7 +366,7 @@ impl User {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -401,11 +374,11 @@ impl User {
     /// ```sql
     /// SELECT count(*) FROM users
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 
@@ -442,10 +415,7 @@ impl User {
     /// ```sql
     /// SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp" FROM audit_logs WHERE actor_id = $1 ORDER BY id
     /// ```
-    pub async fn audit_logs<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Vec<super::audit_logs::AuditLog>, super::error::Error>
+    pub async fn audit_logs<'e, E>(&self, db: E) -> Result<Vec<super::audit_logs::AuditLog>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -453,7 +423,7 @@ impl User {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `audit_logs` rows (as [`Self::audit_logs`]), in one query; the result is in the order of `parents`.
@@ -464,7 +434,7 @@ impl User {
     pub async fn preload_audit_logs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::audit_logs::AuditLog>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::audit_logs::AuditLog>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -482,10 +452,7 @@ impl User {
     /// ```sql
     /// SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE created_by = $1 ORDER BY id
     /// ```
-    pub async fn secrets<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Vec<super::secrets::Secret>, super::error::Error>
+    pub async fn secrets<'e, E>(&self, db: E) -> Result<Vec<super::secrets::Secret>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -493,7 +460,7 @@ impl User {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `secrets` rows (as [`Self::secrets`]), in one query; the result is in the order of `parents`.
@@ -504,7 +471,7 @@ impl User {
     pub async fn preload_secrets<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::secrets::Secret>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::secrets::Secret>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -525,7 +492,7 @@ impl User {
     pub async fn team_members<'e, E>(
         &self,
         db: E,
-    ) -> Result<Vec<super::team_members::TeamMember>, super::error::Error>
+    ) -> Result<Vec<super::team_members::TeamMember>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -533,7 +500,7 @@ impl User {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `team_members` rows (as [`Self::team_members`]), in one query; the result is in the order of `parents`.
@@ -544,7 +511,7 @@ impl User {
     pub async fn preload_team_members<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::team_members::TeamMember>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::team_members::TeamMember>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -565,7 +532,7 @@ impl User {
     pub async fn workflow_runs<'e, E>(
         &self,
         db: E,
-    ) -> Result<Vec<super::workflow_runs::WorkflowRun>, super::error::Error>
+    ) -> Result<Vec<super::workflow_runs::WorkflowRun>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -573,7 +540,7 @@ impl User {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `workflow_runs` rows (as [`Self::workflow_runs`]), in one query; the result is in the order of `parents`.
@@ -584,7 +551,7 @@ impl User {
     pub async fn preload_workflow_runs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::workflow_runs::WorkflowRun>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::workflow_runs::WorkflowRun>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -602,7 +569,7 @@ impl User {
     /// ```sql
     /// SELECT t.id, t.slug, t.name, t.billing_email, t.billing_plan, t.max_concurrent_environments, t.max_concurrent_builds, t.created_at, t.updated_at, t.deleted_at FROM teams t JOIN team_members j ON j.team_id = t.id WHERE j.user_id = $1 AND t.deleted_at IS NULL ORDER BY t.id
     /// ```
-    pub async fn teams<'e, E>(&self, db: E) -> Result<Vec<super::teams::Team>, super::error::Error>
+    pub async fn teams<'e, E>(&self, db: E) -> Result<Vec<super::teams::Team>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -610,7 +577,7 @@ impl User {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its linked `teams` rows (as [`Self::teams`]), in one query; the result is in the order of `parents`.
@@ -621,7 +588,7 @@ impl User {
     pub async fn preload_teams<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::teams::Team>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::teams::Team>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {

@@ -2,6 +2,8 @@
 
 //! The `workflow_runs` table.
 
+use super::error::Error;
+
 /// One run of the build -> deploy -> test pipeline for an environment.
 ///
 /// A row of the `workflow_runs` table.
@@ -146,7 +148,7 @@ impl WorkflowRun {
     /// ```sql
     /// INSERT INTO workflow_runs (id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'pending'), $6, $7, $8, $9, $10, COALESCE($11, now()), COALESCE($12, now())) RETURNING id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewWorkflowRun) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewWorkflowRun) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -165,7 +167,7 @@ impl WorkflowRun {
             .bind(new.updated_at)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
@@ -173,10 +175,7 @@ impl WorkflowRun {
     /// ```sql
     /// INSERT INTO workflow_runs (id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.environment_id, u.trigger, u.triggered_by, COALESCE(u.status, 'pending'), u.started_at, u.completed_at, u.duration_seconds, u.result, u.error_message, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) WITH ORDINALITY AS u(id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at
     /// ```
-    pub async fn insert_many<'e, E>(
-        db: E,
-        rows: &[NewWorkflowRun],
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn insert_many<'e, E>(db: E, rows: &[NewWorkflowRun]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -184,10 +183,7 @@ impl WorkflowRun {
             return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
-            .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments).fetch_all(db).await.map_err(Error::from)
     }
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
@@ -195,10 +191,7 @@ impl WorkflowRun {
     /// ```sql
     /// INSERT INTO workflow_runs (id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.environment_id, u.trigger, u.triggered_by, COALESCE(u.status, 'pending'), u.started_at, u.completed_at, u.duration_seconds, u.result, u.error_message, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) WITH ORDINALITY AS u(id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
     /// ```
-    pub async fn insert_many_count<'e, E>(
-        db: E,
-        rows: &[NewWorkflowRun],
-    ) -> Result<u64, super::error::Error>
+    pub async fn insert_many_count<'e, E>(db: E, rows: &[NewWorkflowRun]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -237,7 +230,7 @@ impl WorkflowRun {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewWorkflowRun],
-    ) -> Result<u64, super::error::Error> {
+    ) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "workflow_runs",
@@ -279,15 +272,11 @@ impl WorkflowRun {
     /// ```sql
     /// SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -295,7 +284,7 @@ impl WorkflowRun {
     /// ```sql
     /// UPDATE workflow_runs SET environment_id = $2, trigger = $3, triggered_by = $4, status = $5, started_at = $6, completed_at = $7, duration_seconds = $8, result = $9, error_message = $10, created_at = $11, updated_at = $12 WHERE id = $1 RETURNING id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -314,8 +303,8 @@ impl WorkflowRun {
             .bind(self.updated_at)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "workflow_runs" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "workflow_runs" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -323,7 +312,7 @@ impl WorkflowRun {
     /// ```sql
     /// DELETE FROM workflow_runs WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -336,11 +325,7 @@ impl WorkflowRun {
     /// ```sql
     /// SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -349,7 +334,7 @@ impl WorkflowRun {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -357,11 +342,11 @@ impl WorkflowRun {
     /// ```sql
     /// SELECT count(*) FROM workflow_runs
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 
@@ -392,10 +377,7 @@ impl WorkflowRun {
     /// ```sql
     /// SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE workflow_run_id = $1 ORDER BY id
     /// ```
-    pub async fn build_jobs<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Vec<super::build_jobs::BuildJob>, super::error::Error>
+    pub async fn build_jobs<'e, E>(&self, db: E) -> Result<Vec<super::build_jobs::BuildJob>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -403,7 +385,7 @@ impl WorkflowRun {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `build_jobs` rows (as [`Self::build_jobs`]), in one query; the result is in the order of `parents`.
@@ -414,7 +396,7 @@ impl WorkflowRun {
     pub async fn preload_build_jobs<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::build_jobs::BuildJob>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::build_jobs::BuildJob>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -432,10 +414,7 @@ impl WorkflowRun {
     /// ```sql
     /// SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE id = $1
     /// ```
-    pub async fn environment<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<super::environments::Environment, super::error::Error>
+    pub async fn environment<'e, E>(&self, db: E) -> Result<super::environments::Environment, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -443,8 +422,8 @@ impl WorkflowRun {
             .bind(self.environment_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "environments" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "environments" })
     }
 
     /// The `users` row this row's `triggered_by` points at.
@@ -452,10 +431,7 @@ impl WorkflowRun {
     /// ```sql
     /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1
     /// ```
-    pub async fn triggered_by<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Option<super::users::User>, super::error::Error>
+    pub async fn triggered_by<'e, E>(&self, db: E) -> Result<Option<super::users::User>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -466,6 +442,6 @@ impl WorkflowRun {
             .bind(key)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 }

@@ -2,6 +2,8 @@
 
 //! The `handoffs` table.
 
+use super::error::Error;
+
 /// A row of the `handoffs` table.
 #[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Handoff {
@@ -58,7 +60,7 @@ impl Handoff {
     /// ```sql
     /// INSERT INTO handoffs (id, from_person_id, to_person_id, note) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4) RETURNING id, from_person_id, to_person_id, note
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewHandoff) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewHandoff) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -69,7 +71,7 @@ impl Handoff {
             .bind(&new.note)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
@@ -77,10 +79,7 @@ impl Handoff {
     /// ```sql
     /// INSERT INTO handoffs (id, from_person_id, to_person_id, note) SELECT COALESCE(u.id, gen_random_uuid()), u.from_person_id, u.to_person_id, u.note FROM UNNEST($1, $2, $3, $4) WITH ORDINALITY AS u(id, from_person_id, to_person_id, note, __ordinality) ORDER BY u.__ordinality RETURNING id, from_person_id, to_person_id, note
     /// ```
-    pub async fn insert_many<'e, E>(
-        db: E,
-        rows: &[NewHandoff],
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn insert_many<'e, E>(db: E, rows: &[NewHandoff]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -88,10 +87,7 @@ impl Handoff {
             return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
-            .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments).fetch_all(db).await.map_err(Error::from)
     }
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
@@ -99,10 +95,7 @@ impl Handoff {
     /// ```sql
     /// INSERT INTO handoffs (id, from_person_id, to_person_id, note) SELECT COALESCE(u.id, gen_random_uuid()), u.from_person_id, u.to_person_id, u.note FROM UNNEST($1, $2, $3, $4) WITH ORDINALITY AS u(id, from_person_id, to_person_id, note, __ordinality) ORDER BY u.__ordinality
     /// ```
-    pub async fn insert_many_count<'e, E>(
-        db: E,
-        rows: &[NewHandoff],
-    ) -> Result<u64, super::error::Error>
+    pub async fn insert_many_count<'e, E>(db: E, rows: &[NewHandoff]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -133,7 +126,7 @@ impl Handoff {
     pub async fn copy_many(
         conn: &mut ::sqlx::PgConnection,
         rows: &[NewHandoff],
-    ) -> Result<u64, super::error::Error> {
+    ) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "handoffs",
@@ -154,15 +147,11 @@ impl Handoff {
     /// ```sql
     /// SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// The row with this from_person_id and note.
@@ -174,7 +163,7 @@ impl Handoff {
         db: E,
         from_person_id: ::uuid::Uuid,
         note: &str,
-    ) -> Result<Option<Self>, super::error::Error>
+    ) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -183,7 +172,7 @@ impl Handoff {
             .bind(note)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -191,7 +180,7 @@ impl Handoff {
     /// ```sql
     /// UPDATE handoffs SET from_person_id = $2, to_person_id = $3, note = $4 WHERE id = $1 RETURNING id, from_person_id, to_person_id, note
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -202,8 +191,8 @@ impl Handoff {
             .bind(&self.note)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "handoffs" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "handoffs" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -211,7 +200,7 @@ impl Handoff {
     /// ```sql
     /// DELETE FROM handoffs WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -224,11 +213,7 @@ impl Handoff {
     /// ```sql
     /// SELECT id, from_person_id, to_person_id, note FROM handoffs ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -237,7 +222,7 @@ impl Handoff {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -245,11 +230,11 @@ impl Handoff {
     /// ```sql
     /// SELECT count(*) FROM handoffs
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 
@@ -283,10 +268,7 @@ impl Handoff {
     /// SELECT id, name FROM people WHERE id = $1
     /// ```
     #[allow(clippy::wrong_self_convention)]
-    pub async fn from_person<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<super::people::Person, super::error::Error>
+    pub async fn from_person<'e, E>(&self, db: E) -> Result<super::people::Person, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -294,8 +276,8 @@ impl Handoff {
             .bind(self.from_person_id)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "people" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "people" })
     }
 
     /// The `people` row this row's `to_person_id` points at.
@@ -304,10 +286,7 @@ impl Handoff {
     /// SELECT id, name FROM people WHERE id = $1
     /// ```
     #[allow(clippy::wrong_self_convention)]
-    pub async fn to_person<'e, E>(
-        &self,
-        db: E,
-    ) -> Result<Option<super::people::Person>, super::error::Error>
+    pub async fn to_person<'e, E>(&self, db: E) -> Result<Option<super::people::Person>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -318,6 +297,6 @@ impl Handoff {
             .bind(key)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 }

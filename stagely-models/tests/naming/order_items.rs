@@ -2,6 +2,8 @@
 
 //! The `Order Items` table.
 
+use super::error::Error;
+
 /// A table whose name needs quotes.
 ///
 /// A row of the `Order Items` table.
@@ -149,7 +151,7 @@ impl OrderItem {
     /// ```sql
     /// INSERT INTO "Order Items" (type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, result, payload) VALUES ($1, $2, COALESCE($3, false), $4, $5, COALESCE($6, '{}'), COALESCE($7, 'happy'), $8, $9, COALESCE($10, 0), $11, $12) RETURNING id, type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, doubled, result, payload
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewOrderItem) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewOrderItem) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -168,7 +170,7 @@ impl OrderItem {
             .bind(&new.payload)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// The row with this primary key.
@@ -176,15 +178,11 @@ impl OrderItem {
     /// ```sql
     /// SELECT id, type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, doubled, result, payload FROM "Order Items" WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(db: E, id: i64) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: i64) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -192,7 +190,7 @@ impl OrderItem {
     /// ```sql
     /// UPDATE "Order Items" SET type = $2, self = $3, "2fa" = $4, "userId" = $5, match = $6, tags = $7, feeling = $8, moods = $9, wait = $10, price = $11, result = $12, payload = $13 WHERE id = $1 RETURNING id, type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, doubled, result, payload
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -212,8 +210,8 @@ impl OrderItem {
             .bind(&self.payload)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "Order Items" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "Order Items" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -221,7 +219,7 @@ impl OrderItem {
     /// ```sql
     /// DELETE FROM "Order Items" WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: i64) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: i64) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -234,11 +232,7 @@ impl OrderItem {
     /// ```sql
     /// SELECT id, type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, doubled, result, payload FROM "Order Items" ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -247,7 +241,7 @@ impl OrderItem {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -255,11 +249,11 @@ impl OrderItem {
     /// ```sql
     /// SELECT count(*) FROM "Order Items"
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 

@@ -2,6 +2,8 @@
 
 //! The `people` table.
 
+use super::error::Error;
+
 /// A row of the `people` table.
 #[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Person {
@@ -46,7 +48,7 @@ impl Person {
     /// ```sql
     /// INSERT INTO people (id, name) VALUES (COALESCE($1, gen_random_uuid()), $2) RETURNING id, name
     /// ```
-    pub async fn insert<'e, E>(db: E, new: &NewPerson) -> Result<Self, super::error::Error>
+    pub async fn insert<'e, E>(db: E, new: &NewPerson) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -55,7 +57,7 @@ impl Person {
             .bind(&new.name)
             .fetch_one(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
@@ -63,10 +65,7 @@ impl Person {
     /// ```sql
     /// INSERT INTO people (id, name) SELECT COALESCE(u.id, gen_random_uuid()), u.name FROM UNNEST($1, $2) WITH ORDINALITY AS u(id, name, __ordinality) ORDER BY u.__ordinality RETURNING id, name
     /// ```
-    pub async fn insert_many<'e, E>(
-        db: E,
-        rows: &[NewPerson],
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn insert_many<'e, E>(db: E, rows: &[NewPerson]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -74,10 +73,7 @@ impl Person {
             return Ok(Vec::new());
         }
         let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-        ::sqlx::query_as_with(sql::INSERT_MANY, arguments)
-            .fetch_all(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as_with(sql::INSERT_MANY, arguments).fetch_all(db).await.map_err(Error::from)
     }
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
@@ -85,10 +81,7 @@ impl Person {
     /// ```sql
     /// INSERT INTO people (id, name) SELECT COALESCE(u.id, gen_random_uuid()), u.name FROM UNNEST($1, $2) WITH ORDINALITY AS u(id, name, __ordinality) ORDER BY u.__ordinality
     /// ```
-    pub async fn insert_many_count<'e, E>(
-        db: E,
-        rows: &[NewPerson],
-    ) -> Result<u64, super::error::Error>
+    pub async fn insert_many_count<'e, E>(db: E, rows: &[NewPerson]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -114,10 +107,7 @@ impl Person {
     /// ```sql
     /// COPY people (id, name) FROM STDIN (FORMAT binary)
     /// ```
-    pub async fn copy_many(
-        conn: &mut ::sqlx::PgConnection,
-        rows: &[NewPerson],
-    ) -> Result<u64, super::error::Error> {
+    pub async fn copy_many(conn: &mut ::sqlx::PgConnection, rows: &[NewPerson]) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "people",
@@ -136,15 +126,11 @@ impl Person {
     /// ```sql
     /// SELECT id, name FROM people WHERE id = $1
     /// ```
-    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, super::error::Error>
+    pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_as(sql::FIND)
-            .bind(id)
-            .fetch_optional(db)
-            .await
-            .map_err(super::error::Error::from)
+        ::sqlx::query_as(sql::FIND).bind(id).fetch_optional(db).await.map_err(Error::from)
     }
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
@@ -152,7 +138,7 @@ impl Person {
     /// ```sql
     /// UPDATE people SET name = $2 WHERE id = $1 RETURNING id, name
     /// ```
-    pub async fn update<'e, E>(&self, db: E) -> Result<Self, super::error::Error>
+    pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -161,8 +147,8 @@ impl Person {
             .bind(&self.name)
             .fetch_optional(db)
             .await
-            .map_err(super::error::Error::from)?
-            .ok_or(super::error::Error::NotFound { table: "people" })
+            .map_err(Error::from)?
+            .ok_or(Error::NotFound { table: "people" })
     }
 
     /// Deletes the row; `Error::NotFound` when there is none.
@@ -170,7 +156,7 @@ impl Person {
     /// ```sql
     /// DELETE FROM people WHERE id = $1
     /// ```
-    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), super::error::Error>
+    pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -183,11 +169,7 @@ impl Person {
     /// ```sql
     /// SELECT id, name FROM people ORDER BY id LIMIT $1 OFFSET $2
     /// ```
-    pub async fn list<'e, E>(
-        db: E,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Self>, super::error::Error>
+    pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -196,7 +178,7 @@ impl Person {
             .bind(offset)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// Number of rows.
@@ -204,11 +186,11 @@ impl Person {
     /// ```sql
     /// SELECT count(*) FROM people
     /// ```
-    pub async fn count<'e, E>(db: E) -> Result<i64, super::error::Error>
+    pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(super::error::Error::from)
+        ::sqlx::query_scalar(sql::COUNT).fetch_one(db).await.map_err(Error::from)
     }
 }
 
@@ -242,7 +224,7 @@ impl Person {
     pub async fn handoffs_as_from_person_id<'e, E>(
         &self,
         db: E,
-    ) -> Result<Vec<super::handoffs::Handoff>, super::error::Error>
+    ) -> Result<Vec<super::handoffs::Handoff>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -250,7 +232,7 @@ impl Person {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `handoffs` rows (as [`Self::handoffs_as_from_person_id`]), in one query; the result is in the order of `parents`.
@@ -261,7 +243,7 @@ impl Person {
     pub async fn preload_handoffs_as_from_person_id<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::handoffs::Handoff>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::handoffs::Handoff>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -282,7 +264,7 @@ impl Person {
     pub async fn handoffs_as_to_person_id<'e, E>(
         &self,
         db: E,
-    ) -> Result<Vec<super::handoffs::Handoff>, super::error::Error>
+    ) -> Result<Vec<super::handoffs::Handoff>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
@@ -290,7 +272,7 @@ impl Person {
             .bind(self.id)
             .fetch_all(db)
             .await
-            .map_err(super::error::Error::from)
+            .map_err(Error::from)
     }
 
     /// For each of `parents`, its `handoffs` rows (as [`Self::handoffs_as_to_person_id`]), in one query; the result is in the order of `parents`.
@@ -301,7 +283,7 @@ impl Person {
     pub async fn preload_handoffs_as_to_person_id<'e, E>(
         db: E,
         parents: &[Self],
-    ) -> Result<Vec<Vec<super::handoffs::Handoff>>, super::error::Error>
+    ) -> Result<Vec<Vec<super::handoffs::Handoff>>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
     {
