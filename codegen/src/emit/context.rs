@@ -87,14 +87,7 @@ impl Field<'_> {
 /// The select list of a relation's fields (all its columns, in order), as
 /// [`select_list`](crate::emit::sql::select_list) makes it, from mappings already found.
 pub fn select_list_of(fields: &[Field<'_>], alias: Option<&str>) -> String {
-    if fields.is_empty() {
-        return crate::emit::sql::NO_COLUMNS.into();
-    }
-    fields
-        .iter()
-        .map(|f| f.read_expr(alias))
-        .collect::<Vec<_>>()
-        .join(", ")
+    crate::emit::sql::joined_select_list(fields.iter().map(|f| f.read_expr(alias)))
 }
 
 impl RelationContext<'_> {

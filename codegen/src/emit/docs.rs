@@ -22,10 +22,11 @@ pub fn doc_lines(text: Option<&str>) -> Vec<TokenStream> {
                 let line = line.trim_end();
                 // A space after `///`, but no trailing space on an empty line.
                 let line = if line.is_empty() {
-                    Literal::string("")
+                    String::new()
                 } else {
-                    doc_literal(&format!(" {line}"))
+                    format!(" {line}")
                 };
+                let line = doc_literal(&line);
                 quote! { #[doc = #line] }
             })
             .collect()

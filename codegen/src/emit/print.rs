@@ -10,9 +10,8 @@
 //! the fixtures and our schema parses back to the syntax tree its tokens make.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
-use proc_macro2::{Delimiter, Ident, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
 /// Lines longer than this are broken where the printer can (calls, chains, argument lists).
 pub const MAX_WIDTH: usize = 100;
@@ -20,7 +19,7 @@ pub const MAX_WIDTH: usize = 100;
 const INDENT: &str = "    ";
 
 /// One lexical unit, with runs of joined punctuation merged (`::`, `->`, `=>`, `'a`).
-/// Words and operators the emitter uses often are not copied (see [`word`]).
+/// Operators are shared text where they can be (see [`single_op`] and [`join_op`]).
 #[derive(Debug, Clone)]
 enum Tok {
     Word(Cow<'static, str>),
@@ -50,17 +49,12 @@ pub fn file(tokens: TokenStream) -> String {
 }
 
 fn lex(tokens: TokenStream) -> Vec<Tok> {
-    lex_into(tokens, &mut String::new())
-}
-
-/// [`lex`], with `scratch` to spell identifiers in.
-fn lex_into(tokens: TokenStream, scratch: &mut String) -> Vec<Tok> {
     let mut out: Vec<Tok> = Vec::new();
     let mut joining = false;
     for tree in tokens {
         match tree {
             TokenTree::Ident(ident) => {
-                let word = word(&ident, scratch);
+                let word = Cow::Owned(ident.to_string());
                 match out.last_mut() {
                     Some(Tok::Op(op)) if joining && op == "'" => op.to_mut().push_str(&word),
                     _ => out.push(Tok::Word(word)),
@@ -83,7 +77,7 @@ fn lex_into(tokens: TokenStream, scratch: &mut String) -> Vec<Tok> {
                 // The stream is shared with the group until the group is gone; alone, it is
                 // iterated without copying its tokens first.
                 drop(group);
-                let inner = lex_into(stream, scratch);
+                let inner = lex(stream);
                 if delimiter == Delimiter::None {
                     out.extend(inner);
                 } else {
@@ -115,13 +109,6 @@ const OPERATORS: [&str; 20] = [
 
 fn needs_split(op: &str) -> bool {
     !op.starts_with('\'') && !OPERATORS.contains(&op)
-}
-
-/// An identifier's text, spelled in `scratch` first (one allocation of the exact size).
-fn word(ident: &Ident, scratch: &mut String) -> Cow<'static, str> {
-    scratch.clear();
-    let _ = write!(scratch, "{ident}");
-    Cow::Owned(scratch.clone())
 }
 
 /// A single punctuation character as an operator (shared text, no allocation).

@@ -211,24 +211,23 @@ pub fn read_expr(name: &str, read_as: Option<&str>, alias: Option<&str>) -> Stri
     }
 }
 
-/// The select list of a table without columns (PostgreSQL allows it): RETURNING needs something.
-pub const NO_COLUMNS: &str = "NULL AS \"?column?\"";
-
 /// The select list of every column, optionally qualified by an alias (`t."id", t."slug"`),
 /// with the casts the columns' Rust types need (`t.search::text AS search`).
 pub fn select_list(catalog: &Catalog, names: &Names, relation: &Relation, alias: Option<&str>) -> String {
-    if relation.columns.is_empty() {
-        return NO_COLUMNS.into();
+    joined_select_list(relation.columns.iter().map(|c| {
+        let mapping = column_rust_type(catalog, names, relation, c);
+        read_expr(&c.name, mapping.read_as.as_deref(), alias)
+    }))
+}
+
+/// The select list of these column reads, in order.
+pub fn joined_select_list(reads: impl Iterator<Item = String>) -> String {
+    let reads: Vec<String> = reads.collect();
+    if reads.is_empty() {
+        // A table without columns (PostgreSQL allows it): RETURNING needs something.
+        return "NULL AS \"?column?\"".into();
     }
-    relation
-        .columns
-        .iter()
-        .map(|c| {
-            let mapping = column_rust_type(catalog, names, relation, c);
-            read_expr(&c.name, mapping.read_as.as_deref(), alias)
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    reads.join(", ")
 }
 
 /// `"a" = $1 AND "b" = $2`, numbering from `first`.

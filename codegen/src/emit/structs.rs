@@ -5,8 +5,9 @@
 //! `Ok`, `Vec`, `String` and `Into` directly, and `Error` (the crate's, imported): such a
 //! module imports nothing else, and the only types it declares are its row struct (never a
 //! prelude name nor `Error`, see [`row_name`](super::ident::row_name)), its `New...` insert
-//! struct and the `sql` module, so nothing can shadow them. Types shared with other files ([`types`](super::types)) keep their
-//! full paths, since an enum or composite type may be called `Option` there.
+//! struct and the `sql` module, so nothing can shadow them. Types shared with other files
+//! ([`types`](super::types)) keep their full paths, since an enum or composite type may be
+//! called `Option` there.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

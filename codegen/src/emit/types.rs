@@ -160,7 +160,6 @@ fn bare(sql_type: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Whether a catalog object `schema.name` is what `sql_type` names (`mood`, `other.mood`).
 /// The domain `sql_type` names, if it names one.
 pub fn domain<'a>(catalog: &'a Catalog, sql_type: &str) -> Option<&'a crate::catalog::Domain> {
     catalog
@@ -182,6 +181,7 @@ pub fn without_domains<'a>(catalog: &'a Catalog, sql_type: &'a str) -> &'a str {
     current
 }
 
+/// Whether a catalog object `schema.name` is what `sql_type` names (`mood`, `other.mood`).
 fn names_type(schema: &str, name: &str, sql_type: &str) -> bool {
     let sql_type = sql_type.replace('"', "");
     sql_type == name || sql_type == format!("{schema}.{name}")
