@@ -6,27 +6,21 @@
 //! Every function is generic over `sqlx::PgExecutor` (pool, connection or transaction), makes
 //! one round trip, and runs a statement fixed at generation time with bound parameters only.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
 use crate::catalog::Relation;
 use crate::emit::context::{Field, RelationContext, is_insertable, is_required, select_list_of, unique_keys};
-use crate::emit::docs::{doc_literal, doc_sql};
-use crate::emit::print::nested;
 use crate::emit::sql::{
     DELETED_AT, insert_value, is_soft_deleting, live_filter, order_by, quote_ident, relation_ref,
 };
-use crate::emit::types::is_string;
+use crate::emit::text::{Code, string_literal};
 
 /// How a function takes a key value: `&str` for text, a reference for heap types, else by value.
-pub fn param_type(field: &Field<'_>) -> TokenStream {
-    let base = &field.base;
-    if is_string(base) {
-        quote! { &str }
+pub fn param_type(field: &Field<'_>) -> String {
+    if field.is_string() {
+        "&str".to_string()
     } else if !field.is_copy() {
-        quote! { &#base }
+        format!("&{}", field.base_text)
     } else {
-        base.clone()
+        field.base_text.clone()
     }
 }
 
@@ -56,127 +50,131 @@ pub struct Statements(Vec<(String, String)>);
 
 impl Statements {
     /// Records `sql` as the constant `sql::<NAME>` and returns the path to it.
-    fn add(&mut self, name: &str, sql: &str) -> TokenStream {
-        self.0.push((name.to_string(), sql.to_string()));
-        let ident = format_ident!("{}", name);
-        quote! { sql::#ident }
+    fn add(&mut self, name: &str, sql: String) -> String {
+        let path = format!("sql::{name}");
+        self.0.push((name.to_string(), sql));
+        path
     }
 
     /// The `sql` module holding every recorded statement.
-    fn module(&self, relation: &Relation) -> TokenStream {
-        let doc = format!(
-            " The SQL the functions of `{}` run, fixed at generation time.",
+    fn module(&self, code: &mut Code, relation: &Relation) {
+        code.doc(&format!(
+            "The SQL the functions of `{}` run, fixed at generation time.",
             relation.name
-        );
-        let consts = self.0.iter().map(|(name, sql)| {
-            let ident = format_ident!("{}", name);
-            let doc = doc_literal(&format!(" The statement of `{}`.", name.to_lowercase()));
-            quote! {
-                #[doc = #doc]
-                pub const #ident: &str = #sql;
-            }
-        });
-        quote! {
-            #[doc = #doc]
-            pub mod sql {
-                #(#consts)*
-            }
+        ));
+        code.open("pub mod sql {");
+        for (name, sql) in &self.0 {
+            code.doc(&format!("The statement of `{}`.", name.to_lowercase()));
+            code.line(&format!("pub const {name}: &str = {};", string_literal(sql)));
         }
+        code.close("}");
     }
 }
 
-/// The generated data-access functions of a relation.
-pub fn access_impl(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
+/// The start of a generated data-access function: its rustdoc (`what` it does, and a link to
+/// the statement it runs, at `path` in the `sql` module), its signature generic over the
+/// executor, and the opening of its body.
+fn function(code: &mut Code, what: &str, path: &str, head: &str, params: &[String], returns: &str) {
+    code.doc(&format!("{what}.\n\nRuns [`{path}`]."));
+    code.executor_fn(head, params, returns);
+}
+
+/// `.bind(arg)` for each argument.
+fn binds<S: AsRef<str>>(args: impl IntoIterator<Item = S>) -> Vec<String> {
+    args.into_iter()
+        .map(|a| format!(".bind({})", a.as_ref()))
+        .collect()
+}
+
+/// `binds`, then `tail`'s calls: a query's chain after its head.
+fn calls(binds: Vec<String>, tail: &[&str]) -> Vec<String> {
+    let mut calls = binds;
+    calls.extend(tail.iter().map(|c| c.to_string()));
+    calls
+}
+
+/// The generated data-access functions of a relation (an `impl` block and its `sql` module).
+pub fn access_impl(code: &mut Code, ctx: &RelationContext<'_>, fields: &[Field<'_>]) {
     let relation = ctx.relation;
-    let row = format_ident!("{}", ctx.names.relation(relation).row);
+    let row = &ctx.names.relation(relation).row;
+    let mut statements = Statements::default();
+    code.open(&format!("impl {row} {{"));
+    if relation.is_table() {
+        insert_fn(code, ctx, fields, &mut statements);
+        insert_many_fn(code, ctx, fields, &mut statements);
+        key_functions(code, ctx, fields, &mut statements);
+    }
+    reads(code, relation, fields, &mut statements);
+    code.close("}");
+    statements.module(code, relation);
+}
+
+/// `list` and `count` (and `refresh` for a materialized view).
+fn reads(code: &mut Code, relation: &Relation, fields: &[Field<'_>], statements: &mut Statements) {
     let from = relation_ref(relation);
     let columns = select_list_of(fields, None);
     let live = live_filter(relation, None);
     let order = order_by(relation, None);
-
     let only_live = live.replacen(" AND", " WHERE", 1);
-    let list_sql = format!("SELECT {columns} FROM {from}{only_live}{order} LIMIT $1 OFFSET $2");
-    let count_sql = format!("SELECT count(*) FROM {from}{only_live}");
-    let list_doc = doc_sql(
+
+    let sql = format!("SELECT {columns} FROM {from}{only_live}{order} LIMIT $1 OFFSET $2");
+    let path = statements.add("LIST", sql);
+    function(
+        code,
         "Rows in primary-key order, `limit` at a time from `offset`",
-        &list_sql,
+        &path,
+        "pub async fn list<'e, E>(",
+        &["db: E".into(), "limit: i64".into(), "offset: i64".into()],
+        "Result<Vec<Self>, Error>",
     );
-    let count_doc = doc_sql("Number of rows", &count_sql);
-    let mut statements = Statements::default();
-    let list_sql = statements.add("LIST", &list_sql);
-    let count_sql = statements.add("COUNT", &count_sql);
-    let reads = quote! {
-        #list_doc
-        pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
-        where
-            E: ::sqlx::PgExecutor<'e>,
-        {
-            ::sqlx::query_as(#list_sql)
-                .bind(limit)
-                .bind(offset)
-                .fetch_all(db)
-                .await
-                .map_err(Error::from)
-        }
+    code.chain(
+        &format!("::sqlx::query_as({path})"),
+        &[
+            ".bind(limit)",
+            ".bind(offset)",
+            ".fetch_all(db)",
+            ".await",
+            ".map_err(Error::from)",
+        ],
+        "",
+    );
+    code.close("}");
 
-        #count_doc
-        pub async fn count<'e, E>(db: E) -> Result<i64, Error>
-        where
-            E: ::sqlx::PgExecutor<'e>,
-        {
-            ::sqlx::query_scalar(#count_sql)
-                .fetch_one(db)
-                .await
-                .map_err(Error::from)
-        }
-    };
-    if !relation.is_table() {
-        let refresh = if relation.kind == crate::catalog::RelationKind::MaterializedView {
-            let sql = format!("REFRESH MATERIALIZED VIEW {from}");
-            let doc = doc_sql("Recomputes the materialized view's rows from its query", &sql);
-            let sql = statements.add("REFRESH", &sql);
-            quote! {
-                #doc
-                pub async fn refresh<'e, E>(db: E) -> Result<(), Error>
-                where
-                    E: ::sqlx::PgExecutor<'e>,
-                {
-                    ::sqlx::query(#sql)
-                        .execute(db)
-                        .await
-                        .map_err(Error::from)?;
-                    Ok(())
-                }
-            }
-        } else {
-            quote! {}
-        };
-        let module = statements.module(relation);
-        return quote! {
-            impl #row {
-                #reads
-                #refresh
-            }
+    let sql = format!("SELECT count(*) FROM {from}{only_live}");
+    let path = statements.add("COUNT", sql);
+    function(
+        code,
+        "Number of rows",
+        &path,
+        "pub async fn count<'e, E>(",
+        &["db: E".into()],
+        "Result<i64, Error>",
+    );
+    code.chain(
+        &format!("::sqlx::query_scalar({path})"),
+        &[".fetch_one(db)", ".await", ".map_err(Error::from)"],
+        "",
+    );
+    code.close("}");
 
-            #module
-        };
-    }
-
-    let writes = [
-        insert_fn(ctx, fields, &mut statements),
-        insert_many_fn(ctx, fields, &mut statements),
-        key_functions(ctx, fields, &mut statements),
-    ]
-    .map(nested);
-    let reads = nested(reads);
-    let module = statements.module(relation);
-    quote! {
-        impl #row {
-            #(#writes)*
-            #reads
-        }
-
-        #module
+    if relation.kind == crate::catalog::RelationKind::MaterializedView {
+        let sql = format!("REFRESH MATERIALIZED VIEW {from}");
+        let path = statements.add("REFRESH", sql);
+        function(
+            code,
+            "Recomputes the materialized view's rows from its query",
+            &path,
+            "pub async fn refresh<'e, E>(",
+            &["db: E".into()],
+            "Result<(), Error>",
+        );
+        code.chain(
+            &format!("::sqlx::query({path})"),
+            &[".execute(db)", ".await", ".map_err(Error::from)?"],
+            ";",
+        );
+        code.line("Ok(())");
+        code.close("}");
     }
 }
 
@@ -211,9 +209,9 @@ fn insertable<'a>(fields: &'a [Field<'a>]) -> Vec<&'a Field<'a>> {
     fields.iter().filter(|f| is_insertable(f.column)).collect()
 }
 
-fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut Statements) -> TokenStream {
+fn insert_fn(code: &mut Code, ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut Statements) {
     let relation = ctx.relation;
-    let insert = format_ident!("{}", ctx.names.relation(relation).insert);
+    let insert = &ctx.names.relation(relation).insert;
     let targets = insertable(fields);
     let returning = select_list_of(fields, None);
     let sql = if targets.is_empty() {
@@ -235,46 +233,39 @@ fn insert_fn(ctx: &RelationContext<'_>, fields: &[Field<'_>], statements: &mut S
             values.join(", ")
         )
     };
-    let binds = targets.iter().map(|f| {
-        let arg = f.bind_arg(quote! { new });
-        quote! { .bind(#arg) }
-    });
-    let doc = doc_sql(
-        "Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default",
-        &sql,
-    );
-    let sql = statements.add("INSERT", &sql);
     // A table without insertable columns takes its insert struct only for symmetry.
-    let new = if targets.is_empty() {
-        format_ident!("_new")
-    } else {
-        format_ident!("new")
-    };
-    quote! {
-        #doc
-        pub async fn insert<'e, E>(db: E, #new: &#insert) -> Result<Self, Error>
-        where
-            E: ::sqlx::PgExecutor<'e>,
-        {
-            ::sqlx::query_as(#sql)
-                #(#binds)*
-                .fetch_one(db)
-                .await
-                .map_err(Error::from)
-        }
-    }
+    let new = if targets.is_empty() { "_new" } else { "new" };
+    let path = statements.add("INSERT", sql);
+    function(
+        code,
+        "Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default",
+        &path,
+        "pub async fn insert<'e, E>(",
+        &["db: E".into(), format!("{new}: &{insert}")],
+        "Result<Self, Error>",
+    );
+    code.chain(
+        &format!("::sqlx::query_as({path})"),
+        &calls(
+            binds(targets.iter().map(|f| f.bind_text("new"))),
+            &[".fetch_one(db)", ".await", ".map_err(Error::from)"],
+        ),
+        "",
+    );
+    code.close("}");
 }
 
 fn insert_many_fn(
+    code: &mut Code,
     ctx: &RelationContext<'_>,
     fields: &[Field<'_>],
     statements: &mut Statements,
-) -> TokenStream {
+) {
     let relation = ctx.relation;
-    let insert = format_ident!("{}", ctx.names.relation(relation).insert);
+    let insert = &ctx.names.relation(relation).insert;
     let targets = insertable(fields);
     if !has_insert_many(fields) {
-        return quote! {};
+        return;
     }
     let names: Vec<String> = targets.iter().map(|f| quote_ident(&f.column.name)).collect();
     let params: Vec<String> = (1..=targets.len()).map(|i| format!("${i}")).collect();
@@ -296,62 +287,73 @@ fn insert_many_fn(
         params = params.join(", "),
     );
     let sql = format!("{insert_sql} RETURNING {}", select_list_of(fields, None));
-    let idents = targets.iter().map(|f| &f.ident);
-    let doc = doc_sql(
+    let rows = vec!["db: E".to_string(), format!("rows: &[{insert}]")];
+    let path = statements.add("INSERT_MANY", sql);
+    function(
+        code,
         "Inserts many rows in one statement (each column sent as one array) and returns them in the order given",
-        &sql,
+        &path,
+        "pub async fn insert_many<'e, E>(",
+        &rows,
+        "Result<Vec<Self>, Error>",
     );
-    let sql = statements.add("INSERT_MANY", &sql);
-    let count_doc = doc_sql(
+    code.lines(
+        r"
+if rows.is_empty() {
+    return Ok(Vec::new());
+}
+let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+",
+    );
+    code.chain(
+        &format!("::sqlx::query_as_with({path}, arguments)"),
+        &[".fetch_all(db)", ".await", ".map_err(Error::from)"],
+        "",
+    );
+    code.close("}");
+
+    let path = statements.add("INSERT_MANY_COUNT", insert_sql);
+    function(
+        code,
         "Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back",
-        &insert_sql,
+        &path,
+        "pub async fn insert_many_count<'e, E>(",
+        &rows,
+        "Result<u64, Error>",
     );
-    let count_sql = statements.add("INSERT_MANY_COUNT", &insert_sql);
-    let mut out = quote! {
-        #doc
-        pub async fn insert_many<'e, E>(db: E, rows: &[#insert]) -> Result<Vec<Self>, Error>
-        where
-            E: ::sqlx::PgExecutor<'e>,
-        {
-            if rows.is_empty() {
-                return Ok(Vec::new());
-            }
-            let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-            ::sqlx::query_as_with(#sql, arguments)
-                .fetch_all(db)
-                .await
-                .map_err(Error::from)
-        }
+    code.lines(
+        r"
+if rows.is_empty() {
+    return Ok(0);
+}
+let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
+",
+    );
+    code.chain(
+        &format!("let done = ::sqlx::query_with({path}, arguments)"),
+        &[".execute(db)", ".await?"],
+        ";",
+    );
+    code.line("Ok(done.rows_affected())");
+    code.close("}");
 
-        #count_doc
-        pub async fn insert_many_count<'e, E>(db: E, rows: &[#insert]) -> Result<u64, Error>
-        where
-            E: ::sqlx::PgExecutor<'e>,
-        {
-            if rows.is_empty() {
-                return Ok(0);
-            }
-            let arguments = Self::insert_many_arguments(rows).map_err(super::runtime::encoding)?;
-            let done = ::sqlx::query_with(#count_sql, arguments)
-                .execute(db)
-                .await?;
-            Ok(done.rows_affected())
-        }
-
-        /// The parameters of `insert_many`: each column of `rows` as one array.
-        fn insert_many_arguments(rows: &[#insert]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-            use ::sqlx::Arguments as _;
-            let mut arguments = ::sqlx::postgres::PgArguments::default();
-            #(
-                arguments.add(rows.iter().map(|row| &row.#idents).collect::<Vec<_>>())?;
-            )*
-            Ok(arguments)
-        }
-    };
-    if copy_applies(ctx, fields) {
-        out.extend(copy_many_fn(ctx, &targets));
+    code.doc("The parameters of `insert_many`: each column of `rows` as one array.");
+    code.open(&format!(
+        "fn insert_many_arguments(rows: &[{insert}]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {{"
+    ));
+    code.line("use ::sqlx::Arguments as _;");
+    code.line("let mut arguments = ::sqlx::postgres::PgArguments::default();");
+    for f in &targets {
+        code.line(&format!(
+            "arguments.add(rows.iter().map(|row| &row.{}).collect::<Vec<_>>())?;",
+            f.ident
+        ));
     }
-    out
+    code.line("Ok(arguments)");
+    code.close("}");
+    if copy_applies(ctx, fields) {
+        copy_many_fn(code, ctx, &targets);
+    }
 }
 
 /// Whether the table gets `copy_many`: binary COPY takes each value in exactly the column's
@@ -368,70 +370,76 @@ pub fn copy_applies(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> bool {
         })
 }
 
-fn copy_many_fn(ctx: &RelationContext<'_>, targets: &[&Field<'_>]) -> TokenStream {
+fn copy_many_fn(code: &mut Code, ctx: &RelationContext<'_>, targets: &[&Field<'_>]) {
     let relation = ctx.relation;
-    let insert = format_ident!("{}", ctx.names.relation(relation).insert);
+    let insert = &ctx.names.relation(relation).insert;
     let table = relation_ref(relation);
     let names: Vec<String> = targets.iter().map(|f| quote_ident(&f.column.name)).collect();
     let sql = format!("COPY {table} ({}) FROM STDIN (FORMAT binary)", names.join(", "));
-    let doc = doc_sql(
+    code.doc_sql(
         "Loads many rows with binary `COPY` (the fastest way in) and returns how many were stored; `None` fields get the database default (rows are grouped by which defaulted columns they set, one COPY per group: run it in a transaction to make several groups all-or-nothing)",
         &sql,
     );
-    let values = targets.iter().map(|f| {
-        let ident = &f.ident;
-        if f.column.default.is_some() {
-            quote! { out.defaulted(&row.#ident)?; }
+    code.list_open(
+        "pub async fn copy_many(",
+        &[
+            "conn: &mut ::sqlx::PgConnection".to_string(),
+            format!("rows: &[{insert}]"),
+        ],
+        ") -> Result<u64, Error> {",
+    );
+    let names: Vec<String> = names.iter().map(|n| string_literal(n)).collect();
+    code.open("super::runtime::copy_in(");
+    code.line("conn,");
+    code.line(&format!("{},", string_literal(&table)));
+    code.list("&[", &names, ",", "],");
+    code.line("rows,");
+    code.open("|row, out| {");
+    for f in targets {
+        let call = if f.column.default.is_some() {
+            "defaulted"
         } else {
-            quote! { out.field(&row.#ident)?; }
-        }
-    });
-    quote! {
-        #doc
-        pub async fn copy_many(conn: &mut ::sqlx::PgConnection, rows: &[#insert]) -> Result<u64, Error> {
-            super::runtime::copy_in(conn, #table, &[#(#names),*], rows, |row, out| {
-                #(#values)*
-                Ok(())
-            })
-            .await
-        }
+            "field"
+        };
+        code.line(&format!("out.{call}(&row.{})?;", f.ident));
     }
+    code.line("Ok(())");
+    code.close("},");
+    code.close(")");
+    code.line(".await");
+    code.close("}");
 }
 
 /// Functions that need a key: find, find_by_*, update, delete (and the soft-delete ones).
 fn key_functions(
+    code: &mut Code,
     ctx: &RelationContext<'_>,
     fields: &[Field<'_>],
     statements: &mut Statements,
-) -> TokenStream {
+) {
     let relation = ctx.relation;
-    let table = relation.name.as_str();
+    let table = string_literal(&relation.name);
     let from = relation_ref(relation);
     let columns = select_list_of(fields, None);
     let live = live_filter(relation, None);
     let field_of = |name: &str| fields.iter().find(|f| f.column.name == name);
+    let key_params = |key: &[&Field<'_>]| -> Vec<String> {
+        std::iter::once("db: E".to_string())
+            .chain(key.iter().map(|f| format!("{}: {}", f.ident, param_type(f))))
+            .collect()
+    };
+    let key_binds = |key: &[&Field<'_>]| binds(key.iter().map(|f| f.name()));
 
-    let mut out = TokenStream::new();
     for key in unique_keys(relation) {
         let Some(key_fields) = key.iter().map(|c| field_of(c)).collect::<Option<Vec<_>>>() else {
             continue;
         };
-        let is_pk = key == relation.primary_key;
-        let name = format_ident!("{}", ctx.names.find_by(relation, &key));
+        let name = ctx.names.find_by(relation, &key);
         let sql = format!(
             "SELECT {columns} FROM {from} WHERE {}{live}",
             key_where(&key_fields, 1)
         );
-        let args = key_fields.iter().map(|f| {
-            let ident = &f.ident;
-            let ty = param_type(f);
-            quote! { #ident: #ty }
-        });
-        let binds = key_fields.iter().map(|f| {
-            let ident = &f.ident;
-            quote! { .bind(#ident) }
-        });
-        let what = if is_pk {
+        let what = if key == relation.primary_key {
             "The row with this primary key".to_string()
         } else {
             format!("The row with this {}", key.join(" and "))
@@ -441,21 +449,24 @@ fn key_functions(
         } else {
             format!("{what}, unless soft-deleted")
         };
-        let doc = doc_sql(&what, &sql);
-        let sql = statements.add(&name.to_string().to_uppercase(), &sql);
-        out.extend(quote! {
-            #doc
-            pub async fn #name<'e, E>(db: E, #(#args),*) -> Result<Option<Self>, Error>
-            where
-                E: ::sqlx::PgExecutor<'e>,
-            {
-                ::sqlx::query_as(#sql)
-                    #(#binds)*
-                    .fetch_optional(db)
-                    .await
-                    .map_err(Error::from)
-            }
-        });
+        let path = statements.add(&name.trim_start_matches("r#").to_uppercase(), sql);
+        function(
+            code,
+            &what,
+            &path,
+            &format!("pub async fn {name}<'e, E>("),
+            &key_params(&key_fields),
+            "Result<Option<Self>, Error>",
+        );
+        code.chain(
+            &format!("::sqlx::query_as({path})"),
+            &calls(
+                key_binds(&key_fields),
+                &[".fetch_optional(db)", ".await", ".map_err(Error::from)"],
+            ),
+            "",
+        );
+        code.close("}");
     }
 
     let Some(pk) = relation
@@ -464,28 +475,12 @@ fn key_functions(
         .map(|c| field_of(c))
         .collect::<Option<Vec<_>>>()
     else {
-        return out;
+        return;
     };
     if pk.is_empty() {
-        return out;
+        return;
     }
     let pk_names: Vec<&str> = pk.iter().map(|f| f.column.name.as_str()).collect();
-    let pk_args: Vec<TokenStream> = pk
-        .iter()
-        .map(|f| {
-            let ident = &f.ident;
-            let ty = param_type(f);
-            quote! { #ident: #ty }
-        })
-        .collect();
-    let pk_binds: Vec<TokenStream> = pk
-        .iter()
-        .map(|f| {
-            let ident = &f.ident;
-            quote! { .bind(#ident) }
-        })
-        .collect();
-    let not_found = quote! { Error::NotFound { table: #table } };
 
     // update: every column but the key, identity and generated ones, from `self`.
     let settable: Vec<&Field<'_>> = fields
@@ -509,93 +504,95 @@ fn key_functions(
             sets.join(", "),
             key_where(&pk, 1)
         );
-        let self_pk_binds = pk.iter().map(|f| {
-            let arg = f.bind_arg(quote! { self });
-            quote! { .bind(#arg) }
-        });
-        let set_binds = settable.iter().map(|f| {
-            let arg = f.bind_arg(quote! { self });
-            quote! { .bind(#arg) }
-        });
-        let doc = doc_sql(
+        let path = statements.add("UPDATE", sql);
+        function(
+            code,
             "Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone",
-            &sql,
+            &path,
+            "pub async fn update<'e, E>(",
+            &["&self".into(), "db: E".into()],
+            "Result<Self, Error>",
         );
-        let sql = statements.add("UPDATE", &sql);
-        out.extend(quote! {
-            #doc
-            pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
-            where
-                E: ::sqlx::PgExecutor<'e>,
-            {
-                ::sqlx::query_as(#sql)
-                    #(#self_pk_binds)*
-                    #(#set_binds)*
-                    .fetch_optional(db)
-                    .await
-                    .map_err(Error::from)?
-                    .ok_or(#not_found)
-            }
-        });
+        code.chain(
+            &format!("::sqlx::query_as({path})"),
+            &calls(
+                binds(pk.iter().chain(&settable).map(|f| f.bind_text("self"))),
+                &[
+                    ".fetch_optional(db)",
+                    ".await",
+                    ".map_err(Error::from)?",
+                    &format!(".ok_or(Error::NotFound {{ table: {table} }})"),
+                ],
+            ),
+            "",
+        );
+        code.close("}");
     }
 
     let key_where = key_where(&pk, 1);
-    let mut execute = |name: TokenStream, doc: String, sql: String| {
-        let doc = doc_sql(&doc, &sql);
-        let sql = statements.add(&name.to_string().to_uppercase(), &sql);
-        quote! {
-            #doc
-            pub async fn #name<'e, E>(db: E, #(#pk_args),*) -> Result<(), Error>
-            where
-                E: ::sqlx::PgExecutor<'e>,
-            {
-                let done = ::sqlx::query(#sql)
-                    #(#pk_binds)*
-                    .execute(db)
-                    .await?;
-                super::runtime::affected(done, #table)
-            }
-        }
+    let mut execute = |code: &mut Code, name: &str, what: &str, sql: String| {
+        let path = statements.add(&name.to_uppercase(), sql);
+        function(
+            code,
+            what,
+            &path,
+            &format!("pub async fn {name}<'e, E>("),
+            &key_params(&pk),
+            "Result<(), Error>",
+        );
+        code.chain(
+            &format!("let done = ::sqlx::query({path})"),
+            &calls(key_binds(&pk), &[".execute(db)", ".await?"]),
+            ";",
+        );
+        code.line(&format!("super::runtime::affected(done, {table})"));
+        code.close("}");
     };
     let deleted_at = quote_ident(DELETED_AT);
     if is_soft_deleting(relation) {
-        out.extend(execute(
-            quote! { delete },
-            "Soft-deletes the row: sets `deleted_at`, after which reads skip it; `Error::NotFound` when there is no live row".into(),
+        execute(
+            code,
+            "delete",
+            "Soft-deletes the row: sets `deleted_at`, after which reads skip it; `Error::NotFound` when there is no live row",
             format!("UPDATE {from} SET {deleted_at} = now() WHERE {key_where} AND {deleted_at} IS NULL"),
-        ));
-        out.extend(execute(
-            quote! { restore },
-            "Undoes a soft delete; `Error::NotFound` when there is no soft-deleted row".into(),
+        );
+        execute(
+            code,
+            "restore",
+            "Undoes a soft delete; `Error::NotFound` when there is no soft-deleted row",
             format!("UPDATE {from} SET {deleted_at} = NULL WHERE {key_where} AND {deleted_at} IS NOT NULL"),
-        ));
-        out.extend(execute(
-            quote! { hard_delete },
-            "Deletes the row for good, soft-deleted or not; `Error::NotFound` when there is none".into(),
+        );
+        execute(
+            code,
+            "hard_delete",
+            "Deletes the row for good, soft-deleted or not; `Error::NotFound` when there is none",
             format!("DELETE FROM {from} WHERE {key_where}"),
-        ));
+        );
         let sql = format!("SELECT {columns} FROM {from} WHERE {key_where}");
-        let doc = doc_sql("The row with this primary key, soft-deleted or not", &sql);
-        let sql = statements.add("FIND_WITH_DELETED", &sql);
-        out.extend(quote! {
-            #doc
-            pub async fn find_with_deleted<'e, E>(db: E, #(#pk_args),*) -> Result<Option<Self>, Error>
-            where
-                E: ::sqlx::PgExecutor<'e>,
-            {
-                ::sqlx::query_as(#sql)
-                    #(#pk_binds)*
-                    .fetch_optional(db)
-                    .await
-                    .map_err(Error::from)
-            }
-        });
+        let path = statements.add("FIND_WITH_DELETED", sql);
+        function(
+            code,
+            "The row with this primary key, soft-deleted or not",
+            &path,
+            "pub async fn find_with_deleted<'e, E>(",
+            &key_params(&pk),
+            "Result<Option<Self>, Error>",
+        );
+        code.chain(
+            &format!("::sqlx::query_as({path})"),
+            &calls(
+                key_binds(&pk),
+                &[".fetch_optional(db)", ".await", ".map_err(Error::from)"],
+            ),
+            "",
+        );
+        code.close("}");
     } else {
-        out.extend(execute(
-            quote! { delete },
-            "Deletes the row; `Error::NotFound` when there is none".into(),
+        execute(
+            code,
+            "delete",
+            "Deletes the row; `Error::NotFound` when there is none",
             format!("DELETE FROM {from} WHERE {key_where}"),
-        ));
+        );
     }
-    out
 }

@@ -5,7 +5,6 @@
 //! read it; it depends on none of them.
 
 use proc_macro2::TokenStream;
-use quote::quote;
 
 use crate::catalog::{Catalog, Column, Relation};
 use crate::emit::ident::ident;
@@ -31,6 +30,8 @@ pub struct Field<'a> {
     pub ident: proc_macro2::Ident,
     /// The Rust type of a non-null value.
     pub base: TokenStream,
+    /// `base` as text.
+    pub base_text: String,
     /// The whole mapping of the column's type (casts, serde, notes).
     pub mapping: RustType,
     /// Whether the field is an `Option` of `base`.
@@ -63,23 +64,27 @@ impl Field<'_> {
         }
     }
 
-    /// How to pass `place.field` to `bind`: by value for `Copy` types, borrowed otherwise.
-    pub fn bind_arg(&self, place: TokenStream) -> TokenStream {
-        let ident = &self.ident;
-        if self.is_copy() {
-            quote! { #place.#ident }
+    /// The field's name as written in code (`r#type` for a keyword).
+    pub fn name(&self) -> String {
+        self.ident.to_string()
+    }
+
+    /// The field's declared type, as text.
+    pub fn ty_text(&self) -> String {
+        if self.optional {
+            format!("Option<{}>", self.base_text)
         } else {
-            quote! { &#place.#ident }
+            self.base_text.clone()
         }
     }
 
-    /// The field's declared type.
-    pub fn ty(&self) -> TokenStream {
-        let base = &self.base;
-        if self.optional {
-            quote! { Option<#base> }
+    /// How to pass `place.field` to `bind`, as text: by value for `Copy` types, borrowed
+    /// otherwise.
+    pub fn bind_text(&self, place: &str) -> String {
+        if self.is_copy() {
+            format!("{place}.{}", self.ident)
         } else {
-            base.clone()
+            format!("&{place}.{}", self.ident)
         }
     }
 }
@@ -102,6 +107,7 @@ impl RelationContext<'_> {
                     column,
                     ident: ident(&self.names.field(self.relation, &column.name)),
                     base: mapping.tokens.clone(),
+                    base_text: crate::emit::print::one_line(mapping.tokens.clone()),
                     mapping,
                     optional: column.nullable,
                 })

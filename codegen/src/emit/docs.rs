@@ -33,9 +33,3 @@ pub fn doc_lines(text: Option<&str>) -> Vec<TokenStream> {
     })
     .unwrap_or_default()
 }
-
-/// Rustdoc saying what a function does and the SQL it runs.
-pub fn doc_sql(what: &str, sql: &str) -> TokenStream {
-    let lines = doc_lines(Some(&format!("{what}.\n\n```sql\n{sql}\n```")));
-    quote! { #(#lines)* }
-}

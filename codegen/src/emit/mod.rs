@@ -3,6 +3,8 @@
 //! A pure function: nothing here touches the disk ([`output`] does, once, at the edge).
 //! One module per kind of output: [`structs`] (a file per table or view), [`enums`],
 //! [`access`], [`relations`], [`errors`], [`migrations`], [`queries`]; [`names`] chooses every Rust name first so clashes are reported together.
+//! A relation's file, most of the output, is written straight as text ([`text`]); the others
+//! are built as tokens with `quote!` and laid out by [`print`].
 
 pub mod access;
 pub mod composites;
@@ -21,6 +23,7 @@ pub mod relations;
 pub mod schemas;
 pub mod sql;
 pub mod structs;
+pub mod text;
 pub mod types;
 
 use std::path::Path;
@@ -208,9 +211,9 @@ fn emit_laid_out(
         label,
         options,
     };
-    // Every file is independent of the others: each is built as tokens and laid out as text
-    // on whichever core is free (token streams cannot cross threads, so one worker does both).
-    // The largest go first.
+    // Every file is independent of the others: each is built on whichever core is free (token
+    // streams cannot cross threads, so one worker builds and lays out a file). The largest go
+    // first.
     let mut parts = vec![
         Part::Migrations,
         Part::Enums,
@@ -226,10 +229,10 @@ fn emit_laid_out(
     );
     let mut generated = GeneratedFiles::default();
     let laid_out = crate::parallel::map(&parts, |part| {
-        files.build(part).map(|built| {
+        files.build(part, layout).map(|built| {
             built
                 .into_iter()
-                .map(|(name, tokens)| (name, render(&header, layout(tokens))))
+                .map(|(name, code)| (name, render(&header, code)))
                 .collect::<Vec<_>>()
         })
     });
@@ -283,10 +286,21 @@ struct Files<'c> {
 }
 
 impl Files<'_> {
-    /// The files of `part` as tokens, or what stops them from being generated.
-    fn build(&self, part: &Part) -> Result<Vec<(String, TokenStream)>, Vec<Diagnostic>> {
+    /// The files of `part`, laid out (by `layout`, for those built as tokens; a relation's
+    /// file is written as text, see [`text`]), or what stops them from being generated.
+    fn build(
+        &self,
+        part: &Part,
+        layout: &(dyn Fn(TokenStream) -> String + Sync),
+    ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
         let (catalog, names) = (self.catalog, self.names);
-        let one = |name: &str, tokens: TokenStream| Ok(vec![(name.to_string(), tokens)]);
+        let one = |name: &str, tokens: TokenStream| Ok(vec![(name.to_string(), layout(tokens))]);
+        let laid_out = |files: Vec<(String, TokenStream)>| {
+            files
+                .into_iter()
+                .map(|(name, tokens)| (name, layout(tokens)))
+                .collect::<Vec<_>>()
+        };
         let problems = |messages: Vec<String>| {
             messages
                 .into_iter()
@@ -300,28 +314,29 @@ impl Files<'_> {
                     names,
                     relation,
                 };
-                let methods: Vec<TokenStream> = self
+                let methods = self
                     .relation_methods
                     .get(&(relation.schema.clone(), relation.name.clone()))
-                    .map_or_else(Vec::new, |methods| {
-                        methods.iter().map(|m| m.tokens(catalog, names)).collect()
-                    });
-                relation_module(&ctx, &methods)
-                    .map(|tokens| vec![(format!("{module}.rs"), tokens)])
+                    .map_or(&[][..], Vec::as_slice);
+                relation_module(&ctx, methods)
+                    .map(|code| vec![(format!("{module}.rs"), code)])
                     .map_err(|message| problems(vec![message]))
             }
             Part::Enums => one("enums.rs", enums::enums_module(names)),
-            Part::Composites => Ok(composites::composites_module(catalog, names)
-                .map(|tokens| ("composites.rs".to_string(), tokens))
-                .into_iter()
-                .collect()),
+            Part::Composites => Ok(laid_out(
+                composites::composites_module(catalog, names)
+                    .map(|tokens| ("composites.rs".to_string(), tokens))
+                    .into_iter()
+                    .collect(),
+            )),
             Part::Error => one("error.rs", errors::error_module(catalog)),
             Part::Migrations if self.options.migration_list.wanted(self.migrations) => {
                 migrations::migrations_module(self.migrations, self.options.migration_list)
-                    .map(|tokens| vec![("migrations.rs".to_string(), tokens)])
+                    .map(|tokens| vec![("migrations.rs".to_string(), layout(tokens))])
             }
             Part::Migrations => Ok(Vec::new()),
             Part::Queries => queries::query_modules(catalog, names, self.queries, &|path| self.shown(path))
+                .map(laid_out)
                 .map_err(problems),
             Part::Mod => one("mod.rs", self.mod_rs()),
         }
@@ -404,8 +419,9 @@ mod tests {
     use super::*;
 
     /// The printer lays out exactly the tokens it is given: every file of every fixture (and of
-    /// our own schema, with its queries and migrations) parses back into the syntax tree the
-    /// tokens make, compared through prettyplease's layout of both.
+    /// our own schema, with its queries and migrations) built as tokens parses back into the
+    /// syntax tree the tokens make, compared through prettyplease's layout of both; every file
+    /// written as text parses.
     #[test]
     fn printed_code_parses_back_to_the_emitted_tokens() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -417,6 +433,7 @@ mod tests {
             .collect();
         cases.push((root.join("../schema/migrations"), root.join("../schema/queries")));
         let files = std::sync::atomic::AtomicUsize::new(0);
+        let written = std::sync::atomic::AtomicUsize::new(0);
         let layout = |tokens: TokenStream| {
             let printed = print::file(tokens.clone());
             let expected = syn::parse2::<syn::File>(tokens).expect("the emitter's tokens parse");
@@ -435,7 +452,8 @@ mod tests {
             if diagnostics.iter().any(Diagnostic::is_error) {
                 continue;
             }
-            let _ = emit_laid_out(
+            // A fixture whose emit fails (on purpose) is checked by its own test.
+            let Ok(generated) = emit_laid_out(
                 &schema.catalog,
                 &schema.migrations,
                 &typed,
@@ -443,9 +461,21 @@ mod tests {
                 "migrations",
                 &Options::default(),
                 &layout,
-            );
+            ) else {
+                continue;
+            };
+            // The files written as text (one per relation) have no tokens to compare with;
+            // they must parse.
+            for (name, text) in generated.files.iter() {
+                if let Err(e) = syn::parse_file(text) {
+                    panic!("{name} of {} does not parse: {e}\n{text}", migrations.display());
+                }
+                written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
         }
         let printed = files.into_inner();
         assert!(printed > 100, "only {printed} files printed");
+        let written = written.into_inner();
+        assert!(written > printed, "only {written} files written");
     }
 }

@@ -1,7 +1,7 @@
 //! Rust source text straight from the emitter's tokens, without parsing them again.
 //!
-//! The emitter builds every file with `quote!`, so its tokens are already well formed; what
-//! they lack is layout. This printer walks them once and lays them out the way the generated
+//! The emitter builds the files other than the relations' (which [`text`](super::text) writes)
+//! with `quote!`, so their tokens are already well formed; what they lack is layout. This printer walks them once and lays them out the way the generated
 //! files read: items and statements one per line, blocks indented by four spaces, one field
 //! or argument per line where a line would run past [`MAX_WIDTH`], long method chains broken
 //! before each call, `#[doc = "..."]` written as `///` comments. It knows the shapes the
@@ -29,13 +29,6 @@ enum Tok {
     Group(Delimiter, Vec<Tok>, usize),
 }
 
-/// `tokens` as one invisible (`Delimiter::None`) group, for interpolating a large piece into a
-/// larger `quote!`: interpolating a `TokenStream` copies its tokens (`quote` only borrows it),
-/// a group is shared. The printer lays out the group's tokens as if they stood in its place.
-pub fn nested(tokens: TokenStream) -> proc_macro2::Group {
-    proc_macro2::Group::new(Delimiter::None, tokens)
-}
-
 /// Prints a whole file.
 pub fn file(tokens: TokenStream) -> String {
     let toks = lex(tokens);
@@ -46,6 +39,16 @@ pub fn file(tokens: TokenStream) -> String {
     };
     printer.block_body(&toks);
     printer.finish()
+}
+
+/// A short piece (a type, an expression) on one line, spaced as the printer spaces it inside
+/// a line; for the text that [`text`](super::text) writes around it.
+pub fn one_line(tokens: TokenStream) -> String {
+    let toks = lex(tokens);
+    let mut printer = Printer::default();
+    printer.start();
+    printer.inline(&toks);
+    printer.line
 }
 
 fn lex(tokens: TokenStream) -> Vec<Tok> {

@@ -14,21 +14,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
 use crate::catalog::{Catalog, ForeignKey, Relation};
-use crate::emit::docs::doc_sql;
-use crate::emit::ident::{field_name, ident};
+use crate::emit::ident::field_name;
 use crate::emit::names::{Names, display_name};
 use crate::emit::sql::{live_filter, order_by, quote_ident, relation_ref, select_list};
+use crate::emit::text::{Code, string_literal};
 use crate::emit::types::{column_rust_type, column_type};
 
 /// Relation methods, grouped by the relation (schema, name) whose struct gets them.
 pub type RelationMethods<'a> = BTreeMap<(String, String), Vec<Method<'a>>>;
 
-/// One relation helper (with its preload), named and checked for clashes; its code is built by
-/// [`Method::tokens`], so the relations' modules can be built apart (and in parallel).
+/// One relation helper (with its preload), named and checked for clashes; its code is written
+/// by [`Method::write`], so the relations' modules can be built apart (and in parallel).
 pub enum Method<'a> {
     /// `child.parent(db)`.
     BelongsTo(Link<'a>, String),
@@ -48,12 +45,14 @@ pub enum Method<'a> {
 }
 
 impl Method<'_> {
-    /// The method's code.
-    pub fn tokens(&self, catalog: &Catalog, names: &Names) -> TokenStream {
+    /// Writes the method's code (inside its struct's `impl`).
+    pub fn write(&self, code: &mut Code, catalog: &Catalog, names: &Names) {
         match self {
-            Method::BelongsTo(link, name) => belongs_to(catalog, names, link, name),
-            Method::HasMany(link, name) => has_many(catalog, names, link, name),
-            Method::ManyToMany { join, from, to, name } => many_to_many(catalog, names, join, from, to, name),
+            Method::BelongsTo(link, name) => belongs_to(code, catalog, names, link, name),
+            Method::HasMany(link, name) => has_many(code, catalog, names, link, name),
+            Method::ManyToMany { join, from, to, name } => {
+                many_to_many(code, catalog, names, join, from, to, name)
+            }
         }
     }
 }
@@ -244,53 +243,48 @@ fn is_pure_join(catalog: &Catalog, table: &Relation) -> bool {
 }
 
 /// `self.<column>` as a bind argument: by value for `Copy` types, borrowed otherwise.
-fn self_arg(catalog: &Catalog, names: &Names, relation: &Relation, column: &str) -> TokenStream {
-    let field = ident(&names.field(relation, column));
+fn self_arg(catalog: &Catalog, names: &Names, relation: &Relation, column: &str) -> String {
+    let field = names.field(relation, column);
     let copy = relation
         .column(column)
         .is_some_and(|c| column_rust_type(catalog, names, relation, c).copy);
     if copy {
-        quote! { self.#field }
+        format!("self.{field}")
     } else {
-        quote! { &self.#field }
+        format!("&self.{field}")
     }
 }
 
-fn row_type(names: &Names, relation: &Relation) -> TokenStream {
+fn row_type(names: &Names, relation: &Relation) -> String {
     let relation_names = names.relation(relation);
-    let module = crate::emit::ident::ident(&relation_names.module);
-    let row = format_ident!("{}", relation_names.row);
-    quote! { super::#module::#row }
+    format!("super::{}::{}", relation_names.module, relation_names.row)
 }
 
+/// The start of a helper: its rustdoc, and an `allow` where clippy would expect a conversion.
 /// Clippy expects `from_*`/`into_*`/`as_*`/`to_*`/`is_*` methods to follow conversion
 /// conventions; a relation named after a column such as `from_person_id` is not a conversion.
-fn convention_allow(name: &str) -> TokenStream {
+fn helper_doc(code: &mut Code, name: &str, what: &str, sql: &str) {
+    code.doc_sql(what, sql);
     if ["from_", "into_", "as_", "to_", "is_"]
         .iter()
         .any(|p| name.starts_with(p))
     {
-        quote! { #[allow(clippy::wrong_self_convention)] }
-    } else {
-        quote! {}
+        code.line("#[allow(clippy::wrong_self_convention)]");
     }
 }
 
-fn belongs_to(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
-    let fk_arg = self_arg(catalog, names, l.child, l.column);
+fn belongs_to(code: &mut Code, catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) {
     let parent = row_type(names, l.parent);
-    let method = ident(name);
-    let allow = convention_allow(name);
-    let fk_field = ident(&names.field(l.child, l.column));
     let sql = format!(
         "SELECT {} FROM {} WHERE {} = $1",
         select_list(catalog, names, l.parent, None),
         relation_ref(l.parent),
         quote_ident(l.parent_column)
     );
-    let parent_table = l.parent.name.as_str();
     let nullable = l.child.column(l.column).is_some_and(|c| c.nullable);
-    let doc = doc_sql(
+    helper_doc(
+        code,
+        name,
         &format!(
             "The `{}` row this row's `{}` points at",
             display_name(l.parent),
@@ -298,41 +292,48 @@ fn belongs_to(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> Tok
         ),
         &sql,
     );
+    let head = format!("pub async fn {name}<'e, E>(");
+    let query = format!("::sqlx::query_as({})", string_literal(&sql));
     if nullable {
-        quote! {
-            #doc
-            #allow
-            pub async fn #method<'e, E>(&self, db: E) -> Result<Option<#parent>, Error>
-            where
-                E: ::sqlx::PgExecutor<'e>,
-            {
-                let Some(key) = &self.#fk_field else {
-                    return Ok(None);
-                };
-                ::sqlx::query_as(#sql)
-                    .bind(key)
-                    .fetch_optional(db)
-                    .await
-                    .map_err(Error::from)
-            }
-        }
+        code.executor_fn(
+            &head,
+            &["&self", "db: E"],
+            &format!("Result<Option<{parent}>, Error>"),
+        );
+        code.open(&format!(
+            "let Some(key) = &self.{} else {{",
+            names.field(l.child, l.column)
+        ));
+        code.line("return Ok(None);");
+        code.close("};");
+        code.chain(
+            &query,
+            &[
+                ".bind(key)",
+                ".fetch_optional(db)",
+                ".await",
+                ".map_err(Error::from)",
+            ],
+            "",
+        );
     } else {
-        quote! {
-            #doc
-            #allow
-            pub async fn #method<'e, E>(&self, db: E) -> Result<#parent, Error>
-            where
-                E: ::sqlx::PgExecutor<'e>,
-            {
-                ::sqlx::query_as(#sql)
-                    .bind(#fk_arg)
-                    .fetch_optional(db)
-                    .await
-                    .map_err(Error::from)?
-                    .ok_or(Error::NotFound { table: #parent_table })
-            }
-        }
+        code.executor_fn(&head, &["&self", "db: E"], &format!("Result<{parent}, Error>"));
+        code.chain(
+            &query,
+            &[
+                &format!(".bind({})", self_arg(catalog, names, l.child, l.column)),
+                ".fetch_optional(db)",
+                ".await",
+                ".map_err(Error::from)?",
+                &format!(
+                    ".ok_or(Error::NotFound {{ table: {} }})",
+                    string_literal(&l.parent.name)
+                ),
+            ],
+            "",
+        );
     }
+    code.close("}");
 }
 
 /// The Rust type of a key column, when it can key a `HashMap` (for preloading), and how to
@@ -342,12 +343,12 @@ fn hashable_key(
     names: &Names,
     relation: &Relation,
     column: &str,
-) -> Option<(TokenStream, TokenStream)> {
+) -> Option<(String, &'static str)> {
     let column = relation.column(column)?;
-    let ty = column_type(catalog, names, relation, column).ok()?;
-    match ty.to_string().replace(' ', "").as_str() {
-        "::uuid::Uuid" | "i16" | "i32" | "i64" => Some((ty, quote! {})),
-        "::std::string::String" => Some((ty, quote! { .clone() })),
+    let ty = crate::emit::print::one_line(column_type(catalog, names, relation, column).ok()?);
+    match ty.as_str() {
+        "::uuid::Uuid" | "i16" | "i32" | "i64" => Some((ty, "")),
+        "::std::string::String" => Some((ty, ".clone()")),
         _ => None,
     }
 }
@@ -360,109 +361,116 @@ fn preload_key(
     names: &Names,
     (parent, parent_column): (&Relation, &str),
     (child, child_column): (&Relation, &str),
-) -> Option<(TokenStream, TokenStream)> {
+) -> Option<(String, &'static str)> {
     if parent.column(parent_column)?.nullable {
         return None;
     }
     let (key_type, owned) = hashable_key(catalog, names, parent, parent_column)?;
     let (child_type, _) = hashable_key(catalog, names, child, child_column)?;
-    (key_type.to_string() == child_type.to_string()).then_some((key_type, owned))
+    (key_type == child_type).then_some((key_type, owned))
 }
 
 /// `self.<name>(db)`: the rows `sql` finds for this row's key.
-fn rows_method(
-    name: &str,
-    doc: &TokenStream,
-    row: &TokenStream,
-    sql: &str,
-    key_arg: &TokenStream,
-) -> TokenStream {
-    let method = ident(name);
-    let allow = convention_allow(name);
-    quote! {
-        #doc
-        #allow
-        pub async fn #method<'e, E>(&self, db: E) -> Result<Vec<#row>, Error>
-        where
-            E: ::sqlx::PgExecutor<'e>,
-        {
-            ::sqlx::query_as(#sql)
-                .bind(#key_arg)
-                .fetch_all(db)
-                .await
-                .map_err(Error::from)
-        }
-    }
+fn rows_method(code: &mut Code, name: &str, what: &str, row: &str, sql: &str, key_arg: &str) {
+    helper_doc(code, name, what, sql);
+    code.executor_fn(
+        &format!("pub async fn {name}<'e, E>("),
+        &["&self", "db: E"],
+        &format!("Result<Vec<{row}>, Error>"),
+    );
+    code.chain(
+        &format!("::sqlx::query_as({})", string_literal(sql)),
+        &[
+            &format!(".bind({key_arg})"),
+            ".fetch_all(db)",
+            ".await",
+            ".map_err(Error::from)",
+        ],
+        "",
+    );
+    code.close("}");
 }
 
-fn has_many(catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) -> TokenStream {
+/// The start of a preload: its rustdoc and signature, and the keys of `parents`.
+fn preload_head(code: &mut Code, name: &str, what: &str, sql: &str, row: &str, keys: (&str, &str)) {
+    code.doc_sql(what, sql);
+    code.executor_fn(
+        &format!("pub async fn preload_{name}<'e, E>("),
+        &["db: E", "parents: &[Self]"],
+        &format!("Result<Vec<Vec<{row}>>, Error>"),
+    );
+    let (key_type, key) = keys;
+    code.chain(
+        &format!("let keys: Vec<{key_type}> = parents.iter()"),
+        &[&format!(".map(|p| {key})"), ".collect()"],
+        ";",
+    );
+}
+
+fn has_many(code: &mut Code, catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) {
     let child = row_type(names, l.child);
-    let key_arg = self_arg(catalog, names, l.parent, l.parent_column);
-    let key_field = ident(&names.field(l.parent, l.parent_column));
-    let fk_field = ident(&names.field(l.child, l.column));
+    let key_field = names.field(l.parent, l.parent_column);
+    let fk_field = names.field(l.child, l.column);
     let columns = select_list(catalog, names, l.child, None);
     let from = relation_ref(l.child);
     let live = live_filter(l.child, None);
     let order = order_by(l.child, None);
     let fk = quote_ident(l.column);
     let sql = format!("SELECT {columns} FROM {from} WHERE {fk} = $1{live}{order}");
-    let doc = doc_sql(
-        &format!(
-            "The `{}` rows whose `{}` points at this row",
-            display_name(l.child),
-            l.column
-        ),
-        &sql,
+    let what = format!(
+        "The `{}` rows whose `{}` points at this row",
+        display_name(l.child),
+        l.column
     );
-    let mut tokens = rows_method(name, &doc, &child, &sql, &key_arg);
+    let key_arg = self_arg(catalog, names, l.parent, l.parent_column);
+    rows_method(code, name, &what, &child, &sql, &key_arg);
     let Some((key_type, owned)) =
         preload_key(catalog, names, (l.parent, l.parent_column), (l.child, l.column))
     else {
-        return tokens;
+        return;
     };
-    let preload = format_ident!("preload_{}", name);
     let sql = format!("SELECT {columns} FROM {from} WHERE {fk} = ANY($1){live}{order}");
-    let doc = doc_sql(
+    let what = format!(
+        "For each of `parents`, its `{}` rows (as [`Self::{name}`]), in one query; the result is in the order of `parents`",
+        display_name(l.child)
+    );
+    let parent_key = format!("p.{key_field}{owned}");
+    preload_head(code, name, &what, &sql, &child, (&key_type, &parent_key));
+    code.chain(
         &format!(
-            "For each of `parents`, its `{}` rows (as [`Self::{name}`]), in one query; the result is in the order of `parents`",
-            display_name(l.child)
+            "let children: Vec<{child}> = ::sqlx::query_as({})",
+            string_literal(&sql)
         ),
-        &sql,
+        &[".bind(&keys)", ".fetch_all(db)", ".await?"],
+        ";",
     );
     let child_key = if l.child.column(l.column).is_some_and(|c| c.nullable) {
-        quote! { child.#fk_field #owned }
+        format!("child.{fk_field}{owned}")
     } else {
-        quote! { Some(child.#fk_field #owned) }
+        format!("Some(child.{fk_field}{owned})")
     };
-    tokens.extend(quote! {
-        #doc
-        pub async fn #preload<'e, E>(db: E, parents: &[Self]) -> Result<Vec<Vec<#child>>, Error>
-        where
-            E: ::sqlx::PgExecutor<'e>,
-        {
-            let keys: Vec<#key_type> = parents.iter().map(|p| p.#key_field #owned).collect();
-            let children: Vec<#child> = ::sqlx::query_as(#sql)
-                .bind(&keys)
-                .fetch_all(db)
-                .await?;
-            let keyed = children.into_iter().map(|child| (#child_key, child));
-            Ok(super::runtime::group_by_parent(parents, keyed, |p| p.#key_field #owned))
-        }
-    });
-    tokens
+    code.chain(
+        "let keyed = children.into_iter()",
+        &[&format!(".map(|child| ({child_key}, child))")],
+        ";",
+    );
+    code.line(&format!(
+        "Ok(super::runtime::group_by_parent(parents, keyed, |p| {parent_key}))"
+    ));
+    code.close("}");
 }
 
 fn many_to_many(
+    code: &mut Code,
     catalog: &Catalog,
     names: &Names,
     join: &Relation,
     from: &Link<'_>,
     to: &Link<'_>,
     name: &str,
-) -> TokenStream {
+) {
     let target = row_type(names, to.parent);
-    let key_arg = self_arg(catalog, names, from.parent, from.parent_column);
-    let key_field = ident(&names.field(from.parent, from.parent_column));
+    let key_field = names.field(from.parent, from.parent_column);
     let columns = select_list(catalog, names, to.parent, Some("t"));
     let sql_join = format!(
         "FROM {} t JOIN {} j ON j.{} = t.{}",
@@ -479,53 +487,47 @@ fn many_to_many(
     let order = order_by(to.parent, Some("t"));
     let near = quote_ident(from.column);
     let sql = format!("SELECT {columns} {sql_join} WHERE j.{near} = $1{live}{order}");
-    let doc = doc_sql(
-        &format!(
-            "The `{}` rows linked to this row through `{}`",
-            display_name(to.parent),
-            display_name(join)
-        ),
-        &sql,
+    let what = format!(
+        "The `{}` rows linked to this row through `{}`",
+        display_name(to.parent),
+        display_name(join)
     );
-    let mut tokens = rows_method(name, &doc, &target, &sql, &key_arg);
+    let key_arg = self_arg(catalog, names, from.parent, from.parent_column);
+    rows_method(code, name, &what, &target, &sql, &key_arg);
     let Some((key_type, owned)) = preload_key(
         catalog,
         names,
         (from.parent, from.parent_column),
         (join, from.column),
     ) else {
-        return tokens;
+        return;
     };
-    let preload = format_ident!("preload_{}", name);
     let sql = format!(
         "SELECT j.{near} AS \"__parent_key\", {columns} {sql_join} WHERE j.{near} = ANY($1){live}{order}"
     );
-    let doc = doc_sql(
-        &format!(
-            "For each of `parents`, its linked `{}` rows (as [`Self::{name}`]), in one query; the result is in the order of `parents`",
-            display_name(to.parent)
-        ),
-        &sql,
+    let what = format!(
+        "For each of `parents`, its linked `{}` rows (as [`Self::{name}`]), in one query; the result is in the order of `parents`",
+        display_name(to.parent)
     );
-    tokens.extend(quote! {
-        #doc
-        pub async fn #preload<'e, E>(db: E, parents: &[Self]) -> Result<Vec<Vec<#target>>, Error>
-        where
-            E: ::sqlx::PgExecutor<'e>,
-        {
-            use ::sqlx::Row as _;
-            let keys: Vec<#key_type> = parents.iter().map(|p| p.#key_field #owned).collect();
-            let rows = ::sqlx::query(#sql)
-                .bind(&keys)
-                .fetch_all(db)
-                .await?;
-            let mut keyed = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let key: #key_type = row.try_get("__parent_key")?;
-                keyed.push((Some(key), <#target as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row)?));
-            }
-            Ok(super::runtime::group_by_parent(parents, keyed, |p| p.#key_field #owned))
-        }
-    });
-    tokens
+    let parent_key = format!("p.{key_field}{owned}");
+    preload_head(code, name, &what, &sql, &target, (&key_type, &parent_key));
+    code.chain(
+        &format!("let rows = ::sqlx::query({})", string_literal(&sql)),
+        &[".bind(&keys)", ".fetch_all(db)", ".await?"],
+        ";",
+    );
+    code.line("let mut keyed = Vec::with_capacity(rows.len());");
+    code.open("for row in &rows {");
+    code.line(&format!(
+        "let key: {key_type} = ::sqlx::Row::try_get(row, \"__parent_key\")?;"
+    ));
+    code.line(&format!(
+        "let target = <{target} as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row)?;"
+    ));
+    code.line("keyed.push((Some(key), target));");
+    code.close("}");
+    code.line(&format!(
+        "Ok(super::runtime::group_by_parent(parents, keyed, |p| {parent_key}))"
+    ));
+    code.close("}");
 }

@@ -9,27 +9,21 @@
 //! ([`types`](super::types)) keep their full paths, since an enum or composite type may be
 //! called `Option` there.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
 use crate::catalog::Relation;
 use crate::emit::access::access_impl;
 use crate::emit::context::{Field, RelationContext, is_insertable, is_required, is_secret};
-use crate::emit::docs::{doc_lines, doc_literal};
 use crate::emit::ident::const_name;
 use crate::emit::names::{Names, display_name};
-use crate::emit::print::nested;
-use crate::emit::types::{Serde, is_string};
+use crate::emit::relations::Method;
+use crate::emit::text::{Code, string_literal};
+use crate::emit::types::Serde;
 
-/// Tokens of the relation's file: row struct, constants, data access, relation helpers and
-/// (for tables) the insert struct.
-pub fn relation_module(
-    ctx: &RelationContext<'_>,
-    relation_methods: &[TokenStream],
-) -> Result<TokenStream, String> {
+/// The code of the relation's file (without its header): row struct, constants, data access,
+/// relation helpers and (for tables) the insert struct.
+pub fn relation_module(ctx: &RelationContext<'_>, relation_methods: &[Method<'_>]) -> Result<String, String> {
     let relation = ctx.relation;
     let names = ctx.names.relation(relation);
-    let row = format_ident!("{}", names.row);
+    let row = names.row.as_str();
     let fields = ctx.fields()?;
     let sql_name = display_name(relation);
     let kind = match relation.kind {
@@ -38,105 +32,77 @@ pub fn relation_module(
         crate::catalog::RelationKind::View => "view",
         crate::catalog::RelationKind::MaterializedView => "materialized view",
     };
+    // About what a table's file takes, so the text is written into one allocation.
+    let mut code = Code::with_capacity(4096 + 1024 * fields.len());
+    code.inner_doc(&format!("The `{sql_name}` {kind}."));
+    code.line("use super::error::Error;");
 
-    let module_doc = format!(" The `{sql_name}` {kind}.");
-    let struct_docs = doc_lines(relation.comment.as_deref());
-    let separator = if relation.comment.is_some() {
-        quote! { #[doc = ""] }
-    } else {
-        quote! {}
-    };
-    let origin_doc = format!(" A row of the `{sql_name}` {kind}.");
-
-    let row_fields = fields.iter().map(|f| nested(field_tokens(f, true)));
-    let row_serde = serde_derives(&fields);
-    let extra = extra_derives(ctx.names);
-    let row_debug = debug_impl(&row, &fields);
-    let derive_debug = if row_debug.is_none() {
-        quote! { Debug, }
-    } else {
-        quote! {}
-    };
-    let constants = nested(constants(&row, relation, &fields));
-
-    let insert = if relation.is_table() {
-        Some(nested(insert_struct(ctx, &fields)))
-    } else {
-        None
-    };
-    let access = nested(access_impl(ctx, &fields));
-    let relations = if relation_methods.is_empty() {
-        quote! {}
-    } else {
-        quote! {
-            /// Relation helpers, from the foreign keys.
-            impl #row {
-                #(#relation_methods)*
-            }
+    if let Some(comment) = &relation.comment {
+        code.doc(comment);
+        code.line("///");
+    }
+    code.doc(&format!("A row of the `{sql_name}` {kind}."));
+    let debug = needs_debug_impl(&fields);
+    code.line(&derives(
+        if debug { "" } else { "Debug, " },
+        "Clone, PartialEq, ::sqlx::FromRow",
+        &fields,
+        ctx.names,
+    ));
+    code.open(&format!("pub struct {row} {{"));
+    for field in &fields {
+        field_decl(&mut code, field, true);
+    }
+    code.close("}");
+    if debug {
+        debug_impl(&mut code, row, &fields);
+    }
+    constants(&mut code, row, relation, &fields);
+    if relation.is_table() {
+        insert_struct(&mut code, ctx, &fields);
+    }
+    access_impl(&mut code, ctx, &fields);
+    if !relation_methods.is_empty() {
+        code.doc("Relation helpers, from the foreign keys.");
+        code.open(&format!("impl {row} {{"));
+        for method in relation_methods {
+            method.write(&mut code, ctx.catalog, ctx.names);
         }
-    };
-
-    Ok(quote! {
-        #![doc = #module_doc]
-
-        use super::error::Error;
-
-        #(#struct_docs)*
-        #separator
-        #[doc = #origin_doc]
-        #[derive(#derive_debug Clone, PartialEq, ::sqlx::FromRow #row_serde #(, #extra)*)]
-        pub struct #row {
-            #(#row_fields)*
-        }
-
-        #row_debug
-
-        #constants
-
-        #insert
-
-        #access
-
-        #relations
-    })
+        code.close("}");
+    }
+    Ok(code.finish())
 }
 
-/// The derives `stagely-codegen.toml` adds (already checked to parse as paths).
-fn extra_derives(names: &Names) -> Vec<TokenStream> {
-    names
-        .overrides
-        .derives
-        .iter()
-        .filter_map(|d| d.parse::<TokenStream>().ok())
-        .collect()
-}
-
-/// `, ::serde::Serialize, ::serde::Deserialize` unless a field's type supports neither serde nor
-/// a `Default` to skip it with (`PgRange`, `PgTimeTz`, the geometric types).
-fn serde_derives(fields: &[Field<'_>]) -> TokenStream {
+/// `#[derive(...)]` of a struct: `first` (Debug and Default, when derived), `base`, serde's
+/// derives unless a field's type supports neither serde nor a `Default` to skip it with
+/// (`PgRange`, `PgTimeTz`, the geometric types), and the derives `stagely-codegen.toml` adds
+/// (already checked to parse as paths).
+fn derives(first: &str, base: &str, fields: &[Field<'_>], names: &Names) -> String {
+    let mut line = format!("#[derive({first}{base}");
     if fields
         .iter()
         .all(|f| f.optional || f.mapping.serde != Serde::None)
     {
-        quote! { , ::serde::Serialize, ::serde::Deserialize }
-    } else {
-        quote! {}
+        line.push_str(", ::serde::Serialize, ::serde::Deserialize");
     }
+    for extra in &names.overrides.derives {
+        line.push_str(", ");
+        line.push_str(extra.trim());
+    }
+    line.push_str(")]");
+    line
 }
 
 /// Doc, attributes and declaration of one struct field; `row` for the `FromRow` row struct,
 /// whose fields carry the SQL name when it differs from the Rust one.
-fn field_tokens(field: &Field<'_>, row: bool) -> TokenStream {
+fn field_decl(code: &mut Code, field: &Field<'_>, row: bool) {
     let column = field.column;
-    let ident = &field.ident;
-    let ty = field.ty();
-    let docs = doc_lines(column.comment.as_deref());
-    let separator = if column.comment.is_some() {
-        quote! { #[doc = ""] }
-    } else {
-        quote! {}
-    };
-    let mut facts = format!(" Column `{}`: `{}`", column.name, column.data_type);
+    let name = field.name();
+    if let Some(comment) = &column.comment {
+        code.doc(comment);
+        code.line("///");
+    }
+    let mut facts = format!("Column `{}`: `{}`", column.name, column.data_type);
     if !column.nullable {
         facts.push_str(", not null");
     }
@@ -150,113 +116,97 @@ fn field_tokens(field: &Field<'_>, row: bool) -> TokenStream {
         facts.push_str(&format!(", generated from `{expression}`"));
     }
     facts.push('.');
-    let rename = if row && ident.to_string().trim_start_matches("r#") != column.name {
-        let name = &column.name;
-        quote! { #[sqlx(rename = #name)] }
-    } else {
-        quote! {}
-    };
+    code.doc(&facts);
+    if let Some(note) = &field.mapping.note {
+        code.line("///");
+        code.doc(note);
+    }
+    if row && name.trim_start_matches("r#") != column.name {
+        code.line(&format!("#[sqlx(rename = {})]", string_literal(&column.name)));
+    }
     // sqlx types without serde support but with a Default (PgInterval, PgMoney, ...) are left
     // out of (de)serialisation.
-    let serde_skip = if field.mapping.serde == Serde::SkipDefault
-        || (field.mapping.serde == Serde::None && field.optional)
-    {
-        quote! { #[serde(skip)] }
-    } else {
-        quote! {}
-    };
-    let note = match &field.mapping.note {
-        Some(note) => {
-            let note = format!(" {note}");
-            quote! { #[doc = ""] #[doc = #note] }
-        }
-        None => quote! {},
-    };
-    let facts = doc_literal(&facts);
-    quote! {
-        #(#docs)*
-        #separator
-        #[doc = #facts]
-        #note
-        #rename
-        #serde_skip
-        pub #ident: #ty,
+    if field.mapping.serde == Serde::SkipDefault || (field.mapping.serde == Serde::None && field.optional) {
+        code.line("#[serde(skip)]");
     }
+    code.line(&format!("pub {name}: {},", field.ty_text()));
 }
 
-/// A Debug impl that redacts secret columns, or `None` when plain `derive(Debug)` will do.
-fn debug_impl(name: &proc_macro2::Ident, fields: &[Field<'_>]) -> Option<TokenStream> {
-    if !fields.iter().any(|f| is_secret(&f.column.name)) {
-        return None;
-    }
-    let name_str = name.to_string();
-    let entries = fields.iter().map(|f| {
-        let ident = &f.ident;
-        let label = ident.to_string().trim_start_matches("r#").to_string();
-        if is_secret(&f.column.name) {
-            if f.optional {
-                quote! { .field(#label, &self.#ident.as_ref().map(|_| "<redacted>")) }
+/// Whether the struct of `fields` needs a Debug impl that redacts secret columns (else plain
+/// `derive(Debug)` will do).
+fn needs_debug_impl(fields: &[Field<'_>]) -> bool {
+    fields.iter().any(|f| is_secret(&f.column.name))
+}
+
+/// A Debug impl that shows secret columns as `<redacted>`.
+fn debug_impl(code: &mut Code, name: &str, fields: &[Field<'_>]) {
+    let entries: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            let ident = f.name();
+            let label = string_literal(ident.trim_start_matches("r#"));
+            if !is_secret(&f.column.name) {
+                format!(".field({label}, &self.{ident})")
+            } else if f.optional {
+                format!(".field({label}, &self.{ident}.as_ref().map(|_| \"<redacted>\"))")
             } else {
-                quote! { .field(#label, &"<redacted>") }
+                format!(".field({label}, &\"<redacted>\")")
             }
-        } else {
-            quote! { .field(#label, &self.#ident) }
-        }
-    });
-    Some(quote! {
-        /// Secret columns are shown as `<redacted>`.
-        impl ::std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#name_str) #(#entries)* .finish()
-            }
-        }
-    })
+        })
+        .chain(std::iter::once(".finish()".to_string()))
+        .collect();
+    code.doc("Secret columns are shown as `<redacted>`.");
+    code.open(&format!("impl ::std::fmt::Debug for {name} {{"));
+    code.open("fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {");
+    code.chain(&format!("f.debug_struct({})", string_literal(name)), &entries, "");
+    code.close("}");
+    code.close("}");
 }
 
 /// `TABLE`, `SCHEMA`, `COLUMNS` and one constant per column name.
-fn constants(row: &proc_macro2::Ident, relation: &Relation, fields: &[Field<'_>]) -> TokenStream {
-    let sql_name = &relation.name;
-    let schema = &relation.schema;
-    let column_names = fields.iter().map(|f| f.column.name.as_str());
+fn constants(code: &mut Code, row: &str, relation: &Relation, fields: &[Field<'_>]) {
     let plain: Vec<String> = fields.iter().map(|f| const_name(&f.column.name)).collect();
-    let consts = fields.iter().zip(&plain).map(|(f, plain_name)| {
+    let column_names: Vec<String> = fields.iter().map(|f| string_literal(&f.column.name)).collect();
+    code.open(&format!("impl {row} {{"));
+    code.doc("The relation's name.");
+    code.line(&format!(
+        "pub const TABLE: &'static str = {};",
+        string_literal(&relation.name)
+    ));
+    code.doc("The relation's schema.");
+    code.line(&format!(
+        "pub const SCHEMA: &'static str = {};",
+        string_literal(&relation.schema)
+    ));
+    code.doc("Every column, in table order.");
+    code.list(
+        "pub const COLUMNS: &'static [&'static str] = &[",
+        &column_names,
+        ",",
+        "];",
+    );
+    for ((f, plain_name), literal) in fields.iter().zip(&plain).zip(&column_names) {
         // Columns that become one constant (`created_at`, `createdAt`) are named after their
         // (distinct) fields instead.
         let mut name = if plain.iter().filter(|n| *n == plain_name).count() > 1 {
-            f.ident.to_string().trim_start_matches("r#").to_uppercase()
+            f.name().trim_start_matches("r#").to_uppercase()
         } else {
             plain_name.clone()
         };
         if ["TABLE", "SCHEMA", "COLUMNS"].contains(&name.as_str()) {
             name.push_str("_COLUMN");
         }
-        let ident = format_ident!("{}", name);
-        let column = &f.column.name;
-        let doc = doc_literal(&format!(" The column `{column}`."));
-        quote! {
-            #[doc = #doc]
-            pub const #ident: &'static str = #column;
-        }
-    });
-    quote! {
-        impl #row {
-            /// The relation's name.
-            pub const TABLE: &'static str = #sql_name;
-            /// The relation's schema.
-            pub const SCHEMA: &'static str = #schema;
-            /// Every column, in table order.
-            pub const COLUMNS: &'static [&'static str] = &[#(#column_names),*];
-            #(#consts)*
-        }
+        code.doc(&format!("The column `{}`.", f.column.name));
+        code.line(&format!("pub const {name}: &'static str = {literal};"));
     }
+    code.close("}");
 }
 
 /// The insert struct: required columns plain, defaulted or nullable ones `Option` (None means
 /// the database default), identity and generated columns absent.
-fn insert_struct(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream {
+fn insert_struct(code: &mut Code, ctx: &RelationContext<'_>, fields: &[Field<'_>]) {
     let names = ctx.names.relation(ctx.relation);
-    let insert = format_ident!("{}", names.insert);
-    let row = &names.row;
+    let insert = names.insert.as_str();
     let insertable: Vec<Field<'_>> = fields
         .iter()
         .filter(|f| is_insertable(f.column))
@@ -265,73 +215,66 @@ fn insert_struct(ctx: &RelationContext<'_>, fields: &[Field<'_>]) -> TokenStream
             ..f.clone()
         })
         .collect();
-    let all_optional = insertable.iter().all(|f| f.optional);
-    let declared = insertable.iter().map(|f| field_tokens(f, false));
-    let serde = serde_derives(&insertable);
-    let extra = extra_derives(ctx.names);
-    let debug = debug_impl(&insert, &insertable);
-    let derive_debug = if debug.is_none() {
-        quote! { Debug, }
-    } else {
-        quote! {}
+    let debug = needs_debug_impl(&insertable);
+    let first = match (debug, insertable.iter().all(|f| f.optional)) {
+        (false, true) => "Debug, Default, ",
+        (false, false) => "Debug, ",
+        (true, true) => "Default, ",
+        (true, false) => "",
     };
-    let derive_default = if all_optional {
-        quote! { Default, }
-    } else {
-        quote! {}
-    };
-    let doc = format!(
-        " A new row for `{}`: see [`{row}`]. `None` leaves a column to its database default.",
-        display_name(ctx.relation)
-    );
-    let constructor = new_fn(&insertable);
-    quote! {
-        #[doc = #doc]
-        #[derive(#derive_debug #derive_default Clone, PartialEq #serde #(, #extra)*)]
-        pub struct #insert {
-            #(#declared)*
-        }
-
-        #debug
-
-        impl #insert {
-            #constructor
-        }
+    code.doc(&format!(
+        "A new row for `{}`: see [`{}`]. `None` leaves a column to its database default.",
+        display_name(ctx.relation),
+        names.row
+    ));
+    code.line(&derives(first, "Clone, PartialEq", &insertable, ctx.names));
+    code.open(&format!("pub struct {insert} {{"));
+    for field in &insertable {
+        field_decl(code, field, false);
     }
+    code.close("}");
+    if debug {
+        debug_impl(code, insert, &insertable);
+    }
+    code.open(&format!("impl {insert} {{"));
+    new_fn(code, &insertable);
+    code.close("}");
 }
 
 /// `new(required columns...)`: every other column left to its database default.
-fn new_fn(insertable: &[Field<'_>]) -> TokenStream {
+fn new_fn(code: &mut Code, insertable: &[Field<'_>]) {
     let required: Vec<&Field<'_>> = insertable.iter().filter(|f| !f.optional).collect();
-    let params = required.iter().map(|f| {
-        let ident = &f.ident;
-        let base = &f.base;
-        if is_string(base) {
-            quote! { #ident: impl Into<String> }
-        } else {
-            quote! { #ident: #base }
-        }
-    });
-    let inits = insertable.iter().map(|f| {
-        let ident = &f.ident;
-        if f.optional {
-            quote! { #ident: None }
-        } else if is_string(&f.base) {
-            quote! { #ident: #ident.into() }
-        } else {
-            quote! { #ident }
-        }
-    });
-    let allow = if required.len() > 7 {
-        quote! { #[allow(clippy::too_many_arguments)] }
-    } else {
-        quote! {}
-    };
-    quote! {
-        /// A new row with the required columns set and every other column left to its default.
-        #allow
-        pub fn new(#(#params),*) -> Self {
-            Self { #(#inits),* }
-        }
+    let params: Vec<String> = required
+        .iter()
+        .map(|f| {
+            if f.is_string() {
+                format!("{}: impl Into<String>", f.ident)
+            } else {
+                format!("{}: {}", f.ident, f.base_text)
+            }
+        })
+        .collect();
+    let inits: Vec<String> = insertable
+        .iter()
+        .map(|f| {
+            if f.optional {
+                format!("{}: None", f.ident)
+            } else if f.is_string() {
+                format!("{0}: {0}.into()", f.ident)
+            } else {
+                f.name()
+            }
+        })
+        .collect();
+    code.doc("A new row with the required columns set and every other column left to its default.");
+    if required.len() > 7 {
+        code.line("#[allow(clippy::too_many_arguments)]");
     }
+    code.list_open("pub fn new(", &params, ") -> Self {");
+    if inits.is_empty() {
+        code.line("Self {}");
+    } else {
+        code.fields("Self { ", &inits, " }");
+    }
+    code.close("}");
 }

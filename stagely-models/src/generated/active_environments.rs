@@ -74,9 +74,7 @@ impl ActiveEnvironment {
 impl ActiveEnvironment {
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, subdomain_hash, status, vm_ip, project_name, team_name, public_url, last_heartbeat_at, age_hours, estimated_cost_usd FROM active_environments ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -91,9 +89,7 @@ impl ActiveEnvironment {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM active_environments
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,

@@ -179,9 +179,7 @@ impl NewAgentConnection {
 impl AgentConnection {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO agent_connections (id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'connected'), $6, $7, $8, COALESCE($9, now()), COALESCE($10, now()), $11) RETURNING id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewAgentConnection) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -205,9 +203,7 @@ impl AgentConnection {
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
     ///
-    /// ```sql
-    /// INSERT INTO agent_connections (id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at) SELECT COALESCE(u.id, gen_random_uuid()), u.environment_id, u.agent_id, u.token_hash, COALESCE(u.status, 'connected'), u.ip_address, u.agent_version, u.system_info, COALESCE(u.connected_at, now()), COALESCE(u.last_seen_at, now()), u.disconnected_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at, __ordinality) ORDER BY u.__ordinality RETURNING id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at
-    /// ```
+    /// Runs [`sql::INSERT_MANY`].
     pub async fn insert_many<'e, E>(db: E, rows: &[NewAgentConnection]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -221,9 +217,7 @@ impl AgentConnection {
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
     ///
-    /// ```sql
-    /// INSERT INTO agent_connections (id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at) SELECT COALESCE(u.id, gen_random_uuid()), u.environment_id, u.agent_id, u.token_hash, COALESCE(u.status, 'connected'), u.ip_address, u.agent_version, u.system_info, COALESCE(u.connected_at, now()), COALESCE(u.last_seen_at, now()), u.disconnected_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at, __ordinality) ORDER BY u.__ordinality
-    /// ```
+    /// Runs [`sql::INSERT_MANY_COUNT`].
     pub async fn insert_many_count<'e, E>(db: E, rows: &[NewAgentConnection]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -238,7 +232,7 @@ impl AgentConnection {
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
     fn insert_many_arguments(rows: &[NewAgentConnection]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-        use::sqlx::Arguments as _;
+        use ::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
         arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
         arguments.add(rows.iter().map(|row| &row.environment_id).collect::<Vec<_>>())?;
@@ -294,14 +288,13 @@ impl AgentConnection {
                 out.field(&row.disconnected_at)?;
                 Ok(())
             },
-        ).await
+        )
+        .await
     }
 
     /// The row with this primary key.
     ///
-    /// ```sql
-    /// SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -311,9 +304,7 @@ impl AgentConnection {
 
     /// The row with this agent_id.
     ///
-    /// ```sql
-    /// SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections WHERE agent_id = $1
-    /// ```
+    /// Runs [`sql::FIND_BY_AGENT_ID`].
     pub async fn find_by_agent_id<'e, E>(db: E, agent_id: &str) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -327,9 +318,7 @@ impl AgentConnection {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE agent_connections SET environment_id = $2, agent_id = $3, token_hash = $4, status = $5, ip_address = $6, agent_version = $7, system_info = $8, connected_at = $9, last_seen_at = $10, disconnected_at = $11 WHERE id = $1 RETURNING id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -354,9 +343,7 @@ impl AgentConnection {
 
     /// Deletes the row; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM agent_connections WHERE id = $1
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -367,9 +354,7 @@ impl AgentConnection {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -384,9 +369,7 @@ impl AgentConnection {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM agent_connections
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -397,10 +380,6 @@ impl AgentConnection {
 
 /// The SQL the functions of `agent_connections` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM agent_connections";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO agent_connections (id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'connected'), $6, $7, $8, COALESCE($9, now()), COALESCE($10, now()), $11) RETURNING id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at";
     /// The statement of `insert_many`.
@@ -415,6 +394,10 @@ pub mod sql {
     pub const UPDATE: &str = "UPDATE agent_connections SET environment_id = $2, agent_id = $3, token_hash = $4, status = $5, ip_address = $6, agent_version = $7, system_info = $8, connected_at = $9, last_seen_at = $10, disconnected_at = $11 WHERE id = $1 RETURNING id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at";
     /// The statement of `delete`.
     pub const DELETE: &str = "DELETE FROM agent_connections WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, environment_id, agent_id, token_hash, status, ip_address, agent_version, system_info, connected_at, last_seen_at, disconnected_at FROM agent_connections ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM agent_connections";
 }
 
 /// Relation helpers, from the foreign keys.

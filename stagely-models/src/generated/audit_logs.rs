@@ -145,9 +145,7 @@ impl NewAuditLog {
 impl AuditLog {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO audit_logs (id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp") VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11, now())) RETURNING id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp"
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewAuditLog) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -171,9 +169,7 @@ impl AuditLog {
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
     ///
-    /// ```sql
-    /// INSERT INTO audit_logs (id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp") SELECT COALESCE(u.id, gen_random_uuid()), u.actor_id, u.actor_email, u.actor_ip, u.action, u.resource_type, u.resource_id, u.team_id, u.project_id, u.metadata, COALESCE(u."timestamp", now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp", __ordinality) ORDER BY u.__ordinality RETURNING id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp"
-    /// ```
+    /// Runs [`sql::INSERT_MANY`].
     pub async fn insert_many<'e, E>(db: E, rows: &[NewAuditLog]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -187,9 +183,7 @@ impl AuditLog {
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
     ///
-    /// ```sql
-    /// INSERT INTO audit_logs (id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp") SELECT COALESCE(u.id, gen_random_uuid()), u.actor_id, u.actor_email, u.actor_ip, u.action, u.resource_type, u.resource_id, u.team_id, u.project_id, u.metadata, COALESCE(u."timestamp", now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp", __ordinality) ORDER BY u.__ordinality
-    /// ```
+    /// Runs [`sql::INSERT_MANY_COUNT`].
     pub async fn insert_many_count<'e, E>(db: E, rows: &[NewAuditLog]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -204,7 +198,7 @@ impl AuditLog {
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
     fn insert_many_arguments(rows: &[NewAuditLog]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-        use::sqlx::Arguments as _;
+        use ::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
         arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
         arguments.add(rows.iter().map(|row| &row.actor_id).collect::<Vec<_>>())?;
@@ -260,14 +254,13 @@ impl AuditLog {
                 out.defaulted(&row.timestamp)?;
                 Ok(())
             },
-        ).await
+        )
+        .await
     }
 
     /// The row with this primary key.
     ///
-    /// ```sql
-    /// SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp" FROM audit_logs WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -277,9 +270,7 @@ impl AuditLog {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE audit_logs SET actor_id = $2, actor_email = $3, actor_ip = $4, action = $5, resource_type = $6, resource_id = $7, team_id = $8, project_id = $9, metadata = $10, "timestamp" = $11 WHERE id = $1 RETURNING id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp"
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -304,9 +295,7 @@ impl AuditLog {
 
     /// Deletes the row; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM audit_logs WHERE id = $1
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -317,9 +306,7 @@ impl AuditLog {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, "timestamp" FROM audit_logs ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -334,9 +321,7 @@ impl AuditLog {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM audit_logs
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -347,10 +332,6 @@ impl AuditLog {
 
 /// The SQL the functions of `audit_logs` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM audit_logs";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO audit_logs (id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\") VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11, now())) RETURNING id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\"";
     /// The statement of `insert_many`.
@@ -363,6 +344,10 @@ pub mod sql {
     pub const UPDATE: &str = "UPDATE audit_logs SET actor_id = $2, actor_email = $3, actor_ip = $4, action = $5, resource_type = $6, resource_id = $7, team_id = $8, project_id = $9, metadata = $10, \"timestamp\" = $11 WHERE id = $1 RETURNING id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\"";
     /// The statement of `delete`.
     pub const DELETE: &str = "DELETE FROM audit_logs WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, actor_id, actor_email, actor_ip, action, resource_type, resource_id, team_id, project_id, metadata, \"timestamp\" FROM audit_logs ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM audit_logs";
 }
 
 /// Relation helpers, from the foreign keys.

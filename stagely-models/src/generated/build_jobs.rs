@@ -213,9 +213,7 @@ impl NewBuildJob {
 impl BuildJob {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO build_jobs (id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10, 'queued'), COALESCE($11, now()), $12, $13, $14, $15, $16, $17, COALESCE($18, now()), COALESCE($19, now())) RETURNING id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewBuildJob) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -247,9 +245,7 @@ impl BuildJob {
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
     ///
-    /// ```sql
-    /// INSERT INTO build_jobs (id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.workflow_run_id, u.name, u.architecture, u.context_path, u.dockerfile_path, u.vm_id, u.cloud_provider_id, u.machine_size, COALESCE(u.status, 'queued'), COALESCE(u.queued_at, now()), u.started_at, u.completed_at, u.duration_seconds, u.artifact_url, u.exit_code, u.error_message, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) WITH ORDINALITY AS u(id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at
-    /// ```
+    /// Runs [`sql::INSERT_MANY`].
     pub async fn insert_many<'e, E>(db: E, rows: &[NewBuildJob]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -263,9 +259,7 @@ impl BuildJob {
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
     ///
-    /// ```sql
-    /// INSERT INTO build_jobs (id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.workflow_run_id, u.name, u.architecture, u.context_path, u.dockerfile_path, u.vm_id, u.cloud_provider_id, u.machine_size, COALESCE(u.status, 'queued'), COALESCE(u.queued_at, now()), u.started_at, u.completed_at, u.duration_seconds, u.artifact_url, u.exit_code, u.error_message, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) WITH ORDINALITY AS u(id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
-    /// ```
+    /// Runs [`sql::INSERT_MANY_COUNT`].
     pub async fn insert_many_count<'e, E>(db: E, rows: &[NewBuildJob]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -280,7 +274,7 @@ impl BuildJob {
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
     fn insert_many_arguments(rows: &[NewBuildJob]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-        use::sqlx::Arguments as _;
+        use ::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
         arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
         arguments.add(rows.iter().map(|row| &row.workflow_run_id).collect::<Vec<_>>())?;
@@ -360,14 +354,13 @@ impl BuildJob {
                 out.defaulted(&row.updated_at)?;
                 Ok(())
             },
-        ).await
+        )
+        .await
     }
 
     /// The row with this primary key.
     ///
-    /// ```sql
-    /// SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -377,9 +370,7 @@ impl BuildJob {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE build_jobs SET workflow_run_id = $2, name = $3, architecture = $4, context_path = $5, dockerfile_path = $6, vm_id = $7, cloud_provider_id = $8, machine_size = $9, status = $10, queued_at = $11, started_at = $12, completed_at = $13, duration_seconds = $14, artifact_url = $15, exit_code = $16, error_message = $17, created_at = $18, updated_at = $19 WHERE id = $1 RETURNING id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -412,9 +403,7 @@ impl BuildJob {
 
     /// Deletes the row; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM build_jobs WHERE id = $1
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -425,9 +414,7 @@ impl BuildJob {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -442,9 +429,7 @@ impl BuildJob {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM build_jobs
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -455,10 +440,6 @@ impl BuildJob {
 
 /// The SQL the functions of `build_jobs` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM build_jobs";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO build_jobs (id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10, 'queued'), COALESCE($11, now()), $12, $13, $14, $15, $16, $17, COALESCE($18, now()), COALESCE($19, now())) RETURNING id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at";
     /// The statement of `insert_many`.
@@ -471,6 +452,10 @@ pub mod sql {
     pub const UPDATE: &str = "UPDATE build_jobs SET workflow_run_id = $2, name = $3, architecture = $4, context_path = $5, dockerfile_path = $6, vm_id = $7, cloud_provider_id = $8, machine_size = $9, status = $10, queued_at = $11, started_at = $12, completed_at = $13, duration_seconds = $14, artifact_url = $15, exit_code = $16, error_message = $17, created_at = $18, updated_at = $19 WHERE id = $1 RETURNING id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at";
     /// The statement of `delete`.
     pub const DELETE: &str = "DELETE FROM build_jobs WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, workflow_run_id, name, architecture, context_path, dockerfile_path, vm_id, cloud_provider_id, machine_size, status, queued_at, started_at, completed_at, duration_seconds, artifact_url, exit_code, error_message, created_at, updated_at FROM build_jobs ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM build_jobs";
 }
 
 /// Relation helpers, from the foreign keys.

@@ -92,9 +92,7 @@ impl NewBuildLog {
 impl BuildLog {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO build_logs (id, build_job_id, "timestamp", stream, line) VALUES (COALESCE($1, gen_random_uuid()), $2, COALESCE($3, now()), $4, $5) RETURNING id, build_job_id, seq, "timestamp", stream, line
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewBuildLog) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -112,9 +110,7 @@ impl BuildLog {
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
     ///
-    /// ```sql
-    /// INSERT INTO build_logs (id, build_job_id, "timestamp", stream, line) SELECT COALESCE(u.id, gen_random_uuid()), u.build_job_id, COALESCE(u."timestamp", now()), u.stream, u.line FROM UNNEST($1, $2, $3, $4, $5) WITH ORDINALITY AS u(id, build_job_id, "timestamp", stream, line, __ordinality) ORDER BY u.__ordinality RETURNING id, build_job_id, seq, "timestamp", stream, line
-    /// ```
+    /// Runs [`sql::INSERT_MANY`].
     pub async fn insert_many<'e, E>(db: E, rows: &[NewBuildLog]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -128,9 +124,7 @@ impl BuildLog {
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
     ///
-    /// ```sql
-    /// INSERT INTO build_logs (id, build_job_id, "timestamp", stream, line) SELECT COALESCE(u.id, gen_random_uuid()), u.build_job_id, COALESCE(u."timestamp", now()), u.stream, u.line FROM UNNEST($1, $2, $3, $4, $5) WITH ORDINALITY AS u(id, build_job_id, "timestamp", stream, line, __ordinality) ORDER BY u.__ordinality
-    /// ```
+    /// Runs [`sql::INSERT_MANY_COUNT`].
     pub async fn insert_many_count<'e, E>(db: E, rows: &[NewBuildLog]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -145,7 +139,7 @@ impl BuildLog {
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
     fn insert_many_arguments(rows: &[NewBuildLog]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-        use::sqlx::Arguments as _;
+        use ::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
         arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
         arguments.add(rows.iter().map(|row| &row.build_job_id).collect::<Vec<_>>())?;
@@ -177,14 +171,13 @@ impl BuildLog {
                 out.field(&row.line)?;
                 Ok(())
             },
-        ).await
+        )
+        .await
     }
 
     /// The row with this primary key.
     ///
-    /// ```sql
-    /// SELECT id, build_job_id, seq, "timestamp", stream, line FROM build_logs WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -194,9 +187,7 @@ impl BuildLog {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE build_logs SET build_job_id = $2, "timestamp" = $3, stream = $4, line = $5 WHERE id = $1 RETURNING id, build_job_id, seq, "timestamp", stream, line
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -215,9 +206,7 @@ impl BuildLog {
 
     /// Deletes the row; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM build_logs WHERE id = $1
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -228,9 +217,7 @@ impl BuildLog {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, build_job_id, seq, "timestamp", stream, line FROM build_logs ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -245,9 +232,7 @@ impl BuildLog {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM build_logs
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -258,10 +243,6 @@ impl BuildLog {
 
 /// The SQL the functions of `build_logs` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, build_job_id, seq, \"timestamp\", stream, line FROM build_logs ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM build_logs";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO build_logs (id, build_job_id, \"timestamp\", stream, line) VALUES (COALESCE($1, gen_random_uuid()), $2, COALESCE($3, now()), $4, $5) RETURNING id, build_job_id, seq, \"timestamp\", stream, line";
     /// The statement of `insert_many`.
@@ -274,6 +255,10 @@ pub mod sql {
     pub const UPDATE: &str = "UPDATE build_logs SET build_job_id = $2, \"timestamp\" = $3, stream = $4, line = $5 WHERE id = $1 RETURNING id, build_job_id, seq, \"timestamp\", stream, line";
     /// The statement of `delete`.
     pub const DELETE: &str = "DELETE FROM build_logs WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, build_job_id, seq, \"timestamp\", stream, line FROM build_logs ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM build_logs";
 }
 
 /// Relation helpers, from the foreign keys.

@@ -194,9 +194,7 @@ impl NewCloudProvider {
 impl CloudProvider {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO cloud_providers (id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7, '{}'), COALESCE($8, true), $9, $10, COALESCE($11, now()), COALESCE($12, now())) RETURNING id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewCloudProvider) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -221,9 +219,7 @@ impl CloudProvider {
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
     ///
-    /// ```sql
-    /// INSERT INTO cloud_providers (id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.name, u.provider_type, u.encrypted_credentials, u.region, COALESCE(u.config, '{}'), COALESCE(u.is_active, true), u.last_validated_at, u.validation_error, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) WITH ORDINALITY AS u(id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at
-    /// ```
+    /// Runs [`sql::INSERT_MANY`].
     pub async fn insert_many<'e, E>(db: E, rows: &[NewCloudProvider]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -237,9 +233,7 @@ impl CloudProvider {
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
     ///
-    /// ```sql
-    /// INSERT INTO cloud_providers (id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.name, u.provider_type, u.encrypted_credentials, u.region, COALESCE(u.config, '{}'), COALESCE(u.is_active, true), u.last_validated_at, u.validation_error, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) WITH ORDINALITY AS u(id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
-    /// ```
+    /// Runs [`sql::INSERT_MANY_COUNT`].
     pub async fn insert_many_count<'e, E>(db: E, rows: &[NewCloudProvider]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -254,7 +248,7 @@ impl CloudProvider {
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
     fn insert_many_arguments(rows: &[NewCloudProvider]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-        use::sqlx::Arguments as _;
+        use ::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
         arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
         arguments.add(rows.iter().map(|row| &row.team_id).collect::<Vec<_>>())?;
@@ -313,14 +307,13 @@ impl CloudProvider {
                 out.defaulted(&row.updated_at)?;
                 Ok(())
             },
-        ).await
+        )
+        .await
     }
 
     /// The row with this primary key.
     ///
-    /// ```sql
-    /// SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -330,9 +323,7 @@ impl CloudProvider {
 
     /// The row with this team_id and name.
     ///
-    /// ```sql
-    /// SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers WHERE team_id = $1 AND name = $2
-    /// ```
+    /// Runs [`sql::FIND_BY_TEAM_ID_AND_NAME`].
     pub async fn find_by_team_id_and_name<'e, E>(
         db: E,
         team_id: ::uuid::Uuid,
@@ -351,9 +342,7 @@ impl CloudProvider {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE cloud_providers SET team_id = $2, name = $3, provider_type = $4, encrypted_credentials = $5, region = $6, config = $7, is_active = $8, last_validated_at = $9, validation_error = $10, created_at = $11, updated_at = $12 WHERE id = $1 RETURNING id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -379,9 +368,7 @@ impl CloudProvider {
 
     /// Deletes the row; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM cloud_providers WHERE id = $1
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -392,9 +379,7 @@ impl CloudProvider {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -409,9 +394,7 @@ impl CloudProvider {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM cloud_providers
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -422,10 +405,6 @@ impl CloudProvider {
 
 /// The SQL the functions of `cloud_providers` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM cloud_providers";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO cloud_providers (id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7, '{}'), COALESCE($8, true), $9, $10, COALESCE($11, now()), COALESCE($12, now())) RETURNING id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at";
     /// The statement of `insert_many`.
@@ -440,6 +419,10 @@ pub mod sql {
     pub const UPDATE: &str = "UPDATE cloud_providers SET team_id = $2, name = $3, provider_type = $4, encrypted_credentials = $5, region = $6, config = $7, is_active = $8, last_validated_at = $9, validation_error = $10, created_at = $11, updated_at = $12 WHERE id = $1 RETURNING id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at";
     /// The statement of `delete`.
     pub const DELETE: &str = "DELETE FROM cloud_providers WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, team_id, name, provider_type, encrypted_credentials, region, config, is_active, last_validated_at, validation_error, created_at, updated_at FROM cloud_providers ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM cloud_providers";
 }
 
 /// Relation helpers, from the foreign keys.

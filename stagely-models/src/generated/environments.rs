@@ -202,9 +202,7 @@ impl NewEnvironment {
 impl Environment {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO environments (id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, COALESCE($9, 'pending'), COALESCE($10, 'pending'), $11, $12, $13, COALESCE($14, 0), COALESCE($15, now()), COALESCE($16, now())) RETURNING id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewEnvironment) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -233,9 +231,7 @@ impl Environment {
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
     ///
-    /// ```sql
-    /// INSERT INTO environments (id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.project_id, u.pr_number, u.branch_name, u.commit_hash, u.subdomain_hash, u.vm_id, u.vm_ip, COALESCE(u.vm_status, 'pending'), COALESCE(u.status, 'pending'), u.deployed_at, u.last_heartbeat_at, u.terminated_at, COALESCE(u.estimated_cost_usd, 0), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) WITH ORDINALITY AS u(id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at
-    /// ```
+    /// Runs [`sql::INSERT_MANY`].
     pub async fn insert_many<'e, E>(db: E, rows: &[NewEnvironment]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -249,9 +245,7 @@ impl Environment {
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
     ///
-    /// ```sql
-    /// INSERT INTO environments (id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.project_id, u.pr_number, u.branch_name, u.commit_hash, u.subdomain_hash, u.vm_id, u.vm_ip, COALESCE(u.vm_status, 'pending'), COALESCE(u.status, 'pending'), u.deployed_at, u.last_heartbeat_at, u.terminated_at, COALESCE(u.estimated_cost_usd, 0), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) WITH ORDINALITY AS u(id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
-    /// ```
+    /// Runs [`sql::INSERT_MANY_COUNT`].
     pub async fn insert_many_count<'e, E>(db: E, rows: &[NewEnvironment]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -266,7 +260,7 @@ impl Environment {
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
     fn insert_many_arguments(rows: &[NewEnvironment]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-        use::sqlx::Arguments as _;
+        use ::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
         arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
         arguments.add(rows.iter().map(|row| &row.project_id).collect::<Vec<_>>())?;
@@ -337,14 +331,13 @@ impl Environment {
                 out.defaulted(&row.updated_at)?;
                 Ok(())
             },
-        ).await
+        )
+        .await
     }
 
     /// The row with this primary key.
     ///
-    /// ```sql
-    /// SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -354,9 +347,7 @@ impl Environment {
 
     /// The row with this subdomain_hash.
     ///
-    /// ```sql
-    /// SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments WHERE subdomain_hash = $1
-    /// ```
+    /// Runs [`sql::FIND_BY_SUBDOMAIN_HASH`].
     pub async fn find_by_subdomain_hash<'e, E>(
         db: E,
         subdomain_hash: &str,
@@ -373,9 +364,7 @@ impl Environment {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE environments SET project_id = $2, pr_number = $3, branch_name = $4, commit_hash = $5, subdomain_hash = $6, vm_id = $7, vm_ip = $8, vm_status = $9, status = $10, deployed_at = $11, last_heartbeat_at = $12, terminated_at = $13, estimated_cost_usd = $14, created_at = $15, updated_at = $16 WHERE id = $1 RETURNING id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -405,9 +394,7 @@ impl Environment {
 
     /// Deletes the row; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM environments WHERE id = $1
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -418,9 +405,7 @@ impl Environment {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -435,9 +420,7 @@ impl Environment {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM environments
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -448,10 +431,6 @@ impl Environment {
 
 /// The SQL the functions of `environments` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM environments";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO environments (id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, COALESCE($9, 'pending'), COALESCE($10, 'pending'), $11, $12, $13, COALESCE($14, 0), COALESCE($15, now()), COALESCE($16, now())) RETURNING id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at";
     /// The statement of `insert_many`.
@@ -466,6 +445,10 @@ pub mod sql {
     pub const UPDATE: &str = "UPDATE environments SET project_id = $2, pr_number = $3, branch_name = $4, commit_hash = $5, subdomain_hash = $6, vm_id = $7, vm_ip = $8, vm_status = $9, status = $10, deployed_at = $11, last_heartbeat_at = $12, terminated_at = $13, estimated_cost_usd = $14, created_at = $15, updated_at = $16 WHERE id = $1 RETURNING id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at";
     /// The statement of `delete`.
     pub const DELETE: &str = "DELETE FROM environments WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, project_id, pr_number, branch_name, commit_hash, subdomain_hash, vm_id, vm_ip, vm_status, status, deployed_at, last_heartbeat_at, terminated_at, estimated_cost_usd, created_at, updated_at FROM environments ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM environments";
 }
 
 /// Relation helpers, from the foreign keys.

@@ -162,9 +162,7 @@ impl NewProject {
 impl Project {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO projects (id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6, 'github'), COALESCE($7, 'main'), $8, COALESCE($9, 'medium'), COALESCE($10, '{}'), COALESCE($11, true), COALESCE($12, now()), COALESCE($13, now())) RETURNING id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewProject) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -190,9 +188,7 @@ impl Project {
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
     ///
-    /// ```sql
-    /// INSERT INTO projects (id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.slug, u.name, u.repo_url, COALESCE(u.repo_provider, 'github'), COALESCE(u.default_branch, 'main'), u.cloud_provider_id, COALESCE(u.default_preview_size, 'medium'), COALESCE(u.config, '{}'), COALESCE(u.is_active, true), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) WITH ORDINALITY AS u(id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at
-    /// ```
+    /// Runs [`sql::INSERT_MANY`].
     pub async fn insert_many<'e, E>(db: E, rows: &[NewProject]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -206,9 +202,7 @@ impl Project {
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
     ///
-    /// ```sql
-    /// INSERT INTO projects (id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.slug, u.name, u.repo_url, COALESCE(u.repo_provider, 'github'), COALESCE(u.default_branch, 'main'), u.cloud_provider_id, COALESCE(u.default_preview_size, 'medium'), COALESCE(u.config, '{}'), COALESCE(u.is_active, true), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) WITH ORDINALITY AS u(id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
-    /// ```
+    /// Runs [`sql::INSERT_MANY_COUNT`].
     pub async fn insert_many_count<'e, E>(db: E, rows: &[NewProject]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -223,7 +217,7 @@ impl Project {
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
     fn insert_many_arguments(rows: &[NewProject]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-        use::sqlx::Arguments as _;
+        use ::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
         arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
         arguments.add(rows.iter().map(|row| &row.team_id).collect::<Vec<_>>())?;
@@ -285,14 +279,13 @@ impl Project {
                 out.defaulted(&row.updated_at)?;
                 Ok(())
             },
-        ).await
+        )
+        .await
     }
 
     /// The row with this primary key.
     ///
-    /// ```sql
-    /// SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -302,9 +295,7 @@ impl Project {
 
     /// The row with this team_id and slug.
     ///
-    /// ```sql
-    /// SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects WHERE team_id = $1 AND slug = $2
-    /// ```
+    /// Runs [`sql::FIND_BY_TEAM_ID_AND_SLUG`].
     pub async fn find_by_team_id_and_slug<'e, E>(
         db: E,
         team_id: ::uuid::Uuid,
@@ -323,9 +314,7 @@ impl Project {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE projects SET team_id = $2, slug = $3, name = $4, repo_url = $5, repo_provider = $6, default_branch = $7, cloud_provider_id = $8, default_preview_size = $9, config = $10, is_active = $11, created_at = $12, updated_at = $13 WHERE id = $1 RETURNING id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -352,9 +341,7 @@ impl Project {
 
     /// Deletes the row; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM projects WHERE id = $1
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -365,9 +352,7 @@ impl Project {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -382,9 +367,7 @@ impl Project {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM projects
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -395,10 +378,6 @@ impl Project {
 
 /// The SQL the functions of `projects` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM projects";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO projects (id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6, 'github'), COALESCE($7, 'main'), $8, COALESCE($9, 'medium'), COALESCE($10, '{}'), COALESCE($11, true), COALESCE($12, now()), COALESCE($13, now())) RETURNING id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at";
     /// The statement of `insert_many`.
@@ -413,6 +392,10 @@ pub mod sql {
     pub const UPDATE: &str = "UPDATE projects SET team_id = $2, slug = $3, name = $4, repo_url = $5, repo_provider = $6, default_branch = $7, cloud_provider_id = $8, default_preview_size = $9, config = $10, is_active = $11, created_at = $12, updated_at = $13 WHERE id = $1 RETURNING id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at";
     /// The statement of `delete`.
     pub const DELETE: &str = "DELETE FROM projects WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, team_id, slug, name, repo_url, repo_provider, default_branch, cloud_provider_id, default_preview_size, config, is_active, created_at, updated_at FROM projects ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM projects";
 }
 
 /// Relation helpers, from the foreign keys.

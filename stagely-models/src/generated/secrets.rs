@@ -191,9 +191,7 @@ impl NewSecret {
 impl Secret {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'global'), COALESCE($6, 'env'), $7, $8, $9, COALESCE($10, now()), COALESCE($11, now())) RETURNING id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewSecret) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -217,9 +215,7 @@ impl Secret {
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
     ///
-    /// ```sql
-    /// INSERT INTO secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.project_id, u.key, u.encrypted_value, COALESCE(u.scope, 'global'), COALESCE(u.secret_type, 'env'), u.file_path, u.file_permissions, u.created_by, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at
-    /// ```
+    /// Runs [`sql::INSERT_MANY`].
     pub async fn insert_many<'e, E>(db: E, rows: &[NewSecret]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -233,9 +229,7 @@ impl Secret {
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
     ///
-    /// ```sql
-    /// INSERT INTO secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.project_id, u.key, u.encrypted_value, COALESCE(u.scope, 'global'), COALESCE(u.secret_type, 'env'), u.file_path, u.file_permissions, u.created_by, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
-    /// ```
+    /// Runs [`sql::INSERT_MANY_COUNT`].
     pub async fn insert_many_count<'e, E>(db: E, rows: &[NewSecret]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -250,7 +244,7 @@ impl Secret {
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
     fn insert_many_arguments(rows: &[NewSecret]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-        use::sqlx::Arguments as _;
+        use ::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
         arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
         arguments.add(rows.iter().map(|row| &row.project_id).collect::<Vec<_>>())?;
@@ -271,7 +265,10 @@ impl Secret {
     /// ```sql
     /// COPY secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) FROM STDIN (FORMAT binary)
     /// ```
-    pub async fn copy_many(conn: &mut ::sqlx::PgConnection, rows: &[NewSecret]) -> Result<u64, Error> {
+    pub async fn copy_many(
+        conn: &mut ::sqlx::PgConnection,
+        rows: &[NewSecret],
+    ) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "secrets",
@@ -303,14 +300,13 @@ impl Secret {
                 out.defaulted(&row.updated_at)?;
                 Ok(())
             },
-        ).await
+        )
+        .await
     }
 
     /// The row with this primary key.
     ///
-    /// ```sql
-    /// SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -320,9 +316,7 @@ impl Secret {
 
     /// The row with this project_id and key and scope.
     ///
-    /// ```sql
-    /// SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets WHERE project_id = $1 AND key = $2 AND scope = $3
-    /// ```
+    /// Runs [`sql::FIND_BY_PROJECT_ID_AND_KEY_AND_SCOPE`].
     pub async fn find_by_project_id_and_key_and_scope<'e, E>(
         db: E,
         project_id: ::uuid::Uuid,
@@ -343,9 +337,7 @@ impl Secret {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE secrets SET project_id = $2, key = $3, encrypted_value = $4, scope = $5, secret_type = $6, file_path = $7, file_permissions = $8, created_by = $9, created_at = $10, updated_at = $11 WHERE id = $1 RETURNING id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -370,9 +362,7 @@ impl Secret {
 
     /// Deletes the row; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM secrets WHERE id = $1
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -383,9 +373,7 @@ impl Secret {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -400,9 +388,7 @@ impl Secret {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM secrets
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -413,10 +399,6 @@ impl Secret {
 
 /// The SQL the functions of `secrets` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM secrets";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO secrets (id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'global'), COALESCE($6, 'env'), $7, $8, $9, COALESCE($10, now()), COALESCE($11, now())) RETURNING id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at";
     /// The statement of `insert_many`.
@@ -431,6 +413,10 @@ pub mod sql {
     pub const UPDATE: &str = "UPDATE secrets SET project_id = $2, key = $3, encrypted_value = $4, scope = $5, secret_type = $6, file_path = $7, file_permissions = $8, created_by = $9, created_at = $10, updated_at = $11 WHERE id = $1 RETURNING id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at";
     /// The statement of `delete`.
     pub const DELETE: &str = "DELETE FROM secrets WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, project_id, key, encrypted_value, scope, secret_type, file_path, file_permissions, created_by, created_at, updated_at FROM secrets ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM secrets";
 }
 
 /// Relation helpers, from the foreign keys.

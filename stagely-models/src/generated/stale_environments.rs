@@ -59,9 +59,7 @@ impl StaleEnvironment {
 impl StaleEnvironment {
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, project_id, subdomain_hash, vm_id, last_heartbeat_at, created_at, stale_reason FROM stale_environments ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -76,9 +74,7 @@ impl StaleEnvironment {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM stale_environments
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,

@@ -29,7 +29,13 @@ impl TeamMember {
     /// The relation's schema.
     pub const SCHEMA: &'static str = "public";
     /// Every column, in table order.
-    pub const COLUMNS: &'static [&'static str] = &["id", "team_id", "user_id", "role", "created_at"];
+    pub const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "team_id",
+        "user_id",
+        "role",
+        "created_at",
+    ];
     /// The column `id`.
     pub const ID: &'static str = "id";
     /// The column `team_id`.
@@ -69,9 +75,7 @@ impl NewTeamMember {
 impl TeamMember {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO team_members (id, team_id, user_id, role, created_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, COALESCE($4, 'member'), COALESCE($5, now())) RETURNING id, team_id, user_id, role, created_at
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewTeamMember) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -89,9 +93,7 @@ impl TeamMember {
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
     ///
-    /// ```sql
-    /// INSERT INTO team_members (id, team_id, user_id, role, created_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.user_id, COALESCE(u.role, 'member'), COALESCE(u.created_at, now()) FROM UNNEST($1, $2, $3, $4, $5) WITH ORDINALITY AS u(id, team_id, user_id, role, created_at, __ordinality) ORDER BY u.__ordinality RETURNING id, team_id, user_id, role, created_at
-    /// ```
+    /// Runs [`sql::INSERT_MANY`].
     pub async fn insert_many<'e, E>(db: E, rows: &[NewTeamMember]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -105,9 +107,7 @@ impl TeamMember {
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
     ///
-    /// ```sql
-    /// INSERT INTO team_members (id, team_id, user_id, role, created_at) SELECT COALESCE(u.id, gen_random_uuid()), u.team_id, u.user_id, COALESCE(u.role, 'member'), COALESCE(u.created_at, now()) FROM UNNEST($1, $2, $3, $4, $5) WITH ORDINALITY AS u(id, team_id, user_id, role, created_at, __ordinality) ORDER BY u.__ordinality
-    /// ```
+    /// Runs [`sql::INSERT_MANY_COUNT`].
     pub async fn insert_many_count<'e, E>(db: E, rows: &[NewTeamMember]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -122,7 +122,7 @@ impl TeamMember {
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
     fn insert_many_arguments(rows: &[NewTeamMember]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-        use::sqlx::Arguments as _;
+        use ::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
         arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
         arguments.add(rows.iter().map(|row| &row.team_id).collect::<Vec<_>>())?;
@@ -154,14 +154,13 @@ impl TeamMember {
                 out.defaulted(&row.created_at)?;
                 Ok(())
             },
-        ).await
+        )
+        .await
     }
 
     /// The row with this primary key.
     ///
-    /// ```sql
-    /// SELECT id, team_id, user_id, role, created_at FROM team_members WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -171,9 +170,7 @@ impl TeamMember {
 
     /// The row with this team_id and user_id.
     ///
-    /// ```sql
-    /// SELECT id, team_id, user_id, role, created_at FROM team_members WHERE team_id = $1 AND user_id = $2
-    /// ```
+    /// Runs [`sql::FIND_BY_TEAM_ID_AND_USER_ID`].
     pub async fn find_by_team_id_and_user_id<'e, E>(
         db: E,
         team_id: ::uuid::Uuid,
@@ -192,9 +189,7 @@ impl TeamMember {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE team_members SET team_id = $2, user_id = $3, role = $4, created_at = $5 WHERE id = $1 RETURNING id, team_id, user_id, role, created_at
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -213,9 +208,7 @@ impl TeamMember {
 
     /// Deletes the row; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM team_members WHERE id = $1
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -226,9 +219,7 @@ impl TeamMember {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, team_id, user_id, role, created_at FROM team_members ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -243,9 +234,7 @@ impl TeamMember {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM team_members
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -256,10 +245,6 @@ impl TeamMember {
 
 /// The SQL the functions of `team_members` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, team_id, user_id, role, created_at FROM team_members ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM team_members";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO team_members (id, team_id, user_id, role, created_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, COALESCE($4, 'member'), COALESCE($5, now())) RETURNING id, team_id, user_id, role, created_at";
     /// The statement of `insert_many`.
@@ -274,6 +259,10 @@ pub mod sql {
     pub const UPDATE: &str = "UPDATE team_members SET team_id = $2, user_id = $3, role = $4, created_at = $5 WHERE id = $1 RETURNING id, team_id, user_id, role, created_at";
     /// The statement of `delete`.
     pub const DELETE: &str = "DELETE FROM team_members WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, team_id, user_id, role, created_at FROM team_members ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM team_members";
 }
 
 /// Relation helpers, from the foreign keys.

@@ -137,9 +137,7 @@ impl NewTeam {
 impl Team {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO teams (id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'free'), COALESCE($6, 5), COALESCE($7, 10), COALESCE($8, now()), COALESCE($9, now()), $10) RETURNING id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewTeam) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -162,9 +160,7 @@ impl Team {
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
     ///
-    /// ```sql
-    /// INSERT INTO teams (id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at) SELECT COALESCE(u.id, gen_random_uuid()), u.slug, u.name, u.billing_email, COALESCE(u.billing_plan, 'free'), COALESCE(u.max_concurrent_environments, 5), COALESCE(u.max_concurrent_builds, 10), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()), u.deleted_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) WITH ORDINALITY AS u(id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at, __ordinality) ORDER BY u.__ordinality RETURNING id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at
-    /// ```
+    /// Runs [`sql::INSERT_MANY`].
     pub async fn insert_many<'e, E>(db: E, rows: &[NewTeam]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -178,9 +174,7 @@ impl Team {
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
     ///
-    /// ```sql
-    /// INSERT INTO teams (id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at) SELECT COALESCE(u.id, gen_random_uuid()), u.slug, u.name, u.billing_email, COALESCE(u.billing_plan, 'free'), COALESCE(u.max_concurrent_environments, 5), COALESCE(u.max_concurrent_builds, 10), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()), u.deleted_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) WITH ORDINALITY AS u(id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at, __ordinality) ORDER BY u.__ordinality
-    /// ```
+    /// Runs [`sql::INSERT_MANY_COUNT`].
     pub async fn insert_many_count<'e, E>(db: E, rows: &[NewTeam]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -195,7 +189,7 @@ impl Team {
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
     fn insert_many_arguments(rows: &[NewTeam]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-        use::sqlx::Arguments as _;
+        use ::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
         arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
         arguments.add(rows.iter().map(|row| &row.slug).collect::<Vec<_>>())?;
@@ -245,14 +239,13 @@ impl Team {
                 out.field(&row.deleted_at)?;
                 Ok(())
             },
-        ).await
+        )
+        .await
     }
 
     /// The row with this primary key, unless soft-deleted.
     ///
-    /// ```sql
-    /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1 AND deleted_at IS NULL
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -262,9 +255,7 @@ impl Team {
 
     /// The row with this slug, unless soft-deleted.
     ///
-    /// ```sql
-    /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE slug = $1 AND deleted_at IS NULL
-    /// ```
+    /// Runs [`sql::FIND_BY_SLUG`].
     pub async fn find_by_slug<'e, E>(db: E, slug: &str) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -274,9 +265,7 @@ impl Team {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE teams SET slug = $2, name = $3, billing_email = $4, billing_plan = $5, max_concurrent_environments = $6, max_concurrent_builds = $7, created_at = $8, updated_at = $9, deleted_at = $10 WHERE id = $1 RETURNING id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -300,9 +289,7 @@ impl Team {
 
     /// Soft-deletes the row: sets `deleted_at`, after which reads skip it; `Error::NotFound` when there is no live row.
     ///
-    /// ```sql
-    /// UPDATE teams SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -313,9 +300,7 @@ impl Team {
 
     /// Undoes a soft delete; `Error::NotFound` when there is no soft-deleted row.
     ///
-    /// ```sql
-    /// UPDATE teams SET deleted_at = NULL WHERE id = $1 AND deleted_at IS NOT NULL
-    /// ```
+    /// Runs [`sql::RESTORE`].
     pub async fn restore<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -326,9 +311,7 @@ impl Team {
 
     /// Deletes the row for good, soft-deleted or not; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM teams WHERE id = $1
-    /// ```
+    /// Runs [`sql::HARD_DELETE`].
     pub async fn hard_delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -339,9 +322,7 @@ impl Team {
 
     /// The row with this primary key, soft-deleted or not.
     ///
-    /// ```sql
-    /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND_WITH_DELETED`].
     pub async fn find_with_deleted<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -355,9 +336,7 @@ impl Team {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE deleted_at IS NULL ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -372,9 +351,7 @@ impl Team {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM teams WHERE deleted_at IS NULL
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -385,10 +362,6 @@ impl Team {
 
 /// The SQL the functions of `teams` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE deleted_at IS NULL ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM teams WHERE deleted_at IS NULL";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO teams (id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'free'), COALESCE($6, 5), COALESCE($7, 10), COALESCE($8, now()), COALESCE($9, now()), $10) RETURNING id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at";
     /// The statement of `insert_many`.
@@ -409,6 +382,10 @@ pub mod sql {
     pub const HARD_DELETE: &str = "DELETE FROM teams WHERE id = $1";
     /// The statement of `find_with_deleted`.
     pub const FIND_WITH_DELETED: &str = "SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, slug, name, billing_email, billing_plan, max_concurrent_environments, max_concurrent_builds, created_at, updated_at, deleted_at FROM teams WHERE deleted_at IS NULL ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM teams WHERE deleted_at IS NULL";
 }
 
 /// Relation helpers, from the foreign keys.
@@ -595,7 +572,6 @@ impl Team {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        use::sqlx::Row as _;
         let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
         let rows = ::sqlx::query("SELECT j.team_id AS \"__parent_key\", t.id, t.email, t.name, t.avatar_url, t.github_id, t.google_id, t.is_active, t.email_verified, t.created_at, t.updated_at, t.last_login_at FROM users t JOIN team_members j ON j.user_id = t.id WHERE j.team_id = ANY($1) ORDER BY t.id")
             .bind(&keys)
@@ -603,11 +579,9 @@ impl Team {
             .await?;
         let mut keyed = Vec::with_capacity(rows.len());
         for row in &rows {
-            let key: ::uuid::Uuid = row.try_get("__parent_key")?;
-            keyed.push((
-                Some(key),
-                <super::users::User as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row)?,
-            ));
+            let key: ::uuid::Uuid = ::sqlx::Row::try_get(row, "__parent_key")?;
+            let target = <super::users::User as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row)?;
+            keyed.push((Some(key), target));
         }
         Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }

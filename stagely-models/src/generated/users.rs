@@ -137,9 +137,7 @@ impl NewUser {
 impl User {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO users (id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7, true), COALESCE($8, false), COALESCE($9, now()), COALESCE($10, now()), $11) RETURNING id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewUser) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -163,9 +161,7 @@ impl User {
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
     ///
-    /// ```sql
-    /// INSERT INTO users (id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at) SELECT COALESCE(u.id, gen_random_uuid()), u.email, u.name, u.avatar_url, u.github_id, u.google_id, COALESCE(u.is_active, true), COALESCE(u.email_verified, false), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()), u.last_login_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at, __ordinality) ORDER BY u.__ordinality RETURNING id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at
-    /// ```
+    /// Runs [`sql::INSERT_MANY`].
     pub async fn insert_many<'e, E>(db: E, rows: &[NewUser]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -179,9 +175,7 @@ impl User {
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
     ///
-    /// ```sql
-    /// INSERT INTO users (id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at) SELECT COALESCE(u.id, gen_random_uuid()), u.email, u.name, u.avatar_url, u.github_id, u.google_id, COALESCE(u.is_active, true), COALESCE(u.email_verified, false), COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()), u.last_login_at FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) WITH ORDINALITY AS u(id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at, __ordinality) ORDER BY u.__ordinality
-    /// ```
+    /// Runs [`sql::INSERT_MANY_COUNT`].
     pub async fn insert_many_count<'e, E>(db: E, rows: &[NewUser]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -196,7 +190,7 @@ impl User {
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
     fn insert_many_arguments(rows: &[NewUser]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-        use::sqlx::Arguments as _;
+        use ::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
         arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
         arguments.add(rows.iter().map(|row| &row.email).collect::<Vec<_>>())?;
@@ -249,14 +243,13 @@ impl User {
                 out.field(&row.last_login_at)?;
                 Ok(())
             },
-        ).await
+        )
+        .await
     }
 
     /// The row with this primary key.
     ///
-    /// ```sql
-    /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -266,9 +259,7 @@ impl User {
 
     /// The row with this email.
     ///
-    /// ```sql
-    /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE email = $1
-    /// ```
+    /// Runs [`sql::FIND_BY_EMAIL`].
     pub async fn find_by_email<'e, E>(db: E, email: &str) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -282,9 +273,7 @@ impl User {
 
     /// The row with this github_id.
     ///
-    /// ```sql
-    /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE github_id = $1
-    /// ```
+    /// Runs [`sql::FIND_BY_GITHUB_ID`].
     pub async fn find_by_github_id<'e, E>(db: E, github_id: &str) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -298,9 +287,7 @@ impl User {
 
     /// The row with this google_id.
     ///
-    /// ```sql
-    /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users WHERE google_id = $1
-    /// ```
+    /// Runs [`sql::FIND_BY_GOOGLE_ID`].
     pub async fn find_by_google_id<'e, E>(db: E, google_id: &str) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -314,9 +301,7 @@ impl User {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE users SET email = $2, name = $3, avatar_url = $4, github_id = $5, google_id = $6, is_active = $7, email_verified = $8, created_at = $9, updated_at = $10, last_login_at = $11 WHERE id = $1 RETURNING id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -341,9 +326,7 @@ impl User {
 
     /// Deletes the row; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM users WHERE id = $1
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -354,9 +337,7 @@ impl User {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -371,9 +352,7 @@ impl User {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM users
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -384,10 +363,6 @@ impl User {
 
 /// The SQL the functions of `users` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM users";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO users (id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, $5, $6, COALESCE($7, true), COALESCE($8, false), COALESCE($9, now()), COALESCE($10, now()), $11) RETURNING id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at";
     /// The statement of `insert_many`.
@@ -406,6 +381,10 @@ pub mod sql {
     pub const UPDATE: &str = "UPDATE users SET email = $2, name = $3, avatar_url = $4, github_id = $5, google_id = $6, is_active = $7, email_verified = $8, created_at = $9, updated_at = $10, last_login_at = $11 WHERE id = $1 RETURNING id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at";
     /// The statement of `delete`.
     pub const DELETE: &str = "DELETE FROM users WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, email, name, avatar_url, github_id, google_id, is_active, email_verified, created_at, updated_at, last_login_at FROM users ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM users";
 }
 
 /// Relation helpers, from the foreign keys.
@@ -592,7 +571,6 @@ impl User {
     where
         E: ::sqlx::PgExecutor<'e>,
     {
-        use::sqlx::Row as _;
         let keys: Vec<::uuid::Uuid> = parents.iter().map(|p| p.id).collect();
         let rows = ::sqlx::query("SELECT j.user_id AS \"__parent_key\", t.id, t.slug, t.name, t.billing_email, t.billing_plan, t.max_concurrent_environments, t.max_concurrent_builds, t.created_at, t.updated_at, t.deleted_at FROM teams t JOIN team_members j ON j.team_id = t.id WHERE j.user_id = ANY($1) AND t.deleted_at IS NULL ORDER BY t.id")
             .bind(&keys)
@@ -600,11 +578,9 @@ impl User {
             .await?;
         let mut keyed = Vec::with_capacity(rows.len());
         for row in &rows {
-            let key: ::uuid::Uuid = row.try_get("__parent_key")?;
-            keyed.push((
-                Some(key),
-                <super::teams::Team as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row)?,
-            ));
+            let key: ::uuid::Uuid = ::sqlx::Row::try_get(row, "__parent_key")?;
+            let target = <super::teams::Team as ::sqlx::FromRow<'_, ::sqlx::postgres::PgRow>>::from_row(row)?;
+            keyed.push((Some(key), target));
         }
         Ok(super::runtime::group_by_parent(parents, keyed, |p| p.id))
     }

@@ -145,9 +145,7 @@ impl NewWorkflowRun {
 impl WorkflowRun {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO workflow_runs (id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'pending'), $6, $7, $8, $9, $10, COALESCE($11, now()), COALESCE($12, now())) RETURNING id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewWorkflowRun) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -172,9 +170,7 @@ impl WorkflowRun {
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
     ///
-    /// ```sql
-    /// INSERT INTO workflow_runs (id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.environment_id, u.trigger, u.triggered_by, COALESCE(u.status, 'pending'), u.started_at, u.completed_at, u.duration_seconds, u.result, u.error_message, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) WITH ORDINALITY AS u(id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at, __ordinality) ORDER BY u.__ordinality RETURNING id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at
-    /// ```
+    /// Runs [`sql::INSERT_MANY`].
     pub async fn insert_many<'e, E>(db: E, rows: &[NewWorkflowRun]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -188,9 +184,7 @@ impl WorkflowRun {
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
     ///
-    /// ```sql
-    /// INSERT INTO workflow_runs (id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at) SELECT COALESCE(u.id, gen_random_uuid()), u.environment_id, u.trigger, u.triggered_by, COALESCE(u.status, 'pending'), u.started_at, u.completed_at, u.duration_seconds, u.result, u.error_message, COALESCE(u.created_at, now()), COALESCE(u.updated_at, now()) FROM UNNEST($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) WITH ORDINALITY AS u(id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at, __ordinality) ORDER BY u.__ordinality
-    /// ```
+    /// Runs [`sql::INSERT_MANY_COUNT`].
     pub async fn insert_many_count<'e, E>(db: E, rows: &[NewWorkflowRun]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -205,7 +199,7 @@ impl WorkflowRun {
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
     fn insert_many_arguments(rows: &[NewWorkflowRun]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-        use::sqlx::Arguments as _;
+        use ::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
         arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
         arguments.add(rows.iter().map(|row| &row.environment_id).collect::<Vec<_>>())?;
@@ -264,14 +258,13 @@ impl WorkflowRun {
                 out.defaulted(&row.updated_at)?;
                 Ok(())
             },
-        ).await
+        )
+        .await
     }
 
     /// The row with this primary key.
     ///
-    /// ```sql
-    /// SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -281,9 +274,7 @@ impl WorkflowRun {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE workflow_runs SET environment_id = $2, trigger = $3, triggered_by = $4, status = $5, started_at = $6, completed_at = $7, duration_seconds = $8, result = $9, error_message = $10, created_at = $11, updated_at = $12 WHERE id = $1 RETURNING id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -309,9 +300,7 @@ impl WorkflowRun {
 
     /// Deletes the row; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM workflow_runs WHERE id = $1
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -322,9 +311,7 @@ impl WorkflowRun {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -339,9 +326,7 @@ impl WorkflowRun {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM workflow_runs
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -352,10 +337,6 @@ impl WorkflowRun {
 
 /// The SQL the functions of `workflow_runs` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM workflow_runs";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO workflow_runs (id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4, COALESCE($5, 'pending'), $6, $7, $8, $9, $10, COALESCE($11, now()), COALESCE($12, now())) RETURNING id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at";
     /// The statement of `insert_many`.
@@ -368,6 +349,10 @@ pub mod sql {
     pub const UPDATE: &str = "UPDATE workflow_runs SET environment_id = $2, trigger = $3, triggered_by = $4, status = $5, started_at = $6, completed_at = $7, duration_seconds = $8, result = $9, error_message = $10, created_at = $11, updated_at = $12 WHERE id = $1 RETURNING id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at";
     /// The statement of `delete`.
     pub const DELETE: &str = "DELETE FROM workflow_runs WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, environment_id, trigger, triggered_by, status, started_at, completed_at, duration_seconds, result, error_message, created_at, updated_at FROM workflow_runs ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM workflow_runs";
 }
 
 /// Relation helpers, from the foreign keys.

@@ -57,9 +57,7 @@ impl NewHandoff {
 impl Handoff {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO handoffs (id, from_person_id, to_person_id, note) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4) RETURNING id, from_person_id, to_person_id, note
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewHandoff) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -76,9 +74,7 @@ impl Handoff {
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
     ///
-    /// ```sql
-    /// INSERT INTO handoffs (id, from_person_id, to_person_id, note) SELECT COALESCE(u.id, gen_random_uuid()), u.from_person_id, u.to_person_id, u.note FROM UNNEST($1, $2, $3, $4) WITH ORDINALITY AS u(id, from_person_id, to_person_id, note, __ordinality) ORDER BY u.__ordinality RETURNING id, from_person_id, to_person_id, note
-    /// ```
+    /// Runs [`sql::INSERT_MANY`].
     pub async fn insert_many<'e, E>(db: E, rows: &[NewHandoff]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -92,9 +88,7 @@ impl Handoff {
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
     ///
-    /// ```sql
-    /// INSERT INTO handoffs (id, from_person_id, to_person_id, note) SELECT COALESCE(u.id, gen_random_uuid()), u.from_person_id, u.to_person_id, u.note FROM UNNEST($1, $2, $3, $4) WITH ORDINALITY AS u(id, from_person_id, to_person_id, note, __ordinality) ORDER BY u.__ordinality
-    /// ```
+    /// Runs [`sql::INSERT_MANY_COUNT`].
     pub async fn insert_many_count<'e, E>(db: E, rows: &[NewHandoff]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -109,7 +103,7 @@ impl Handoff {
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
     fn insert_many_arguments(rows: &[NewHandoff]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-        use::sqlx::Arguments as _;
+        use ::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
         arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
         arguments.add(rows.iter().map(|row| &row.from_person_id).collect::<Vec<_>>())?;
@@ -139,14 +133,13 @@ impl Handoff {
                 out.field(&row.note)?;
                 Ok(())
             },
-        ).await
+        )
+        .await
     }
 
     /// The row with this primary key.
     ///
-    /// ```sql
-    /// SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -156,9 +149,7 @@ impl Handoff {
 
     /// The row with this from_person_id and note.
     ///
-    /// ```sql
-    /// SELECT id, from_person_id, to_person_id, note FROM handoffs WHERE from_person_id = $1 AND note = $2
-    /// ```
+    /// Runs [`sql::FIND_BY_FROM_PERSON_ID_AND_NOTE`].
     pub async fn find_by_from_person_id_and_note<'e, E>(
         db: E,
         from_person_id: ::uuid::Uuid,
@@ -177,9 +168,7 @@ impl Handoff {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE handoffs SET from_person_id = $2, to_person_id = $3, note = $4 WHERE id = $1 RETURNING id, from_person_id, to_person_id, note
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -197,9 +186,7 @@ impl Handoff {
 
     /// Deletes the row; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM handoffs WHERE id = $1
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -210,9 +197,7 @@ impl Handoff {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, from_person_id, to_person_id, note FROM handoffs ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -227,9 +212,7 @@ impl Handoff {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM handoffs
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -240,10 +223,6 @@ impl Handoff {
 
 /// The SQL the functions of `handoffs` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, from_person_id, to_person_id, note FROM handoffs ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM handoffs";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO handoffs (id, from_person_id, to_person_id, note) VALUES (COALESCE($1, gen_random_uuid()), $2, $3, $4) RETURNING id, from_person_id, to_person_id, note";
     /// The statement of `insert_many`.
@@ -258,6 +237,10 @@ pub mod sql {
     pub const UPDATE: &str = "UPDATE handoffs SET from_person_id = $2, to_person_id = $3, note = $4 WHERE id = $1 RETURNING id, from_person_id, to_person_id, note";
     /// The statement of `delete`.
     pub const DELETE: &str = "DELETE FROM handoffs WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, from_person_id, to_person_id, note FROM handoffs ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM handoffs";
 }
 
 /// Relation helpers, from the foreign keys.

@@ -148,9 +148,7 @@ impl NewOrderItem {
 impl OrderItem {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO "Order Items" (type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, result, payload) VALUES ($1, $2, COALESCE($3, false), $4, $5, COALESCE($6, '{}'), COALESCE($7, 'happy'), $8, $9, COALESCE($10, 0), $11, $12) RETURNING id, type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, doubled, result, payload
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewOrderItem) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -175,9 +173,7 @@ impl OrderItem {
 
     /// The row with this primary key.
     ///
-    /// ```sql
-    /// SELECT id, type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, doubled, result, payload FROM "Order Items" WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: i64) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -187,9 +183,7 @@ impl OrderItem {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE "Order Items" SET type = $2, self = $3, "2fa" = $4, "userId" = $5, match = $6, tags = $7, feeling = $8, moods = $9, wait = $10, price = $11, result = $12, payload = $13 WHERE id = $1 RETURNING id, type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, doubled, result, payload
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -216,9 +210,7 @@ impl OrderItem {
 
     /// Deletes the row; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM "Order Items" WHERE id = $1
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: i64) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -229,9 +221,7 @@ impl OrderItem {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, type, self, "2fa", "userId", match, tags, feeling, moods, wait, price, doubled, result, payload FROM "Order Items" ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -246,9 +236,7 @@ impl OrderItem {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM "Order Items"
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -259,10 +247,6 @@ impl OrderItem {
 
 /// The SQL the functions of `Order Items` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, type, self, \"2fa\", \"userId\", match, tags, feeling, moods, wait, price, doubled, result, payload FROM \"Order Items\" ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM \"Order Items\"";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO \"Order Items\" (type, self, \"2fa\", \"userId\", match, tags, feeling, moods, wait, price, result, payload) VALUES ($1, $2, COALESCE($3, false), $4, $5, COALESCE($6, '{}'), COALESCE($7, 'happy'), $8, $9, COALESCE($10, 0), $11, $12) RETURNING id, type, self, \"2fa\", \"userId\", match, tags, feeling, moods, wait, price, doubled, result, payload";
     /// The statement of `find`.
@@ -271,4 +255,8 @@ pub mod sql {
     pub const UPDATE: &str = "UPDATE \"Order Items\" SET type = $2, self = $3, \"2fa\" = $4, \"userId\" = $5, match = $6, tags = $7, feeling = $8, moods = $9, wait = $10, price = $11, result = $12, payload = $13 WHERE id = $1 RETURNING id, type, self, \"2fa\", \"userId\", match, tags, feeling, moods, wait, price, doubled, result, payload";
     /// The statement of `delete`.
     pub const DELETE: &str = "DELETE FROM \"Order Items\" WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, type, self, \"2fa\", \"userId\", match, tags, feeling, moods, wait, price, doubled, result, payload FROM \"Order Items\" ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM \"Order Items\"";
 }

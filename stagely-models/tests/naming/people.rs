@@ -45,9 +45,7 @@ impl NewPerson {
 impl Person {
     /// Inserts a row and returns it as stored (defaults and triggers applied); `None` fields get the database default.
     ///
-    /// ```sql
-    /// INSERT INTO people (id, name) VALUES (COALESCE($1, gen_random_uuid()), $2) RETURNING id, name
-    /// ```
+    /// Runs [`sql::INSERT`].
     pub async fn insert<'e, E>(db: E, new: &NewPerson) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -62,9 +60,7 @@ impl Person {
 
     /// Inserts many rows in one statement (each column sent as one array) and returns them in the order given.
     ///
-    /// ```sql
-    /// INSERT INTO people (id, name) SELECT COALESCE(u.id, gen_random_uuid()), u.name FROM UNNEST($1, $2) WITH ORDINALITY AS u(id, name, __ordinality) ORDER BY u.__ordinality RETURNING id, name
-    /// ```
+    /// Runs [`sql::INSERT_MANY`].
     pub async fn insert_many<'e, E>(db: E, rows: &[NewPerson]) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -78,9 +74,7 @@ impl Person {
 
     /// Inserts many rows as [`Self::insert_many`] does and returns how many were stored, sending no rows back.
     ///
-    /// ```sql
-    /// INSERT INTO people (id, name) SELECT COALESCE(u.id, gen_random_uuid()), u.name FROM UNNEST($1, $2) WITH ORDINALITY AS u(id, name, __ordinality) ORDER BY u.__ordinality
-    /// ```
+    /// Runs [`sql::INSERT_MANY_COUNT`].
     pub async fn insert_many_count<'e, E>(db: E, rows: &[NewPerson]) -> Result<u64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -95,7 +89,7 @@ impl Person {
 
     /// The parameters of `insert_many`: each column of `rows` as one array.
     fn insert_many_arguments(rows: &[NewPerson]) -> Result<::sqlx::postgres::PgArguments, ::sqlx::error::BoxDynError> {
-        use::sqlx::Arguments as _;
+        use ::sqlx::Arguments as _;
         let mut arguments = ::sqlx::postgres::PgArguments::default();
         arguments.add(rows.iter().map(|row| &row.id).collect::<Vec<_>>())?;
         arguments.add(rows.iter().map(|row| &row.name).collect::<Vec<_>>())?;
@@ -107,7 +101,10 @@ impl Person {
     /// ```sql
     /// COPY people (id, name) FROM STDIN (FORMAT binary)
     /// ```
-    pub async fn copy_many(conn: &mut ::sqlx::PgConnection, rows: &[NewPerson]) -> Result<u64, Error> {
+    pub async fn copy_many(
+        conn: &mut ::sqlx::PgConnection,
+        rows: &[NewPerson],
+    ) -> Result<u64, Error> {
         super::runtime::copy_in(
             conn,
             "people",
@@ -118,14 +115,13 @@ impl Person {
                 out.field(&row.name)?;
                 Ok(())
             },
-        ).await
+        )
+        .await
     }
 
     /// The row with this primary key.
     ///
-    /// ```sql
-    /// SELECT id, name FROM people WHERE id = $1
-    /// ```
+    /// Runs [`sql::FIND`].
     pub async fn find<'e, E>(db: E, id: ::uuid::Uuid) -> Result<Option<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -135,9 +131,7 @@ impl Person {
 
     /// Writes every column of `self` to its row and returns the row as stored (so trigger-maintained columns such as `updated_at` are current); `Error::NotFound` when the row is gone.
     ///
-    /// ```sql
-    /// UPDATE people SET name = $2 WHERE id = $1 RETURNING id, name
-    /// ```
+    /// Runs [`sql::UPDATE`].
     pub async fn update<'e, E>(&self, db: E) -> Result<Self, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -153,9 +147,7 @@ impl Person {
 
     /// Deletes the row; `Error::NotFound` when there is none.
     ///
-    /// ```sql
-    /// DELETE FROM people WHERE id = $1
-    /// ```
+    /// Runs [`sql::DELETE`].
     pub async fn delete<'e, E>(db: E, id: ::uuid::Uuid) -> Result<(), Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -166,9 +158,7 @@ impl Person {
 
     /// Rows in primary-key order, `limit` at a time from `offset`.
     ///
-    /// ```sql
-    /// SELECT id, name FROM people ORDER BY id LIMIT $1 OFFSET $2
-    /// ```
+    /// Runs [`sql::LIST`].
     pub async fn list<'e, E>(db: E, limit: i64, offset: i64) -> Result<Vec<Self>, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -183,9 +173,7 @@ impl Person {
 
     /// Number of rows.
     ///
-    /// ```sql
-    /// SELECT count(*) FROM people
-    /// ```
+    /// Runs [`sql::COUNT`].
     pub async fn count<'e, E>(db: E) -> Result<i64, Error>
     where
         E: ::sqlx::PgExecutor<'e>,
@@ -196,10 +184,6 @@ impl Person {
 
 /// The SQL the functions of `people` run, fixed at generation time.
 pub mod sql {
-    /// The statement of `list`.
-    pub const LIST: &str = "SELECT id, name FROM people ORDER BY id LIMIT $1 OFFSET $2";
-    /// The statement of `count`.
-    pub const COUNT: &str = "SELECT count(*) FROM people";
     /// The statement of `insert`.
     pub const INSERT: &str = "INSERT INTO people (id, name) VALUES (COALESCE($1, gen_random_uuid()), $2) RETURNING id, name";
     /// The statement of `insert_many`.
@@ -212,6 +196,10 @@ pub mod sql {
     pub const UPDATE: &str = "UPDATE people SET name = $2 WHERE id = $1 RETURNING id, name";
     /// The statement of `delete`.
     pub const DELETE: &str = "DELETE FROM people WHERE id = $1";
+    /// The statement of `list`.
+    pub const LIST: &str = "SELECT id, name FROM people ORDER BY id LIMIT $1 OFFSET $2";
+    /// The statement of `count`.
+    pub const COUNT: &str = "SELECT count(*) FROM people";
 }
 
 /// Relation helpers, from the foreign keys.
