@@ -70,19 +70,24 @@ fn fold_migrations(dir: &Path) -> (Vec<source::Migration>, Fold, Vec<Diagnostic>
     let tools = migrations.iter().map(|m| m.tool);
     let mut fold = Fold::for_tool(catalog::tool::Bookkeeping::for_tools(tools));
     // Parsing a file needs nothing from the others, so the files are parsed on every core;
-    // the fold then takes their statements in order.
-    let parsed = parallel::map(&migrations, |migration| {
-        let mut found = Vec::new();
-        let statements = parse::parse_section(&migration.up, &mut found);
-        (statements, found)
-    });
-    for (migration, (statements, found)) in migrations.iter().zip(parsed) {
-        diagnostics.extend(found);
-        fold.begin_file(&migration.up.path);
-        for statement in &statements {
-            fold.fold(&migration.up.path, statement);
-        }
-    }
+    // the fold takes their statements in order, each file as soon as it is parsed.
+    let mut files = migrations.iter();
+    parallel::map_in_order(
+        &migrations,
+        |migration| {
+            let mut found = Vec::new();
+            let statements = parse::parse_section(&migration.up, &mut found);
+            (statements, found)
+        },
+        |(statements, found)| {
+            let path = &files.next().expect("one result per file").up.path;
+            diagnostics.extend(found);
+            fold.begin_file(path);
+            for statement in &statements {
+                fold.fold(path, statement);
+            }
+        },
+    );
     (migrations, fold, diagnostics)
 }
 

@@ -165,9 +165,12 @@ fn emit_laid_out(
         .map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
     let relation_methods = relations::relation_methods(catalog, &names)
         .map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
-    let mut warnings = Vec::new();
-    let mut text_columns = 0;
-    for relation in &catalog.tables {
+    // Columns sent as text, and those whose type is unknown (a warning each), relation by
+    // relation on whichever core is free.
+    let relations: Vec<&crate::catalog::Relation> = catalog.tables.iter().collect();
+    let per_relation = crate::parallel::map(&relations, |relation| {
+        let mut text_columns = 0;
+        let mut warnings = Vec::new();
         for column in &relation.columns {
             let mapping = types::column_rust_type(catalog, &names, relation, column);
             if mapping.read_as.as_deref().is_some_and(|t| t.starts_with("text")) {
@@ -186,7 +189,10 @@ fn emit_laid_out(
                 ));
             }
         }
-    }
+        (text_columns, warnings)
+    });
+    let text_columns: usize = per_relation.iter().map(|(count, _)| count).sum();
+    let warnings: Vec<Diagnostic> = per_relation.into_iter().flat_map(|(_, w)| w).collect();
 
     let mut errors = Vec::new();
     let mut modules = Vec::new();
@@ -228,14 +234,7 @@ fn emit_laid_out(
             .map(|(module, relation)| Part::Relation(module, relation)),
     );
     let mut generated = GeneratedFiles::default();
-    let laid_out = crate::parallel::map(&parts, |part| {
-        files.build(part, layout).map(|built| {
-            built
-                .into_iter()
-                .map(|(name, code)| (name, render(&header, code)))
-                .collect::<Vec<_>>()
-        })
-    });
+    let laid_out = crate::parallel::map(&parts, |part| files.build(part, &header, layout));
     for part in laid_out {
         match part {
             Ok(part) => {
@@ -286,19 +285,22 @@ struct Files<'c> {
 }
 
 impl Files<'_> {
-    /// The files of `part`, laid out (by `layout`, for those built as tokens; a relation's
-    /// file is written as text, see [`text`]), or what stops them from being generated.
+    /// The files of `part` under `header`, laid out (by `layout` and [`render`], for those
+    /// built as tokens; a relation's file is written as text, see [`text`]), or what stops
+    /// them from being generated.
     fn build(
         &self,
         part: &Part,
+        header: &str,
         layout: &(dyn Fn(TokenStream) -> String + Sync),
     ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
         let (catalog, names) = (self.catalog, self.names);
-        let one = |name: &str, tokens: TokenStream| Ok(vec![(name.to_string(), layout(tokens))]);
+        let file = |tokens: TokenStream| render(header, layout(tokens));
+        let one = |name: &str, tokens: TokenStream| Ok(vec![(name.to_string(), file(tokens))]);
         let laid_out = |files: Vec<(String, TokenStream)>| {
             files
                 .into_iter()
-                .map(|(name, tokens)| (name, layout(tokens)))
+                .map(|(name, tokens)| (name, file(tokens)))
                 .collect::<Vec<_>>()
         };
         let problems = |messages: Vec<String>| {
@@ -318,7 +320,7 @@ impl Files<'_> {
                     .relation_methods
                     .get(&(relation.schema.clone(), relation.name.clone()))
                     .map_or(&[][..], Vec::as_slice);
-                relation_module(&ctx, methods)
+                relation_module(&ctx, methods, header)
                     .map(|code| vec![(format!("{module}.rs"), code)])
                     .map_err(|message| problems(vec![message]))
             }
@@ -332,7 +334,7 @@ impl Files<'_> {
             Part::Error => one("error.rs", errors::error_module(catalog)),
             Part::Migrations if self.options.migration_list.wanted(self.migrations) => {
                 migrations::migrations_module(self.migrations, self.options.migration_list)
-                    .map(|tokens| vec![("migrations.rs".to_string(), layout(tokens))])
+                    .map(|tokens| vec![("migrations.rs".to_string(), file(tokens))])
             }
             Part::Migrations => Ok(Vec::new()),
             Part::Queries => queries::query_modules(catalog, names, self.queries, &|path| self.shown(path))

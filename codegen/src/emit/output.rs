@@ -51,25 +51,32 @@ pub fn render(header: &str, code: String) -> String {
 /// Puts a blank line between consecutive items (the printer writes them one per line), so
 /// the generated files read like hand-written ones.
 fn space_items(code: &str, out: &mut String) {
-    let indent = |line: &str| line.len() - line.trim_start().len();
     let mut previous = "";
     for line in code.lines() {
-        let (line_indent, previous_indent) = (indent(line), indent(previous));
-        let (body, previous_body) = (&line[line_indent..], &previous[previous_indent..]);
-        let starts_item = [
-            "///", "#[", "pub ", "impl", "fn ", "const ", "static ", "mod ", "use ",
-        ]
-        .iter()
-        .any(|p| body.starts_with(p));
-        let ends_item = previous_body == "}" || (previous.ends_with(';') && previous_indent == 0);
-        let leaves_doc = previous_body.starts_with("//!") && !body.starts_with("//!");
-        if (starts_item && ends_item && line_indent == previous_indent) || leaves_doc {
+        let body = line.trim_start();
+        if gap_before(previous, line.len() - body.len(), body) {
             out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
         previous = line;
     }
+}
+
+/// Whether a blank line goes between the line `previous` and the next one (`body` indented by
+/// `indent` columns): between items at the same indentation, and after the module's `//!`
+/// documentation. [`text`](super::text) writes its files with the same rule.
+pub fn gap_before(previous: &str, indent: usize, body: &str) -> bool {
+    let previous_body = previous.trim_start();
+    let previous_indent = previous.len() - previous_body.len();
+    let starts_item = [
+        "///", "#[", "pub ", "impl", "fn ", "const ", "static ", "mod ", "use ",
+    ]
+    .iter()
+    .any(|p| body.starts_with(p));
+    let ends_item = previous_body == "}" || (previous.ends_with(';') && previous_indent == 0);
+    let leaves_doc = previous_body.starts_with("//!") && !body.starts_with("//!");
+    (starts_item && ends_item && indent == previous_indent) || leaves_doc
 }
 
 impl GeneratedFiles {

@@ -18,9 +18,13 @@ use crate::emit::relations::Method;
 use crate::emit::text::{Code, string_literal};
 use crate::emit::types::Serde;
 
-/// The code of the relation's file (without its header): row struct, constants, data access,
-/// relation helpers and (for tables) the insert struct.
-pub fn relation_module(ctx: &RelationContext<'_>, relation_methods: &[Method<'_>]) -> Result<String, String> {
+/// The relation's file under `header`: row struct, constants, data access, relation helpers
+/// and (for tables) the insert struct.
+pub fn relation_module(
+    ctx: &RelationContext<'_>,
+    relation_methods: &[Method<'_>],
+    header: &str,
+) -> Result<String, String> {
     let relation = ctx.relation;
     let names = ctx.names.relation(relation);
     let row = names.row.as_str();
@@ -34,6 +38,8 @@ pub fn relation_module(ctx: &RelationContext<'_>, relation_methods: &[Method<'_>
     };
     // About what a table's file takes, so the text is written into one allocation.
     let mut code = Code::with_capacity(4096 + 1024 * fields.len());
+    code.line(header.trim_end());
+    code.line("");
     code.inner_doc(&format!("The `{sql_name}` {kind}."));
     code.line("use super::error::Error;");
 

@@ -8,15 +8,19 @@
 //! past [`MAX_WIDTH`]), so both kinds of file read alike. A test in `emit/mod.rs` checks that
 //! every file written this way parses.
 
+use crate::emit::output::gap_before;
 use crate::emit::print::MAX_WIDTH;
 
 const INDENT: &str = "    ";
 
-/// A file's text being written, with the current indentation.
+/// A file's text being written, with the current indentation. Items are spaced as
+/// [`gap_before`] says, as the printer's files are.
 #[derive(Debug, Default)]
 pub struct Code {
     out: String,
     depth: usize,
+    /// Where the last line started.
+    previous: usize,
 }
 
 impl Code {
@@ -24,7 +28,7 @@ impl Code {
     pub fn with_capacity(bytes: usize) -> Self {
         Code {
             out: String::with_capacity(bytes),
-            depth: 0,
+            ..Code::default()
         }
     }
 
@@ -33,7 +37,15 @@ impl Code {
         self.out
     }
 
-    fn indent(&mut self) {
+    /// Starts a line whose text begins with `body`: a blank line first where an item ends and
+    /// another begins, then the indentation.
+    fn indent(&mut self, body: &str) {
+        let previous = self.out[self.previous..].trim_end_matches('\n');
+        let gap = gap_before(previous, self.depth * INDENT.len(), body);
+        if gap {
+            self.out.push('\n');
+        }
+        self.previous = self.out.len();
         for _ in 0..self.depth {
             self.out.push_str(INDENT);
         }
@@ -41,15 +53,12 @@ impl Code {
 
     /// One line at the current indentation (an empty one has no trailing spaces).
     pub fn line(&mut self, text: &str) {
-        if !text.is_empty() {
-            self.indent();
+        if text.is_empty() {
+            self.previous = self.out.len();
+        } else {
+            self.indent(text);
             self.out.push_str(text);
         }
-        self.out.push('\n');
-    }
-
-    /// An empty line.
-    pub fn blank(&mut self) {
         self.out.push('\n');
     }
 
@@ -106,7 +115,7 @@ impl Code {
             } else if line.is_empty() {
                 self.line(marker);
             } else {
-                self.indent();
+                self.indent(marker);
                 self.out.push_str(marker);
                 self.out.push(' ');
                 self.out.push_str(line);
@@ -144,7 +153,7 @@ impl Code {
 
     fn list_if<S: AsRef<str>>(&mut self, broken: bool, head: &str, items: &[S], separator: &str, tail: &str) {
         if !broken {
-            self.indent();
+            self.indent(head);
             self.out.push_str(head);
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -159,7 +168,7 @@ impl Code {
         }
         self.open(head.trim_end());
         for item in items {
-            self.indent();
+            self.indent(item.as_ref());
             self.out.push_str(item.as_ref());
             self.out.push_str(separator);
             self.out.push('\n');
@@ -179,7 +188,7 @@ impl Code {
     /// broken before (`parents.iter()`) belongs to `head`.
     pub fn chain<S: AsRef<str>>(&mut self, head: &str, calls: &[S], tail: &str) {
         let width = head.len() + calls.iter().map(|c| c.as_ref().len()).sum::<usize>() + tail.len();
-        self.indent();
+        self.indent(head);
         self.out.push_str(head);
         if calls.len() < 2 || self.depth * INDENT.len() + width <= MAX_WIDTH {
             for call in calls {
@@ -189,7 +198,7 @@ impl Code {
             self.depth += 1;
             for call in calls {
                 self.out.push('\n');
-                self.indent();
+                self.indent(call.as_ref());
                 self.out.push_str(call.as_ref());
             }
             self.depth -= 1;
