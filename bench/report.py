@@ -296,6 +296,7 @@ class Report:
             if growth > 1.25:
                 self.scaling_analysis()
         self.codegen_analysis()
+        self.compile_size()
 
     def scaling_analysis(self):
         r = self.r
@@ -394,6 +395,7 @@ class Report:
                 ("allocator (malloc/free/realloc)", r"malloc|_int_free|cfree|realloc|unlink_chunk|free\b|_int_"),
                 ("memcpy/memcmp", r"mem(move|cpy|cmp|set)|__memc|__mems"),
                 ("our printer (laying out the tokens)", r"emit::print"),
+                ("our text writer (the relation files)", r"emit::text"),
                 ("proc-macro2 / quote (building tokens)", r"proc_macro2|quote::|<quote"),
                 ("sqlparser (parsing the SQL)", r"sqlparser"),
                 ("stagely_codegen (fold, emit logic)", r"stagely_codegen"),
@@ -411,11 +413,13 @@ class Report:
             )
         crud = self.codegen_ratios.get(("t1000", "sqlc with CRUD for every table"))
         self.add(
-            "What this says: both tools parse the same SQL and fold it into a catalog; that part is a "
-            "minority of our time (the read + parse + fold stage above). The bulk is emitting Rust: every "
-            "file is built as a `quote!` token stream (an allocation for nearly every token) and laid out "
-            "by our own printer (`codegen/src/emit/print.rs`, one pass over the tokens; the earlier syn "
-            "re-parse and prettyplease are gone), every file on whichever core is free. sqlc's model output is a fraction of "
+            "What this says: both tools parse the same SQL and fold it into a catalog (the read + parse + "
+            "fold stage above); the migration files are parsed on every core, and each is folded, in "
+            "order, as soon as it and those before it are parsed. The rest is emitting Rust: a relation's "
+            "file (most of our output) is written straight as text (`codegen/src/emit/text.rs`), the "
+            "few others (enums, errors, the migrations list, queries, `mod.rs`) are built as `quote!` "
+            "tokens and laid out by our printer (`codegen/src/emit/print.rs`), every file on whichever "
+            "core is free. sqlc's model output is a fraction of "
             "ours in size (see the bytes above: we emit CRUD, bulk loads, relation helpers and their "
             "rustdoc for every table, sqlc emits a struct per table), so on the models-only runs it "
             "simply writes much less code. "
@@ -430,17 +434,16 @@ class Report:
             "",
             "What would close the rest of the gap:",
             "",
-            "1. Write straight into one `String` per file instead of building `quote!` tokens at all: "
-            "the proc-macro2/quote, printer and allocator shares above are what that removes (a rewrite "
-            "of the emitter's ~200 `quote!` templates, the one step left that changes the picture).",
-            "2. Emit less per table: the SQL of every statement appears twice (in the method's rustdoc and "
-            "in its `sql::` constant); the relation modules already name the prelude's `Option`, "
-            "`Result` and `Vec` directly, while types shared with the enum and composite files keep "
-            "their full `::std::` paths, since an enum type may be called `Option` there. Every byte "
-            "is also compiled by every user.",
-            "3. More cores: the migration files are parsed, and every generated file built and laid out, "
-            "on every core (`codegen/src/parallel.rs`), so this machine's 2 are the ceiling for those; "
-            "the fold and the write stay on one (parallel writes into one folder only contend for its "
+            "1. Emit less per table: the generated Rust is what we write and what every user compiles; "
+            "the relation modules name the prelude's `Option`, `Result` and `Vec` directly and each "
+            "function's rustdoc links its `sql::` constant instead of repeating the SQL, while types "
+            "shared with the enum and composite files keep their full `::std::` paths, since an enum "
+            "type may be called `Option` there.",
+            "2. Write the remaining token-built files (enums, errors, the migrations list, queries) as "
+            "text too: what the printer and proc-macro2/quote shares above still cost.",
+            "3. More cores: parsing and building the files use every core (`codegen/src/parallel.rs`), "
+            "so this machine's 2 are the ceiling for those; the fold overlaps the parse but runs on one "
+            "core, and the write stays on one (parallel writes into one folder only contend for its "
             "lock: measured, they raised the kernel time).",
             "",
             "Worth knowing: in day-to-day use `make codegen` writes only the files whose contents "
@@ -449,7 +452,6 @@ class Report:
             "everything.",
             "",
         )
-        self.compile_size()
 
     def compile_size(self):
         r = self.r

@@ -3,7 +3,8 @@
 //! `tests/naming/` is the generator's output for `codegen/tests/fixtures/emit_names` (kept
 //! fresh by `tests/fresh.rs`): quoted names with capitals and spaces, Rust keywords, a leading
 //! digit, an enum type, enum and text arrays, interval, bytea, identity and generated columns,
-//! and two foreign keys to one parent.
+//! two foreign keys to one parent, and relation helpers whose names are keywords (a table
+//! `match`, key columns `type` and `self`).
 
 #[rustfmt::skip]
 #[allow(dead_code, unused_imports)]
@@ -118,4 +119,23 @@ async fn two_foreign_keys_to_one_parent_get_distinct_helpers() {
         .await
         .unwrap();
     assert_eq!(per_person.iter().map(Vec::len).collect::<Vec<_>>(), [0, 1]);
+}
+
+#[tokio::test]
+async fn helpers_named_after_keywords_follow_their_keys() {
+    let db = database().await;
+    let pool = db.pool();
+    let final_match = Match::insert(pool, &NewMatch::new("final")).await.unwrap();
+    let replay = Match::insert(pool, &NewMatch::new("replay")).await.unwrap();
+    let mut new = NewPlay::new(final_match.id);
+    new.self_ = Some(replay.id);
+    let play = Play::insert(pool, &new).await.unwrap();
+    assert_eq!(play.r#type(pool).await.unwrap(), final_match);
+    assert_eq!(play.self_(pool).await.unwrap(), Some(replay.clone()));
+    assert_eq!(final_match.plays_as_type(pool).await.unwrap(), vec![play.clone()]);
+    assert!(final_match.plays_as_self(pool).await.unwrap().is_empty());
+    let per_match = Match::preload_plays_as_self(pool, &[final_match, replay])
+        .await
+        .unwrap();
+    assert_eq!(per_match, vec![vec![], vec![play]]);
 }

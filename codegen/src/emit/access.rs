@@ -184,13 +184,9 @@ fn reads(code: &mut Code, relation: &Relation, fields: &[Field<'_>], statements:
 pub fn has_insert_many(fields: &[Field<'_>]) -> bool {
     let targets = insertable(fields);
     !targets.is_empty()
-        && !targets.iter().any(|f| {
-            f.column.data_type.ends_with("[]")
-                || f.base
-                    .to_string()
-                    .replace(' ', "")
-                    .starts_with("super::composites::")
-        })
+        && !targets
+            .iter()
+            .any(|f| f.column.data_type.ends_with("[]") || f.base_text.starts_with("super::composites::"))
 }
 
 /// Whether the table gets `update`: a primary key and a column outside it that may be set.

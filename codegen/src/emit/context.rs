@@ -4,8 +4,6 @@
 //! [`access`](super::access), [`relations`](super::relations) and corpus-check's harness
 //! read it; it depends on none of them.
 
-use proc_macro2::TokenStream;
-
 use crate::catalog::{Catalog, Column, Relation};
 use crate::emit::ident::ident;
 use crate::emit::names::Names;
@@ -28,13 +26,11 @@ pub struct Field<'a> {
     pub column: &'a Column,
     /// The Rust field identifier.
     pub ident: proc_macro2::Ident,
-    /// The Rust type of a non-null value.
-    pub base: TokenStream,
-    /// `base` as text.
+    /// The Rust type of a non-null value, as text.
     pub base_text: String,
     /// The whole mapping of the column's type (casts, serde, notes).
     pub mapping: RustType,
-    /// Whether the field is an `Option` of `base`.
+    /// Whether the field is an `Option` of `base_text`.
     pub optional: bool,
 }
 
@@ -106,7 +102,6 @@ impl RelationContext<'_> {
                 Ok(Field {
                     column,
                     ident: ident(&self.names.field(self.relation, &column.name)),
-                    base: mapping.tokens.clone(),
                     base_text: crate::emit::print::one_line(mapping.tokens.clone()),
                     mapping,
                     optional: column.nullable,

@@ -1,11 +1,12 @@
-//! Rustdoc attributes from SQL comments, and the rustdoc of generated functions.
+//! Rustdoc attributes from SQL comments, for the files built as tokens (the relation files
+//! write theirs as text, see [`text`](super::text)).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 /// The string literal of a `#[doc = ...]` line: raw (`r" line"`) where it can be, so that
 /// neither building it nor printing it as `/// line` escapes every character.
-pub fn doc_literal(text: &str) -> Literal {
+fn doc_literal(text: &str) -> Literal {
     if !text.contains(['"', '\r', '\n'])
         && let Ok(raw) = format!("r\"{text}\"").parse::<Literal>()
     {

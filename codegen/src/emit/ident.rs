@@ -82,14 +82,24 @@ fn sanitize(name: &str) -> String {
     out
 }
 
+/// [`ident`] as text: `r#type` for a keyword, `self_` for one that cannot be raw, else
+/// `name` itself.
+pub fn rust_name(name: &str) -> String {
+    if NOT_RAW.contains(&name) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else {
+        name.to_string()
+    }
+}
+
 /// A Rust identifier for `name`, raw or suffixed when `name` is a keyword.
 pub fn ident(name: &str) -> Ident {
-    if NOT_RAW.contains(&name) {
-        Ident::new(&format!("{name}_"), Span::call_site())
-    } else if KEYWORDS.contains(&name) {
-        Ident::new_raw(name, Span::call_site())
-    } else {
-        Ident::new(name, Span::call_site())
+    let name = rust_name(name);
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(&name, Span::call_site()),
     }
 }
 

@@ -1,12 +1,13 @@
 //! Rust source text straight from the emitter's tokens, without parsing them again.
 //!
 //! The emitter builds the files other than the relations' (which [`text`](super::text) writes)
-//! with `quote!`, so their tokens are already well formed; what they lack is layout. This printer walks them once and lays them out the way the generated
-//! files read: items and statements one per line, blocks indented by four spaces, one field
-//! or argument per line where a line would run past [`MAX_WIDTH`], long method chains broken
-//! before each call, `#[doc = "..."]` written as `///` comments. It knows the shapes the
-//! emitter produces (items, blocks, calls, generics, closures), not all of Rust: a `<` or `>`
-//! is always a generic bracket. A unit test in `emit/mod.rs` checks that every file printed for
+//! with `quote!`, so their tokens are already well formed; what they lack is layout. This
+//! printer walks them once and lays them out the way the generated files read: items and
+//! statements one per line, blocks indented by four spaces, one field or argument per line
+//! where a line would run past [`MAX_WIDTH`], long method chains broken before each call,
+//! `#[doc = "..."]` written as `///` comments. It knows the shapes the emitter produces (items,
+//! blocks, calls, generics, closures), not all of Rust: a `<` or `>` is always a generic
+//! bracket. A unit test in `emit/mod.rs` checks that every file printed for
 //! the fixtures and our schema parses back to the syntax tree its tokens make.
 
 use std::borrow::Cow;

@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::{Catalog, ForeignKey, Relation};
-use crate::emit::ident::field_name;
+use crate::emit::ident::{field_name, rust_name};
 use crate::emit::names::{Names, display_name};
 use crate::emit::sql::{live_filter, order_by, quote_ident, relation_ref, select_list};
 use crate::emit::text::{Code, string_literal};
@@ -244,7 +244,7 @@ fn is_pure_join(catalog: &Catalog, table: &Relation) -> bool {
 
 /// `self.<column>` as a bind argument: by value for `Copy` types, borrowed otherwise.
 fn self_arg(catalog: &Catalog, names: &Names, relation: &Relation, column: &str) -> String {
-    let field = names.field(relation, column);
+    let field = rust_name(&names.field(relation, column));
     let copy = relation
         .column(column)
         .is_some_and(|c| column_rust_type(catalog, names, relation, c).copy);
@@ -257,10 +257,15 @@ fn self_arg(catalog: &Catalog, names: &Names, relation: &Relation, column: &str)
 
 fn row_type(names: &Names, relation: &Relation) -> String {
     let relation_names = names.relation(relation);
-    format!("super::{}::{}", relation_names.module, relation_names.row)
+    format!(
+        "super::{}::{}",
+        rust_name(&relation_names.module),
+        relation_names.row
+    )
 }
 
 /// The start of a helper: its rustdoc, and an `allow` where clippy would expect a conversion.
+///
 /// Clippy expects `from_*`/`into_*`/`as_*`/`to_*`/`is_*` methods to follow conversion
 /// conventions; a relation named after a column such as `from_person_id` is not a conversion.
 fn helper_doc(code: &mut Code, name: &str, what: &str, sql: &str) {
@@ -292,7 +297,7 @@ fn belongs_to(code: &mut Code, catalog: &Catalog, names: &Names, l: &Link<'_>, n
         ),
         &sql,
     );
-    let head = format!("pub async fn {name}<'e, E>(");
+    let head = format!("pub async fn {}<'e, E>(", rust_name(name));
     let query = format!("::sqlx::query_as({})", string_literal(&sql));
     if nullable {
         code.executor_fn(
@@ -302,7 +307,7 @@ fn belongs_to(code: &mut Code, catalog: &Catalog, names: &Names, l: &Link<'_>, n
         );
         code.open(&format!(
             "let Some(key) = &self.{} else {{",
-            names.field(l.child, l.column)
+            rust_name(&names.field(l.child, l.column))
         ));
         code.line("return Ok(None);");
         code.close("};");
@@ -374,7 +379,7 @@ fn preload_key(
 fn rows_method(code: &mut Code, name: &str, what: &str, row: &str, sql: &str, key_arg: &str) {
     helper_doc(code, name, what, sql);
     code.executor_fn(
-        &format!("pub async fn {name}<'e, E>("),
+        &format!("pub async fn {}<'e, E>(", rust_name(name)),
         &["&self", "db: E"],
         &format!("Result<Vec<{row}>, Error>"),
     );
@@ -409,8 +414,8 @@ fn preload_head(code: &mut Code, name: &str, what: &str, sql: &str, row: &str, k
 
 fn has_many(code: &mut Code, catalog: &Catalog, names: &Names, l: &Link<'_>, name: &str) {
     let child = row_type(names, l.child);
-    let key_field = names.field(l.parent, l.parent_column);
-    let fk_field = names.field(l.child, l.column);
+    let key_field = rust_name(&names.field(l.parent, l.parent_column));
+    let fk_field = rust_name(&names.field(l.child, l.column));
     let columns = select_list(catalog, names, l.child, None);
     let from = relation_ref(l.child);
     let live = live_filter(l.child, None);
@@ -470,7 +475,7 @@ fn many_to_many(
     name: &str,
 ) {
     let target = row_type(names, to.parent);
-    let key_field = names.field(from.parent, from.parent_column);
+    let key_field = rust_name(&names.field(from.parent, from.parent_column));
     let columns = select_list(catalog, names, to.parent, Some("t"));
     let sql_join = format!(
         "FROM {} t JOIN {} j ON j.{} = t.{}",

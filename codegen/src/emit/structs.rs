@@ -92,8 +92,12 @@ fn derives(first: &str, base: &str, fields: &[Field<'_>], names: &Names) -> Stri
         line.push_str(", ::serde::Serialize, ::serde::Deserialize");
     }
     for extra in &names.overrides.derives {
-        line.push_str(", ");
-        line.push_str(extra.trim());
+        // Already checked to parse as a path; printed from its tokens, so a comment in the
+        // configuration cannot swallow the rest of the attribute.
+        if let Ok(tokens) = extra.parse::<proc_macro2::TokenStream>() {
+            line.push_str(", ");
+            line.push_str(&crate::emit::print::one_line(tokens));
+        }
     }
     line.push_str(")]");
     line

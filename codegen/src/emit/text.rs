@@ -39,7 +39,7 @@ impl Code {
 
     /// Starts a line whose text begins with `body`: a blank line first where an item ends and
     /// another begins, then the indentation.
-    fn indent(&mut self, body: &str) {
+    fn start_line(&mut self, body: &str) {
         let previous = self.out[self.previous..].trim_end_matches('\n');
         let gap = gap_before(previous, self.depth * INDENT.len(), body);
         if gap {
@@ -56,7 +56,7 @@ impl Code {
         if text.is_empty() {
             self.previous = self.out.len();
         } else {
-            self.indent(text);
+            self.start_line(text);
             self.out.push_str(text);
         }
         self.out.push('\n');
@@ -107,15 +107,16 @@ impl Code {
     fn doc_with(&mut self, marker: &str, text: &str) {
         for line in text.lines() {
             let line = line.trim_end();
-            if line.contains(|c: char| c.is_control() && c != '\t') {
+            if line.contains(needs_escape) {
                 // A carriage return (or another control character) cannot stand in a `///`
-                // comment; the attribute form takes it escaped.
+                // comment, nor can a text-direction character (rustc denies it); the attribute
+                // form takes them escaped.
                 let attribute = if marker == "//!" { "#![doc = " } else { "#[doc = " };
                 self.line(&format!("{attribute}{:?}]", format!(" {line}")));
             } else if line.is_empty() {
                 self.line(marker);
             } else {
-                self.indent(marker);
+                self.start_line(marker);
                 self.out.push_str(marker);
                 self.out.push(' ');
                 self.out.push_str(line);
@@ -153,7 +154,7 @@ impl Code {
 
     fn list_if<S: AsRef<str>>(&mut self, broken: bool, head: &str, items: &[S], separator: &str, tail: &str) {
         if !broken {
-            self.indent(head);
+            self.start_line(head);
             self.out.push_str(head);
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -168,7 +169,7 @@ impl Code {
         }
         self.open(head.trim_end());
         for item in items {
-            self.indent(item.as_ref());
+            self.start_line(item.as_ref());
             self.out.push_str(item.as_ref());
             self.out.push_str(separator);
             self.out.push('\n');
@@ -188,7 +189,7 @@ impl Code {
     /// broken before (`parents.iter()`) belongs to `head`.
     pub fn chain<S: AsRef<str>>(&mut self, head: &str, calls: &[S], tail: &str) {
         let width = head.len() + calls.iter().map(|c| c.as_ref().len()).sum::<usize>() + tail.len();
-        self.indent(head);
+        self.start_line(head);
         self.out.push_str(head);
         if calls.len() < 2 || self.depth * INDENT.len() + width <= MAX_WIDTH {
             for call in calls {
@@ -198,7 +199,7 @@ impl Code {
             self.depth += 1;
             for call in calls {
                 self.out.push('\n');
-                self.indent(call.as_ref());
+                self.start_line(call.as_ref());
                 self.out.push_str(call.as_ref());
             }
             self.depth -= 1;
@@ -216,6 +217,12 @@ impl Code {
         self.line("    E: ::sqlx::PgExecutor<'e>,");
         self.open("{");
     }
+}
+
+/// Whether `c` cannot be written as it is in a `///` comment: control characters but the tab,
+/// and the bidirectional-text controls rustc's `text_direction_codepoint_in_comment` denies.
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The width of `items` joined by `separator` and a space.
@@ -264,7 +271,11 @@ fn f() {
         let mut code = Code::default();
         code.doc("first\n\nthird  ");
         code.doc("a\rb");
-        assert_eq!(code.finish(), "/// first\n///\n/// third\n#[doc = \" a\\rb\"]\n");
+        code.doc("x\u{202E}y");
+        assert_eq!(
+            code.finish(),
+            "/// first\n///\n/// third\n#[doc = \" a\\rb\"]\n#[doc = \" x\\u{202e}y\"]\n"
+        );
     }
 
     #[test]

@@ -10,7 +10,11 @@ pub static CONSTRAINTS: &[(&str, &str, &[&str])] = &[
     ("handoffs", "handoffs_from_person_id_note_key", &["from_person_id", "note"]),
     ("handoffs", "handoffs_pkey", &["id"]),
     ("handoffs", "handoffs_to_person_id_fkey", &["to_person_id"]),
+    ("match", "match_pkey", &["id"]),
     ("people", "people_pkey", &["id"]),
+    ("plays", "plays_pkey", &["id"]),
+    ("plays", "plays_self_fkey", &["self"]),
+    ("plays", "plays_type_fkey", &["type"]),
 ];
 
 /// What went wrong in a generated data-access call.

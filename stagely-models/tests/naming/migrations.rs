@@ -23,11 +23,12 @@ pub struct Migration {
 }
 
 /// All migrations, in apply order.
-pub static MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "awkward_names",
-    file: "001_awkward_names.sql",
-    up_sql: r#"-- Names chosen to stress the mapping from SQL to Rust: keywords, capitals and spaces,
+pub static MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "awkward_names",
+        file: "001_awkward_names.sql",
+        up_sql: r#"-- Names chosen to stress the mapping from SQL to Rust: keywords, capitals and spaces,
 -- a leading digit, an enum type with a space in a label, arrays, identity and generated
 -- columns, and two foreign keys from one table to the same parent.
 CREATE TYPE mood AS ENUM ('happy', 'sad', 'in between');
@@ -65,11 +66,37 @@ CREATE TABLE handoffs (
 );
 
 "#,
-    down_sql: r#"DROP TABLE handoffs;
+        down_sql: r#"DROP TABLE handoffs;
 DROP TABLE people;
 DROP TABLE "Order Items";
 DROP TYPE mood;
 "#,
-    up_line: 2,
-    down_line: 40,
-}];
+        up_line: 2,
+        down_line: 40,
+    },
+    Migration {
+        version: 2,
+        name: "keyword_relations",
+        file: "002_keyword_relations.sql",
+        up_sql: r#"-- Foreign keys whose helpers and fields are Rust keywords: a table named `match` (its module
+-- is `r#match`), a key column named `type` (its belongs-to helper is `r#type`) and one named
+-- `self` (its field and helper are `self_`).
+CREATE TABLE "match" (
+    id   BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name TEXT NOT NULL
+);
+
+CREATE TABLE plays (
+    id     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    "type" BIGINT NOT NULL REFERENCES "match" (id),
+    "self" BIGINT REFERENCES "match" (id)
+);
+
+"#,
+        down_sql: r#"DROP TABLE plays;
+DROP TABLE "match";
+"#,
+        up_line: 2,
+        down_line: 17,
+    },
+];

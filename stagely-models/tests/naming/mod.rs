@@ -15,7 +15,11 @@ pub mod order_items;
 
 pub mod handoffs;
 
+pub mod r#match;
+
 pub mod people;
+
+pub mod plays;
 
 pub use enums::*;
 
@@ -25,4 +29,8 @@ pub use order_items::{ OrderItem, NewOrderItem };
 
 pub use handoffs::{ Handoff, NewHandoff };
 
+pub use r#match::{ Match, NewMatch };
+
 pub use people::{ Person, NewPerson };
+
+pub use plays::{ Play, NewPlay };
