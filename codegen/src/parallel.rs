@@ -3,15 +3,21 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// How many threads (this one included) to spread `items` items over: one per core, no more
+/// than there are items.
+fn threads_for(items: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(items)
+}
+
 /// `f` over `items` on every core, the results in the order of `items`.
 ///
 /// Workers take the next item as they finish one, so a few large items (a long migration
 /// file, the migrations list) do not leave the other cores idle; put the largest first. A panic
 /// in `f` is passed on to the caller.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(items.len());
+    let threads = threads_for(items.len());
     if threads <= 1 {
         return items.iter().map(f).collect();
     }
@@ -55,9 +61,7 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
 /// result is not ready, this thread takes an item itself rather than wait. A panic in `f` is
 /// passed on to the caller.
 pub fn map_in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync, mut consume: impl FnMut(R)) {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(items.len());
+    let threads = threads_for(items.len());
     if threads <= 1 {
         items.iter().map(f).for_each(consume);
         return;

@@ -325,12 +325,10 @@ impl Files<'_> {
                     .map_err(|message| problems(vec![message]))
             }
             Part::Enums => one("enums.rs", enums::enums_module(names)),
-            Part::Composites => Ok(laid_out(
-                composites::composites_module(catalog, names)
-                    .map(|tokens| ("composites.rs".to_string(), tokens))
-                    .into_iter()
-                    .collect(),
-            )),
+            Part::Composites => Ok(composites::composites_module(catalog, names)
+                .map(|tokens| ("composites.rs".to_string(), file(tokens)))
+                .into_iter()
+                .collect()),
             Part::Error => one("error.rs", errors::error_module(catalog)),
             Part::Migrations if self.options.migration_list.wanted(self.migrations) => {
                 migrations::migrations_module(self.migrations, self.options.migration_list)
