@@ -1,6 +1,6 @@
 -- The result type of every pg_catalog function whose overloads all return one concrete type:
 -- name, format_type() of the result, strict (NULL in -> NULL out), set-returning.
--- Regenerate with `make pg-functions` against the PostgreSQL major version we target (15).
+-- Regenerate with `make pg-catalogs` against the PostgreSQL major version we target (15).
 SELECT proname,
        format_type(min(prorettype::int)::oid, NULL),
        bool_and(proisstrict),

@@ -1,6 +1,6 @@
 -- The result type of every pg_catalog binary operator whose operand and result types are all
 -- concrete: name, left type, right type, result type (format_type() spellings).
--- Regenerate with `make pg-functions` against the PostgreSQL major version we target (15).
+-- Regenerate with `make pg-catalogs` against the PostgreSQL major version we target (15).
 SELECT o.oprname,
        format_type(o.oprleft, NULL),
        format_type(o.oprright, NULL),

@@ -36,6 +36,8 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     /// What is wrong and, where possible, what to do about it.
     pub message: String,
+    /// For an error the fold proves: the SQLSTATE PostgreSQL raises for it (`42P07`).
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -46,6 +48,7 @@ impl Diagnostic {
             path: path.to_path_buf(),
             location: Some(location),
             message: message.into(),
+            code: None,
         }
     }
 
@@ -56,6 +59,7 @@ impl Diagnostic {
             path: path.to_path_buf(),
             location: None,
             message: message.into(),
+            code: None,
         }
     }
 
@@ -66,6 +70,7 @@ impl Diagnostic {
             path: path.to_path_buf(),
             location: Some(location),
             message: message.into(),
+            code: None,
         }
     }
 
@@ -76,6 +81,15 @@ impl Diagnostic {
             path: path.to_path_buf(),
             location: None,
             message: message.into(),
+            code: None,
+        }
+    }
+
+    /// The same diagnostic with the SQLSTATE PostgreSQL raises for it.
+    pub fn with_code(self, sqlstate: &'static str) -> Self {
+        Self {
+            code: Some(sqlstate),
+            ..self
         }
     }
 

@@ -100,6 +100,7 @@ fn finish(
     let skipped = fold.skipped().clone();
     let (catalog, fold_diagnostics) = fold.finish();
     diagnostics.extend(fold_diagnostics);
+    sort_by_place(&mut diagnostics, &migrations);
     let schema = Schema {
         migrations,
         catalog,
@@ -107,6 +108,21 @@ fn finish(
         skipped,
     };
     (schema, diagnostics)
+}
+
+/// Puts diagnostics in the order a reader meets them: by migration (in apply order), then by
+/// place in the file; those about the folder or other files first. Whichever stage noticed
+/// them (reading, parsing, folding) does not matter.
+fn sort_by_place(diagnostics: &mut [Diagnostic], migrations: &[source::Migration]) {
+    let order: std::collections::HashMap<&Path, usize> = migrations
+        .iter()
+        .enumerate()
+        .flat_map(|(i, m)| {
+            let down = m.down.as_ref().map(|d| (d.path.as_path(), i));
+            std::iter::once((m.up.path.as_path(), i)).chain(down)
+        })
+        .collect();
+    diagnostics.sort_by_key(|d| (order.get(d.path.as_path()).map_or(0, |i| i + 1), d.location));
 }
 
 /// The catalog of the migrations in `dir` (see [`load`]).

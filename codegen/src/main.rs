@@ -494,9 +494,16 @@ fn verify(args: &VerifyArgs) -> ExitCode {
             for d in &report.differences {
                 println!("{d}");
             }
+            for d in &report.uncertain {
+                println!("{d}");
+            }
+            let uncertain = match report.uncertain.len() {
+                0 => String::new(),
+                n => format!("; {n} about objects marked uncertain, not counted"),
+            };
             if report.differences.is_empty() {
                 println!(
-                    "stagely-codegen verify: no differences ({} relations, {} enums, {} queries) for {}",
+                    "stagely-codegen verify: no differences ({} relations, {} enums, {} queries) for {}{uncertain}",
                     report.live.tables.len(),
                     report.live.enums.len(),
                     report.queries,
@@ -505,7 +512,7 @@ fn verify(args: &VerifyArgs) -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 eprintln!(
-                    "stagely-codegen verify: {} difference(s) between {} and the database",
+                    "stagely-codegen verify: {} difference(s) between {} and the database{uncertain}",
                     report.differences.len(),
                     display(&args.migrations)
                 );
@@ -536,7 +543,7 @@ fn corpus(args: &CorpusArgs) -> ExitCode {
         Ok(runtime) => runtime,
         Err(code) => return code,
     };
-    let (mut exact, mut total, mut warnings, mut failing) = (0, 0, 0, 0);
+    let (mut exact, mut total, mut warnings, mut failing, mut doubted) = (0, 0, 0, 0, 0);
     let width = args.folders.iter().map(|f| display(f).len()).max().unwrap_or(0);
     for folder in &args.folders {
         let name = display(folder);
@@ -545,8 +552,11 @@ fn corpus(args: &CorpusArgs) -> ExitCode {
                 let (e, t) = stagely_codegen::verify::exact_columns(&report.expected, &report.live);
                 let w = report.warnings.len();
                 let d = report.differences.len();
-                println!("{name:<width$}  {e:>5}/{t:<5} columns exact  {w:>3} warnings  {d:>3} differences");
-                (exact, total, warnings) = (exact + e, total + t, warnings + w);
+                let u = report.uncertain.len();
+                println!(
+                    "{name:<width$}  {e:>5}/{t:<5} columns exact  {w:>3} warnings  {d:>3} differences  {u:>3} uncertain"
+                );
+                (exact, total, warnings, doubted) = (exact + e, total + t, warnings + w, doubted + u);
                 if d > 0 {
                     failing += 1;
                 }
@@ -572,7 +582,7 @@ fn corpus(args: &CorpusArgs) -> ExitCode {
         100.0 * exact as f64 / total as f64
     };
     println!(
-        "pooled: {exact}/{total} columns exact ({share:.1}%) in {} folders, {warnings} warnings, {failing} folder(s) with differences or errors",
+        "pooled: {exact}/{total} columns exact ({share:.1}%) in {} folders, {warnings} warnings, {doubted} differences about uncertain objects (not counted), {failing} folder(s) with differences or errors",
         args.folders.len()
     );
     if failing == 0 {

@@ -15,7 +15,9 @@ mod fallback;
 pub(crate) mod lower;
 pub(crate) mod lower_expr;
 mod plpgsql;
+pub(crate) mod reach;
 pub mod script;
+mod syntax;
 
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
@@ -24,7 +26,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::source::Section;
 use crate::sql::TypeName;
-use crate::sql::ddl::{Ddl, Statement};
+use crate::sql::ddl::{Ddl, Reach, Statement};
 use crate::sql::expr::Expr;
 use commands::Command;
 use script::{Piece, SqlStatement, Variables};
@@ -39,7 +41,12 @@ pub fn parse_section(section: &Section, diagnostics: &mut Vec<Diagnostic>) -> Ve
     for piece in script::split(section, &mut Variables::offline(), &mut found) {
         match piece {
             Piece::Statement(sql) => {
-                if let Some(statement) = parse_statement(section, &sql, &mut found) {
+                if let Some(mut statement) = parse_statement(section, &sql, &mut found) {
+                    if let Ddl::Unsupported { reach, .. } = &mut statement.ddl
+                        && reach.is_empty()
+                    {
+                        *reach = reach::reach(&sql.sql);
+                    }
                     statements.push(statement);
                 }
             }
@@ -51,6 +58,7 @@ pub fn parse_section(section: &Section, diagnostics: &mut Vec<Diagnostic>) -> Ve
                         "psql meta-command \\{}: the generator does not follow it, so its effect is not in the catalog",
                         meta.name
                     ),
+                    reach: meta_reach(&meta.name),
                 },
             }),
         }
@@ -59,6 +67,17 @@ pub fn parse_section(section: &Section, diagnostics: &mut Vec<Diagnostic>) -> Ve
     found.sort_by_key(|d| d.location);
     diagnostics.extend(found);
     statements
+}
+
+/// What a psql meta-command may change: one that runs other SQL (`\\i`, `\\ir`, `\\gexec`,
+/// `\\c` to another database) may change anything; the others only what psql prints or keeps.
+fn meta_reach(name: &str) -> Reach {
+    match name {
+        "i" | "include" | "ir" | "include_relative" | "gexec" | "c" | "connect" | "g" | "gx" => {
+            Reach::anything()
+        }
+        _ => Reach::none(),
+    }
 }
 
 /// Parses one SQL expression, as PostgreSQL prints stored ones (`pg_get_expr`), for `verify`.
@@ -123,30 +142,47 @@ fn parse_statement(
                 .take(6)
                 .map(str::to_ascii_uppercase)
                 .collect();
-            if let Some(command) = commands::classify(&words, false, false)
+            let command = commands::classify(&words, false, false);
+            if let Some(command) = command
                 && !command.shapes
             {
                 return Some(skipped(location, command));
             }
-            diagnostics.push(Diagnostic::error_at(
-                &section.path,
+            // A quote or comment left open is an error for PostgreSQL's lexer too; anything
+            // else sqlparser's lexer refuses, PostgreSQL's may take.
+            if err.message.to_ascii_lowercase().starts_with("unterminated") {
+                diagnostics.push(
+                    Diagnostic::error_at(
+                        &section.path,
+                        at(err.location),
+                        format!("cannot read SQL: {}", err.message),
+                    )
+                    .with_code("42601"),
+                );
+                return None;
+            }
+            return Some(unread(
+                sql,
+                command.map_or("SQL", |c| c.name),
                 at(err.location),
-                format!("cannot read SQL: {}", err.message),
+                format!("cannot read SQL ({})", err.message),
             ));
-            return None;
         }
     };
     let words = leading_words(&tokens, 8);
     let (as_query, into_table) = query_markers(&tokens);
     let Some(command) = commands::classify(&words, as_query, into_table) else {
-        diagnostics.push(Diagnostic::error_at(
-            &section.path,
-            location,
-            format!(
-                "syntax error: `{}` does not start an SQL command PostgreSQL knows",
-                words.iter().take(2).cloned().collect::<Vec<_>>().join(" ")
-            ),
-        ));
+        diagnostics.push(
+            Diagnostic::error_at(
+                &section.path,
+                location,
+                format!(
+                    "syntax error: `{}` does not start an SQL command PostgreSQL knows",
+                    words.iter().take(2).cloned().collect::<Vec<_>>().join(" ")
+                ),
+            )
+            .with_code("42601"),
+        );
         return None;
     };
     if !command.shapes {
@@ -193,14 +229,41 @@ fn parse_statement(
                     ddl,
                 });
             }
+            let needs_name = matches!(
+                words.first().map(String::as_str),
+                Some("CREATE" | "ALTER" | "DROP" | "COMMENT")
+            );
+            let command_words = if needs_name {
+                command.name.split(' ').count()
+            } else {
+                0
+            };
+            if let Some((why, position)) = syntax::rejected(&tokens, command_words) {
+                diagnostics.push(Diagnostic::error_at(&section.path, at(position), why).with_code("42601"));
+                return None;
+            }
             let (message, position) = split_parser_error(&err);
-            diagnostics.push(Diagnostic::error_at(
-                &section.path,
+            Some(unread(
+                sql,
+                command.name,
                 position.map_or_else(|| at(end_of(&tokens)), at),
-                format!("cannot parse statement: {message}"),
-            ));
-            None
+                format!("cannot parse statement ({message})"),
+            ))
         }
+    }
+}
+
+/// A statement PostgreSQL takes but no parser here reads: where reading stopped, and what its
+/// words show it may have changed.
+fn unread(sql: &SqlStatement, command: &'static str, stopped: Location, why: String) -> Statement {
+    Statement {
+        location: sql.location,
+        command,
+        ddl: Ddl::Unread {
+            reason: format!("{command}: {why}; the generator skipped the statement"),
+            reach: reach::reach(&sql.sql),
+            at: stopped,
+        },
     }
 }
 
@@ -403,21 +466,26 @@ mod tests {
         let (statements, d) = parse(sql);
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(statements.len(), 2);
-        assert!(matches!(
-            statements[0].ddl,
-            Ddl::CreateFunction { runs_ddl: false, .. }
-        ));
+        assert!(matches!(statements[0].ddl, Ddl::CreateFunction { ddl: None, .. }));
         assert!(matches!(statements[1].ddl, Ddl::CreateTable(_)));
     }
 
     #[test]
-    fn reports_every_bad_statement_and_goes_on() {
+    fn reports_what_the_grammar_rejects_and_reads_on() {
         let sql = "CREATE TABLE a (id int);\nCREATE TABLE x (id int,, y int);\nCREATE TABLE b (id int);\nALTER TABLE b ADD COLUMN;\nCREATE TABLE c (id int);";
         let (statements, d) = parse(sql);
-        assert_eq!(statements.len(), 3, "{d:?}");
-        assert_eq!(d.len(), 2, "{d:?}");
-        assert!(d[0].starts_with("m.sql:2:24: cannot parse statement"), "{d:?}");
-        assert!(d[1].starts_with("m.sql:4:"), "{d:?}");
+        // `,,` is no list PostgreSQL has: an error. The ALTER TABLE is one no parser here
+        // reads, which proves nothing: it goes on to the fold as unread, with what it names.
+        assert_eq!(
+            d,
+            ["m.sql:2:24: syntax error at or near \",\": a list may not have an empty element"]
+        );
+        assert_eq!(statements.len(), 4, "{d:?}");
+        let Ddl::Unread { reach, at, .. } = &statements[2].ddl else {
+            panic!("{:?}", statements[2]);
+        };
+        assert_eq!(reach.objects, [crate::sql::QualifiedName::bare("b")]);
+        assert_eq!((at.line, at.column), (4, 25));
     }
 
     #[test]
@@ -425,7 +493,14 @@ mod tests {
         let (_, d) = parse("\n\nCREATE TABLE a (id int");
         assert_eq!(d.len(), 1);
         assert!(d[0].starts_with("m.sql:3:"), "{d:?}");
-        assert!(!d[0].starts_with("m.sql:1:1"), "{d:?}");
+        assert!(d[0].contains("never closed"), "{d:?}");
+    }
+
+    #[test]
+    fn reads_forms_it_does_not_know_as_unread_not_as_errors() {
+        let (statements, d) = parse("CREATE VIEW v AS SELECT (a).* FROM a WINDOW;");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(matches!(&statements[0].ddl, Ddl::Unread { reach, .. } if reach.objects[0].name == "v"));
     }
 
     #[test]
@@ -453,7 +528,7 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         let Ddl::CreateFunction {
             name,
-            runs_ddl: false,
+            ddl: None,
             routine: Some(routine),
         } = &statements[0].ddl
         else {

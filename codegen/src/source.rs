@@ -166,10 +166,32 @@ pub fn read_migrations(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mig
                     });
                 }
             }
-            None => diagnostics.push(Diagnostic::error(
-                &path,
-                format!("down migration without an up migration; add {up_name} or remove this file"),
-            )),
+            // golang-migrate runs such a version with an empty Up, sqlx skips it: either way
+            // nothing of it reaches the database when migrating up.
+            None => {
+                if let Some(sql) = read_utf8(&path, diagnostics) {
+                    diagnostics.push(Diagnostic::warning(
+                        &path,
+                        format!("down migration without an up migration: migrating up runs nothing for it (golang-migrate records the version, sqlx skips it); add {up_name} if it should"),
+                    ));
+                    migrations.push(Migration {
+                        version: leading_version(&stem),
+                        name: description(&stem),
+                        file: down_name.clone(),
+                        up: Section {
+                            sql: String::new(),
+                            path: path.clone(),
+                            first_line: 1,
+                        },
+                        down: Some(Section {
+                            sql,
+                            path,
+                            first_line: 1,
+                        }),
+                        tool: Tool::UpDownFiles,
+                    });
+                }
+            }
         }
     }
 
@@ -321,44 +343,56 @@ fn split_sections(
         return Some((up, None, Tool::Plain));
     }
 
-    let mut up = None;
-    let mut down = None;
-    let mut ok = true;
-    for (i, &(kind, line, _, body_start)) in markers.iter().enumerate() {
-        let body_end = markers.get(i + 1).map_or(text.len(), |next| next.2);
-        let section = Section {
-            sql: text[body_start..body_end].to_string(),
+    let section = |wanted: Marker| -> Option<Section> {
+        // Every section of one direction, in file order; what lies between them is blanked
+        // (newlines kept), so lines and columns stay those of the file.
+        let first = markers.iter().position(|m| m.0 == wanted)?;
+        let last = markers.iter().rposition(|m| m.0 == wanted)?;
+        let mut sql = String::new();
+        for (i, &(kind, _, start, body_start)) in markers.iter().enumerate().take(last + 1).skip(first) {
+            let body_end = markers.get(i + 1).map_or(text.len(), |next| next.2);
+            if i > first {
+                sql.extend(text[start..body_start].chars().filter(|&c| c == '\n'));
+            }
+            if kind == wanted {
+                sql.push_str(&text[body_start..body_end]);
+            } else {
+                sql.extend(text[body_start..body_end].chars().filter(|&c| c == '\n'));
+            }
+        }
+        Some(Section {
+            sql,
             path: path.to_path_buf(),
-            first_line: line + 1,
-        };
-        let (slot, label) = match kind {
-            Marker::Up => (&mut up, "Up"),
-            Marker::Down => (&mut down, "Down"),
-        };
-        if slot.is_some() {
-            diagnostics.push(Diagnostic::error_at(
+            first_line: markers[first].1 + 1,
+        })
+    };
+    for (wanted, label) in [(Marker::Up, "Up"), (Marker::Down, "Down")] {
+        if let Some(&(_, line, _, _)) = markers.iter().filter(|m| m.0 == wanted).nth(1) {
+            diagnostics.push(Diagnostic::warning_at(
                 path,
                 Location { line, column: 1 },
-                format!("second {label} marker in one file; merge the two {label} sections"),
+                format!("second {label} marker in one file: its SQL is read as part of the {label} section, in file order, as sql-migrate applies it; merge the sections to make that plain"),
             ));
-            ok = false;
-        } else {
-            *slot = Some(section);
         }
     }
-    match up {
-        Some(up) if ok => Some((up, down, tool)),
-        Some(_) => None,
+    let down = section(Marker::Down);
+    let up = match section(Marker::Up) {
+        Some(up) => up,
         None => {
             let line = markers[0].1;
-            diagnostics.push(Diagnostic::error_at(
+            diagnostics.push(Diagnostic::warning_at(
                 path,
                 Location { line, column: 1 },
-                "file has a Down section but no Up section; add `-- +migrate Up` above the SQL that applies the migration",
+                "file has a Down section but no Up section: migrating up runs nothing of it; add `-- +migrate Up` above the SQL that applies the migration if it should",
             ));
-            None
+            Section {
+                sql: String::new(),
+                path: path.to_path_buf(),
+                first_line: line,
+            }
         }
-    }
+    };
+    Some((up, down, tool))
 }
 
 /// The length in bytes of the version a name starts with: digits, and dashes between digits
@@ -454,21 +488,27 @@ mod tests {
     }
 
     #[test]
-    fn rejects_down_without_up() {
+    fn reads_a_down_without_an_up_as_an_empty_up() {
         let (r, d) = split("-- comment\n-- +migrate Down\nDROP TABLE a;\n");
-        assert!(r.is_none());
+        let (up, down) = r.unwrap();
+        assert!(up.sql.is_empty());
+        assert_eq!(down.unwrap().sql, "DROP TABLE a;\n");
         assert_eq!(d.len(), 1);
         assert!(
-            d[0].starts_with("m.sql:2:1: file has a Down section but no Up section"),
+            d[0].starts_with("m.sql:2:1: warning: file has a Down section but no Up section"),
             "{d:?}"
         );
     }
 
     #[test]
-    fn rejects_two_up_markers() {
-        let (r, d) = split("-- +migrate Up\nSELECT 1;\n-- +migrate Up\nSELECT 2;\n");
-        assert!(r.is_none());
-        assert!(d[0].starts_with("m.sql:3:1: second Up marker"), "{d:?}");
+    fn reads_two_up_sections_in_order_keeping_their_lines() {
+        let (r, d) =
+            split("-- +migrate Up\nSELECT 1;\n-- +migrate Down\nSELECT 0;\n-- +migrate Up\nSELECT 2;\n");
+        let (up, down) = r.unwrap();
+        assert_eq!(up.sql, "SELECT 1;\n\n\n\nSELECT 2;\n");
+        assert_eq!(up.first_line, 2);
+        assert_eq!(down.unwrap().sql, "SELECT 0;\n");
+        assert!(d[0].starts_with("m.sql:5:1: warning: second Up marker"), "{d:?}");
     }
 
     #[test]

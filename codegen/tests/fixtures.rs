@@ -159,8 +159,10 @@ fn rejects_duplicate_versions() {
 }
 
 #[test]
-fn rejects_down_without_up() {
-    fails("error_down_without_up");
+fn reads_down_sections_without_up_as_their_tools_do() {
+    // A Down without an Up, a `.down.sql` without its `.up.sql`, two Up markers in one file:
+    // the tools run them (nothing, nothing, both Up sections), so PostgreSQL sees no error.
+    folds("down_without_up");
 }
 
 #[test]
@@ -256,12 +258,19 @@ fn types_tables_made_from_queries() {
 #[test]
 fn keeps_views_it_cannot_type_so_nothing_cascades() {
     folds("view_unknown");
+    // Output is produced whenever there is no error: the view is left out, with a warning.
     let (generated, diagnostics) =
         stagely_codegen::generate(Path::new("tests/fixtures/view_unknown/migrations"), "m");
-    assert!(generated.is_err());
+    let generated = generated.expect("warnings only");
+    assert!(
+        !generated
+            .files
+            .iter()
+            .any(|(name, _)| name.contains("still_opaque"))
+    );
     let rendered = render(&diagnostics);
     assert!(
-        rendered.contains("view public.still_opaque cannot be generated: its columns are unknown")
+        rendered.contains("public.still_opaque is not generated: its columns are unknown")
             && rendered.contains("001_views.sql:5:1"),
         "{rendered}"
     );

@@ -3,6 +3,7 @@
 use crate::catalog::fold::Fold;
 use crate::catalog::index::render_key;
 use crate::catalog::model::{Identity, TableRef};
+use crate::catalog::proof::{Condition, Proof};
 use crate::sql::TypeName;
 use crate::sql::ddl::{AlterAction, AlterTable};
 use crate::sql::expr::Expr;
@@ -12,10 +13,13 @@ impl Fold {
     pub(crate) fn alter_table(&mut self, a: &AlterTable) {
         let Some(table) = self.require_relation(&a.name) else {
             if !a.if_exists {
-                self.error(format!(
-                    "table {} does not exist (yet); create it before altering it",
-                    a.name
-                ));
+                self.reject(
+                    Proof::absent(Condition::UndefinedTable, &a.name),
+                    format!(
+                        "table {} does not exist (yet); create it before altering it",
+                        a.name
+                    ),
+                );
             }
             return;
         };
@@ -51,15 +55,20 @@ impl Fold {
             } => {
                 if has(self, &column.name) {
                     if !if_not_exists {
-                        self.error_at(
+                        let proof = self.on_relation(Condition::DuplicateColumn, table);
+                        self.reject_at(
                             column.location,
+                            proof,
                             format!("column {} of {table_name} already exists", column.name),
                         );
                     }
                     return;
                 }
                 if only && !self.children(table).is_empty() {
-                    self.error("column must be added to child tables too; drop ONLY");
+                    let mut family = vec![table];
+                    family.extend(self.children(table));
+                    let proof = self.on_relations(Condition::InvalidTableDefinition, &family);
+                    self.reject(proof, "column must be added to child tables too; drop ONLY");
                     return;
                 }
                 let pending = self.add_column_def(table, column);
@@ -77,7 +86,7 @@ impl Fold {
             } => self.drop_column(table, name, *if_exists, *cascade, only),
             AlterAction::RenameColumn { from, to } => {
                 if !has(self, from) {
-                    return self.missing_column(&table_name, from);
+                    return self.missing_column(table, from);
                 }
                 for t in self.with_descendants(table, only) {
                     self.rename_column(t, from, to);
@@ -86,7 +95,10 @@ impl Fold {
             AlterAction::RenameTable { to } => {
                 let schema = self.catalog.tables[table].schema.clone();
                 if self.relation_name_taken(&schema, to) {
-                    self.error(format!("relation {to} already exists"));
+                    self.reject(
+                        Proof::known(Condition::DuplicateTable, &schema, to),
+                        format!("relation {to} already exists"),
+                    );
                 } else {
                     self.rename_table(table, to);
                 }
@@ -99,7 +111,7 @@ impl Fold {
             }
             AlterAction::SetNotNull { column } => {
                 if !has(self, column) {
-                    return self.missing_column(&table_name, column);
+                    return self.missing_column(table, column);
                 }
                 for t in self.with_descendants(table, only) {
                     if let Some(c) = self.column_mut(t, column) {
@@ -109,15 +121,19 @@ impl Fold {
             }
             AlterAction::DropNotNull { column } => {
                 if self.catalog.tables[table].primary_key.contains(column) {
-                    self.error(format!(
-                        "column {column} of {table_name} is in a primary key; it stays NOT NULL"
-                    ));
+                    let proof = self.on_relation(Condition::InvalidTableDefinition, table);
+                    self.reject(
+                        proof,
+                        format!("column {column} of {table_name} is in a primary key; it stays NOT NULL"),
+                    );
                     return;
                 }
+                let proof = self.on_relation(Condition::InvalidTableDefinition, table);
                 match self.column_mut(table, column) {
-                    Some(c) if c.identity.is_some() => self.error(format!(
-                        "column {column} of {table_name} is an identity column; it stays NOT NULL"
-                    )),
+                    Some(c) if c.identity.is_some() => self.reject(
+                        proof,
+                        format!("column {column} of {table_name} is an identity column; it stays NOT NULL"),
+                    ),
                     Some(_) => {
                         for t in self.with_descendants(table, only) {
                             let in_key = self.catalog.tables[t].primary_key.contains(column);
@@ -128,12 +144,12 @@ impl Fold {
                             }
                         }
                     }
-                    None => self.missing_column(&table_name, column),
+                    None => self.missing_column(table, column),
                 }
             }
             AlterAction::SetDefault { column, expr } => {
                 if !has(self, column) {
-                    return self.missing_column(&table_name, column);
+                    return self.missing_column(table, column);
                 }
                 for t in self.with_descendants(table, only) {
                     if let Some(index) = self.column_index(t, column) {
@@ -145,7 +161,7 @@ impl Fold {
             }
             AlterAction::DropDefault { column } => {
                 if !has(self, column) {
-                    return self.missing_column(&table_name, column);
+                    return self.missing_column(table, column);
                 }
                 for t in self.with_descendants(table, only) {
                     if let Some(c) = self.column_mut(t, column) {
@@ -156,7 +172,7 @@ impl Fold {
             }
             AlterAction::AddIdentity { column, always } => {
                 let Some(c) = self.column_mut(table, column) else {
-                    return self.missing_column(&table_name, column);
+                    return self.missing_column(table, column);
                 };
                 c.identity = Some(if *always {
                     Identity::Always
@@ -175,10 +191,8 @@ impl Fold {
                         Identity::ByDefault
                     });
                 }
-                Some(_) => self.error(format!(
-                    "column {column} of {table_name} is not an identity column"
-                )),
-                None => self.missing_column(&table_name, column),
+                Some(_) => self.not_identity(table, column),
+                None => self.missing_column(table, column),
             },
             AlterAction::DropIdentity { column, if_exists } => match self.column_mut(table, column) {
                 Some(c) if c.identity.is_some() => {
@@ -189,20 +203,22 @@ impl Fold {
                     });
                 }
                 Some(_) if *if_exists => {}
-                Some(_) => self.error(format!(
-                    "column {column} of {table_name} is not an identity column"
-                )),
-                None => self.missing_column(&table_name, column),
+                Some(_) => self.not_identity(table, column),
+                None => self.missing_column(table, column),
             },
             AlterAction::DropExpression { column, if_exists } => {
                 for t in self.with_descendants(table, only) {
                     match self.column_mut(t, column) {
                         Some(c) if c.generated.is_some() => c.generated = None,
                         Some(_) if *if_exists || t != table => {}
-                        Some(_) => self.error(format!(
-                            "column {column} of {table_name} is not a generated column"
-                        )),
-                        None => self.missing_column(&table_name, column),
+                        Some(_) => {
+                            let proof = self.on_relation(Condition::ObjectNotInPrerequisiteState, table);
+                            self.reject(
+                                proof,
+                                format!("column {column} of {table_name} is not a generated column"),
+                            );
+                        }
+                        None => self.missing_column(table, column),
                     }
                     self.shadows[t].generated.remove(column);
                 }
@@ -216,9 +232,11 @@ impl Fold {
             AlterAction::DropConstraint { name, if_exists } => {
                 if !self.drop_constraint(table, name) {
                     if !if_exists {
-                        self.error(format!(
-                            "constraint {name} of {table_name} does not exist; use DROP CONSTRAINT IF EXISTS when unsure"
-                        ));
+                        let proof = self.on_relation(Condition::UndefinedObject, table);
+                        self.reject(
+                            proof,
+                            format!("constraint {name} of {table_name} does not exist; use DROP CONSTRAINT IF EXISTS when unsure"),
+                        );
                     }
                     return;
                 }
@@ -234,9 +252,17 @@ impl Fold {
             AlterAction::Inherit { parent } => self.add_parent(table, parent),
             AlterAction::NoInherit { parent } => self.remove_parent(table, parent),
             AlterAction::Skipped => {}
-            AlterAction::Unsupported { what } => self.warn(format!(
-                "ALTER TABLE {table_name} {what}: not folded into the catalog"
-            )),
+            AlterAction::Unsupported { what } => {
+                let (schema, name) = (self.catalog.tables[table].schema.clone(), table_name.clone());
+                let reach = crate::sql::ddl::Reach::table(&crate::sql::QualifiedName {
+                    schema: Some(schema),
+                    name,
+                });
+                self.doubt(
+                    &reach,
+                    &format!("ALTER TABLE {table_name} {what}: not folded into the catalog"),
+                );
+            }
         }
     }
 
@@ -310,8 +336,20 @@ impl Fold {
             .find(|c| c.name == column)
     }
 
-    fn missing_column(&mut self, table: &str, column: &str) {
-        self.error(format!("column {column} of {table} does not exist"));
+    /// `column` is not a column of the relation at `table`.
+    pub(crate) fn missing_column(&mut self, table: usize, column: &str) {
+        let name = self.catalog.tables[table].name.clone();
+        let proof = self.on_relation(Condition::UndefinedColumn, table);
+        self.reject(proof, format!("column {column} of {name} does not exist"));
+    }
+
+    fn not_identity(&mut self, table: usize, column: &str) {
+        let name = self.catalog.tables[table].name.clone();
+        let proof = self.on_relation(Condition::ObjectNotInPrerequisiteState, table);
+        self.reject(
+            proof,
+            format!("column {column} of {name} is not an identity column"),
+        );
     }
 
     fn drop_column(&mut self, table: usize, column: &str, if_exists: bool, cascade: bool, only: bool) {
@@ -321,7 +359,7 @@ impl Fold {
         };
         if self.column_index(table, column).is_none() {
             if !if_exists {
-                self.missing_column(&table_name, column);
+                self.missing_column(table, column);
             }
             return;
         }
@@ -340,14 +378,16 @@ impl Fold {
                             && f.references.columns.iter().any(|c| c == column)
                             && !(r.schema == schema && r.name == table_name)
                     })
-                    .map(|f| (r.name.clone(), f.name.clone()))
+                    .map(|f| (i, r.name.clone(), f.name.clone()))
             });
-        if let Some((from, fk)) = referencing
+        if let Some((i, from, fk)) = referencing
             && !cascade
         {
-            self.error(format!(
-                "cannot drop column {column} of {table_name}: foreign key {fk} on {from} references it; drop that first or add CASCADE"
-            ));
+            let proof = self.on_relations(Condition::DependentObjectsStillExist, &[table, i]);
+            self.reject(
+                proof,
+                format!("cannot drop column {column} of {table_name}: foreign key {fk} on {from} references it; drop that first or add CASCADE"),
+            );
             return;
         }
         if !self.drop_views_using(table, Some(column), cascade) {
@@ -377,10 +417,11 @@ impl Fold {
             (r.schema.clone(), r.name.clone())
         };
         if self.column_index(table, from).is_none() {
-            return self.missing_column(&table_name, from);
+            return self.missing_column(table, from);
         }
         if self.column_index(table, to).is_some() {
-            self.error(format!("column {to} of {table_name} already exists"));
+            let proof = self.on_relation(Condition::DuplicateColumn, table);
+            self.reject(proof, format!("column {to} of {table_name} already exists"));
             return;
         }
         let rename = |names: &mut Vec<String>| {
@@ -465,6 +506,7 @@ impl Fold {
             let r = &self.catalog.tables[table];
             (r.schema.clone(), r.name.clone())
         };
+        self.carry_doubt((&schema, &old), (&schema, to));
         self.catalog.tables[table].name = to.to_string();
         for i in self.catalog.tables.referencing(&schema, &old) {
             for f in self.catalog.tables[i]
@@ -509,13 +551,16 @@ impl Fold {
     fn set_column_type(&mut self, table: usize, column: &str, data_type: &TypeName) {
         let table_name = self.catalog.tables[table].name.clone();
         let Some(index) = self.column_index(table, column) else {
-            return self.missing_column(&table_name, column);
+            return self.missing_column(table, column);
         };
         match self.resolve_type(data_type) {
-            Ok(resolved) if resolved.serial => self.error(format!(
-                "type {} exists only in CREATE TABLE and ADD COLUMN; for {table_name}.{column} use the integer type and a sequence",
-                data_type.written
-            )),
+            Ok(resolved) if resolved.serial => self.reject(
+                Proof::rule(Condition::UndefinedObject),
+                format!(
+                    "type {} exists only in CREATE TABLE and ADD COLUMN; for {table_name}.{column} use the integer type and a sequence",
+                    data_type.written
+                ),
+            ),
             Ok(resolved) => {
                 let column_def = &mut self.catalog.tables[table].columns[index];
                 column_def.data_type = resolved.format.clone();
@@ -536,9 +581,10 @@ impl Fold {
                     }
                 }
             }
-            Err(why) => self.error(format!(
-                "{why} for column {table_name}.{column}; hint: use a PostgreSQL type or create the type first"
-            )),
+            Err(unknown) => {
+                let format = self.unknown_type(unknown, &format!("column {table_name}.{column}"), None);
+                self.catalog.tables[table].columns[index].data_type = format;
+            }
         }
     }
 
@@ -562,8 +608,16 @@ impl Fold {
 
     fn rename_constraint(&mut self, table: usize, from: &str, to: &str) {
         let schema = self.catalog.tables[table].schema.clone();
-        if self.constraint_name_taken(&schema, to) {
-            self.error(format!("constraint {to} already exists"));
+        let backed_by_index = {
+            let r = &self.catalog.tables[table];
+            r.primary_key_name.as_deref() == Some(from) || r.unique.iter().any(|u| u.name == from)
+        };
+        // A constraint name is unique per table; one backed by an index renames the index
+        // too, whose name is unique among the schema's relations.
+        if self.table_has_constraint(table, to) || (backed_by_index && self.relation_name_taken(&schema, to))
+        {
+            let proof = self.on_relation(Condition::DuplicateObject, table);
+            self.reject(proof, format!("constraint {to} already exists"));
             return;
         }
         let relation = &mut self.catalog.tables[table];
@@ -589,7 +643,17 @@ impl Fold {
         }
         if !found {
             let name = relation.name.clone();
-            self.error(format!("constraint {from} of {name} does not exist"));
+            let proof = self.on_relation(Condition::UndefinedObject, table);
+            self.reject(proof, format!("constraint {from} of {name} does not exist"));
         }
+    }
+
+    /// True when the relation at `table` has a constraint named `name`.
+    pub(crate) fn table_has_constraint(&self, table: usize, name: &str) -> bool {
+        let r = &self.catalog.tables[table];
+        r.primary_key_name.as_deref() == Some(name)
+            || r.unique.iter().any(|u| u.name == name)
+            || r.foreign_keys.iter().any(|f| f.name == name)
+            || r.checks.iter().any(|c| c.name == name)
     }
 }

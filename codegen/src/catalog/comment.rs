@@ -2,6 +2,7 @@
 
 use crate::catalog::fold::Fold;
 use crate::catalog::model::RelationKind;
+use crate::catalog::proof::{Condition, Proof};
 use crate::sql::QualifiedName;
 use crate::sql::ddl::CommentTarget;
 
@@ -12,10 +13,16 @@ impl Fold {
         match target {
             CommentTarget::Table | CommentTarget::View | CommentTarget::MaterializedView => {
                 let Some(relation) = qualified(name) else {
-                    return self.error("COMMENT ON needs a relation name");
+                    return self.reject(
+                        Proof::rule(Condition::SyntaxError),
+                        "COMMENT ON needs a relation name",
+                    );
                 };
                 let Some(i) = self.require_relation(&relation) else {
-                    return self.error(format!("relation {relation} does not exist"));
+                    return self.reject(
+                        Proof::absent(Condition::UndefinedTable, &relation),
+                        format!("relation {relation} does not exist"),
+                    );
                 };
                 let expected = match target {
                     CommentTarget::Table => RelationKind::Table,
@@ -27,7 +34,8 @@ impl Fold {
                     kind => kind,
                 };
                 if actual != expected {
-                    return self.error(format!("{relation} is not a {expected:?}").to_lowercase());
+                    let proof = self.on_relation(Condition::WrongObjectType, i);
+                    return self.reject(proof, format!("{relation} is not a {expected:?}").to_lowercase());
                 }
                 self.catalog.tables[i].comment = text;
             }
@@ -41,10 +49,18 @@ impl Fold {
                         },
                         column,
                     ),
-                    _ => return self.error("COMMENT ON COLUMN needs table.column"),
+                    _ => {
+                        return self.reject(
+                            Proof::rule(Condition::SyntaxError),
+                            "COMMENT ON COLUMN needs table.column",
+                        );
+                    }
                 };
                 let Some(i) = self.require_relation(&relation) else {
-                    return self.error(format!("relation {relation} does not exist"));
+                    return self.reject(
+                        Proof::absent(Condition::UndefinedTable, &relation),
+                        format!("relation {relation} does not exist"),
+                    );
                 };
                 match self.catalog.tables[i]
                     .columns
@@ -52,15 +68,26 @@ impl Fold {
                     .find(|c| &c.name == column)
                 {
                     Some(c) => c.comment = text,
-                    None => self.error(format!("column {column} of {relation} does not exist")),
+                    None => self.missing_column(i, column),
                 }
             }
             CommentTarget::Type | CommentTarget::Domain => {
                 let Some(ty) = qualified(name) else {
-                    return self.error("COMMENT ON TYPE needs a type name");
+                    return self.reject(
+                        Proof::rule(Condition::SyntaxError),
+                        "COMMENT ON TYPE needs a type name",
+                    );
                 };
                 let Some(schema) = self.find_type_schema(&ty) else {
-                    return self.error(format!("type {ty} does not exist"));
+                    if ty.schema.as_deref().is_none_or(|s| s == "pg_catalog")
+                        && crate::catalog::types::is_builtin(&ty.name)
+                    {
+                        return;
+                    }
+                    return self.reject(
+                        Proof::absent(Condition::UndefinedObject, &ty),
+                        format!("type {ty} does not exist"),
+                    );
                 };
                 if let Some(e) = self
                     .catalog

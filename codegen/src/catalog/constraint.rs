@@ -4,6 +4,7 @@
 use crate::catalog::fold::Fold;
 use crate::catalog::model::{AllowedValues, Check, ForeignKey, Reference, UniqueKey};
 use crate::catalog::names::{choose_name, columns_addition};
+use crate::catalog::proof::{Condition, Proof};
 use crate::sql::ddl::{ConstraintDef, ConstraintKind};
 
 /// Which pass of constraint creation a constraint belongs to; PostgreSQL creates checks with
@@ -91,8 +92,10 @@ impl Fold {
                     .iter()
                     .find(|v| self.catalog.tables[table].column(v).is_none())
                 {
-                    self.error_at(
+                    let proof = self.on_relation(Condition::UndefinedColumn, table);
+                    self.reject_at(
                         def.location,
+                        proof,
                         format!("check {name} reads column {missing}, which {table_name} does not have"),
                     );
                     return;
@@ -113,8 +116,10 @@ impl Fold {
                     return;
                 }
                 if !self.catalog.tables[table].primary_key.is_empty() {
-                    self.error_at(
+                    let proof = self.on_relation(Condition::InvalidTableDefinition, table);
+                    self.reject_at(
                         def.location,
+                        proof,
                         format!("multiple primary keys for table {table_name} are not allowed"),
                     );
                     return;
@@ -163,8 +168,9 @@ impl Fold {
                 // Unqualified names are looked up on the search path, not in the table's schema;
                 // a table referencing itself exists already.
                 let Some(target_index) = self.require_relation(target) else {
-                    self.error_at(
+                    self.reject_at(
                         def.location,
+                        Proof::absent(Condition::UndefinedTable, target),
                         format!(
                             "foreign key on {table_name} references {target}, which does not exist (yet); create it first"
                         ),
@@ -177,8 +183,10 @@ impl Fold {
                     referenced.clone()
                 };
                 if referenced.len() != columns.len() {
-                    self.error_at(
+                    let proof = self.on_relations(Condition::InvalidForeignKey, &[table, target_index]);
+                    self.reject_at(
                         def.location,
+                        proof,
                         format!(
                             "foreign key on {table_name}({}) must reference as many columns of {target} (which has {})",
                             columns.join(", "),
@@ -221,8 +229,10 @@ impl Fold {
     fn constraint_using_index(&mut self, table: usize, def: &ConstraintDef, primary: bool, index: &str) {
         let table_name = self.catalog.tables[table].name.clone();
         let Some(shape) = self.shadows[table].indexes.get(index).cloned() else {
-            self.error_at(
+            let proof = self.on_relation(Condition::UndefinedObject, table);
+            self.reject_at(
                 def.location,
+                proof,
                 format!("index {index} of {table_name} does not exist"),
             );
             return;
@@ -240,8 +250,10 @@ impl Fold {
             .iter()
             .any(|i| i.name == index && i.unique);
         let (Some(columns), true, None) = (columns, unique, &shape.predicate) else {
-            self.error_at(
+            let proof = self.on_relation(Condition::WrongObjectType, table);
+            self.reject_at(
                 def.location,
+                proof,
                 format!("index {index} must be a plain unique index on columns to back a constraint"),
             );
             return;
@@ -273,8 +285,14 @@ impl Fold {
             return true;
         }
         let name = relation.name.clone();
-        self.error_at(
+        let proof = if columns.is_empty() {
+            Proof::rule(Condition::SyntaxError)
+        } else {
+            self.on_relation(Condition::UndefinedColumn, table)
+        };
+        self.reject_at(
             def.location,
+            proof,
             format!(
                 "constraint names column {} that {name} does not have",
                 missing.join(", ")

@@ -11,7 +11,8 @@
 
 use crate::catalog::fold::Fold;
 use crate::catalog::model::RelationKind;
-use crate::sql::ddl::{Ddl, Guard, Handler, PlBlock, PlStatement, Probe};
+use crate::catalog::proof::Condition;
+use crate::sql::ddl::{Ddl, Guard, PlBlock, PlStatement, Probe, Reach};
 
 impl Fold {
     /// `DO $$ ... $$`.
@@ -30,8 +31,12 @@ impl Fold {
         let Some(error) = self.diagnostics[mark..].iter().find(|d| d.is_error()) else {
             return;
         };
-        let sqlstate = sqlstate_of(&error.message);
-        let Some(handler) = block.handlers.iter().find(|h| handles(h, sqlstate)) else {
+        let sqlstate = error.code.unwrap_or("XX000");
+        let Some(handler) = block
+            .handlers
+            .iter()
+            .find(|h| h.conditions.iter().any(|c| Condition::caught_by(sqlstate, c)))
+        else {
             return;
         };
         // PostgreSQL rolls the block back to its start and runs the handler.
@@ -65,12 +70,20 @@ impl Fold {
                         Some(true) => return self.run_statements(body),
                         Some(false) => {}
                         None => {
-                            let rest_shapes = branches[i..].iter().any(|(_, b)| shapes(b)) || shapes(otherwise);
-                            if rest_shapes {
-                                self.warn(format!(
-                                    "DO block: IF {}: depends on what the generator cannot see, so the DDL in its branches is not in the catalog",
-                                    guard_text(guard)
-                                ));
+                            let rest: Vec<&PlStatement> = branches[i..]
+                                .iter()
+                                .flat_map(|(_, b)| b.iter())
+                                .chain(otherwise.iter())
+                                .collect();
+                            if rest.iter().any(|s| shapes(std::slice::from_ref(*s))) {
+                                let reach = rest.iter().fold(Reach::none(), |r, s| r.join(s.reach()));
+                                self.doubt(
+                                    &reach,
+                                    &format!(
+                                        "DO block: IF {}: depends on what the generator cannot see, so the DDL in its branches is not in the catalog",
+                                        guard_text(guard)
+                                    ),
+                                );
                             }
                             return;
                         }
@@ -80,11 +93,16 @@ impl Fold {
             }
             PlStatement::Loop(body) => {
                 if shapes(body) {
-                    self.warn("DO block: a loop (or CASE) runs DDL as often as the data decides; it is not in the catalog");
+                    let reach = PlStatement::all(body);
+                    self.doubt(
+                        &reach,
+                        "DO block: a loop (or CASE) runs DDL as often as the data decides; it is not in the catalog",
+                    );
                 }
             }
-            PlStatement::DynamicExecute(at) => self.warn_at(
+            PlStatement::DynamicExecute(at, reach) => self.doubt_at(
                 *at,
+                reach,
                 "DO block: EXECUTE of a string built at run time; the generator cannot know the statement, so whatever it changes is not in the catalog",
             ),
             PlStatement::Nothing => {}
@@ -344,7 +362,7 @@ fn shapes(statements: &[PlStatement]) -> bool {
             branches.iter().any(|(_, b)| shapes(b)) || shapes(otherwise)
         }
         PlStatement::Loop(body) => shapes(body),
-        PlStatement::DynamicExecute(_) => true,
+        PlStatement::DynamicExecute(..) => true,
         PlStatement::Nothing => false,
     })
 }
@@ -358,61 +376,4 @@ fn guard_text(guard: &Guard) -> String {
         Guard::Exists(p) => format!("EXISTS (SELECT FROM {})", p.relation),
         Guard::Const(b) => b.to_string(),
     }
-}
-
-/// The SQLSTATE PostgreSQL raises for what a fold error says (its messages follow
-/// PostgreSQL's own).
-fn sqlstate_of(message: &str) -> &'static str {
-    let subject = message.split_whitespace().next().unwrap_or_default();
-    if message.contains("already exists") {
-        match subject {
-            "column" => "42701",
-            "schema" => "42P06",
-            "relation" | "table" | "index" | "view" | "materialized" | "sequence" => "42P07",
-            "function" => "42723",
-            _ => "42710",
-        }
-    } else if message.contains("does not exist") {
-        match subject {
-            "column" => "42703",
-            "relation" | "table" | "view" | "materialized" | "sequence" => "42P01",
-            "schema" => "3F000",
-            "function" => "42883",
-            _ => "42704",
-        }
-    } else if message.contains("cannot drop") {
-        "2BP01"
-    } else {
-        "XX000"
-    }
-}
-
-/// Condition names a handler may name, and their SQLSTATEs.
-const CONDITIONS: &[(&str, &str)] = &[
-    ("duplicate_column", "42701"),
-    ("duplicate_object", "42710"),
-    ("duplicate_table", "42P07"),
-    ("duplicate_schema", "42P06"),
-    ("duplicate_function", "42723"),
-    ("undefined_column", "42703"),
-    ("undefined_table", "42P01"),
-    ("undefined_object", "42704"),
-    ("undefined_function", "42883"),
-    ("invalid_schema_name", "3F000"),
-    ("dependent_objects_still_exist", "2BP01"),
-    ("internal_error", "XX000"),
-];
-
-/// Whether a handler catches an error of `sqlstate`: by name, by code, by its class
-/// (`syntax_error_or_access_rule_violation` is class 42), or `others`.
-fn handles(handler: &Handler, sqlstate: &str) -> bool {
-    handler.conditions.iter().any(|c| {
-        c == "others"
-            || c.eq_ignore_ascii_case(sqlstate)
-            || CONDITIONS
-                .iter()
-                .any(|(name, code)| name == c && *code == sqlstate)
-            || (c == "syntax_error_or_access_rule_violation" && sqlstate.starts_with("42"))
-            || (c == "dependent_objects_still_exist" && sqlstate == "2BP01")
-    })
 }

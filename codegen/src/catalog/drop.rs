@@ -3,6 +3,7 @@
 
 use crate::catalog::fold::Fold;
 use crate::catalog::model::RelationKind;
+use crate::catalog::proof::{Condition, Proof};
 use crate::sql::QualifiedName;
 use crate::sql::ddl::{Drop, DropKind};
 
@@ -43,12 +44,20 @@ impl Fold {
         };
         let Some(index) = self.find_relation(name) else {
             if !if_exists {
-                self.error(format!("{what} {name} does not exist"));
+                self.reject(
+                    Proof::absent(Condition::UndefinedTable, name),
+                    format!("{what} {name} does not exist"),
+                );
+            } else if self.doubts_name(name) {
+                // Whatever it was, it is gone now.
+                let schema = self.schema_of(name);
+                self.settle(&schema, &name.name);
             }
             return;
         };
         if self.catalog.tables[index].kind != kind {
-            self.error(format!("{name} is not a {what}"));
+            let proof = self.on_relation(Condition::WrongObjectType, index);
+            self.reject(proof, format!("{name} is not a {what}"));
             return;
         }
         let (schema, table) = {
@@ -72,9 +81,11 @@ impl Fold {
             && !cascade
         {
             let from = self.catalog.tables[*i].name.clone();
-            self.error(format!(
-                "cannot drop {what} {name}: foreign key {fk} on {from} references it; drop that first or add CASCADE"
-            ));
+            let proof = self.on_relations(Condition::DependentObjectsStillExist, &[index, *i]);
+            self.reject(
+                proof,
+                format!("cannot drop {what} {name}: foreign key {fk} on {from} references it; drop that first or add CASCADE"),
+            );
             return;
         }
         let children = self.children(index);
@@ -82,10 +93,14 @@ impl Fold {
             && !cascade
             && self.catalog.tables[child].partition_of.is_none()
         {
+            let proof = self.on_relations(Condition::DependentObjectsStillExist, &[index, child]);
             let child = self.catalog.tables[child].name.clone();
-            self.error(format!(
-                "cannot drop {what} {name}: table {child} inherits from it; drop it first or add CASCADE"
-            ));
+            self.reject(
+                proof,
+                format!(
+                    "cannot drop {what} {name}: table {child} inherits from it; drop it first or add CASCADE"
+                ),
+            );
             return;
         }
         if !self.drop_views_using(index, None, cascade) {
@@ -99,6 +114,7 @@ impl Fold {
         let gone: Vec<crate::catalog::model::TableRef> =
             children.iter().map(|&c| self.table_ref(c)).collect();
         self.remove_relation(index);
+        self.settle(&me.schema, &me.name);
         for child in gone {
             if let Some(i) = self.find_table_ref(&child) {
                 let kind = self.catalog.tables[i].kind;
@@ -136,10 +152,26 @@ impl Fold {
             && !cascade
         {
             let what = column.map_or_else(|| me.1.clone(), |c| format!("{c} of {}", me.1));
-            self.error(format!(
-                "cannot drop {what}: view {} depends on it; drop the view first or add CASCADE",
-                view.name
-            ));
+            let proof = Proof::Known(
+                Condition::DependentObjectsStillExist,
+                vec![
+                    crate::catalog::proof::Subject {
+                        schema: me.0.clone(),
+                        name: me.1.clone(),
+                    },
+                    crate::catalog::proof::Subject {
+                        schema: view.schema.clone(),
+                        name: view.name.clone(),
+                    },
+                ],
+            );
+            self.reject(
+                proof,
+                format!(
+                    "cannot drop {what}: view {} depends on it; drop the view first or add CASCADE",
+                    view.name
+                ),
+            );
             return false;
         }
         for view in dependents {
@@ -158,7 +190,10 @@ impl Fold {
     fn drop_schema(&mut self, schema: &str, if_exists: bool, cascade: bool) {
         if !self.schemas.contains(schema) {
             if !if_exists {
-                self.error(format!("schema {schema} does not exist"));
+                self.reject(
+                    Proof::no_schema(schema),
+                    format!("schema {schema} does not exist"),
+                );
             }
             return;
         }
@@ -169,9 +204,10 @@ impl Fold {
             || self.catalog.composite_types.iter().any(|e| e.schema == schema)
             || self.catalog.range_types.iter().any(|e| e.schema == schema);
         if has_objects && !cascade {
-            self.error(format!(
-                "cannot drop schema {schema}: it is not empty; add CASCADE"
-            ));
+            self.reject(
+                Proof::schema_exists(Condition::DependentObjectsStillExist, schema),
+                format!("cannot drop schema {schema}: it is not empty; add CASCADE"),
+            );
             return;
         }
         loop {

@@ -1,5 +1,14 @@
 //! The fold: applies statements in order to a [`Catalog`].
 //!
+//! **The rule: an error is a proof.** The fold reports an error only where it can show that
+//! PostgreSQL would reject the history: a column that does not exist on a table whose every
+//! statement was read, a name taken twice, a type no preceding statement could have made.
+//! Every error site says what its proof rests on ([`super::proof::Proof`]) and goes through
+//! [`Fold::reject`], which checks that the fold knows that much. Everything else it does not
+//! understand is a warning at `path:line:col`, and the fold goes on: a statement it cannot
+//! read or apply makes what it names uncertain from there on ([`super::proof`]), later
+//! statements about uncertain objects are not errors, and the doubt's one warning counts them.
+//!
 //! [`Fold::fold`] sends each statement to one method named after the DDL (`create_table`,
 //! `alter_table`, `drop_table`, `create_enum`, `comment_on`, ...); those live in one file per kind
 //! of object. Problems are collected as diagnostics at the statement's (or the column's) place
@@ -15,11 +24,12 @@ use std::path::{Path, PathBuf};
 
 use crate::catalog::cow::CowVec;
 use crate::catalog::model::{Catalog, Relation};
+use crate::catalog::proof::Doubts;
 use crate::catalog::session::Session;
 use crate::catalog::tool::Bookkeeping;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::sql::QualifiedName;
-use crate::sql::ddl::{Ddl, IndexKey, Routine, Statement};
+use crate::sql::ddl::{Ddl, IndexKey, Reach, Routine, Statement};
 use crate::sql::expr::Expr;
 
 /// The schema unqualified names live in (the first schema on PostgreSQL's default search path
@@ -69,8 +79,8 @@ pub struct Fold {
     /// Extensions and the schema their objects live in.
     pub(crate) extensions: BTreeMap<String, String>,
     pub(crate) schemas: BTreeSet<String>,
-    /// Functions defined by the migrations whose bodies run DDL.
-    pub(crate) ddl_functions: BTreeSet<String>,
+    /// Functions defined by the migrations whose bodies run DDL, with what it may change.
+    pub(crate) ddl_functions: BTreeMap<String, Reach>,
     /// Functions defined by the migrations, by (schema, name), with what they return: views
     /// and queries may select from them.
     pub(crate) routines: BTreeMap<(String, String), Routine>,
@@ -81,8 +91,12 @@ pub struct Fold {
     /// How many statements of each command were skipped because they cannot change the shape.
     pub(crate) skipped: BTreeMap<&'static str, usize>,
     pub(crate) diagnostics: Vec<Diagnostic>,
-    path: PathBuf,
-    at: Location,
+    /// What the fold could not read or apply, and what is uncertain because of it.
+    pub(crate) doubts: Doubts,
+    /// The file being folded.
+    pub(crate) path: PathBuf,
+    /// Where the statement being folded starts.
+    pub(crate) at: Location,
 }
 
 impl Default for Fold {
@@ -100,12 +114,13 @@ impl Fold {
             other_types: BTreeSet::new(),
             extensions: BTreeMap::new(),
             schemas: [DEFAULT_SCHEMA.to_string()].into(),
-            ddl_functions: BTreeSet::new(),
+            ddl_functions: BTreeMap::new(),
             routines: BTreeMap::new(),
             session: Session::default(),
             bookkeeping: Bookkeeping::default(),
             skipped: BTreeMap::new(),
             diagnostics: Vec::new(),
+            doubts: Doubts::default(),
             path: PathBuf::new(),
             at: Location { line: 1, column: 1 },
         }
@@ -201,38 +216,35 @@ impl Fold {
             Ddl::SetSearchPath { schemas, local } => self.session.set_search_path(schemas.clone(), *local),
             Ddl::ResetSession => self.session.reset(),
             Ddl::Transaction(t) => self.transaction(t),
-            Ddl::CreateFunction {
-                name,
-                runs_ddl,
-                routine,
-            } => {
+            Ddl::CreateFunction { name, ddl, routine } => {
                 if let Some(routine) = routine {
                     let schema = self.schema_of(&routine.name);
                     self.routines
                         .insert((schema, routine.name.name.clone()), routine.clone());
                 }
-                if *runs_ddl {
-                    self.ddl_functions.insert(name.clone());
-                } else {
-                    self.ddl_functions.remove(name);
-                }
+                match ddl {
+                    Some(reach) => self.ddl_functions.insert(name.clone(), reach.clone()),
+                    None => self.ddl_functions.remove(name),
+                };
             }
             Ddl::Call { functions } => {
-                let hidden: Vec<&String> = functions
+                let hidden: Vec<(String, Reach)> = functions
                     .iter()
-                    .filter(|f| self.ddl_functions.contains(*f))
+                    .filter_map(|f| self.ddl_functions.get(f).map(|r| (f.clone(), r.clone())))
                     .collect();
-                for f in hidden {
+                for (f, reach) in hidden {
                     let message = format!(
                         "{f}() runs DDL (EXECUTE, CREATE, ALTER or DROP in its body) that the generator cannot see; its effect is not in the catalog"
                     );
-                    self.warn(message);
+                    self.doubt(&reach, &message);
                 }
             }
             Ddl::Do(block) => self.do_block(block),
             Ddl::Skipped => *self.skipped.entry(statement.command).or_default() += 1,
-            Ddl::Unsupported { reason } => self.warn(reason.clone()),
+            Ddl::Unsupported { reason, reach } => self.doubt(reach, reason),
+            Ddl::Unread { reason, reach, at } => self.doubt_at(*at, reach, reason),
         }
+        self.end_statement(|| statement.ddl.reach());
     }
 
     /// Applies a statement of the file being folded (one inside a `DO` block).
@@ -256,6 +268,7 @@ impl Fold {
             self.rollback();
         }
         self.catalog.sort();
+        self.finish_doubts();
         (self.catalog, self.diagnostics)
     }
 
@@ -291,18 +304,6 @@ impl Fold {
         self.skipped = skipped;
         self.path = path;
         self.at = at;
-    }
-
-    /// An error at the current statement.
-    pub(crate) fn error(&mut self, message: impl Into<String>) {
-        let at = self.at;
-        self.error_at(at, message);
-    }
-
-    /// An error at a place in the current file.
-    pub(crate) fn error_at(&mut self, at: Location, message: impl Into<String>) {
-        self.diagnostics
-            .push(Diagnostic::error_at(&self.path, at, message));
     }
 
     /// The current statement's place, as `file:line:col` (the file's name, without its

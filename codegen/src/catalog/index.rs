@@ -3,6 +3,7 @@
 use crate::catalog::fold::{Fold, IndexShape};
 use crate::catalog::model::{Index, RelationKind};
 use crate::catalog::names::{choose_name, columns_addition, figure_column_name, unique_index_column_names};
+use crate::catalog::proof::{Condition, Proof};
 use crate::sql::QualifiedName;
 use crate::sql::ddl::{CreateIndex, IndexKey, RelationKindWritten};
 use crate::sql::expr::Expr;
@@ -43,7 +44,10 @@ impl Fold {
     /// `CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON table (keys) [WHERE ...]`.
     pub(crate) fn create_index(&mut self, i: &CreateIndex) {
         let Some(table) = self.require_relation(&i.table) else {
-            self.error(format!("CREATE INDEX on {}, which does not exist (yet)", i.table));
+            self.reject(
+                Proof::absent(Condition::UndefinedTable, &i.table),
+                format!("CREATE INDEX on {}, which does not exist (yet)", i.table),
+            );
             return;
         };
         let (schema, table_name, kind) = {
@@ -51,9 +55,11 @@ impl Fold {
             (r.schema.clone(), r.name.clone(), r.kind)
         };
         if matches!(kind, RelationKind::View | RelationKind::ForeignTable) {
-            self.error(format!(
-                "cannot index {table_name}: only tables and materialized views have indexes"
-            ));
+            let proof = self.on_relation(Condition::WrongObjectType, table);
+            self.reject(
+                proof,
+                format!("cannot index {table_name}: only tables and materialized views have indexes"),
+            );
             return;
         }
         let mut used = Vec::new();
@@ -67,16 +73,21 @@ impl Fold {
             .iter()
             .find(|c| self.catalog.tables[table].column(c).is_none())
         {
-            self.error(format!(
-                "index on {table_name} uses column {missing}, which {table_name} does not have"
-            ));
+            let proof = self.on_relation(Condition::UndefinedColumn, table);
+            self.reject(
+                proof,
+                format!("index on {table_name} uses column {missing}, which {table_name} does not have"),
+            );
             return;
         }
         let name = match &i.name {
             Some(name) => {
                 if self.relation_name_taken(&schema, name) {
                     if !i.if_not_exists {
-                        self.error(format!("relation {name} already exists"));
+                        self.reject(
+                            Proof::known(Condition::DuplicateTable, &schema, name),
+                            format!("relation {name} already exists"),
+                        );
                     }
                     return;
                 }
@@ -143,14 +154,21 @@ impl Fold {
                 self.shadows[table].indexes.remove(&name.name);
             }
             Some((table, true)) => {
+                let proof = self.on_relation(Condition::DependentObjectsStillExist, table);
                 let table = self.catalog.tables[table].name.clone();
-                self.error(format!(
-                    "cannot drop index {name}: constraint {} on {table} requires it; use ALTER TABLE {table} DROP CONSTRAINT",
-                    name.name
-                ));
+                self.reject(
+                    proof,
+                    format!(
+                        "cannot drop index {name}: constraint {} on {table} requires it; use ALTER TABLE {table} DROP CONSTRAINT",
+                        name.name
+                    ),
+                );
             }
             None if if_exists => {}
-            None => self.error(format!("index {name} does not exist")),
+            None => self.reject(
+                Proof::absent(Condition::UndefinedObject, name),
+                format!("index {name} does not exist"),
+            ),
         }
     }
 
@@ -168,7 +186,10 @@ impl Fold {
             .find(|s| self.relation_name_taken(s, &name.name))
             .unwrap_or_else(|| self.schema_of(name));
         if self.relation_name_taken(&schema, new_name) {
-            self.error(format!("relation {new_name} already exists"));
+            self.reject(
+                Proof::known(Condition::DuplicateTable, &schema, new_name),
+                format!("relation {new_name} already exists"),
+            );
             return;
         }
         match kind {
@@ -193,13 +214,19 @@ impl Fold {
                     }
                 }
                 None if if_exists => {}
-                None => self.error(format!("index {name} does not exist")),
+                None => self.reject(
+                    Proof::absent(Condition::UndefinedObject, name),
+                    format!("index {name} does not exist"),
+                ),
             },
             RelationKindWritten::View | RelationKindWritten::MaterializedView => {
                 match self.find_relation(name) {
                     Some(i) => self.rename_table(i, new_name),
                     None if if_exists => {}
-                    None => self.error(format!("view {name} does not exist")),
+                    None => self.reject(
+                        Proof::absent(Condition::UndefinedTable, name),
+                        format!("view {name} does not exist"),
+                    ),
                 }
             }
             RelationKindWritten::Sequence => self.rename_sequence(&schema, &name.name, new_name, if_exists),

@@ -13,6 +13,7 @@ use crate::catalog::fold::{Fold, IndexShape};
 use crate::catalog::index::{index_name_addition, render_key};
 use crate::catalog::model::{Check, Column, ForeignKey, Index, TableRef, UniqueKey};
 use crate::catalog::names::choose_name;
+use crate::catalog::proof::{Condition, Proof};
 use crate::sql::QualifiedName;
 use crate::sql::ddl::{ColumnDef, ColumnOption};
 
@@ -87,10 +88,14 @@ impl Fold {
         {
             if existing.data_type != column.data_type {
                 let (a, b) = (existing.data_type.clone(), column.data_type.clone());
-                self.error(format!(
-                    "column {} of {child_name} has type {a}, but the inherited column has type {b}",
-                    column.name
-                ));
+                let proof = self.on_relation(Condition::DatatypeMismatch, child);
+                self.reject(
+                    proof,
+                    format!(
+                        "column {} of {child_name} has type {a}, but the inherited column has type {b}",
+                        column.name
+                    ),
+                );
                 return;
             }
             existing.nullable &= column.nullable;
@@ -122,8 +127,9 @@ impl Fold {
     pub(crate) fn merge_local_column(&mut self, table: usize, c: &ColumnDef) -> Vec<PendingConstraint> {
         let resolved = match self.resolve_type(&c.data_type) {
             Ok(r) => r.format,
-            Err(why) => {
-                self.error_at(c.location, why);
+            Err(unknown) => {
+                let name = self.catalog.tables[table].name.clone();
+                self.unknown_type(unknown, &format!("column {name}.{}", c.name), Some(c.location));
                 return Vec::new();
             }
         };
@@ -136,8 +142,10 @@ impl Fold {
         };
         if self.catalog.tables[table].columns[index].data_type != resolved {
             let inherited = self.catalog.tables[table].columns[index].data_type.clone();
-            self.error_at(
+            let proof = self.on_relation(Condition::DatatypeMismatch, table);
+            self.reject_at(
                 c.location,
+                proof,
                 format!(
                     "column {} has type {resolved} here but {inherited} in the parent; they must agree",
                     c.name
@@ -298,12 +306,16 @@ impl Fold {
     /// `ALTER TABLE parent ATTACH PARTITION t FOR VALUES ...`.
     pub(crate) fn attach_partition(&mut self, parent: usize, partition: &QualifiedName) {
         let Some(child) = self.require_relation(partition) else {
-            self.error(format!("relation {partition} does not exist"));
+            self.reject(
+                Proof::absent(Condition::UndefinedTable, partition),
+                format!("relation {partition} does not exist"),
+            );
             return;
         };
         if self.catalog.tables[parent].partition_by.is_none() {
             let name = self.catalog.tables[parent].name.clone();
-            self.error(format!("table {name} is not partitioned"));
+            let proof = self.on_relation(Condition::WrongObjectType, parent);
+            self.reject(proof, format!("table {name} is not partitioned"));
             return;
         }
         self.catalog.tables[child].partition_of = Some(self.table_ref(parent));
@@ -337,12 +349,19 @@ impl Fold {
     /// indexes as its own.
     pub(crate) fn detach_partition(&mut self, parent: usize, partition: &QualifiedName) {
         let Some(child) = self.find_relation(partition) else {
-            self.error(format!("relation {partition} does not exist"));
+            self.reject(
+                Proof::absent(Condition::UndefinedTable, partition),
+                format!("relation {partition} does not exist"),
+            );
             return;
         };
         let me = self.table_ref(parent);
         if self.catalog.tables[child].partition_of.as_ref() != Some(&me) {
-            self.error(format!("relation {partition} is not a partition of {}", me.name));
+            let proof = self.on_relations(Condition::UndefinedTable, &[parent, child]);
+            self.reject(
+                proof,
+                format!("relation {partition} is not a partition of {}", me.name),
+            );
             return;
         }
         self.catalog.tables[child].partition_of = None;
@@ -355,7 +374,10 @@ impl Fold {
     /// `ALTER TABLE child INHERIT parent`.
     pub(crate) fn add_parent(&mut self, child: usize, parent_name: &QualifiedName) {
         let Some(parent) = self.require_relation(parent_name) else {
-            self.error(format!("relation {parent_name} does not exist"));
+            self.reject(
+                Proof::absent(Condition::UndefinedTable, parent_name),
+                format!("relation {parent_name} does not exist"),
+            );
             return;
         };
         let parent_ref = self.table_ref(parent);
@@ -377,10 +399,11 @@ impl Fold {
                 }
                 false => {
                     let child_name = self.catalog.tables[child].name.clone();
-                    self.error(format!(
-                        "child table {child_name} is missing column {}",
-                        column.name
-                    ));
+                    let proof = self.on_relations(Condition::DatatypeMismatch, &[child, parent]);
+                    self.reject(
+                        proof,
+                        format!("child table {child_name} is missing column {}", column.name),
+                    );
                 }
             }
         }
@@ -389,7 +412,10 @@ impl Fold {
     /// `ALTER TABLE child NO INHERIT parent`: inherited columns stay, as the child's own.
     pub(crate) fn remove_parent(&mut self, child: usize, parent_name: &QualifiedName) {
         let Some(parent) = self.find_relation(parent_name) else {
-            self.error(format!("relation {parent_name} does not exist"));
+            self.reject(
+                Proof::absent(Condition::UndefinedTable, parent_name),
+                format!("relation {parent_name} does not exist"),
+            );
             return;
         };
         let parent_ref = self.table_ref(parent);
@@ -397,10 +423,11 @@ impl Fold {
         self.catalog.tables[child].inherits.retain(|p| *p != parent_ref);
         if before == self.catalog.tables[child].inherits.len() {
             let child_name = self.catalog.tables[child].name.clone();
-            self.error(format!(
-                "relation {} is not a parent of {child_name}",
-                parent_name
-            ));
+            let proof = self.on_relations(Condition::UndefinedTable, &[child, parent]);
+            self.reject(
+                proof,
+                format!("relation {parent_name} is not a parent of {child_name}"),
+            );
             return;
         }
         let columns: Vec<String> = self.catalog.tables[parent]

@@ -18,6 +18,7 @@ mod inherit;
 pub mod model;
 pub mod names;
 mod outline;
+pub(crate) mod proof;
 mod schema;
 mod sequence;
 mod session;

@@ -30,6 +30,42 @@ pub struct Catalog {
     /// Sequences: made by `CREATE SEQUENCE`, serial columns and identity columns.
     #[serde(default, skip_serializing_if = "Sequences::is_empty")]
     pub sequences: Sequences,
+    /// What the fold could not be sure of: objects (and names) that a statement it could not
+    /// read or apply may have changed. `verify` does not count differences about them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uncertain: Vec<Uncertain>,
+}
+
+/// An object, or a name, a statement the fold could not read or apply may have changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Uncertain {
+    /// Its schema; `None` for a name written unqualified (any schema).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// Its name (`t_*` for the names PostgreSQL derives from table `t`); `None` for every
+    /// object of the schema, or for anything at all when the schema is `None` too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `relation`, `type`, `sequence`, or `name` for a name the catalog does not have.
+    pub kind: String,
+    /// The statement that caused the doubt: `file:line:col: what`.
+    pub cause: String,
+}
+
+impl Uncertain {
+    /// Whether this covers the object `schema.name`.
+    pub fn covers(&self, schema: &str, name: &str) -> bool {
+        if self.schema.as_deref().is_some_and(|s| s != schema) {
+            return false;
+        }
+        match &self.name {
+            None => true,
+            Some(n) => match n.strip_suffix('*') {
+                Some(prefix) => name.starts_with(prefix),
+                None => n == name,
+            },
+        }
+    }
 }
 
 /// What kind of relation a [`Relation`] is.
@@ -303,6 +339,14 @@ impl Catalog {
     /// The relation `schema.name`, if the migrations define it.
     pub fn relation(&self, schema: &str, name: &str) -> Option<&Relation> {
         self.tables.iter().find(|r| r.schema == schema && r.name == name)
+    }
+
+    /// Why `schema.name` is uncertain (the statement that caused the doubt), if it is.
+    pub fn uncertainty(&self, schema: &str, name: &str) -> Option<&str> {
+        self.uncertain
+            .iter()
+            .find(|u| u.covers(schema, name))
+            .map(|u| u.cause.as_str())
     }
 
     /// The enum type `schema.name`.

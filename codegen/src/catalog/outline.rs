@@ -15,7 +15,14 @@ pub fn outline(catalog: &Catalog) -> String {
             RelationKind::MaterializedView => "materialized view",
             RelationKind::ForeignTable => "foreign table",
         };
-        let _ = writeln!(out, "{kind} {}.{}", r.schema, r.name);
+        match catalog.uncertainty(&r.schema, &r.name) {
+            Some(cause) => {
+                let _ = writeln!(out, "{kind} {}.{} (uncertain since {cause})", r.schema, r.name);
+            }
+            None => {
+                let _ = writeln!(out, "{kind} {}.{}", r.schema, r.name);
+            }
+        }
         for c in &r.columns {
             let key = if r.primary_key.contains(&c.name) {
                 " PRIMARY KEY"
@@ -33,6 +40,15 @@ pub fn outline(catalog: &Catalog) -> String {
     }
     for e in &catalog.enums {
         let _ = writeln!(out, "enum {}.{} ({})", e.schema, e.name, e.values.join(", "));
+    }
+    for u in catalog.uncertain.iter().filter(|u| u.kind == "name") {
+        let name = match (&u.schema, &u.name) {
+            (Some(s), Some(n)) => format!("{s}.{n}"),
+            (None, Some(n)) => n.clone(),
+            (Some(s), None) => format!("everything in schema {s}"),
+            (None, None) => "anything".into(),
+        };
+        let _ = writeln!(out, "uncertain {name} (since {})", u.cause);
     }
     out
 }

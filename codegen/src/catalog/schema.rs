@@ -7,6 +7,7 @@
 
 use crate::catalog::fold::Fold;
 use crate::catalog::model::TableRef;
+use crate::catalog::proof::{Condition, Proof};
 use crate::catalog::types::format_user_type;
 use crate::sql::QualifiedName;
 use crate::sql::ddl::ObjectKind;
@@ -21,7 +22,10 @@ impl Fold {
         schema: &str,
     ) {
         if !self.schemas.contains(schema) {
-            self.error(format!("schema {schema} does not exist"));
+            self.reject(
+                Proof::no_schema(schema),
+                format!("schema {schema} does not exist"),
+            );
             return;
         }
         match object {
@@ -32,24 +36,36 @@ impl Fold {
                 Some(table) => self.move_relation(table, schema),
                 None if object == ObjectKind::Table && self.move_named_sequence(name, schema) => {}
                 None if if_exists => {}
-                None => self.error(format!("relation {name} does not exist")),
+                None => self.reject(
+                    Proof::absent(Condition::UndefinedTable, name),
+                    format!("relation {name} does not exist"),
+                ),
             },
             ObjectKind::Sequence => {
                 if !self.move_named_sequence(name, schema) && !if_exists {
-                    self.error(format!("sequence {name} does not exist"));
+                    self.reject(
+                        Proof::absent(Condition::UndefinedTable, name),
+                        format!("sequence {name} does not exist"),
+                    );
                 }
             }
             ObjectKind::Type | ObjectKind::Domain => match self.find_type_schema(name) {
                 Some(old) => self.move_type(&old, &name.name, schema),
-                None => self.error(format!("type {name} does not exist")),
+                None => self.reject(
+                    Proof::absent(Condition::UndefinedObject, name),
+                    format!("type {name} does not exist"),
+                ),
             },
             ObjectKind::Extension => {
                 let Some(old) = self.extensions.get(&name.name).cloned() else {
-                    self.error(format!("extension {} does not exist", name.name));
+                    self.reject(
+                        Proof::absent(Condition::UndefinedObject, name),
+                        format!("extension {} does not exist", name.name),
+                    );
                     return;
                 };
                 self.extensions.insert(name.name.clone(), schema.to_string());
-                for t in crate::catalog::types::extension_types(&name.name) {
+                for t in crate::catalog::types::extension_types(&name.name).unwrap_or_default() {
                     self.move_type(&old, t, schema);
                 }
             }
@@ -79,9 +95,13 @@ impl Fold {
             return;
         }
         if self.relation_name_taken(schema, &old.name) {
-            self.error(format!("relation {} already exists in schema {schema}", old.name));
+            self.reject(
+                Proof::known(Condition::DuplicateTable, schema, &old.name),
+                format!("relation {} already exists in schema {schema}", old.name),
+            );
             return;
         }
+        self.carry_doubt((&old.schema, &old.name), (schema, &old.name));
         let owned: Vec<usize> = self
             .catalog
             .sequences
@@ -191,11 +211,14 @@ impl Fold {
     /// `ALTER SCHEMA from RENAME TO to`: everything in it moves along.
     pub(crate) fn rename_schema(&mut self, from: &str, to: &str) {
         if !self.schemas.contains(from) {
-            self.error(format!("schema {from} does not exist"));
+            self.reject(Proof::no_schema(from), format!("schema {from} does not exist"));
             return;
         }
         if self.schemas.contains(to) {
-            self.error(format!("schema {to} already exists"));
+            self.reject(
+                Proof::schema_exists(Condition::DuplicateSchema, to),
+                format!("schema {to} already exists"),
+            );
             return;
         }
         self.schemas.remove(from);

@@ -7,6 +7,7 @@
 
 use crate::catalog::fold::Fold;
 use crate::catalog::model::{ColumnRef, Sequence};
+use crate::catalog::proof::{Condition, Proof};
 use crate::catalog::table::{nextval, regclass_text, sequence_literal};
 use crate::sql::QualifiedName;
 use crate::sql::ddl::SequenceAction;
@@ -20,10 +21,14 @@ impl Fold {
         let schema = self.schema_of(name);
         if self.relation_name_taken(&schema, &name.name) {
             if !if_not_exists {
-                self.error(format!("relation {name} already exists"));
+                self.reject(
+                    Proof::known(Condition::DuplicateTable, &schema, &name.name),
+                    format!("relation {name} already exists"),
+                );
             }
             return false;
         }
+        self.settle(&schema, &name.name);
         self.catalog.sequences.push(Sequence {
             schema,
             name: name.name.clone(),
@@ -59,7 +64,10 @@ impl Fold {
     ) {
         let Some(index) = self.find_sequence(name) else {
             if !if_exists {
-                self.error(format!("sequence {name} does not exist"));
+                self.reject(
+                    Proof::absent(Condition::UndefinedTable, name),
+                    format!("sequence {name} does not exist"),
+                );
             }
             return;
         };
@@ -69,22 +77,29 @@ impl Fold {
                     Ok(r) if matches!(r.format.as_str(), "smallint" | "integer" | "bigint") => {
                         self.catalog.sequences[index].data_type = r.format;
                     }
-                    Ok(r) => self.error(format!(
-                        "sequence type must be smallint, integer, or bigint, not {}",
-                        r.format
-                    )),
-                    Err(why) => self.error(why),
+                    Ok(r) => self.reject(
+                        Proof::rule(Condition::InvalidTableDefinition),
+                        format!(
+                            "sequence type must be smallint, integer, or bigint, not {}",
+                            r.format
+                        ),
+                    ),
+                    Err(unknown) => {
+                        self.unknown_type(unknown, &format!("sequence {name}"), None);
+                    }
                 },
                 SequenceAction::OwnedBy(None) => self.catalog.sequences[index].owned_by = None,
                 SequenceAction::OwnedBy(Some((table, column))) => {
                     let Some(t) = self.find_relation(table) else {
-                        self.error(format!("relation {table} does not exist"));
+                        self.reject(
+                            Proof::absent(Condition::UndefinedTable, table),
+                            format!("relation {table} does not exist"),
+                        );
                         continue;
                     };
                     let relation = &self.catalog.tables[t];
                     if relation.column(column).is_none() {
-                        let table_name = relation.name.clone();
-                        self.error(format!("column {column} of relation {table_name} does not exist"));
+                        self.missing_column(t, column);
                         continue;
                     }
                     let owner = ColumnRef {
@@ -112,14 +127,25 @@ impl Fold {
             .position(|s| s.schema == schema && s.name == from)
         else {
             if !if_exists {
-                self.error(format!("sequence {from} does not exist"));
+                let name = QualifiedName {
+                    schema: Some(schema.to_string()),
+                    name: from.to_string(),
+                };
+                self.reject(
+                    Proof::absent(Condition::UndefinedTable, &name),
+                    format!("sequence {from} does not exist"),
+                );
             }
             return;
         };
         if self.relation_name_taken(schema, to) {
-            self.error(format!("relation {to} already exists"));
+            self.reject(
+                Proof::known(Condition::DuplicateTable, schema, to),
+                format!("relation {to} already exists"),
+            );
             return;
         }
+        self.carry_doubt((schema, from), (schema, to));
         self.catalog.sequences[index].name = to.to_string();
         self.retarget_sequence(&regclass_text(schema, from), &regclass_text(schema, to));
     }
@@ -156,7 +182,10 @@ impl Fold {
     pub(crate) fn drop_sequence(&mut self, name: &QualifiedName, if_exists: bool, cascade: bool) {
         let Some(index) = self.find_sequence(name) else {
             if !if_exists {
-                self.error(format!("sequence {name} does not exist"));
+                self.reject(
+                    Proof::absent(Condition::UndefinedTable, name),
+                    format!("sequence {name} does not exist"),
+                );
             }
             return;
         };
@@ -177,10 +206,18 @@ impl Fold {
         if let Some((t, c)) = users.first()
             && !cascade
         {
+            let mut proof = self.on_relation(Condition::DependentObjectsStillExist, *t);
+            if let Proof::Known(_, subjects) = &mut proof {
+                subjects.push(crate::catalog::proof::Subject {
+                    schema: sequence.schema.clone(),
+                    name: sequence.name.clone(),
+                });
+            }
             let table = self.catalog.tables[*t].name.clone();
-            self.error(format!(
-                "cannot drop sequence {name}: the default of {table}.{c} uses it; drop the default first or add CASCADE"
-            ));
+            self.reject(
+                proof,
+                format!("cannot drop sequence {name}: the default of {table}.{c} uses it; drop the default first or add CASCADE"),
+            );
             return;
         }
         for (t, c) in users {

@@ -91,7 +91,9 @@ impl Fold {
             Transaction::Rollback => self.rollback(),
             Transaction::Savepoint(name) => {
                 if !self.session.in_transaction() {
-                    self.error("SAVEPOINT can only be used in transaction blocks");
+                    // The migration tool may run the file in a transaction of its own (sqlx,
+                    // Flyway and dbmate do): not a proof that PostgreSQL rejects it.
+                    self.warn("SAVEPOINT outside a transaction block: PostgreSQL takes it only when the migration tool runs the file in a transaction; the fold ignores it");
                     return;
                 }
                 let before = self.snapshot();
@@ -102,7 +104,9 @@ impl Fold {
             }
             Transaction::RollbackTo(name) => {
                 let Some(i) = self.savepoint(name) else {
-                    self.error(format!("savepoint \"{name}\" does not exist"));
+                    self.warn(format!(
+                        "savepoint \"{name}\" is not open here; the fold ignores ROLLBACK TO it"
+                    ));
                     return;
                 };
                 // The savepoint stays; those after it go.
@@ -112,7 +116,9 @@ impl Fold {
             }
             Transaction::Release(name) => {
                 let Some(i) = self.savepoint(name) else {
-                    self.error(format!("savepoint \"{name}\" does not exist"));
+                    self.warn(format!(
+                        "savepoint \"{name}\" is not open here; the fold ignores RELEASE of it"
+                    ));
                     return;
                 };
                 self.session.frames.truncate(i);

@@ -6,6 +6,7 @@ use crate::catalog::constraint::PendingConstraint;
 use crate::catalog::fold::{Fold, Shadow};
 use crate::catalog::model::{Column, ColumnRef, Identity, Relation, RelationKind, Sequence, TableRef};
 use crate::catalog::names::choose_name;
+use crate::catalog::proof::{Condition, Proof};
 use crate::sql::ddl::{ColumnDef, ColumnOption, CreateTable, TableElement};
 use crate::sql::expr::Expr;
 use crate::sql::query::Query;
@@ -28,18 +29,25 @@ impl Fold {
     pub(crate) fn create_table(&mut self, t: &CreateTable) {
         let schema = self.schema_of(&t.name);
         if !self.schemas.contains(&schema) {
-            self.error(format!("schema {schema} does not exist; create it first"));
+            self.reject(
+                Proof::no_schema(&schema),
+                format!("schema {schema} does not exist; create it first"),
+            );
             return;
         }
         if self.relation_name_taken(&schema, &t.name.name) {
             if !t.if_not_exists {
-                self.error(format!(
-                    "relation {} already exists; use CREATE TABLE IF NOT EXISTS or drop it first",
-                    t.name
-                ));
+                self.reject(
+                    Proof::known(Condition::DuplicateTable, &schema, &t.name.name),
+                    format!(
+                        "relation {} already exists; use CREATE TABLE IF NOT EXISTS or drop it first",
+                        t.name
+                    ),
+                );
             }
             return;
         }
+        self.settle(&schema, &t.name.name);
         let kind = if t.foreign {
             RelationKind::ForeignTable
         } else {
@@ -79,7 +87,11 @@ impl Fold {
                         continue;
                     }
                     if self.catalog.tables[table].column(&c.name).is_some() {
-                        self.error_at(c.location, format!("column {} specified more than once", c.name));
+                        self.reject_at(
+                            c.location,
+                            Proof::rule(Condition::DuplicateColumn),
+                            format!("column {} specified more than once", c.name),
+                        );
                         continue;
                     }
                     pending.extend(self.add_column_def(table, c));
@@ -113,10 +125,13 @@ impl Fold {
         for name in names {
             match self.require_relation(name) {
                 Some(i) => parents.push(i),
-                None => self.error(format!(
-                    "relation {name} does not exist (yet); create it before {}",
-                    t.name
-                )),
+                None => self.reject(
+                    Proof::absent(Condition::UndefinedTable, name),
+                    format!(
+                        "relation {name} does not exist (yet); create it before {}",
+                        t.name
+                    ),
+                ),
             }
         }
         if t.partition_of.is_some()
@@ -124,7 +139,8 @@ impl Fold {
             && self.catalog.tables[p].partition_by.is_none()
         {
             let name = self.catalog.tables[p].name.clone();
-            self.error(format!("table {name} is not partitioned"));
+            let proof = self.on_relation(Condition::WrongObjectType, p);
+            self.reject(proof, format!("table {name} is not partitioned"));
             return Vec::new();
         }
         parents
@@ -135,9 +151,10 @@ impl Fold {
     /// INCLUDING options.
     fn like(&mut self, table: usize, name: &QualifiedName, source: &QualifiedName, defaults: bool) {
         let Some(from) = self.require_relation(source) else {
-            self.error(format!(
-                "CREATE TABLE {name} LIKE {source}: {source} does not exist"
-            ));
+            self.reject(
+                Proof::absent(Condition::UndefinedTable, source),
+                format!("CREATE TABLE {name} LIKE {source}: {source} does not exist"),
+            );
             return;
         };
         let columns: Vec<Column> = self.catalog.tables[from]
@@ -170,17 +187,38 @@ impl Fold {
         let schema = self.schema_of(name);
         if self.relation_name_taken(&schema, &name.name) {
             if !if_not_exists {
-                self.error(format!("relation {name} already exists"));
+                self.reject(
+                    Proof::known(Condition::DuplicateTable, &schema, &name.name),
+                    format!("relation {name} already exists"),
+                );
             }
             return;
         }
         let output = match crate::infer::query_columns(self, query) {
             Ok(output) => output,
             Err(why) => {
-                self.error(format!("CREATE TABLE {name} AS: {why}"));
+                let what = format!("CREATE TABLE {name} AS");
+                if !self.query_failed(query, &what, &why) {
+                    // Kept without columns, so later statements on the table still fold.
+                    let qualified = QualifiedName {
+                        schema: Some(schema.clone()),
+                        name: name.name.clone(),
+                    };
+                    self.doubt(
+                        &crate::sql::ddl::Reach::table(&qualified),
+                        &format!("{what}: {why}; its columns are unknown, so no model is generated for it"),
+                    );
+                    let unknown = Some(format!("{}: {why}", self.here()));
+                    let relation = Relation {
+                        unknown,
+                        ..Relation::new(schema, name.name.clone(), RelationKind::Table)
+                    };
+                    self.push_relation(relation, Shadow::default());
+                }
                 return;
             }
         };
+        self.settle(&schema, &name.name);
         let mut relation = Relation::new(schema, name.name.clone(), RelationKind::Table);
         for (i, out) in output.into_iter().enumerate() {
             let data_type = match out.typed.ty.finish() {
@@ -212,20 +250,16 @@ impl Fold {
         let relation_name = self.catalog.tables[table].name.clone();
         let resolved = match self.resolve_type(&c.data_type) {
             Ok(resolved) => resolved,
-            Err(why) => {
-                self.error_at(
-                    c.location,
-                    format!(
-                        "{why} for column {relation_name}.{}; hint: use a PostgreSQL type (integer, text, varchar(n), timestamptz, ...) or create the type first (CREATE TYPE ... AS ENUM, CREATE DOMAIN, CREATE EXTENSION)",
-                        c.name
-                    ),
-                );
-                // Keep the column so later statements about it do not cascade into more errors.
-                crate::catalog::types::ResolvedType {
-                    format: c.data_type.written.to_ascii_lowercase(),
-                    serial: false,
-                }
-            }
+            // The column stays, with the type's exact spelling: an unread statement may have
+            // made the type, and later statements about the column still fold.
+            Err(unknown) => crate::catalog::types::ResolvedType {
+                format: self.unknown_type(
+                    unknown,
+                    &format!("column {relation_name}.{}", c.name),
+                    Some(c.location),
+                ),
+                serial: false,
+            },
         };
         let mut column = Column {
             name: c.name.clone(),

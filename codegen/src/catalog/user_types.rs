@@ -5,6 +5,7 @@
 use crate::catalog::fold::Fold;
 use crate::catalog::model::{Attribute, Check, CompositeType, Domain, EnumType, RangeType};
 use crate::catalog::names::choose_name;
+use crate::catalog::proof::{Condition, Proof};
 use crate::catalog::types::{extension_types, format_user_type};
 use crate::sql::ddl::{DomainAction, TypeAction};
 use crate::sql::expr::Expr;
@@ -21,9 +22,13 @@ impl Fold {
                 .iter()
                 .any(|r| r.schema == schema && r.name == name.name)
         {
-            self.error(format!("type {name} already exists"));
+            self.reject(
+                Proof::known(Condition::DuplicateObject, &schema, &name.name),
+                format!("type {name} already exists"),
+            );
             return None;
         }
+        self.settle(&schema, &name.name);
         Some(schema)
     }
 
@@ -47,16 +52,16 @@ impl Fold {
         };
         let mut resolved = Vec::new();
         for (attribute, t) in attributes {
-            match self.resolve_type(t) {
-                Ok(r) => resolved.push(Attribute {
-                    name: attribute.clone(),
-                    data_type: r.format,
-                }),
-                Err(why) => {
-                    self.error(format!("{why} in type {name}"));
-                    return;
+            let data_type = match self.resolve_type(t) {
+                Ok(r) => r.format,
+                Err(unknown) => {
+                    self.unknown_type(unknown, &format!("attribute {attribute} of type {name}"), None)
                 }
-            }
+            };
+            resolved.push(Attribute {
+                name: attribute.clone(),
+                data_type,
+            });
         }
         self.catalog.composite_types.push(CompositeType {
             schema,
@@ -78,10 +83,7 @@ impl Fold {
         };
         let subtype = match self.resolve_type(subtype) {
             Ok(r) => r.format,
-            Err(why) => {
-                self.error(format!("{why} in range type {name}"));
-                return;
-            }
+            Err(unknown) => self.unknown_type(unknown, &format!("the subtype of range type {name}"), None),
         };
         let multirange = multirange.map_or_else(|| multirange_name(&name.name), |m| m.name.clone());
         self.catalog.range_types.push(RangeType {
@@ -96,6 +98,7 @@ impl Fold {
     /// valid column types without a place in the catalog.
     pub(crate) fn create_other_type(&mut self, name: &QualifiedName) {
         let schema = self.schema_of(name);
+        self.settle(&schema, &name.name);
         self.other_types.insert((schema, name.name.clone()));
     }
 
@@ -113,12 +116,7 @@ impl Fold {
         };
         let data_type = match self.resolve_type(base) {
             Ok(resolved) => resolved.format,
-            Err(why) => {
-                self.error(format!(
-                    "{why} in domain {name}; hint: create the type before the domain"
-                ));
-                return;
-            }
+            Err(unknown) => self.unknown_type(unknown, &format!("the base of domain {name}"), None),
         };
         self.catalog.domains.push(Domain {
             schema,
@@ -165,9 +163,17 @@ impl Fold {
     /// `ALTER DOMAIN`.
     pub(crate) fn alter_domain(&mut self, name: &QualifiedName, action: &DomainAction) {
         let Some(i) = self.find_domain(name) else {
-            self.error(format!("type {name} does not exist"));
+            self.reject(
+                Proof::absent(Condition::UndefinedObject, name),
+                format!("type {name} does not exist"),
+            );
             return;
         };
+        let proof = |condition| {
+            let d = &self.catalog.domains[i];
+            Proof::known(condition, &d.schema, &d.name)
+        };
+        let undefined = proof(Condition::UndefinedObject);
         match action {
             DomainAction::Default(e) => {
                 self.catalog.domains[i].default = e
@@ -188,7 +194,10 @@ impl Fold {
                 let before = checks.len();
                 checks.retain(|c| &c.name != constraint);
                 if before == checks.len() && !if_exists {
-                    self.error(format!("constraint {constraint} of domain {name} does not exist"));
+                    self.reject(
+                        undefined,
+                        format!("constraint {constraint} of domain {name} does not exist"),
+                    );
                 }
             }
             DomainAction::RenameConstraint { from, to } => {
@@ -198,7 +207,10 @@ impl Fold {
                     .find(|c| &c.name == from)
                 {
                     Some(c) => c.name = to.clone(),
-                    None => self.error(format!("constraint {from} of domain {name} does not exist")),
+                    None => self.reject(
+                        undefined,
+                        format!("constraint {from} of domain {name} does not exist"),
+                    ),
                 }
             }
             DomainAction::Rename(to) => {
@@ -217,15 +229,33 @@ impl Fold {
         }
         let schema = schema.map_or_else(|| self.schema_of(&QualifiedName::bare(name)), str::to_string);
         self.extensions.insert(name.to_string(), schema.clone());
-        for t in extension_types(name) {
-            self.other_types.insert((schema.clone(), t.to_string()));
+        match extension_types(name) {
+            Some(types) => {
+                for t in types {
+                    self.other_types.insert((schema.clone(), t.to_string()));
+                }
+            }
+            // An extension the generator has never seen may make any types.
+            None => {
+                let reach = crate::sql::ddl::Reach {
+                    schemas: vec![schema.clone()],
+                    ..crate::sql::ddl::Reach::default()
+                };
+                self.new_objects_doubt(
+                    &reach,
+                    &format!("CREATE EXTENSION {name}: the generator does not know which types it makes; columns of those types are kept as written"),
+                );
+            }
         }
     }
 
     /// `ALTER TYPE`.
     pub(crate) fn alter_type(&mut self, name: &QualifiedName, action: &TypeAction) {
         let Some(schema) = self.find_type_schema(name) else {
-            self.error(format!("type {name} does not exist"));
+            self.reject(
+                Proof::absent(Condition::UndefinedObject, name),
+                format!("type {name} does not exist"),
+            );
             return;
         };
         match action {
@@ -247,9 +277,13 @@ impl Fold {
             .iter()
             .position(|e| e.schema == schema && e.name == name.name)
         else {
-            self.error(format!("{name} is not an enum"));
+            self.reject(
+                Proof::known(Condition::WrongObjectType, schema, &name.name),
+                format!("{name} is not an enum"),
+            );
             return;
         };
+        let proof = |condition| Proof::known(condition, schema, &name.name);
         let values = &mut self.catalog.enums[position].values;
         match action {
             TypeAction::AddValue {
@@ -259,7 +293,10 @@ impl Fold {
             } => {
                 if values.contains(value) {
                     if !if_not_exists {
-                        self.error(format!("enum label '{value}' already exists in {name}"));
+                        self.reject(
+                            proof(Condition::DuplicateObject),
+                            format!("enum label '{value}' already exists in {name}"),
+                        );
                     }
                     return;
                 }
@@ -267,14 +304,23 @@ impl Fold {
                     None => values.push(value.clone()),
                     Some((before, neighbour)) => match values.iter().position(|v| v == neighbour) {
                         Some(i) => values.insert(if *before { i } else { i + 1 }, value.clone()),
-                        None => self.error(format!("'{neighbour}' is not a label of enum {name}")),
+                        None => self.reject(
+                            proof(Condition::InvalidParameterValue),
+                            format!("'{neighbour}' is not a label of enum {name}"),
+                        ),
                     },
                 }
             }
             TypeAction::RenameValue { from, to } => match values.iter().position(|v| v == from) {
                 Some(i) if !values.contains(to) => values[i] = to.clone(),
-                Some(_) => self.error(format!("enum label '{to}' already exists in {name}")),
-                None => self.error(format!("'{from}' is not a label of enum {name}")),
+                Some(_) => self.reject(
+                    proof(Condition::DuplicateObject),
+                    format!("enum label '{to}' already exists in {name}"),
+                ),
+                None => self.reject(
+                    proof(Condition::InvalidParameterValue),
+                    format!("'{from}' is not a label of enum {name}"),
+                ),
             },
             _ => {}
         }
@@ -287,43 +333,57 @@ impl Fold {
             .iter()
             .position(|c| c.schema == schema && c.name == name.name)
         else {
-            self.error(format!("{name} is not a composite type"));
+            self.reject(
+                Proof::known(Condition::WrongObjectType, schema, &name.name),
+                format!("{name} is not a composite type"),
+            );
             return;
         };
+        let undefined = Proof::known(Condition::UndefinedColumn, schema, &name.name);
+        let what = |a: &str| format!("attribute {a} of type {name}");
         match action {
-            TypeAction::AddAttribute { name: a, data_type } => match self.resolve_type(data_type) {
-                Ok(r) => self.catalog.composite_types[i].attributes.push(Attribute {
+            TypeAction::AddAttribute { name: a, data_type } => {
+                let data_type = match self.resolve_type(data_type) {
+                    Ok(r) => r.format,
+                    Err(unknown) => self.unknown_type(unknown, &what(a), None),
+                };
+                self.catalog.composite_types[i].attributes.push(Attribute {
                     name: a.clone(),
-                    data_type: r.format,
-                }),
-                Err(why) => self.error(why),
-            },
+                    data_type,
+                });
+            }
             TypeAction::DropAttribute { name: a, if_exists } => {
                 let attributes = &mut self.catalog.composite_types[i].attributes;
                 let before = attributes.len();
                 attributes.retain(|x| &x.name != a);
                 if before == attributes.len() && !if_exists {
-                    self.error(format!("attribute {a} of type {name} does not exist"));
+                    self.reject(undefined, format!("{} does not exist", what(a)));
                 }
             }
             TypeAction::AlterAttribute { .. } if self.type_in_use(schema, &name.name) => {
                 let (table, column) = self.type_in_use_by(schema, &name.name).unwrap_or_default();
-                self.error(format!(
-                    "cannot alter type \"{}\" because column \"{table}.{column}\" uses it",
-                    name.name
-                ));
+                self.reject(
+                    Proof::known(Condition::FeatureNotSupported, schema, &name.name),
+                    format!(
+                        "cannot alter type \"{}\" because column \"{table}.{column}\" uses it",
+                        name.name
+                    ),
+                );
             }
-            TypeAction::AlterAttribute { name: a, data_type } => match self.resolve_type(data_type) {
-                Ok(r) => match self.catalog.composite_types[i]
+            TypeAction::AlterAttribute { name: a, data_type } => {
+                let data_type = match self.resolve_type(data_type) {
+                    Ok(r) => r.format,
+                    Err(unknown) => self.unknown_type(unknown, &what(a), None),
+                };
+                match self.catalog.composite_types[i]
                     .attributes
                     .iter_mut()
                     .find(|x| &x.name == a)
                 {
-                    Some(x) => x.data_type = r.format,
-                    None => self.error(format!("attribute {a} of type {name} does not exist")),
-                },
-                Err(why) => self.error(why),
-            },
+                    Some(x) => x.data_type = data_type,
+                    None => self.reject(undefined, format!("{} does not exist", what(a))),
+                }
+            }
             TypeAction::RenameAttribute { from, to } => {
                 match self.catalog.composite_types[i]
                     .attributes
@@ -331,7 +391,7 @@ impl Fold {
                     .find(|x| &x.name == from)
                 {
                     Some(x) => x.name = to.clone(),
-                    None => self.error(format!("attribute {from} of type {name} does not exist")),
+                    None => self.reject(undefined, format!("{} does not exist", what(from))),
                 }
             }
             _ => {}
@@ -360,9 +420,13 @@ impl Fold {
     /// Renames a type; columns of that type follow (PostgreSQL refers to types by oid).
     fn rename_type(&mut self, schema: &str, name: &QualifiedName, to: &str) {
         if self.type_exists(schema, to) {
-            self.error(format!("type {to} already exists"));
+            self.reject(
+                Proof::known(Condition::DuplicateObject, schema, to),
+                format!("type {to} already exists"),
+            );
             return;
         }
+        self.carry_doubt((schema, &name.name), (schema, to));
         let is = |s: &String, n: &String| s == schema && *n == name.name;
         let mut found = false;
         for e in self.catalog.enums.iter_mut().filter(|e| is(&e.schema, &e.name)) {
@@ -396,7 +460,10 @@ impl Fold {
             found = true;
         }
         if !found {
-            self.error(format!("type {name} does not exist"));
+            self.reject(
+                Proof::absent(Condition::UndefinedObject, name),
+                format!("type {name} does not exist"),
+            );
             return;
         }
         self.retype(
@@ -413,7 +480,10 @@ impl Fold {
             .find(|s| self.type_exists(s, &name.name))
         else {
             if !if_exists {
-                self.error(format!("type {name} does not exist"));
+                self.reject(
+                    Proof::absent(Condition::UndefinedObject, name),
+                    format!("type {name} does not exist"),
+                );
             }
             return;
         };
@@ -437,10 +507,12 @@ impl Fold {
         if let Some((table, column)) = users.first()
             && !cascade
         {
+            let proof = self.on_relation(Condition::DependentObjectsStillExist, *table);
             let table = self.catalog.tables[*table].name.clone();
-            self.error(format!(
-                "cannot drop type {name}: column {table}.{column} uses it; drop the column first or add CASCADE"
-            ));
+            self.reject(
+                proof,
+                format!("cannot drop type {name}: column {table}.{column} uses it; drop the column first or add CASCADE"),
+            );
             return;
         }
         // Columns go in reverse so the indexes stay valid.
@@ -452,7 +524,8 @@ impl Fold {
         self.catalog.domains.retain(|d| !is(&d.schema, &d.name));
         self.catalog.composite_types.retain(|c| !is(&c.schema, &c.name));
         self.catalog.range_types.retain(|r| !is(&r.schema, &r.name));
-        self.other_types.remove(&(schema, name.name.clone()));
+        self.other_types.remove(&(schema.clone(), name.name.clone()));
+        self.settle(&schema, &name.name);
     }
 }
 

@@ -2,8 +2,11 @@
 
 use crate::catalog::fold::{Fold, Shadow};
 use crate::catalog::model::{Column, Relation, RelationKind};
+use crate::catalog::proof::{Condition, Proof};
 use crate::sql::QualifiedName;
+use crate::sql::ddl::Reach;
 use crate::sql::ddl::{CreateView, Routine};
+use crate::sql::query::Query;
 
 impl Fold {
     /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW name [(columns)] AS query`.
@@ -19,7 +22,10 @@ impl Fold {
             Some(i) if v.or_replace && self.catalog.tables[i].kind == kind => {}
             Some(_) | None if self.relation_name_taken(&schema, &v.name.name) => {
                 if !v.if_not_exists {
-                    self.error(format!("relation {} already exists", v.name));
+                    self.reject(
+                        Proof::known(Condition::DuplicateTable, &schema, &v.name.name),
+                        format!("relation {} already exists", v.name),
+                    );
                 }
                 return;
             }
@@ -27,16 +33,22 @@ impl Fold {
         }
         let output = match crate::infer::query_columns(self, &v.query) {
             Ok(output) => output,
-            Err(why) if crate::infer::rejected_by_postgres(&why) => {
-                self.error(format!("view {}: {why}", v.name));
-                return;
-            }
             Err(why) => {
+                if self.query_failed(&v.query, &format!("view {}", v.name), &why) {
+                    return;
+                }
                 // Kept without columns, so later statements on the view still fold.
-                self.warn(format!(
-                    "view {}: {why}; its columns are unknown, and generating models for it will fail",
-                    v.name
-                ));
+                let reach = Reach::object(&QualifiedName {
+                    schema: Some(schema.clone()),
+                    name: v.name.name.clone(),
+                });
+                self.doubt(
+                    &reach,
+                    &format!(
+                        "view {}: {why}; its columns are unknown, so no model is generated for it",
+                        v.name
+                    ),
+                );
                 let unknown = Some(format!("{}: {why}", self.here()));
                 match existing {
                     Some(i) => {
@@ -57,22 +69,28 @@ impl Fold {
             }
         };
         if v.columns.len() > output.len() {
-            self.error(format!(
-                "view {} names {} columns but its query has {}",
-                v.name,
-                v.columns.len(),
-                output.len()
-            ));
+            self.reject(
+                Proof::Reads(Condition::SyntaxError, v.query.relations()),
+                format!(
+                    "view {} names {} columns but its query has {}",
+                    v.name,
+                    v.columns.len(),
+                    output.len()
+                ),
+            );
             return;
         }
         let mut columns: Vec<Column> = Vec::new();
         for (i, out) in output.into_iter().enumerate() {
             let name = v.columns.get(i).cloned().unwrap_or(out.name);
             if columns.iter().any(|c| c.name == name) {
-                self.error(format!(
-                    "view {}: column {name} specified more than once; give it an alias",
-                    v.name
-                ));
+                self.reject(
+                    Proof::Reads(Condition::DuplicateColumn, v.query.relations()),
+                    format!(
+                        "view {}: column {name} specified more than once; give it an alias",
+                        v.name
+                    ),
+                );
                 return;
             }
             let data_type = match out.typed.ty.finish() {
@@ -108,6 +126,9 @@ impl Fold {
             })
             .collect();
         let uses_columns = v.query.used_columns();
+        if existing.is_none() || v.or_replace {
+            self.settle(&schema, &v.name.name);
+        }
         match existing {
             Some(i) => {
                 self.shadows[i].depends_on = depends_on;
@@ -139,13 +160,36 @@ impl Fold {
     }
 }
 
+impl Fold {
+    /// A query of a statement (`view v`, `CREATE TABLE t AS`) that could not be typed: an error
+    /// when PostgreSQL rejects it and all it reads is certain (true: the statement is done),
+    /// else false and the caller keeps what it can.
+    pub(crate) fn query_failed(&mut self, query: &Query, what: &str, why: &str) -> bool {
+        if !crate::infer::rejected_by_postgres(why) {
+            return false;
+        }
+        let condition = if why.starts_with("relation ") {
+            Condition::UndefinedTable
+        } else {
+            Condition::UndefinedColumn
+        };
+        self.reject(
+            Proof::Reads(condition, query.relations()),
+            format!("{what}: {why}"),
+        );
+        true
+    }
+}
+
 impl crate::infer::Schema for Fold {
     fn relation(&self, name: &QualifiedName) -> Option<&Relation> {
         self.find_relation(name).map(|i| &self.catalog.tables[i])
     }
 
     fn resolve_type(&self, written: &crate::sql::TypeName) -> Result<String, String> {
-        Fold::resolve_type(self, written).map(|r| r.format)
+        Fold::resolve_type(self, written)
+            .map(|r| r.format)
+            .map_err(|unknown| format!("type {} does not exist", unknown.written))
     }
 
     fn routine(&self, name: &QualifiedName) -> Option<&Routine> {

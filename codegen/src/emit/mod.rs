@@ -165,43 +165,60 @@ fn emit_laid_out(
         .map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
     let relation_methods = relations::relation_methods(catalog, &names)
         .map_err(|errors| errors.into_iter().map(problem).collect::<Vec<_>>())?;
-    // Columns sent as text, and those whose type is unknown (a warning each), relation by
-    // relation on whichever core is free.
+    // Columns sent as text, and those whose type is unknown, relation by relation on whichever
+    // core is free; one warning per unknown type.
     let relations: Vec<&crate::catalog::Relation> = catalog.tables.iter().collect();
     let per_relation = crate::parallel::map(&relations, |relation| {
         let mut text_columns = 0;
-        let mut warnings = Vec::new();
+        let mut unknown = Vec::new();
         for column in &relation.columns {
             let mapping = types::column_rust_type(catalog, &names, relation, column);
             if mapping.read_as.as_deref().is_some_and(|t| t.starts_with("text")) {
                 text_columns += 1;
             }
             if mapping.unknown {
-                warnings.push(Diagnostic::warning(
-                    migrations_dir,
-                    format!(
-                        "column {}.{} has type `{}`, which the migrations do not define (an extension's type, or an enum made where the fold could not see); it is a String read as `::text` and written as `::{}`",
-                        names::display_name(relation),
-                        column.name,
-                        column.data_type,
-                        column.data_type
-                    ),
+                unknown.push((
+                    column.data_type.clone(),
+                    format!("{}.{}", names::display_name(relation), column.name),
                 ));
             }
         }
-        (text_columns, warnings)
+        (text_columns, unknown)
     });
     let text_columns: usize = per_relation.iter().map(|(count, _)| count).sum();
-    let warnings: Vec<Diagnostic> = per_relation.into_iter().flat_map(|(_, w)| w).collect();
+    let mut by_type: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    for (sql_type, column) in per_relation.into_iter().flat_map(|(_, u)| u) {
+        by_type.entry(sql_type).or_default().push(column);
+    }
+    let mut warnings: Vec<Diagnostic> = by_type
+        .into_iter()
+        .map(|(sql_type, columns)| {
+            let base = sql_type.trim_end_matches("[]");
+            let first = &columns[0];
+            let more = match columns.len() {
+                1 => String::new(),
+                n => format!(" and {} more column{}", n - 1, if n == 2 { "" } else { "s" }),
+            };
+            Diagnostic::warning(
+                migrations_dir,
+                format!(
+                    "type `{sql_type}` of {first}{more} has no Rust mapping the generator knows (an extension's type, or one made where the fold could not see): it is a String, read as `::text` and written as `::{sql_type}`; to map it, add `\"{base}\" = \"<Rust type>\"` under [types] in stagely-codegen.toml"
+                ),
+            )
+        })
+        .collect();
 
     let mut errors = Vec::new();
     let mut modules = Vec::new();
     for relation in &catalog.tables {
         if let Some(why) = &relation.unknown {
-            errors.push(problem(format!(
-                "view {}.{} cannot be generated: its columns are unknown ({why}); give the view explicit casts, or define what it selects from in the migrations",
-                relation.schema, relation.name
-            )));
+            warnings.push(Diagnostic::warning(
+                migrations_dir,
+                format!(
+                    "{}.{} is not generated: its columns are unknown ({why}); give the query explicit casts, or define what it selects from in the migrations",
+                    relation.schema, relation.name
+                ),
+            ));
             continue;
         }
         modules.push((names.relation(relation).module.clone(), relation));

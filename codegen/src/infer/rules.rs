@@ -413,7 +413,7 @@ pub(super) struct BuiltinFunction {
     pub(super) set: bool,
 }
 
-/// PostgreSQL's own functions, from `codegen/data/pg_functions.tsv` (`make pg-functions`).
+/// PostgreSQL's own functions, from `codegen/data/pg_functions.tsv` (`make pg-catalogs`).
 pub(super) fn builtin_function(name: &str) -> Option<&'static BuiltinFunction> {
     static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, BuiltinFunction>> =
         std::sync::OnceLock::new();
@@ -452,7 +452,7 @@ fn operator_name(op: &str) -> &str {
 }
 
 /// The result type of PostgreSQL's own binary operator `op` on exactly these operand types
-/// (modifiers removed), from `codegen/data/pg_operators.tsv` (`make pg-functions`).
+/// (modifiers removed), from `codegen/data/pg_operators.tsv` (`make pg-catalogs`).
 pub(super) fn builtin_operator(op: &str, left: &str, right: &str) -> Option<&'static str> {
     static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static str>> =
         std::sync::OnceLock::new();

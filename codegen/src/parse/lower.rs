@@ -89,6 +89,7 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
                 }
                 other => {
                     return Ddl::Unsupported {
+                        reach: crate::sql::ddl::Reach::none(),
                         reason: format!("DROP {other} is not folded"),
                     };
                 }
@@ -236,6 +237,7 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
             | sql::AlterViewOperation::SetOptions { .. }
             | sql::AlterViewOperation::ResetOptions { .. } => Ddl::Skipped,
             other => Ddl::Unsupported {
+                reach: crate::sql::ddl::Reach::none(),
                 reason: format!("ALTER VIEW ... {other} is not folded"),
             },
         },
@@ -332,15 +334,16 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
             if variable.to_string().eq_ignore_ascii_case("search_path") =>
         {
             Ddl::Unsupported {
+                reach: crate::sql::ddl::Reach::none(),
                 reason: "SET search_path: the generator keeps unqualified names in public; qualify names with their schema instead".into(),
             }
         }
         S::CreateFunction(f) => Ddl::CreateFunction {
             name: object_name(&f.name).name,
-            runs_ddl: f
+            ddl: f
                 .function_body
                 .as_ref()
-                .is_some_and(|body| runs_ddl(&body_text(body))),
+                .and_then(|body| ddl_of(&body_text(body))),
             routine: routine(&f),
         },
         S::Query(q) => top_level_query(&q, cx),
@@ -348,6 +351,7 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
             functions: vec![object_name(&f.name).name],
         },
         S::Execute { .. } => Ddl::Unsupported {
+            reach: crate::sql::ddl::Reach::none(),
             reason: "EXECUTE/CALL runs code the generator cannot see; DDL it runs is not in the catalog"
                 .into(),
         },
@@ -426,6 +430,7 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
             _ => Ddl::Skipped,
         },
         other => Ddl::Unsupported {
+            reach: crate::sql::ddl::Reach::none(),
             reason: format!("statement not folded: {}", first_words(&other.to_string())),
         },
     }
@@ -554,14 +559,17 @@ fn body_text(body: &sql::CreateFunctionBody) -> String {
     }
 }
 
-/// True when a function body holds statements that change the schema when it runs.
-pub(super) fn runs_ddl(body: &str) -> bool {
-    body.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+/// When a function body holds statements that change the schema when it runs: what they may
+/// change.
+pub(super) fn ddl_of(body: &str) -> Option<Reach> {
+    let runs_ddl = body
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
         .any(|w| {
             ["EXECUTE", "CREATE", "ALTER", "DROP"]
                 .iter()
                 .any(|k| w.eq_ignore_ascii_case(k))
-        })
+        });
+    runs_ddl.then(|| super::reach::body_reach(body))
 }
 
 /// The first few words of a statement, for messages.
@@ -586,6 +594,7 @@ fn create_table(ct: sql::CreateTable, cx: &Context) -> Ddl {
     }
     if ct.clone.is_some() {
         return Ddl::Unsupported {
+            reach: crate::sql::ddl::Reach::none(),
             reason: format!("CREATE TABLE {name} CLONE is not PostgreSQL and is not folded"),
         };
     }

@@ -124,8 +124,9 @@ pub enum Ddl {
     CreateFunction {
         /// Function name (last part, folded).
         name: String,
-        /// The body contains `EXECUTE` or `CREATE`/`ALTER`/`DROP`.
-        runs_ddl: bool,
+        /// When the body contains `EXECUTE` or `CREATE`/`ALTER`/`DROP`: what running it may
+        /// change.
+        ddl: Option<Reach>,
         /// What a function returns, for typing queries that call it (`None` for procedures
         /// and functions returning nothing).
         routine: Option<Routine>,
@@ -204,11 +205,194 @@ pub enum Ddl {
     /// SET, ...): recognised and skipped.
     Skipped,
     /// A statement whose effect the generator cannot see (a `DO` block) or cannot fold: warned
-    /// about, never dropped silently.
+    /// about, never dropped silently, and what it may have changed is uncertain from then on.
     Unsupported {
         /// What it is and why it is not folded.
         reason: String,
+        /// What it may have changed.
+        reach: Reach,
     },
+    /// A statement PostgreSQL accepts that the generator cannot read: a warning, and what it
+    /// names (found by a tolerant scan of its words) is uncertain from then on.
+    Unread {
+        /// Why it could not be read.
+        reason: String,
+        /// What it may have changed.
+        reach: Reach,
+        /// Where reading stopped.
+        at: Location,
+    },
+}
+
+/// What a statement may have created, changed or dropped, as far as its words show.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// Objects it names (relations, types, sequences, schemas' objects by name).
+    pub objects: Vec<QualifiedName>,
+    /// Tables whose derived names it may have made (`t_pkey`, `t_id_seq`, `t_a_key`).
+    pub derived: Vec<QualifiedName>,
+    /// Schemas everything in which it may have changed.
+    pub schemas: Vec<String>,
+    /// Anything at all (dynamic SQL, an unknown command).
+    pub anything: bool,
+}
+
+impl Reach {
+    /// Nothing: the statement cannot have changed the shape.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Anything at all.
+    pub fn anything() -> Self {
+        Self {
+            anything: true,
+            ..Self::default()
+        }
+    }
+
+    /// One object.
+    pub fn object(name: &QualifiedName) -> Self {
+        Self {
+            objects: vec![name.clone()],
+            ..Self::default()
+        }
+    }
+
+    /// A table and the names PostgreSQL derives from it.
+    pub fn table(name: &QualifiedName) -> Self {
+        Self {
+            objects: vec![name.clone()],
+            derived: vec![name.clone()],
+            ..Self::default()
+        }
+    }
+
+    /// True when it reaches nothing.
+    pub fn is_empty(&self) -> bool {
+        !self.anything && self.objects.is_empty() && self.derived.is_empty() && self.schemas.is_empty()
+    }
+
+    /// Both reaches.
+    pub fn join(mut self, other: Reach) -> Self {
+        self.objects.extend(other.objects);
+        self.derived.extend(other.derived);
+        self.schemas.extend(other.schemas);
+        self.anything |= other.anything;
+        self
+    }
+}
+
+impl Ddl {
+    /// What the statement creates, changes or drops: the names a doubt about it covers when
+    /// the fold cannot apply it.
+    pub fn reach(&self) -> Reach {
+        let bare = |name: &str| QualifiedName::bare(name);
+        match self {
+            Ddl::CreateTable(t) => Reach::table(&t.name),
+            Ddl::CreateTableAs { name, .. } => Reach::table(name),
+            Ddl::AlterTable(a) => {
+                let mut reach = Reach::table(&a.name);
+                for action in &a.actions {
+                    match action {
+                        AlterAction::RenameTable { to } => reach.objects.push(QualifiedName {
+                            schema: a.name.schema.clone(),
+                            name: to.clone(),
+                        }),
+                        AlterAction::SetSchema { schema } => reach.objects.push(QualifiedName {
+                            schema: Some(schema.clone()),
+                            name: a.name.name.clone(),
+                        }),
+                        AlterAction::AttachPartition { partition, .. }
+                        | AlterAction::DetachPartition { partition } => reach.objects.push(partition.clone()),
+                        _ => {}
+                    }
+                }
+                reach
+            }
+            Ddl::Drop(d) => {
+                let mut reach = Reach::default();
+                for name in &d.names {
+                    match d.kind {
+                        DropKind::Schema => reach.schemas.push(name.name.clone()),
+                        DropKind::Table | DropKind::ForeignTable => {
+                            reach = reach.join(Reach::table(name));
+                        }
+                        _ => reach.objects.push(name.clone()),
+                    }
+                }
+                reach
+            }
+            Ddl::CreateEnum { name, .. }
+            | Ddl::CreateOtherType { name }
+            | Ddl::CreateComposite { name, .. }
+            | Ddl::CreateRange { name, .. }
+            | Ddl::CreateDomain { name, .. }
+            | Ddl::AlterDomain { name, .. }
+            | Ddl::CreateSequence { name, .. }
+            | Ddl::AlterSequence { name, .. } => Reach::object(name),
+            Ddl::AlterType { name, action } => {
+                let mut reach = Reach::object(name);
+                if let TypeAction::Rename { to } = action {
+                    reach.objects.push(QualifiedName {
+                        schema: name.schema.clone(),
+                        name: to.clone(),
+                    });
+                }
+                reach
+            }
+            Ddl::CreateView(v) => Reach::table(&v.name),
+            Ddl::CreateIndex(i) => {
+                let mut reach = Reach::object(&i.table);
+                match &i.name {
+                    Some(name) => reach.objects.push(QualifiedName {
+                        schema: i.table.schema.clone(),
+                        name: name.clone(),
+                    }),
+                    None => reach.derived.push(i.table.clone()),
+                }
+                reach
+            }
+            Ddl::RenameRelation { name, new_name, .. } => {
+                let mut reach = Reach::object(name);
+                reach.objects.push(QualifiedName {
+                    schema: name.schema.clone(),
+                    name: new_name.clone(),
+                });
+                reach
+            }
+            Ddl::SetSchema { name, schema, .. } => {
+                let mut reach = Reach::object(name);
+                reach.objects.push(QualifiedName {
+                    schema: Some(schema.clone()),
+                    name: name.name.clone(),
+                });
+                reach
+            }
+            Ddl::RenameSchema { from, to } => Reach {
+                schemas: vec![from.clone(), to.clone()],
+                ..Reach::default()
+            },
+            Ddl::Comment { target, name, .. } => match (target, name.as_slice()) {
+                (CommentTarget::Other, _) | (_, []) => Reach::none(),
+                (CommentTarget::Column, [.., table, _]) => Reach::object(&bare(table)),
+                (_, [.., last]) => Reach::object(&bare(last)),
+            },
+            Ddl::CreateExtension { .. } => Reach::anything(),
+            Ddl::CreateSchema { name } => Reach {
+                schemas: vec![name.clone()],
+                ..Reach::default()
+            },
+            Ddl::Unsupported { reach, .. } | Ddl::Unread { reach, .. } => reach.clone(),
+            Ddl::Do(block) => block.reach(),
+            Ddl::Call { .. } => Reach::anything(),
+            Ddl::CreateFunction { .. }
+            | Ddl::SetSearchPath { .. }
+            | Ddl::ResetSession
+            | Ddl::Transaction(_)
+            | Ddl::Skipped => Reach::none(),
+        }
+    }
 }
 
 /// How an `ALTER ... RENAME` named the relation kind.
@@ -787,10 +971,43 @@ pub enum PlStatement {
     },
     /// A loop or a `CASE`: its statements run as often as the data decides.
     Loop(Vec<PlStatement>),
-    /// `EXECUTE` of text built at run time, which may run DDL.
-    DynamicExecute(Location),
+    /// `EXECUTE` of text built at run time, which may run DDL: where, and what its constant
+    /// start shows it may change.
+    DynamicExecute(Location, Reach),
     /// Assignments, `PERFORM`, `RAISE`, `SELECT ... INTO` variables: nothing to fold.
     Nothing,
+}
+
+impl PlBlock {
+    /// What the block's statements and handlers may change.
+    pub fn reach(&self) -> Reach {
+        self.handlers
+            .iter()
+            .fold(PlStatement::all(&self.statements), |r, h| {
+                r.join(PlStatement::all(&h.statements))
+            })
+    }
+}
+
+impl PlStatement {
+    /// What the statement may change.
+    pub fn reach(&self) -> Reach {
+        match self {
+            PlStatement::Sql(s) => s.ddl.reach(),
+            PlStatement::Block(b) => b.reach(),
+            PlStatement::If { branches, otherwise } => branches
+                .iter()
+                .fold(Self::all(otherwise), |r, (_, b)| r.join(Self::all(b))),
+            PlStatement::Loop(body) => Self::all(body),
+            PlStatement::DynamicExecute(_, reach) => reach.clone(),
+            PlStatement::Nothing => Reach::none(),
+        }
+    }
+
+    /// What all of `statements` may change.
+    pub fn all(statements: &[PlStatement]) -> Reach {
+        statements.iter().fold(Reach::none(), |r, s| r.join(s.reach()))
+    }
 }
 
 /// An `IF` condition, as far as the fold can evaluate it.

@@ -28,21 +28,49 @@ pub struct Difference {
     pub subject: String,
     /// How the migrations (static) and the database (live) disagree.
     pub message: String,
+    /// When the object is uncertain in the static catalog (a statement the fold could not
+    /// read or apply may have changed it): that statement. Such differences are expected.
+    pub uncertain: Option<String>,
 }
 
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.subject, self.message)
+        write!(f, "{}: {}", self.subject, self.message)?;
+        if let Some(cause) = &self.uncertain {
+            write!(f, " (uncertain since {cause})")?;
+        }
+        Ok(())
     }
 }
 
-pub(super) struct Differences(pub(super) Vec<Difference>);
+/// The differences found so far, and what the static catalog is unsure of.
+pub(super) struct Differences<'a> {
+    pub(super) list: Vec<Difference>,
+    /// The static catalog, whose uncertain objects mark their differences.
+    expected: &'a Catalog,
+    /// The cause of doubt about the object being compared.
+    cause: Option<&'a str>,
+}
 
-impl Differences {
+impl<'a> Differences<'a> {
+    pub(super) fn new(expected: &'a Catalog) -> Self {
+        Self {
+            list: Vec::new(),
+            expected,
+            cause: None,
+        }
+    }
+
+    /// From here on, differences are about the object `schema.name`.
+    pub(super) fn about(&mut self, schema: &str, name: &str) {
+        self.cause = self.expected.uncertainty(schema, name);
+    }
+
     pub(super) fn add(&mut self, subject: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Difference {
+        self.list.push(Difference {
             subject: subject.into(),
             message: message.into(),
+            uncertain: self.cause.map(str::to_string),
         });
     }
 
@@ -78,9 +106,9 @@ pub fn exact_columns(expected: &Catalog, live: &Catalog) -> (usize, usize) {
             let Some(ec) = e.column(&lc.name) else {
                 continue;
             };
-            let mut d = Differences(Vec::new());
+            let mut d = Differences::new(expected);
             column(&mut d, e, ec, lc);
-            if d.0.is_empty() {
+            if d.list.is_empty() {
                 exact += 1;
             }
         }
@@ -91,8 +119,9 @@ pub fn exact_columns(expected: &Catalog, live: &Catalog) -> (usize, usize) {
 /// Every difference between the catalog folded from the migrations (`expected`) and the one
 /// read from the database (`live`).
 pub fn compare(expected: &Catalog, live: &Catalog) -> Vec<Difference> {
-    let mut d = Differences(Vec::new());
+    let mut d = Differences::new(expected);
     for e in &expected.tables {
+        d.about(&e.schema, &e.name);
         match live.relation(&e.schema, &e.name) {
             Some(l) => relation(&mut d, e, l),
             None => d.add(
@@ -103,6 +132,7 @@ pub fn compare(expected: &Catalog, live: &Catalog) -> Vec<Difference> {
     }
     for l in &live.tables {
         if expected.relation(&l.schema, &l.name).is_none() {
+            d.about(&l.schema, &l.name);
             d.add(
                 format!("relation {}.{}", l.schema, l.name),
                 "in the database but not in the migrations",
@@ -110,7 +140,7 @@ pub fn compare(expected: &Catalog, live: &Catalog) -> Vec<Difference> {
         }
     }
     types::compare_types(&mut d, expected, live);
-    d.0
+    d.list
 }
 
 fn relation(d: &mut Differences, e: &Relation, l: &Relation) {

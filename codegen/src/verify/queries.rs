@@ -18,6 +18,7 @@ pub async fn prove(conn: &mut PgConnection, queries: &[TypedQuery]) -> Result<Ve
     for q in queries {
         let subject = format!("query {} ({}:{})", q.def.name, q.def.path.display(), q.def.line);
         let differ = |message: String| Difference {
+            uncertain: None,
             subject: subject.clone(),
             message,
         };

@@ -28,17 +28,13 @@ pub(super) fn routine(c: &Cursor) -> Ddl {
     };
     let qualified = r.name();
     let name = qualified.as_ref().map(|n| n.name.clone()).unwrap_or_default();
-    let runs_ddl = c.tokens.iter().any(|t| match &t.token {
-        Token::DollarQuotedString(s) => lower::runs_ddl(&s.value),
-        Token::SingleQuotedString(s) => lower::runs_ddl(s),
-        _ => false,
+    let ddl = c.tokens.iter().find_map(|t| match &t.token {
+        Token::DollarQuotedString(s) => lower::ddl_of(&s.value),
+        Token::SingleQuotedString(s) => lower::ddl_of(s),
+        _ => None,
     });
     let routine = qualified.filter(|_| function).and_then(|q| returns(&mut r, q));
-    Ddl::CreateFunction {
-        name,
-        runs_ddl,
-        routine,
-    }
+    Ddl::CreateFunction { name, ddl, routine }
 }
 
 /// Clauses that end a `RETURNS` type.
@@ -280,6 +276,7 @@ pub(super) fn create_rule(c: &mut Cursor) -> Ddl {
     c.eat(&["RULE"]);
     if c.ident().as_deref() == Some("_RETURN") {
         return Ddl::Unsupported {
+            reach: crate::sql::ddl::Reach::none(),
             reason: "CREATE RULE \"_RETURN\" turns a table into a view, which the generator does not follow; write CREATE VIEW instead".into(),
         };
     }

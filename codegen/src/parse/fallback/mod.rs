@@ -61,6 +61,7 @@ pub(super) fn statement(tokens: &[TokenWithSpan], command: Command, cx: &Context
         // Without CASCADE a server still in use cannot be dropped: nothing changes.
         "DROP SERVER" if !c.tokens.iter().any(|t| is_cascade(&t.token)) => Ddl::Skipped,
         "DROP SERVER" | "DROP OWNED" | "IMPORT FOREIGN SCHEMA" => Ddl::Unsupported {
+            reach: crate::sql::ddl::Reach::none(),
             reason: format!(
                 "{}: the foreign tables or owned objects it creates or drops cannot be known from the SQL alone; `verify` shows them",
                 command.name

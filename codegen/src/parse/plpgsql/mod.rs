@@ -47,6 +47,7 @@ pub(super) fn do_block(
         });
     if language.as_deref().is_some_and(|l| l != "plpgsql") {
         return Ddl::Unsupported {
+            reach: crate::sql::ddl::Reach::none(),
             reason: format!(
                 "DO block in {}: the generator reads PL/pgSQL only, so any DDL inside is not in the catalog",
                 language.unwrap_or_default()
@@ -63,6 +64,7 @@ pub(super) fn do_block(
         _ => None,
     }) else {
         return Ddl::Unsupported {
+            reach: crate::sql::ddl::Reach::none(),
             reason: "DO block without a body".into(),
         };
     };
@@ -75,6 +77,7 @@ pub(super) fn do_block(
         Some(reader) => reader,
         None => {
             return Ddl::Unsupported {
+                reach: crate::sql::ddl::Reach::none(),
                 reason:
                     "DO block whose body cannot be read as PL/pgSQL; any DDL inside is not in the catalog"
                         .into(),
@@ -84,6 +87,7 @@ pub(super) fn do_block(
     match reader.top_block(diagnostics) {
         Some(block) => Ddl::Do(block),
         None => Ddl::Unsupported {
+            reach: crate::sql::ddl::Reach::none(),
             reason: "DO block whose body cannot be read as PL/pgSQL; any DDL inside is not in the catalog"
                 .into(),
         },
@@ -475,15 +479,16 @@ impl<'a> Reader<'a> {
             Token::DollarQuotedString(s) => Some(s.value.clone()),
             _ => None,
         });
+        let leading = leading.unwrap_or_default();
         let words: Vec<String> = leading
-            .unwrap_or_default()
             .split_whitespace()
             .take(6)
             .map(str::to_ascii_uppercase)
             .collect();
         match super::commands::classify(&words, false, false) {
             Some(command) if !command.shapes => PlStatement::Nothing,
-            _ => PlStatement::DynamicExecute(at),
+            // What the text's constant start names, else anything.
+            _ => PlStatement::DynamicExecute(at, super::reach::reach(&leading)),
         }
     }
 }

@@ -96,6 +96,7 @@ fn objects<T>(
 ) {
     for e in expected {
         let (schema, name) = key(e);
+        d.about(schema, name);
         let subject = format!("{what} {schema}.{name}");
         match live.iter().find(|l| key(l) == key(e)) {
             Some(l) => each(d, &subject, e, l),
@@ -105,6 +106,7 @@ fn objects<T>(
     for l in live {
         if !expected.iter().any(|e| key(e) == key(l)) {
             let (schema, name) = key(l);
+            d.about(schema, name);
             d.add(
                 format!("{what} {schema}.{name}"),
                 "in the database but not in the migrations",
