@@ -26,7 +26,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::source::Section;
 use crate::sql::TypeName;
-use crate::sql::ddl::{Ddl, Reach, Statement};
+use crate::sql::ddl::{Ddl, Reach, RelationKindWritten, Statement};
 use crate::sql::expr::Expr;
 use commands::Command;
 use script::{Piece, SqlStatement, Variables};
@@ -42,10 +42,14 @@ pub fn parse_section(section: &Section, diagnostics: &mut Vec<Diagnostic>) -> Ve
         match piece {
             Piece::Statement(sql) => {
                 if let Some(mut statement) = parse_statement(section, &sql, &mut found) {
-                    if let Ddl::Unsupported { reach, .. } = &mut statement.ddl
-                        && reach.is_empty()
-                    {
-                        *reach = reach::reach(&sql.sql);
+                    match &mut statement.ddl {
+                        Ddl::Unsupported { reach, .. } if reach.is_empty() => *reach = reach::reach(&sql.sql),
+                        Ddl::AlterTable(a) => {
+                            if let Some(form) = RelationKindWritten::of_command(statement.command) {
+                                a.form = form;
+                            }
+                        }
+                        _ => {}
                     }
                     statements.push(statement);
                 }
@@ -169,6 +173,7 @@ fn parse_statement(
             ));
         }
     };
+    let tokens = with_field_stars(tokens);
     let words = leading_words(&tokens, 8);
     let (as_query, into_table) = query_markers(&tokens);
     let Some(command) = commands::classify(&words, as_query, into_table) else {
@@ -197,19 +202,26 @@ fn parse_statement(
             ddl,
         });
     }
+    if command.name == "CREATE SCHEMA"
+        && let Some(statement) = schema_with_elements(section, sql, &tokens, diagnostics)
+    {
+        return Some(statement);
+    }
     let cx = lower::Context::new(location);
     // Session and transaction statements are read by our own parser, which knows all their
-    // spellings; sqlparser reads the rest first.
-    if OWN_COMMANDS.contains(&command.name)
-        && let Some(ddl) = fallback::statement(&tokens, command, &cx)
-    {
+    // spellings; so is a CREATE TABLE with LIKE, which sqlparser reads only first in the list
+    // and without INCLUDING (a later one it takes for a column named "like"). sqlparser reads
+    // the rest first.
+    let own = OWN_COMMANDS.contains(&command.name)
+        || (matches!(command.name, "CREATE TABLE" | "CREATE FOREIGN TABLE") && has_like_element(&tokens));
+    if own && let Some(ddl) = fallback::statement(&tokens, command, &cx) {
         return Some(Statement {
             location,
             command: command.name,
             ddl,
         });
     }
-    match parse_with_retries(&tokens, &words) {
+    match parse_with_retries(&tokens, &words, command.name) {
         Ok((statement, domain_not_null)) => {
             let mut ddl = lower::statement(statement, &cx);
             if let Ddl::CreateDomain { not_null, .. } = &mut ddl {
@@ -265,6 +277,99 @@ fn unread(sql: &SqlStatement, command: &'static str, stopped: Location, why: Str
             at: stopped,
         },
     }
+}
+
+/// `CREATE SCHEMA ... CREATE TABLE ... CREATE VIEW ...`: the schema, then each element read
+/// as a statement of its own (at its place in the file). `None` when there are no elements.
+fn schema_with_elements(
+    section: &Section,
+    sql: &SqlStatement,
+    tokens: &[TokenWithSpan],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Statement> {
+    // Elements start at a top-level CREATE or GRANT after the first word.
+    let mut depth = 0i32;
+    let mut starts = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        match &t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            token if depth == 0 && i > 0 && (keyword_is(token, "CREATE") || keyword_is(token, "GRANT")) => {
+                starts.push(i)
+            }
+            _ => {}
+        }
+    }
+    let first = *starts.first()?;
+    let header = parse_statement(
+        section,
+        &SqlStatement {
+            sql: tokens[..first].iter().map(|t| t.token.to_string()).collect(),
+            ..sql.clone()
+        },
+        diagnostics,
+    )?;
+    let Ddl::CreateSchema { name, .. } = header.ddl else {
+        return None;
+    };
+    let mut elements = Vec::new();
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(tokens.len());
+        let part = SqlStatement {
+            sql: tokens[start..end].iter().map(|t| t.token.to_string()).collect(),
+            location: lower::to_file(sql.location, tokens[start].span.start),
+            ..sql.clone()
+        };
+        elements.extend(parse_statement(section, &part, diagnostics));
+    }
+    Some(Statement {
+        ddl: Ddl::CreateSchema { name, elements },
+        ..header
+    })
+}
+
+/// `(x).*` (every field of a composite value), which sqlparser does not read, spelled as the
+/// field access `(x)."*"`, which it does; lowering reads the field `*` back as every field.
+fn with_field_stars(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !is_trivia(&tokens[i].token))
+        .collect();
+    for w in significant.windows(3) {
+        if tokens[w[0]].token == Token::RParen
+            && tokens[w[1]].token == Token::Period
+            && tokens[w[2]].token == Token::Mul
+        {
+            tokens[w[2]].token = Token::Word(sqlparser::tokenizer::Word {
+                value: "*".into(),
+                quote_style: Some('"'),
+                keyword: sqlparser::keywords::Keyword::NoKeyword,
+            });
+        }
+    }
+    tokens
+}
+
+/// Whether a `CREATE TABLE`'s element list has a `LIKE` element (an unquoted `LIKE` right
+/// after its opening parenthesis or a comma at that level).
+fn has_like_element(tokens: &[TokenWithSpan]) -> bool {
+    let mut depth = 0i32;
+    let mut previous: Option<&Token> = None;
+    for t in tokens.iter().filter(|t| !is_trivia(&t.token)) {
+        match &t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            token
+                if depth == 1
+                    && keyword_is(token, "LIKE")
+                    && matches!(previous, Some(Token::LParen | Token::Comma)) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+        previous = Some(&t.token);
+    }
+    false
 }
 
 /// Commands our own parser reads before sqlparser is asked.
@@ -333,6 +438,7 @@ fn query_markers(tokens: &[TokenWithSpan]) -> (bool, bool) {
 fn parse_with_retries(
     tokens: &[TokenWithSpan],
     words: &[String],
+    command: &str,
 ) -> Result<(sqlparser::ast::Statement, bool), ParserError> {
     let first = match parse_tokens(tokens.to_vec()) {
         Ok(statement) => return Ok((statement, false)),
@@ -341,6 +447,7 @@ fn parse_with_retries(
     let mut retry = without_words(tokens, &["NOT", "VALID"]).0;
     retry = without_words(&retry, &["WITH", "NO", "DATA"]).0;
     retry = without_words(&retry, &["WITH", "DATA"]).0;
+    retry = without_neutral_clauses(&retry, command);
     let mut domain_not_null = false;
     if words.get(1).is_some_and(|w| w == "DOMAIN") {
         let (stripped, removed) = without_words(&retry, &["NOT", "NULL"]);
@@ -353,6 +460,101 @@ fn parse_with_retries(
         return Ok((statement, domain_not_null));
     }
     Err(first)
+}
+
+/// The statement without clauses PostgreSQL takes that cannot change the shape and sqlparser
+/// does not read: `CONCURRENTLY` of `DROP INDEX`, `UNLOGGED` of `CREATE SEQUENCE`, `WITH
+/// [CASCADED | LOCAL] CHECK OPTION` of a view, the access method of a materialized view or
+/// `CREATE TABLE ... AS` (`USING heap`), and an index key's operator class parameters
+/// (`tsvector_ops (siglen = 100)`).
+fn without_neutral_clauses(tokens: &[TokenWithSpan], command: &str) -> Vec<TokenWithSpan> {
+    match command {
+        "DROP INDEX" => without_words(tokens, &["CONCURRENTLY"]).0,
+        "CREATE SEQUENCE" => without_words(tokens, &["UNLOGGED"]).0,
+        "CREATE VIEW" | "ALTER VIEW" => {
+            let mut out = without_words(tokens, &["WITH", "CASCADED", "CHECK", "OPTION"]).0;
+            out = without_words(&out, &["WITH", "LOCAL", "CHECK", "OPTION"]).0;
+            without_words(&out, &["WITH", "CHECK", "OPTION"]).0
+        }
+        "CREATE MATERIALIZED VIEW" | "CREATE TABLE AS" => without_access_method(tokens),
+        "CREATE INDEX" => without_opclass_parameters(tokens),
+        _ => tokens.to_vec(),
+    }
+}
+
+/// The tokens without a top-level `USING method` that comes before `AS`.
+fn without_access_method(tokens: &[TokenWithSpan]) -> Vec<TokenWithSpan> {
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !is_trivia(&tokens[i].token))
+        .collect();
+    let mut depth = 0i32;
+    for (k, &i) in significant.iter().enumerate() {
+        match &tokens[i].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            t if depth == 0 && keyword_is(t, "AS") => break,
+            t if depth == 0 && keyword_is(t, "USING") => {
+                if let Some(&method) = significant.get(k + 1) {
+                    return tokens
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| *j != i && *j != method)
+                        .map(|(_, t)| t.clone())
+                        .collect();
+                }
+            }
+            _ => {}
+        }
+    }
+    tokens.to_vec()
+}
+
+/// The tokens without parenthesised `name = value` lists right after an operator class in an
+/// index key (`a tsvector_ops (siglen = 484)`): storage parameters only.
+fn without_opclass_parameters(tokens: &[TokenWithSpan]) -> Vec<TokenWithSpan> {
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !is_trivia(&tokens[i].token))
+        .collect();
+    let mut drop = vec![false; tokens.len()];
+    for (k, &i) in significant.iter().enumerate() {
+        if tokens[i].token != Token::LParen || k < 2 {
+            continue;
+        }
+        let opclass = &tokens[significant[k - 1]].token;
+        let key = &tokens[significant[k - 2]].token;
+        if !matches!(opclass, Token::Word(_)) || !matches!(key, Token::Word(_) | Token::RParen) {
+            continue;
+        }
+        // The group, if it holds `=` at its own level.
+        let mut depth = 0;
+        let mut has_eq = false;
+        let mut end = None;
+        for &j in &significant[k..] {
+            match tokens[j].token {
+                Token::LParen => depth += 1,
+                Token::RParen => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(j);
+                        break;
+                    }
+                }
+                Token::Eq if depth == 1 => has_eq = true,
+                _ => {}
+            }
+        }
+        if let (true, Some(end)) = (has_eq, end) {
+            for flag in &mut drop[i..=end] {
+                *flag = true;
+            }
+        }
+    }
+    tokens
+        .iter()
+        .zip(drop)
+        .filter(|(_, d)| !d)
+        .map(|(t, _)| t.clone())
+        .collect()
 }
 
 /// Parses the tokens of one statement, which must be all of it.

@@ -1,31 +1,85 @@
 //! `ALTER TABLE`: each action in order, as PostgreSQL applies them.
 
+use crate::catalog::class::{Class, action_key, form_takes, kind_name};
 use crate::catalog::fold::Fold;
 use crate::catalog::index::render_key;
 use crate::catalog::model::{Identity, TableRef};
 use crate::catalog::proof::{Condition, Proof};
 use crate::sql::TypeName;
-use crate::sql::ddl::{AlterAction, AlterTable};
+use crate::sql::ddl::{AlterAction, AlterTable, RelationKindWritten};
 use crate::sql::expr::Expr;
 
 impl Fold {
-    /// `ALTER TABLE [IF EXISTS] [ONLY] name action, ...`.
+    /// `ALTER {TABLE | VIEW | MATERIALIZED VIEW | FOREIGN TABLE | INDEX | SEQUENCE} [IF EXISTS]
+    /// [ONLY] name action, ...`: on a relation of whatever kind the form takes.
     pub(crate) fn alter_table(&mut self, a: &AlterTable) {
-        let Some(table) = self.require_relation(&a.name) else {
+        let class = self
+            .find_class(&a.name)
+            .or_else(|| self.require_relation(&a.name).map(Class::Relation));
+        let Some(class) = class else {
             if !a.if_exists {
+                let what = kind_name(form_kind(a.form));
                 self.reject(
                     Proof::absent(Condition::UndefinedTable, &a.name),
                     format!(
-                        "table {} does not exist (yet); create it before altering it",
+                        "{what} {} does not exist (yet); create it before altering it",
                         a.name
                     ),
                 );
             }
             return;
         };
+        let relkind = self.relkind(&class);
+        let (schema, name) = self.class_name(&class);
         for action in &a.actions {
-            // A rename earlier in the list does not move the table in `catalog.tables`.
-            self.alter_action(table, action, a.only);
+            if let Some(key) = action_key(action)
+                && form_takes(a.form, key, relkind) == Some(false)
+            {
+                self.reject(
+                    Proof::known(Condition::WrongObjectType, &schema, &name),
+                    format!(
+                        "{name} is a {}, which ALTER {} does not take for this action",
+                        kind_name(relkind),
+                        a.form.words()
+                    ),
+                );
+                return;
+            }
+        }
+        for action in &a.actions {
+            if let AlterAction::SetSchema { schema: to } = action
+                && !self.schemas.contains(to)
+            {
+                self.reject(Proof::no_schema(to), format!("schema {to} does not exist"));
+                return;
+            }
+        }
+        match class {
+            Class::Relation(table) => {
+                for action in &a.actions {
+                    // A rename earlier in the list does not move the table in `catalog.tables`.
+                    self.alter_action(table, action, a.only);
+                }
+            }
+            Class::Sequence(index) => {
+                for action in &a.actions {
+                    match action {
+                        AlterAction::RenameTable { to } => self.rename_sequence(&schema, &name, to, false),
+                        AlterAction::SetSchema { schema: to } => self.move_sequence(index, to),
+                        // The catalog keeps a sequence's name, type and owner only.
+                        _ => {}
+                    }
+                }
+            }
+            Class::Index {
+                table, constraint, ..
+            } => {
+                for action in &a.actions {
+                    if let AlterAction::RenameTable { to } = action {
+                        self.rename_index(table, &name, to, constraint);
+                    }
+                }
+            }
         }
     }
 
@@ -262,6 +316,37 @@ impl Fold {
                     &reach,
                     &format!("ALTER TABLE {table_name} {what}: not folded into the catalog"),
                 );
+            }
+        }
+    }
+
+    /// Renames the index `name` of the relation at `table`; a constraint's index renames the
+    /// constraint too (they share the name). The new name must be free among the schema's
+    /// relations.
+    pub(crate) fn rename_index(&mut self, table: usize, name: &str, new_name: &str, constraint: bool) {
+        let schema = self.catalog.tables[table].schema.clone();
+        if self.relation_name_taken(&schema, new_name) {
+            self.reject(
+                Proof::known(Condition::DuplicateTable, &schema, new_name),
+                format!("relation {new_name} already exists"),
+            );
+            return;
+        }
+        self.carry_doubt((&schema, name), (&schema, new_name));
+        let relation = &mut self.catalog.tables[table];
+        if constraint {
+            if relation.primary_key_name.as_deref() == Some(name) {
+                relation.primary_key_name = Some(new_name.to_string());
+            }
+            for u in relation.unique.iter_mut().filter(|u| u.name == name) {
+                u.name = new_name.to_string();
+            }
+        } else {
+            for i in relation.indexes.iter_mut().filter(|i| i.name == name) {
+                i.name = new_name.to_string();
+            }
+            if let Some(shape) = self.shadows[table].indexes.remove(name) {
+                self.shadows[table].indexes.insert(new_name.to_string(), shape);
             }
         }
     }
@@ -597,13 +682,16 @@ impl Fold {
             relation.primary_key_name = None;
             return true;
         }
-        let before = relation.unique.len() + relation.foreign_keys.len() + relation.checks.len();
+        let count = |r: &crate::catalog::model::Relation| {
+            r.unique.len() + r.foreign_keys.len() + r.checks.len() + r.exclusions.len()
+        };
+        let before = count(relation);
         relation.unique.retain(|u| u.name != name);
         relation.foreign_keys.retain(|f| f.name != name);
         relation.checks.retain(|c| c.name != name);
+        relation.exclusions.retain(|x| x != name);
         self.shadows[table].checks.remove(name);
-        let relation = &self.catalog.tables[table];
-        before != relation.unique.len() + relation.foreign_keys.len() + relation.checks.len()
+        before != count(&self.catalog.tables[table])
     }
 
     fn rename_constraint(&mut self, table: usize, from: &str, to: &str) {
@@ -638,6 +726,10 @@ impl Fold {
             c.name = to.to_string();
             found = true;
         }
+        for x in relation.exclusions.iter_mut().filter(|x| *x == from) {
+            *x = to.to_string();
+            found = true;
+        }
         if let Some(e) = self.shadows[table].checks.remove(from) {
             self.shadows[table].checks.insert(to.to_string(), e);
         }
@@ -655,5 +747,18 @@ impl Fold {
             || r.unique.iter().any(|u| u.name == name)
             || r.foreign_keys.iter().any(|f| f.name == name)
             || r.checks.iter().any(|c| c.name == name)
+            || r.exclusions.iter().any(|x| x == name)
+    }
+}
+
+/// The kind of relation a form is named after (`ALTER VIEW`: a view), as a `relkind`.
+fn form_kind(form: RelationKindWritten) -> char {
+    match form {
+        RelationKindWritten::Table => 'r',
+        RelationKindWritten::Index => 'i',
+        RelationKindWritten::View => 'v',
+        RelationKindWritten::MaterializedView => 'm',
+        RelationKindWritten::ForeignTable => 'f',
+        RelationKindWritten::Sequence => 'S',
     }
 }

@@ -57,6 +57,21 @@ impl Fold {
                     }
                 };
                 let Some(i) = self.require_relation(&relation) else {
+                    // A composite type's attributes take comments too; the catalog does not
+                    // keep them.
+                    if let Some(schema) = self.find_type_schema(&relation)
+                        && let Some(c) = self
+                            .catalog
+                            .composite_types
+                            .iter()
+                            .find(|c| c.schema == schema && c.name == relation.name)
+                    {
+                        if !c.attributes.iter().any(|a| &a.name == column) {
+                            let proof = Proof::known(Condition::UndefinedColumn, &schema, &relation.name);
+                            self.reject(proof, format!("column {column} of {relation} does not exist"));
+                        }
+                        return;
+                    }
                     return self.reject(
                         Proof::absent(Condition::UndefinedTable, &relation),
                         format!("relation {relation} does not exist"),

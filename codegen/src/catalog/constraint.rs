@@ -13,6 +13,7 @@ use crate::sql::ddl::{ConstraintDef, ConstraintKind};
 fn pass(kind: &ConstraintKind) -> u8 {
     match kind {
         ConstraintKind::Check { .. } | ConstraintKind::Other { .. } => 0,
+        ConstraintKind::Exclude { .. } => 2,
         ConstraintKind::UsingIndex { primary: true, .. } => 1,
         ConstraintKind::UsingIndex { primary: false, .. } => 2,
         ConstraintKind::PrimaryKey { .. } => 1,
@@ -88,9 +89,10 @@ impl Fold {
                         self.constraint_name_taken(&schema, n)
                     })
                 });
+                // `tableoid` is the one system column a check may read.
                 if let Some(missing) = vars
                     .iter()
-                    .find(|v| self.catalog.tables[table].column(v).is_none())
+                    .find(|v| self.catalog.tables[table].column(v).is_none() && *v != "tableoid")
                 {
                     let proof = self.on_relation(Condition::UndefinedColumn, table);
                     self.reject_at(
@@ -214,6 +216,15 @@ impl Fold {
             }
             ConstraintKind::UsingIndex { primary, index } => {
                 self.constraint_using_index(table, def, *primary, index)
+            }
+            ConstraintKind::Exclude { keys } => {
+                let name = def.name.clone().unwrap_or_else(|| {
+                    let addition = crate::catalog::index::index_name_addition(keys);
+                    choose_name(&table_name, Some(&addition), "excl", |n| {
+                        self.relation_name_taken(&schema, n) || self.constraint_name_taken(&schema, n)
+                    })
+                });
+                self.catalog.tables[table].exclusions.push(name);
             }
             ConstraintKind::Other { what } => {
                 self.warn_at(

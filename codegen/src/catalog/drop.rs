@@ -8,27 +8,57 @@ use crate::sql::QualifiedName;
 use crate::sql::ddl::{Drop, DropKind};
 
 impl Fold {
-    /// `DROP ...`, sent on by kind.
+    /// `DROP ...`, sent on by kind. PostgreSQL finds every object a statement names before it
+    /// drops any, so objects of one statement may depend on each other, and one that went with
+    /// an earlier one (a partition with its table) is not missing.
     pub(crate) fn drop(&mut self, d: &Drop) {
-        for name in &d.names {
+        let relation_kind = match d.kind {
+            DropKind::Table => Some(RelationKind::Table),
+            DropKind::View => Some(RelationKind::View),
+            DropKind::MaterializedView => Some(RelationKind::MaterializedView),
+            DropKind::ForeignTable => Some(RelationKind::ForeignTable),
+            _ => None,
+        };
+        let together: Vec<Option<crate::catalog::model::TableRef>> = d
+            .names
+            .iter()
+            .map(|name| self.find_relation(name).map(|i| self.table_ref(i)))
+            .collect();
+        // A table's partitions go with it, so they are part of the statement too.
+        let mut set: Vec<crate::catalog::model::TableRef> = together.iter().flatten().cloned().collect();
+        let mut i = 0;
+        while i < set.len() {
+            if let Some(t) = self.find_table_ref(&set[i]) {
+                for child in self.children(t) {
+                    let partition = self.table_ref(child);
+                    if self.catalog.tables[child].partition_of.is_some() && !set.contains(&partition) {
+                        set.push(partition);
+                    }
+                }
+            }
+            i += 1;
+        }
+        for (name, found) in d.names.iter().zip(&together) {
+            if let Some(kind) = relation_kind {
+                if let Some(found) = found
+                    && self.find_table_ref(found).is_none()
+                {
+                    continue;
+                }
+                self.drop_relation_with(name, kind, d.if_exists, d.cascade, &set);
+                continue;
+            }
             match d.kind {
-                DropKind::Table => self.drop_relation(name, RelationKind::Table, d.if_exists, d.cascade),
-                DropKind::View => self.drop_relation(name, RelationKind::View, d.if_exists, d.cascade),
-                DropKind::MaterializedView => {
-                    self.drop_relation(name, RelationKind::MaterializedView, d.if_exists, d.cascade)
-                }
-                DropKind::ForeignTable => {
-                    self.drop_relation(name, RelationKind::ForeignTable, d.if_exists, d.cascade)
-                }
                 DropKind::Index => self.drop_index(name, d.if_exists),
                 DropKind::Type | DropKind::Domain => self.drop_type(name, d.if_exists, d.cascade),
                 DropKind::Sequence => self.drop_sequence(name, d.if_exists, d.cascade),
                 DropKind::Schema => self.drop_schema(&name.name, d.if_exists, d.cascade),
+                _ => {}
             }
         }
     }
 
-    /// `DROP TABLE|VIEW|MATERIALIZED VIEW`.
+    /// `DROP TABLE|VIEW|MATERIALIZED VIEW` of one relation.
     pub(crate) fn drop_relation(
         &mut self,
         name: &QualifiedName,
@@ -36,6 +66,20 @@ impl Fold {
         if_exists: bool,
         cascade: bool,
     ) {
+        self.drop_relation_with(name, kind, if_exists, cascade, &[]);
+    }
+
+    /// [`Self::drop_relation`] as one of the relations `together` that a statement drops:
+    /// what depends on the others does not stop it.
+    fn drop_relation_with(
+        &mut self,
+        name: &QualifiedName,
+        kind: RelationKind,
+        if_exists: bool,
+        cascade: bool,
+        together: &[crate::catalog::model::TableRef],
+    ) {
+        let cascade_within = |fold: &Fold, i: usize| together.contains(&fold.table_ref(i));
         let what = match kind {
             RelationKind::Table => "table",
             RelationKind::View => "view",
@@ -69,7 +113,7 @@ impl Fold {
             .tables
             .iter()
             .enumerate()
-            .filter(|(i, _)| *i != index)
+            .filter(|(i, _)| *i != index && !cascade_within(self, *i))
             .flat_map(|(i, r)| {
                 r.foreign_keys
                     .iter()
@@ -89,9 +133,10 @@ impl Fold {
             return;
         }
         let children = self.children(index);
-        if let Some(&child) = children.first()
+        if let Some(&child) = children
+            .iter()
+            .find(|&&c| self.catalog.tables[c].partition_of.is_none() && !cascade_within(self, c))
             && !cascade
-            && self.catalog.tables[child].partition_of.is_none()
         {
             let proof = self.on_relations(Condition::DependentObjectsStillExist, &[index, child]);
             let child = self.catalog.tables[child].name.clone();
@@ -103,7 +148,7 @@ impl Fold {
             );
             return;
         }
-        if !self.drop_views_using(index, None, cascade) {
+        if !self.drop_views_using_with(index, None, cascade, together) {
             return;
         }
         for (i, fk) in referencing {
@@ -122,7 +167,10 @@ impl Fold {
                     schema: Some(child.schema.clone()),
                     name: child.name.clone(),
                 };
-                if self.catalog.tables[i].partition_of.as_ref() == Some(&me) || cascade {
+                if self.catalog.tables[i].partition_of.as_ref() == Some(&me)
+                    || cascade
+                    || together.contains(&child)
+                {
                     self.drop_relation(&qualified, kind, true, true);
                 }
             }
@@ -133,6 +181,17 @@ impl Fold {
     /// given) and the views on those; without `cascade` their existence is an error. True
     /// when the caller may go on.
     pub(crate) fn drop_views_using(&mut self, table: usize, column: Option<&str>, cascade: bool) -> bool {
+        self.drop_views_using_with(table, column, cascade, &[])
+    }
+
+    /// [`Self::drop_views_using`], where the views among `together` go in the same statement.
+    fn drop_views_using_with(
+        &mut self,
+        table: usize,
+        column: Option<&str>,
+        cascade: bool,
+        together: &[crate::catalog::model::TableRef],
+    ) -> bool {
         let me = {
             let r = &self.catalog.tables[table];
             (r.schema.clone(), r.name.clone())
@@ -148,7 +207,7 @@ impl Fold {
             })
             .map(|(i, _)| self.table_ref(i))
             .collect();
-        if let Some(view) = dependents.first()
+        if let Some(view) = dependents.iter().find(|v| !together.contains(v))
             && !cascade
         {
             let what = column.map_or_else(|| me.1.clone(), |c| format!("{c} of {}", me.1));

@@ -56,6 +56,8 @@ pub(crate) struct Shadow {
     pub inheritance: BTreeMap<String, (u32, bool)>,
     /// Constraints inherited from parents (checks): not dropped on their own.
     pub inherited_checks: BTreeSet<String>,
+    /// For a typed table (`CREATE TABLE t OF type`): the type, which it goes with.
+    pub of_type: Option<(String, String)>,
 }
 
 /// The parts of an index that refer to columns.
@@ -113,7 +115,10 @@ impl Fold {
             shadows: CowVec::default(),
             other_types: BTreeSet::new(),
             extensions: BTreeMap::new(),
-            schemas: [DEFAULT_SCHEMA.to_string()].into(),
+            // Every database has these; `public` is the one migrations create objects in.
+            schemas: [DEFAULT_SCHEMA, "pg_catalog", "information_schema"]
+                .map(String::from)
+                .into(),
             ddl_functions: BTreeMap::new(),
             routines: BTreeMap::new(),
             session: Session::default(),
@@ -172,7 +177,11 @@ impl Fold {
                 multirange,
             } => self.create_range(name, subtype, multirange.as_ref()),
             Ddl::CreateOtherType { name } => self.create_other_type(name),
-            Ddl::AlterType { name, action } => self.alter_type(name, action),
+            Ddl::AlterType { name, actions } => {
+                for action in actions {
+                    self.alter_type(name, action);
+                }
+            }
             Ddl::CreateDomain {
                 name,
                 data_type,
@@ -212,7 +221,30 @@ impl Fold {
                 if_exists,
                 actions,
             } => self.alter_sequence(name, *if_exists, actions),
-            Ddl::CreateSchema { name } => self.create_schema(name),
+            Ddl::CreateSchema { name, elements } => {
+                self.create_schema(name);
+                // PostgreSQL makes the elements with the new schema first on the search path.
+                let saved = self.session.clone_settings();
+                let mut path = self.session.search_path();
+                path.insert(0, name.clone());
+                self.session.set_search_path(Some(path), false);
+                // PostgreSQL runs them sequences first, then tables, views, indexes, triggers
+                // and grants (`transformCreateSchemaStmtElements`), whatever the order written.
+                let rank = |s: &Statement| match s.command {
+                    "CREATE SEQUENCE" => 0,
+                    "CREATE TABLE" | "CREATE FOREIGN TABLE" => 1,
+                    "CREATE VIEW" => 2,
+                    "CREATE INDEX" => 3,
+                    "CREATE TRIGGER" => 4,
+                    _ => 5,
+                };
+                let mut ordered: Vec<&Statement> = elements.iter().collect();
+                ordered.sort_by_key(|s| rank(s));
+                for element in ordered {
+                    self.fold_here(element);
+                }
+                self.session.restore_settings(saved);
+            }
             Ddl::SetSearchPath { schemas, local } => self.session.set_search_path(schemas.clone(), *local),
             Ddl::ResetSession => self.session.reset(),
             Ddl::Transaction(t) => self.transaction(t),
@@ -240,6 +272,7 @@ impl Fold {
                 }
             }
             Ddl::Do(block) => self.do_block(block),
+            Ddl::TableToView { table, query } => self.table_to_view(table, query),
             Ddl::Skipped => *self.skipped.entry(statement.command).or_default() += 1,
             Ddl::Unsupported { reason, reach } => self.doubt(reach, reason),
             Ddl::Unread { reason, reach, at } => self.doubt_at(*at, reach, reason),
@@ -339,16 +372,19 @@ impl Fold {
         }
     }
 
-    /// The schemas an unqualified name is looked up in, in order.
+    /// The schemas an unqualified name is looked up in, in order: `pg_catalog` first unless
+    /// the search path places it, as PostgreSQL looks names up.
     pub(crate) fn lookup_schemas(&self, name: &QualifiedName) -> Vec<String> {
         match &name.schema {
             Some(schema) => vec![schema.clone()],
-            None => self
-                .session
-                .search_path()
-                .into_iter()
-                .filter(|s| self.schemas.contains(s))
-                .collect(),
+            None => {
+                let mut path = self.session.search_path();
+                if !path.iter().any(|s| s == "pg_catalog") {
+                    path.insert(0, "pg_catalog".to_string());
+                }
+                path.retain(|s| self.schemas.contains(s));
+                path
+            }
         }
     }
 

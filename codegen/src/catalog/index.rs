@@ -5,7 +5,7 @@ use crate::catalog::model::{Index, RelationKind};
 use crate::catalog::names::{choose_name, columns_addition, figure_column_name, unique_index_column_names};
 use crate::catalog::proof::{Condition, Proof};
 use crate::sql::QualifiedName;
-use crate::sql::ddl::{CreateIndex, IndexKey, RelationKindWritten};
+use crate::sql::ddl::{AlterAction, AlterTable, CreateIndex, IndexKey, RelationKindWritten};
 use crate::sql::expr::Expr;
 use crate::sql::quote_ident;
 
@@ -172,7 +172,8 @@ impl Fold {
         }
     }
 
-    /// `ALTER INDEX|VIEW|MATERIALIZED VIEW|SEQUENCE name RENAME TO new_name`.
+    /// `ALTER INDEX|VIEW|MATERIALIZED VIEW|SEQUENCE name RENAME TO new_name`: the rename
+    /// action of the form, on whatever relation the form takes.
     pub(crate) fn rename_relation(
         &mut self,
         kind: RelationKindWritten,
@@ -180,56 +181,14 @@ impl Fold {
         new_name: &str,
         if_exists: bool,
     ) {
-        let schema = self
-            .lookup_schemas(name)
-            .into_iter()
-            .find(|s| self.relation_name_taken(s, &name.name))
-            .unwrap_or_else(|| self.schema_of(name));
-        if self.relation_name_taken(&schema, new_name) {
-            self.reject(
-                Proof::known(Condition::DuplicateTable, &schema, new_name),
-                format!("relation {new_name} already exists"),
-            );
-            return;
-        }
-        match kind {
-            RelationKindWritten::Index => match self.find_index(name) {
-                Some((table, is_constraint)) => {
-                    let relation = &mut self.catalog.tables[table];
-                    if is_constraint {
-                        // The constraint and its index share the name.
-                        if relation.primary_key_name.as_deref() == Some(name.name.as_str()) {
-                            relation.primary_key_name = Some(new_name.to_string());
-                        }
-                        for u in relation.unique.iter_mut().filter(|u| u.name == name.name) {
-                            u.name = new_name.to_string();
-                        }
-                    } else {
-                        for i in relation.indexes.iter_mut().filter(|i| i.name == name.name) {
-                            i.name = new_name.to_string();
-                        }
-                        if let Some(shape) = self.shadows[table].indexes.remove(&name.name) {
-                            self.shadows[table].indexes.insert(new_name.to_string(), shape);
-                        }
-                    }
-                }
-                None if if_exists => {}
-                None => self.reject(
-                    Proof::absent(Condition::UndefinedObject, name),
-                    format!("index {name} does not exist"),
-                ),
-            },
-            RelationKindWritten::View | RelationKindWritten::MaterializedView => {
-                match self.find_relation(name) {
-                    Some(i) => self.rename_table(i, new_name),
-                    None if if_exists => {}
-                    None => self.reject(
-                        Proof::absent(Condition::UndefinedTable, name),
-                        format!("view {name} does not exist"),
-                    ),
-                }
-            }
-            RelationKindWritten::Sequence => self.rename_sequence(&schema, &name.name, new_name, if_exists),
-        }
+        self.alter_table(&AlterTable {
+            form: kind,
+            name: name.clone(),
+            if_exists,
+            only: false,
+            actions: vec![AlterAction::RenameTable {
+                to: new_name.to_string(),
+            }],
+        });
     }
 }

@@ -204,6 +204,7 @@ impl Keyed for Relation {
             .primary_key_name
             .iter()
             .chain(self.unique.iter().map(|u| &u.name))
+            .chain(&self.exclusions)
         {
             keys.push(key(CLASS, n));
             keys.push(key(CONSTRAINT, n));

@@ -125,20 +125,25 @@ impl Fold {
     /// (the types must agree; NOT NULL and a default written here win). Its inline
     /// constraints are returned for the caller to add.
     pub(crate) fn merge_local_column(&mut self, table: usize, c: &ColumnDef) -> Vec<PendingConstraint> {
-        let resolved = match self.resolve_type(&c.data_type) {
-            Ok(r) => r.format,
-            Err(unknown) => {
-                let name = self.catalog.tables[table].name.clone();
-                self.unknown_type(unknown, &format!("column {name}.{}", c.name), Some(c.location));
-                return Vec::new();
-            }
-        };
         let Some(index) = self.catalog.tables[table]
             .columns
             .iter()
             .position(|col| col.name == c.name)
         else {
             return Vec::new();
+        };
+        // A partition's or typed table's `(column WITH OPTIONS ...)` names no type.
+        let resolved = if c.data_type.name.is_empty() {
+            self.catalog.tables[table].columns[index].data_type.clone()
+        } else {
+            match self.resolve_type(&c.data_type) {
+                Ok(r) => r.format,
+                Err(unknown) => {
+                    let name = self.catalog.tables[table].name.clone();
+                    self.unknown_type(unknown, &format!("column {name}.{}", c.name), Some(c.location));
+                    return Vec::new();
+                }
+            }
         };
         if self.catalog.tables[table].columns[index].data_type != resolved {
             let inherited = self.catalog.tables[table].columns[index].data_type.clone();
@@ -210,6 +215,46 @@ impl Fold {
                 continue;
             };
             self.clone_index(partition, index, &shape);
+        }
+    }
+
+    /// `LIKE from INCLUDING INDEXES`: the primary key, unique constraints and indexes of the
+    /// relation at `from`, made on the table at `table` under names chosen for it.
+    pub(crate) fn copy_keys_and_indexes(&mut self, from: usize, table: usize) {
+        let source = self.catalog.tables[from].clone();
+        if !source.primary_key.is_empty() && self.catalog.tables[table].primary_key.is_empty() {
+            let name = self.choose_index_name(table, &[], "pkey");
+            let relation = &mut self.catalog.tables[table];
+            for c in relation.columns.iter_mut() {
+                if source.primary_key.contains(&c.name) {
+                    c.nullable = false;
+                }
+            }
+            relation.primary_key = source.primary_key.clone();
+            relation.primary_key_name = Some(name);
+        }
+        for u in &source.unique {
+            let name = self.choose_index_name(table, &u.columns, "key");
+            self.catalog.tables[table].unique.push(UniqueKey {
+                name,
+                columns: u.columns.clone(),
+            });
+        }
+        for index in &source.indexes {
+            let Some(shape) = self.shadows[from].indexes.get(&index.name).cloned() else {
+                continue;
+            };
+            let names = index_name_addition(&shape.keys);
+            let name = self.choose_index_name_from(table, &names, "idx");
+            self.catalog.tables[table].indexes.push(Index {
+                name: name.clone(),
+                ..index.clone()
+            });
+            let shape = IndexShape {
+                parent: None,
+                ..shape
+            };
+            self.shadows[table].indexes.insert(name, shape);
         }
     }
 

@@ -6,6 +6,7 @@
 //! [`crate::infer`].
 
 mod alter;
+mod class;
 mod comment;
 mod constraint;
 pub mod cow;
@@ -22,6 +23,7 @@ pub(crate) mod proof;
 mod schema;
 mod sequence;
 mod session;
+pub(crate) mod system;
 mod table;
 pub mod tool;
 pub mod types;

@@ -108,6 +108,10 @@ pub struct Relation {
     pub checks: Vec<Check>,
     /// Indexes made with CREATE INDEX (constraint-backing indexes are not listed).
     pub indexes: Vec<Index>,
+    /// Names of `EXCLUDE` constraints (each has an index of the same name). Kept so that they
+    /// can be dropped, renamed and named around; not part of the JSON.
+    #[serde(skip)]
+    pub exclusions: Vec<String>,
     /// The tables it inherits from (`INHERITS`), in order; a partition's parent is in
     /// `partition_of` instead.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -402,6 +406,7 @@ impl Relation {
             foreign_keys: Vec::new(),
             checks: Vec::new(),
             indexes: Vec::new(),
+            exclusions: Vec::new(),
             inherits: Vec::new(),
             partition_of: None,
             partition_by: None,

@@ -10,10 +10,11 @@ use crate::catalog::model::TableRef;
 use crate::catalog::proof::{Condition, Proof};
 use crate::catalog::types::format_user_type;
 use crate::sql::QualifiedName;
-use crate::sql::ddl::ObjectKind;
+use crate::sql::ddl::{AlterAction, AlterTable, ObjectKind, RelationKindWritten};
 
 impl Fold {
-    /// `ALTER <object> name SET SCHEMA schema`.
+    /// `ALTER <object> name SET SCHEMA schema`: for relations, the `SET SCHEMA` action of the
+    /// form, on whatever relation it takes.
     pub(crate) fn set_schema(
         &mut self,
         object: ObjectKind,
@@ -21,6 +22,25 @@ impl Fold {
         if_exists: bool,
         schema: &str,
     ) {
+        let form = match object {
+            ObjectKind::Table => Some(RelationKindWritten::Table),
+            ObjectKind::View => Some(RelationKindWritten::View),
+            ObjectKind::MaterializedView => Some(RelationKindWritten::MaterializedView),
+            ObjectKind::ForeignTable => Some(RelationKindWritten::ForeignTable),
+            ObjectKind::Sequence => Some(RelationKindWritten::Sequence),
+            ObjectKind::Type | ObjectKind::Domain | ObjectKind::Extension => None,
+        };
+        if let Some(form) = form {
+            return self.alter_table(&AlterTable {
+                form,
+                name: name.clone(),
+                if_exists,
+                only: false,
+                actions: vec![AlterAction::SetSchema {
+                    schema: schema.to_string(),
+                }],
+            });
+        }
         if !self.schemas.contains(schema) {
             self.reject(
                 Proof::no_schema(schema),
@@ -29,33 +49,6 @@ impl Fold {
             return;
         }
         match object {
-            ObjectKind::Table
-            | ObjectKind::View
-            | ObjectKind::MaterializedView
-            | ObjectKind::ForeignTable => match self.require_relation(name) {
-                Some(table) => self.move_relation(table, schema),
-                None if object == ObjectKind::Table && self.move_named_sequence(name, schema) => {}
-                None if if_exists => {}
-                None => self.reject(
-                    Proof::absent(Condition::UndefinedTable, name),
-                    format!("relation {name} does not exist"),
-                ),
-            },
-            ObjectKind::Sequence => {
-                if !self.move_named_sequence(name, schema) && !if_exists {
-                    self.reject(
-                        Proof::absent(Condition::UndefinedTable, name),
-                        format!("sequence {name} does not exist"),
-                    );
-                }
-            }
-            ObjectKind::Type | ObjectKind::Domain => match self.find_type_schema(name) {
-                Some(old) => self.move_type(&old, &name.name, schema),
-                None => self.reject(
-                    Proof::absent(Condition::UndefinedObject, name),
-                    format!("type {name} does not exist"),
-                ),
-            },
             ObjectKind::Extension => {
                 let Some(old) = self.extensions.get(&name.name).cloned() else {
                     self.reject(
@@ -69,22 +62,14 @@ impl Fold {
                     self.move_type(&old, t, schema);
                 }
             }
-        }
-    }
-
-    fn move_named_sequence(&mut self, name: &QualifiedName, schema: &str) -> bool {
-        let found = self.lookup_schemas(name).iter().find_map(|s| {
-            self.catalog
-                .sequences
-                .iter()
-                .position(|q| &q.schema == s && q.name == name.name)
-        });
-        match found {
-            Some(index) => {
-                self.move_sequence(index, schema);
-                true
-            }
-            None => false,
+            _ => match self.find_type_schema(name) {
+                Some(old) => self.move_type(&old, &name.name, schema),
+                None if if_exists => {}
+                None => self.reject(
+                    Proof::absent(Condition::UndefinedObject, name),
+                    format!("type {name} does not exist"),
+                ),
+            },
         }
     }
 

@@ -64,6 +64,20 @@ impl Session {
         }
     }
 
+    /// The search path settings, to put back with [`Self::restore_settings`].
+    pub(crate) fn clone_settings(&self) -> (Option<Vec<String>>, Option<Option<Vec<String>>>) {
+        (self.search_path.clone(), self.local.clone())
+    }
+
+    /// Puts back settings taken with [`Self::clone_settings`].
+    pub(crate) fn restore_settings(
+        &mut self,
+        (search_path, local): (Option<Vec<String>>, Option<Option<Vec<String>>>),
+    ) {
+        self.search_path = search_path;
+        self.local = local;
+    }
+
     pub(crate) fn in_transaction(&self) -> bool {
         !self.frames.is_empty()
     }

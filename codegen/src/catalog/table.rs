@@ -7,7 +7,7 @@ use crate::catalog::fold::{Fold, Shadow};
 use crate::catalog::model::{Column, ColumnRef, Identity, Relation, RelationKind, Sequence, TableRef};
 use crate::catalog::names::choose_name;
 use crate::catalog::proof::{Condition, Proof};
-use crate::sql::ddl::{ColumnDef, ColumnOption, CreateTable, TableElement};
+use crate::sql::ddl::{ColumnDef, ColumnOption, CreateTable, LikeOptions, TableElement};
 use crate::sql::expr::Expr;
 use crate::sql::query::Query;
 use crate::sql::{QualifiedName, quote_ident};
@@ -78,12 +78,32 @@ impl Fold {
                 .collect();
             self.catalog.tables[table].inherits = refs;
         }
+        if let Some(of) = &t.of_type {
+            self.typed_table_columns(table, of);
+        }
         let mut pending = Vec::new();
+        let mut like_indexes = Vec::new();
         for element in &t.elements {
             match element {
                 TableElement::Column(c) => {
-                    if self.shadows[table].inheritance.contains_key(&c.name) {
+                    // A column a parent brings merges with the one written; so do the options
+                    // a partition or typed table gives a column it has (`a WITH OPTIONS NOT
+                    // NULL`, no type).
+                    let inherited = self.shadows[table]
+                        .inheritance
+                        .get(&c.name)
+                        .is_some_and(|(count, _)| *count > 0);
+                    let exists = self.catalog.tables[table].column(&c.name).is_some();
+                    if inherited || (exists && c.data_type.name.is_empty()) {
                         pending.extend(self.merge_local_column(table, c));
+                        continue;
+                    }
+                    if c.data_type.name.is_empty() {
+                        // Options for a column the parent (or the type) must have.
+                        let mut on = parents.clone();
+                        on.push(table);
+                        let proof = self.on_relations(Condition::UndefinedColumn, &on);
+                        self.reject_at(c.location, proof, format!("column {} does not exist", c.name));
                         continue;
                     }
                     if self.catalog.tables[table].column(&c.name).is_some() {
@@ -102,11 +122,26 @@ impl Fold {
                 }),
                 TableElement::Like {
                     table: source,
-                    defaults,
-                } => self.like(table, &t.name, source, *defaults),
+                    including,
+                } => {
+                    if let Some(from) = self.like(table, &t.name, source, *including)
+                        && including.indexes
+                    {
+                        like_indexes.push(from);
+                    }
+                }
             }
         }
-        self.add_constraints(table, pending);
+        // PostgreSQL makes the table's own keys, then what LIKE ... INCLUDING INDEXES copies
+        // (named for the new table), then the foreign keys (`transformCreateStmt`).
+        let (foreign, own): (Vec<_>, Vec<_>) = pending
+            .into_iter()
+            .partition(|p| matches!(p.def.kind, crate::sql::ddl::ConstraintKind::ForeignKey { .. }));
+        self.add_constraints(table, own);
+        for from in like_indexes {
+            self.copy_keys_and_indexes(from, table);
+        }
+        self.add_constraints(table, foreign);
         if t.partition_of.is_some()
             && let Some(&parent) = parents.first()
         {
@@ -146,33 +181,123 @@ impl Fold {
         parents
     }
 
-    /// `LIKE other [INCLUDING DEFAULTS]`: names, types and NOT NULL always; defaults only when
-    /// asked for. Keys, checks, indexes, identity and generation are not copied without
-    /// INCLUDING options.
-    fn like(&mut self, table: usize, name: &QualifiedName, source: &QualifiedName, defaults: bool) {
+    /// `LIKE other [INCLUDING ...]`: names, types and NOT NULL always (a view's columns are all
+    /// nullable to PostgreSQL); comments, checks, defaults, generation and identity as the
+    /// options say. The source may be a composite type. Returns the source relation, whose
+    /// keys and indexes `INCLUDING INDEXES` copies once the table is made.
+    fn like(
+        &mut self,
+        table: usize,
+        name: &QualifiedName,
+        source: &QualifiedName,
+        including: LikeOptions,
+    ) -> Option<usize> {
         let Some(from) = self.require_relation(source) else {
+            if let Some(attributes) = self.composite_attributes(source) {
+                for (column, data_type) in attributes {
+                    self.push_plain_column(table, &column, &data_type);
+                }
+                return None;
+            }
             self.reject(
                 Proof::absent(Condition::UndefinedTable, source),
                 format!("CREATE TABLE {name} LIKE {source}: {source} does not exist"),
             );
-            return;
+            return None;
         };
-        let columns: Vec<Column> = self.catalog.tables[from]
-            .columns
-            .iter()
-            .map(|c| Column {
-                default: if defaults { c.default.clone() } else { None },
-                comment: None,
-                identity: None,
-                generated: None,
+        let is_view = self.catalog.tables[from].kind == RelationKind::View;
+        let columns = self.catalog.tables[from].columns.clone();
+        for c in columns {
+            let generated = c.generated.is_some();
+            let column = Column {
+                nullable: c.nullable || is_view,
+                default: (including.defaults && !generated)
+                    .then(|| c.default.clone())
+                    .flatten(),
+                comment: c.comment.clone().filter(|_| including.comments),
+                identity: c.identity.filter(|_| including.identity),
+                generated: c.generated.clone().filter(|_| including.generated),
                 ..c.clone()
-            })
-            .collect();
-        if defaults {
-            let copied = self.shadows[from].defaults.clone();
-            self.shadows[table].defaults.extend(copied);
+            };
+            let shadow = self.shadows[from].clone();
+            if column.default.is_some()
+                && let Some(e) = shadow.defaults.get(&c.name)
+            {
+                self.shadows[table].defaults.insert(c.name.clone(), e.clone());
+            }
+            if column.generated.is_some()
+                && let Some(e) = shadow.generated.get(&c.name)
+            {
+                self.shadows[table].generated.insert(c.name.clone(), e.clone());
+            }
+            if column.identity.is_some() {
+                self.create_owned_sequence(table, &c.name, &c.data_type);
+            }
+            self.shadows[table].inheritance.insert(c.name.clone(), (0, true));
+            self.catalog.tables[table].columns.push(column);
         }
-        self.catalog.tables[table].columns.extend(columns);
+        if including.constraints {
+            let checks = self.catalog.tables[from].checks.clone();
+            for check in checks {
+                if let Some(e) = self.shadows[from].checks.get(&check.name).cloned() {
+                    self.shadows[table].checks.insert(check.name.clone(), e);
+                }
+                self.catalog.tables[table].checks.push(check);
+            }
+        }
+        Some(from)
+    }
+
+    /// `CREATE TABLE t OF type`: the composite type's attributes are the columns.
+    fn typed_table_columns(&mut self, table: usize, of: &QualifiedName) {
+        match self.composite_attributes(of) {
+            Some(attributes) => {
+                for (column, data_type) in attributes {
+                    self.push_plain_column(table, &column, &data_type);
+                }
+                let schema = self.find_type_schema(of).unwrap_or_default();
+                self.shadows[table].of_type = Some((schema, of.name.clone()));
+            }
+            None => {
+                let name = self.catalog.tables[table].name.clone();
+                self.reject(
+                    Proof::absent(Condition::UndefinedObject, of),
+                    format!("CREATE TABLE {name} OF {of}: {of} is not a composite type the migrations made"),
+                );
+            }
+        }
+    }
+
+    /// The attributes (name, type) of the composite type `name`, found along the search path.
+    fn composite_attributes(&self, name: &QualifiedName) -> Option<Vec<(String, String)>> {
+        let schema = self.find_type_schema(name)?;
+        let c = self
+            .catalog
+            .composite_types
+            .iter()
+            .find(|c| c.schema == schema && c.name == name.name)?;
+        Some(
+            c.attributes
+                .iter()
+                .map(|a| (a.name.clone(), a.data_type.clone()))
+                .collect(),
+        )
+    }
+
+    /// A nullable column without default, as a composite type's attribute becomes one.
+    fn push_plain_column(&mut self, table: usize, name: &str, data_type: &str) {
+        self.shadows[table]
+            .inheritance
+            .insert(name.to_string(), (0, true));
+        self.catalog.tables[table].columns.push(Column {
+            name: name.to_string(),
+            data_type: data_type.to_string(),
+            nullable: true,
+            default: None,
+            comment: None,
+            identity: None,
+            generated: None,
+        });
     }
 
     /// `CREATE TABLE name [(columns)] AS query` and `SELECT ... INTO name`: the query's columns,

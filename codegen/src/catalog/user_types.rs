@@ -492,6 +492,58 @@ impl Fold {
             t.strip_prefix(format.as_str())
                 .is_some_and(|d| d.chars().all(|c| c == '[' || c == ']'))
         };
+        // Types built on it (domains, ranges) and typed tables go with it under CASCADE, as
+        // do attributes of composite types; without CASCADE they keep it.
+        let me = (schema.clone(), name.name.clone());
+        let built_on: Vec<QualifiedName> = self
+            .catalog
+            .domains
+            .iter()
+            .filter(|d| uses(&d.data_type))
+            .map(|d| (&d.schema, &d.name))
+            .chain(
+                self.catalog
+                    .range_types
+                    .iter()
+                    .filter(|r| uses(&r.subtype))
+                    .map(|r| (&r.schema, &r.name)),
+            )
+            .map(|(s, n)| QualifiedName {
+                schema: Some(s.clone()),
+                name: n.clone(),
+            })
+            .collect();
+        let typed_tables: Vec<crate::catalog::model::TableRef> = (0..self.catalog.tables.len())
+            .filter(|&i| self.shadows[i].of_type.as_ref() == Some(&me))
+            .map(|i| self.table_ref(i))
+            .collect();
+        let in_attributes = self
+            .catalog
+            .composite_types
+            .iter()
+            .any(|c| c.attributes.iter().any(|a| uses(&a.data_type)));
+        if !cascade && (!built_on.is_empty() || !typed_tables.is_empty() || in_attributes) {
+            self.reject(
+                Proof::known(Condition::DependentObjectsStillExist, &schema, &name.name),
+                format!(
+                    "cannot drop type {name}: other objects depend on it; drop them first or add CASCADE"
+                ),
+            );
+            return;
+        }
+        for dependent in built_on {
+            self.drop_type(&dependent, true, true);
+        }
+        for table in typed_tables {
+            let qualified = QualifiedName {
+                schema: Some(table.schema.clone()),
+                name: table.name.clone(),
+            };
+            self.drop_relation(&qualified, crate::catalog::model::RelationKind::Table, true, true);
+        }
+        for c in &mut self.catalog.composite_types {
+            c.attributes.retain(|a| !uses(&a.data_type));
+        }
         let users: Vec<(usize, String)> = self
             .catalog
             .tables
@@ -515,9 +567,25 @@ impl Fold {
             );
             return;
         }
-        // Columns go in reverse so the indexes stay valid.
-        for (table, column) in users.into_iter().rev() {
+        // A column in a partition key cannot go alone: its table goes with the type. The
+        // others go in reverse so the indexes stay valid.
+        let (keyed, columns): (Vec<_>, Vec<_>) = users.into_iter().partition(|(table, column)| {
+            self.catalog.tables[*table]
+                .partition_by
+                .as_deref()
+                .is_some_and(|key| key_mentions(key, column))
+        });
+        for (table, column) in columns.into_iter().rev() {
             self.remove_column(table, &column);
+        }
+        let keyed: Vec<crate::catalog::model::TableRef> =
+            keyed.iter().map(|(t, _)| self.table_ref(*t)).collect();
+        for table in keyed {
+            let qualified = QualifiedName {
+                schema: Some(table.schema.clone()),
+                name: table.name.clone(),
+            };
+            self.drop_relation(&qualified, crate::catalog::model::RelationKind::Table, true, true);
         }
         let is = |s: &String, n: &String| *s == schema && *n == name.name;
         self.catalog.enums.retain(|e| !is(&e.schema, &e.name));
@@ -536,4 +604,13 @@ fn multirange_name(range: &str) -> String {
         Some(i) => format!("{}multi{}", &range[..i], &range[i..]),
         None => format!("{range}_multirange"),
     }
+}
+
+/// Whether a partition key as `pg_get_partkeydef` prints it (`RANGE (a, lower(b))`) names the
+/// column `column`.
+fn key_mentions(key: &str, column: &str) -> bool {
+    let inner = key.split_once('(').map_or("", |(_, rest)| rest);
+    inner
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '"'))
+        .any(|word| word.trim_matches('"') == column)
 }

@@ -113,7 +113,7 @@ impl Fold {
                 generated: None,
             });
         }
-        let depends_on = v
+        let depends_on: Vec<(String, String)> = v
             .query
             .relations()
             .iter()
@@ -125,7 +125,15 @@ impl Fold {
                 )
             })
             .collect();
-        let uses_columns = v.query.used_columns();
+        // `*` is expanded when the view is made: columns added later are not the view's.
+        let mut uses_columns = v.query.used_columns();
+        if uses_columns.remove("*") {
+            for (schema, name) in &depends_on {
+                if let Some(i) = self.catalog.tables.position(schema, name) {
+                    uses_columns.extend(self.catalog.tables[i].columns.iter().map(|c| c.name.clone()));
+                }
+            }
+        }
         if existing.is_none() || v.or_replace {
             self.settle(&schema, &v.name.name);
         }
@@ -161,6 +169,51 @@ impl Fold {
 }
 
 impl Fold {
+    /// `CREATE RULE "_RETURN" AS ON SELECT TO t DO INSTEAD query`: the table becomes a view
+    /// with the same columns (PostgreSQL checks that the query's match) and no keys, indexes
+    /// or defaults of its own.
+    pub(crate) fn table_to_view(&mut self, table: &QualifiedName, query: &Query) {
+        let Some(i) = self.find_relation(table) else {
+            self.reject(
+                Proof::absent(Condition::UndefinedTable, table),
+                format!("relation {table} does not exist"),
+            );
+            return;
+        };
+        let depends_on: Vec<(String, String)> = query
+            .relations()
+            .iter()
+            .filter_map(|name| self.find_relation(name))
+            .map(|r| {
+                (
+                    self.catalog.tables[r].schema.clone(),
+                    self.catalog.tables[r].name.clone(),
+                )
+            })
+            .collect();
+        let relation = &mut self.catalog.tables[i];
+        relation.kind = RelationKind::View;
+        relation.primary_key.clear();
+        relation.primary_key_name = None;
+        relation.unique.clear();
+        relation.foreign_keys.clear();
+        relation.checks.clear();
+        relation.indexes.clear();
+        relation.exclusions.clear();
+        for c in &mut relation.columns {
+            c.default = None;
+            c.identity = None;
+            c.generated = None;
+        }
+        let shadow = &mut self.shadows[i];
+        shadow.checks.clear();
+        shadow.indexes.clear();
+        shadow.defaults.clear();
+        shadow.generated.clear();
+        shadow.depends_on = depends_on;
+        shadow.uses_columns = query.used_columns();
+    }
+
     /// A query of a statement (`view v`, `CREATE TABLE t AS`) that could not be typed: an error
     /// when PostgreSQL rejects it and all it reads is certain (true: the statement is done),
     /// else false and the caller keeps what it can.
@@ -182,8 +235,37 @@ impl Fold {
 }
 
 impl crate::infer::Schema for Fold {
+    /// Along the search path with `pg_catalog` first unless the path places it (as PostgreSQL
+    /// searches); a sequence reads as its state (`last_value`, `log_cnt`, `is_called`).
     fn relation(&self, name: &QualifiedName) -> Option<&Relation> {
-        self.find_relation(name).map(|i| &self.catalog.tables[i])
+        use crate::catalog::system::{SYSTEM_SCHEMAS, sequence_relation, system_relation};
+        let schemas = match &name.schema {
+            Some(schema) => vec![schema.clone()],
+            None => {
+                let mut path = self.session.search_path();
+                if !path.iter().any(|s| s == "pg_catalog") {
+                    path.insert(0, "pg_catalog".to_string());
+                }
+                path
+            }
+        };
+        schemas.iter().find_map(|schema| {
+            if SYSTEM_SCHEMAS.contains(&schema.as_str())
+                && let Some(r) = system_relation(schema, &name.name)
+            {
+                return Some(r);
+            }
+            if !self.schemas.contains(schema) {
+                return None;
+            }
+            if let Some(i) = self.catalog.tables.position(schema, &name.name) {
+                return Some(&self.catalog.tables[i]);
+            }
+            self.catalog
+                .sequences
+                .position(schema, &name.name)
+                .map(|_| sequence_relation())
+        })
     }
 
     fn resolve_type(&self, written: &crate::sql::TypeName) -> Result<String, String> {

@@ -159,6 +159,13 @@ impl Infer<'_> {
                 Typed::new(Ty::known("numeric"), self.infer_expr(expr, scope).nullable)
             }
             Expr::Subquery { kind, query, .. } => self.subquery(*kind, query, scope),
+            Expr::Field { expr, field } => match self.fields(expr, scope) {
+                Ok(fields) => match fields.into_iter().find(|c| &c.name == field) {
+                    Some(c) => c.typed,
+                    None => Typed::new(Ty::Unresolved(format!("column {field} does not exist")), true),
+                },
+                Err(why) => Typed::new(Ty::Unresolved(why), true),
+            },
             Expr::Subscript { expr, index } => {
                 let container = self.infer_expr(expr, scope);
                 let ty = match &container.ty {
@@ -188,6 +195,36 @@ impl Infer<'_> {
                 }
             }
         }
+    }
+
+    /// The fields of a composite value: a FROM item named as a whole row (`(t).col`), or a
+    /// value of a composite type or a relation's row type. A field is NULL when the value is;
+    /// a composite type's fields may be NULL in any case.
+    pub(super) fn fields(&self, e: &Expr, scope: &Scope) -> Result<Vec<super::OutputColumn>, String> {
+        if let Expr::Column { qualifier, name } = e.unnested()
+            && qualifier.is_empty()
+            && let Some(entry) = scope.entry(name)
+            && matches!(scope.lookup(&[], name).ty, Ty::Known(ref t) if t == "record")
+        {
+            return entry.qualified_star();
+        }
+        let value = self.infer_expr(e, scope);
+        let Ty::Known(ty) = &value.ty else {
+            return Err(format!("the type of `{e}` is not inferred"));
+        };
+        let written =
+            crate::parse::parse_type(ty).map_err(|_| format!("the type of `{e}` is not inferred"))?;
+        let fields = self
+            .schema
+            .row_type(&written)
+            .ok_or_else(|| format!("the type of `{e}` ({ty}) is not a composite type the migrations made"))?;
+        Ok(fields
+            .into_iter()
+            .map(|(name, t)| super::OutputColumn {
+                name,
+                typed: Typed::new(Ty::Known(t), true),
+            })
+            .collect())
     }
 
     /// A boolean test over values compared with one another (`IN` lists, `BETWEEN`, a simple

@@ -23,20 +23,24 @@ impl Infer<'_> {
     pub(super) fn item_entries(&self, item: &FromItem, scope: &Scope) -> Result<Vec<Entry>, String> {
         match item {
             FromItem::Table { name, alias } => {
-                let columns = match scope.cte(&name.name).filter(|_| name.schema.is_none()) {
-                    Some(columns) => columns.to_vec(),
+                let (columns, system_columns) = match scope.cte(&name.name).filter(|_| name.schema.is_none())
+                {
+                    Some(columns) => (columns.to_vec(), false),
                     None => {
                         let Some(relation) = self.schema.relation(name) else {
                             return Err(format!("relation {name} does not exist"));
                         };
-                        relation
+                        let columns = relation
                             .columns
                             .iter()
                             .map(|c| column(&c.name, Ty::Known(c.data_type.clone()), c.nullable))
-                            .collect()
+                            .collect();
+                        (columns, relation.kind != crate::catalog::RelationKind::View)
                     }
                 };
-                Ok(vec![aliased(Some(name.name.clone()), columns, alias, false)?])
+                let mut entry = aliased(Some(name.name.clone()), columns, alias, false)?;
+                entry.system_columns = system_columns;
+                Ok(vec![entry])
             }
             FromItem::Subquery { query, alias } => {
                 let columns = self.infer_query(query, Some(scope))?;
@@ -55,6 +59,7 @@ impl Infer<'_> {
                         name: Some(alias.as_ref().map_or(last, |a| a.name.clone())),
                         columns: None,
                         merged: Default::default(),
+                        system_columns: false,
                     }]);
                 };
                 if *ordinality {
@@ -80,9 +85,15 @@ impl Infer<'_> {
                 kind,
                 using,
                 natural,
+                using_alias,
                 on,
             } => {
-                let entries = self.join(left, right, *kind, using, *natural, scope)?;
+                let mut entries = self.join(left, right, *kind, using, *natural, scope)?;
+                if let (Some(alias), Some(merged)) = (using_alias, entries.first_mut())
+                    && merged.name.is_none()
+                {
+                    merged.name = Some(alias.clone());
+                }
                 if let Some(on) = on {
                     let mut inside = Scope::child(Some(scope));
                     inside.entries = entries.clone();
@@ -95,6 +106,7 @@ impl Infer<'_> {
                 name: alias.clone(),
                 columns: None,
                 merged: Default::default(),
+                system_columns: false,
             }]),
         }
     }

@@ -131,6 +131,10 @@ impl Infer<'_> {
                         .ok_or_else(|| format!("missing FROM-clause entry for table \"{name}\""))?;
                     out.extend(entry.qualified_star()?);
                 }
+                SelectItem::Expr {
+                    expr: Expr::Field { expr, field },
+                    ..
+                } if field == "*" => out.extend(self.fields(expr, scope)?),
                 SelectItem::Expr { expr, alias } => {
                     let name = alias
                         .clone()

@@ -16,6 +16,9 @@ pub(super) struct Entry {
     /// Columns merged into a `USING`/`NATURAL` join's output: reached only through the
     /// item's name, and not part of an unqualified `*`.
     pub(super) merged: BTreeSet<String>,
+    /// The item is a table (or materialized view, foreign table, sequence): it has the
+    /// system columns `ctid`, `xmin`, `tableoid`, ... beside its own.
+    pub(super) system_columns: bool,
 }
 
 impl Entry {
@@ -25,6 +28,7 @@ impl Entry {
             name,
             columns: Some(columns),
             merged: BTreeSet::new(),
+            system_columns: false,
         }
     }
 
@@ -45,6 +49,12 @@ impl Entry {
                 self.name.as_deref().unwrap_or("?")
             )
         })
+    }
+
+    /// A system column of the item, when it is a table that has one by that name.
+    fn system_column(&self, name: &str) -> Option<Typed> {
+        let ty = crate::catalog::system::system_column(name).filter(|_| self.system_columns)?;
+        Some(Typed::new(Ty::known(ty), false))
     }
 
     /// Makes every column nullable (the item is on the outer side of a join).
@@ -106,7 +116,10 @@ impl<'p> Scope<'p> {
                     ..
                 }) => match columns.iter().find(|c| c.name == name) {
                     Some(c) => c.typed.clone(),
-                    None => missing(&shown),
+                    None => match self.entry(q).and_then(|e| e.system_column(name)) {
+                        Some(system) => system,
+                        None => missing(&shown),
+                    },
                 },
                 None => Typed::new(
                     Ty::Unresolved(format!("missing FROM-clause entry for table \"{q}\"")),
@@ -127,16 +140,26 @@ impl<'p> Scope<'p> {
                     None => untyped_item = true,
                 }
             }
-            match found.as_slice() {
-                [one] => return one.typed.clone(),
-                [_, _, ..] => {
+            let system: Vec<Typed> = if found.is_empty() {
+                scope
+                    .entries
+                    .iter()
+                    .filter_map(|e| e.system_column(name))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            match (found.as_slice(), system.as_slice()) {
+                ([one], _) => return one.typed.clone(),
+                ([_, _, ..], _) | ([], [_, _, ..]) => {
                     return Typed::new(
                         Ty::Unresolved(format!("column reference \"{name}\" is ambiguous")),
                         true,
                     );
                 }
-                [] if untyped_item => return untyped(name),
-                [] => level = scope.parent,
+                ([], [one]) => return one.clone(),
+                ([], []) if untyped_item => return untyped(name),
+                ([], []) => level = scope.parent,
             }
         }
         // A whole-row reference (`row_to_json(t)`): the FROM item itself.

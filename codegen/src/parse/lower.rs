@@ -59,6 +59,7 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
         S::CreateTable(ct) => create_table(ct, cx),
         S::CreateForeignTable(ft) => create_foreign_table(ft, cx),
         S::AlterTable(at) => Ddl::AlterTable(AlterTable {
+        form: RelationKindWritten::Table,
             name: object_name(&at.name),
             if_exists: at.if_exists,
             only: at.only,
@@ -164,7 +165,7 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
             };
             Ddl::AlterType {
                 name: object_name(&at.name),
-                action,
+                actions: vec![action],
             }
         }
         S::CreateDomain(d) => Ddl::CreateDomain {
@@ -206,6 +207,7 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
                 old_column_name,
                 new_column_name,
             } => Ddl::AlterTable(AlterTable {
+        form: RelationKindWritten::Table,
                 name: object_name(&av.name),
                 if_exists: av.if_exists,
                 only: false,
@@ -215,6 +217,7 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
                 }],
             }),
             sql::AlterViewOperation::AlterColumn { column_name, op } => Ddl::AlterTable(AlterTable {
+        form: RelationKindWritten::Table,
                 name: object_name(&av.name),
                 if_exists: av.if_exists,
                 only: false,
@@ -295,8 +298,12 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
         S::CreateSchema { schema_name, .. } => match schema_name {
             sql::SchemaName::Simple(n) | sql::SchemaName::NamedAuthorization(n, _) => Ddl::CreateSchema {
                 name: object_name(&n).name,
+                elements: Vec::new(),
             },
-            sql::SchemaName::UnnamedAuthorization(user) => Ddl::CreateSchema { name: folded(&user) },
+            sql::SchemaName::UnnamedAuthorization(user) => Ddl::CreateSchema {
+                name: folded(&user),
+                elements: Vec::new(),
+            },
         },
         S::CreateSequence {
             name,
@@ -395,7 +402,6 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
         | S::CreatePolicy(_)
         | S::AlterPolicy(_)
         | S::DropPolicy(_)
-        | S::CreateRule(_)
         | S::DropRule(_)
         | S::DropExtension(_)
         | S::CreateCollation(_)
@@ -422,6 +428,22 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
         | S::ExplainTable { .. }
         | S::ShowVariable { .. }
         | S::CreateDatabase { .. } => Ddl::Skipped,
+        // The `_RETURN` rule (quoted: the name is case-sensitive) turns a table into a view;
+        // other rules rewrite statements and do not change the shape.
+        S::CreateRule(r) => match (&r.action, r.name.value.as_str(), &r.event) {
+            (sql::CreateRuleAction::Statement(action), "_RETURN", sql::CreateRuleEvent::Select)
+                if r.name.quote_style.is_some() =>
+            {
+                match action.as_ref() {
+                    S::Query(q) => Ddl::TableToView {
+                        table: object_name(&r.table_name),
+                        query: query(q, cx),
+                    },
+                    _ => Ddl::Skipped,
+                }
+            }
+            _ => Ddl::Skipped,
+        },
         S::AlterSchema(a) => match a.operations.as_slice() {
             [sql::AlterSchemaOperation::Rename { name }] => Ddl::RenameSchema {
                 from: object_name(&a.name).name,
@@ -613,6 +635,7 @@ fn create_table(ct: sql::CreateTable, cx: &Context) -> Ddl {
         }),
         partition_by: ct.partition_by.as_deref().map(partition_key),
         foreign: false,
+        of_type: None,
     })
 }
 
@@ -632,7 +655,13 @@ fn create_foreign_table(ft: sql::CreateForeignTable, cx: &Context) -> Ddl {
         }),
         partition_by: None,
         foreign: true,
+        of_type: None,
     })
+}
+
+/// One key of a partition key, as `pg_get_partkeydef` prints it.
+pub(super) fn partition_key_part(e: &sql::Expr) -> String {
+    expr(e, &Context::detached()).to_string()
 }
 
 /// `PARTITION BY RANGE (a, b)` (which sqlparser reads as a call of `range`) as PostgreSQL's
@@ -646,9 +675,7 @@ fn partition_key(e: &sql::Expr) -> String {
                     .args
                     .iter()
                     .map(|a| match a {
-                        sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(e)) => {
-                            expr(e, &Context::detached()).to_string()
-                        }
+                        sql::FunctionArg::Unnamed(sql::FunctionArgExpr::Expr(e)) => partition_key_part(e),
                         other => other.to_string(),
                     })
                     .collect::<Vec<_>>()
@@ -688,7 +715,10 @@ fn table_elements(
                 Span::empty(),
                 TableElement::Like {
                     table: object_name(&like.name),
-                    defaults: matches!(like.defaults, Some(sql::CreateTableLikeDefaults::Including)),
+                    including: LikeOptions {
+                        defaults: matches!(like.defaults, Some(sql::CreateTableLikeDefaults::Including)),
+                        ..LikeOptions::default()
+                    },
                 },
             ),
         );
@@ -814,6 +844,21 @@ pub(super) fn table_constraint(constraint: &TableConstraint, cx: &Context) -> Co
             ConstraintKind::UsingIndex {
                 primary: matches!(constraint, TableConstraint::PrimaryKeyUsingIndex(_)),
                 index: folded(&c.index_name),
+            },
+        ),
+        TableConstraint::Exclude(x) => (
+            x.name.as_ref(),
+            ConstraintKind::Exclude {
+                keys: x
+                    .elements
+                    .iter()
+                    .map(|e| IndexKey {
+                        expr: expr(&e.column.column.expr, cx),
+                        descending: false,
+                        nulls_first: None,
+                        opclass: None,
+                    })
+                    .collect(),
             },
         ),
         other => (

@@ -417,12 +417,17 @@ pub(crate) fn expr(e: &sql::Expr, cx: &Context) -> Expr {
                             index: boxed(index, cx),
                         };
                     }
-                    // `t.col[1]` arrives as `t` . `col` [1].
+                    // `t.col[1]` arrives as `t` . `col` [1]; `(b).a` as (b) . a.
                     sql::AccessExpr::Dot(sql::Expr::Identifier(id)) => match &mut out {
                         Expr::Column { qualifier, name } => {
                             qualifier.push(std::mem::replace(name, folded(id)));
                         }
-                        _ => return Expr::Raw(e.to_string()),
+                        _ => {
+                            out = Expr::Field {
+                                expr: Box::new(out.unnested().clone()),
+                                field: folded(id),
+                            }
+                        }
                     },
                     _ => return Expr::Raw(e.to_string()),
                 }
@@ -665,10 +670,15 @@ fn table_with_joins(t: &sql::TableWithJoins, cx: &Context) -> FromItem {
             Some(C::On(e)) => Some(expr(e, cx)),
             _ => None,
         };
-        let (using, natural) = match constraint {
-            Some(C::Using(names)) => (names.iter().filter_map(|n| parts(n).pop()).collect(), false),
-            Some(C::Natural) => (Vec::new(), true),
-            _ => (Vec::new(), false),
+        let (using, natural, using_alias) = match constraint {
+            Some(C::Using(names)) => (names.iter().filter_map(|n| parts(n).pop()).collect(), false, None),
+            Some(C::UsingAlias(names, alias)) => (
+                names.iter().filter_map(|n| parts(n).pop()).collect(),
+                false,
+                Some(folded(alias)),
+            ),
+            Some(C::Natural) => (Vec::new(), true, None),
+            _ => (Vec::new(), false, None),
         };
         item = FromItem::Join {
             left: Box::new(item),
@@ -676,6 +686,7 @@ fn table_with_joins(t: &sql::TableWithJoins, cx: &Context) -> FromItem {
             kind,
             using,
             natural,
+            using_alias,
             on,
         };
     }

@@ -42,12 +42,12 @@ pub enum Ddl {
         /// Type name.
         name: QualifiedName,
     },
-    /// `ALTER TYPE ...` on an enum (or a rename of any type).
+    /// `ALTER TYPE ...` on an enum or composite type (or a rename of any type).
     AlterType {
         /// Type name.
         name: QualifiedName,
-        /// What changes.
-        action: TypeAction,
+        /// What changes, in order (composite types take several attribute actions at once).
+        actions: Vec<TypeAction>,
     },
     /// `CREATE DOMAIN`.
     CreateDomain {
@@ -114,10 +114,12 @@ pub enum Ddl {
         /// `AS type` and `OWNED BY`, applied after creation.
         options: Vec<SequenceAction>,
     },
-    /// `CREATE SCHEMA`.
+    /// `CREATE SCHEMA [name] [AUTHORIZATION role] [elements]`.
     CreateSchema {
         /// Schema name.
         name: String,
+        /// The `CREATE TABLE`, `CREATE VIEW`, ... written inside it, made in the new schema.
+        elements: Vec<Statement>,
     },
     /// `CREATE FUNCTION|PROCEDURE`: cannot change the shape by itself, but a body that runs
     /// DDL changes it when called during a migration.
@@ -198,6 +200,14 @@ pub enum Ddl {
         name: QualifiedName,
         /// Attributes in order.
         attributes: Vec<(String, TypeName)>,
+    },
+    /// `CREATE RULE "_RETURN" AS ON SELECT TO t DO INSTEAD query`: the table becomes a view
+    /// of the query (keeping its columns).
+    TableToView {
+        /// The table.
+        table: QualifiedName,
+        /// What it now selects.
+        query: Query,
     },
     /// A `DO` block, read as far as static reading can see.
     Do(PlBlock),
@@ -331,9 +341,12 @@ impl Ddl {
             | Ddl::AlterDomain { name, .. }
             | Ddl::CreateSequence { name, .. }
             | Ddl::AlterSequence { name, .. } => Reach::object(name),
-            Ddl::AlterType { name, action } => {
+            Ddl::AlterType { name, actions } => {
                 let mut reach = Reach::object(name);
-                if let TypeAction::Rename { to } = action {
+                for action in actions {
+                    let TypeAction::Rename { to } = action else {
+                        continue;
+                    };
                     reach.objects.push(QualifiedName {
                         schema: name.schema.clone(),
                         name: to.clone(),
@@ -342,6 +355,7 @@ impl Ddl {
                 reach
             }
             Ddl::CreateView(v) => Reach::table(&v.name),
+            Ddl::TableToView { table, .. } => Reach::table(table),
             Ddl::CreateIndex(i) => {
                 let mut reach = Reach::object(&i.table);
                 match &i.name {
@@ -379,7 +393,7 @@ impl Ddl {
                 (_, [.., last]) => Reach::object(&bare(last)),
             },
             Ddl::CreateExtension { .. } => Reach::anything(),
-            Ddl::CreateSchema { name } => Reach {
+            Ddl::CreateSchema { name, .. } => Reach {
                 schemas: vec![name.clone()],
                 ..Reach::default()
             },
@@ -395,17 +409,50 @@ impl Ddl {
     }
 }
 
-/// How an `ALTER ... RENAME` named the relation kind.
+/// Which `ALTER` form a statement on a relation was written with: PostgreSQL takes each form
+/// on some kinds of relation only (`ALTER VIEW` on views, `ALTER TABLE` and `ALTER INDEX ...
+/// RENAME` on any).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelationKindWritten {
+    /// `ALTER TABLE`.
+    Table,
     /// `ALTER INDEX`.
     Index,
     /// `ALTER VIEW`.
     View,
     /// `ALTER MATERIALIZED VIEW`.
     MaterializedView,
+    /// `ALTER FOREIGN TABLE`.
+    ForeignTable,
     /// `ALTER SEQUENCE`.
     Sequence,
+}
+
+impl RelationKindWritten {
+    /// The form by the command that names it (`ALTER MATERIALIZED VIEW`), if it is one.
+    pub fn of_command(command: &str) -> Option<Self> {
+        Some(match command {
+            "ALTER TABLE" => Self::Table,
+            "ALTER INDEX" => Self::Index,
+            "ALTER VIEW" => Self::View,
+            "ALTER MATERIALIZED VIEW" => Self::MaterializedView,
+            "ALTER FOREIGN TABLE" => Self::ForeignTable,
+            "ALTER SEQUENCE" => Self::Sequence,
+            _ => return None,
+        })
+    }
+
+    /// The words after `ALTER` (`MATERIALIZED VIEW`).
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Table => "TABLE",
+            Self::Index => "INDEX",
+            Self::View => "VIEW",
+            Self::MaterializedView => "MATERIALIZED VIEW",
+            Self::ForeignTable => "FOREIGN TABLE",
+            Self::Sequence => "SEQUENCE",
+        }
+    }
 }
 
 /// `CREATE TABLE`.
@@ -426,6 +473,8 @@ pub struct CreateTable {
     pub partition_by: Option<String>,
     /// `CREATE FOREIGN TABLE`.
     pub foreign: bool,
+    /// `OF type`: a typed table, whose columns are the composite type's attributes.
+    pub of_type: Option<QualifiedName>,
 }
 
 /// The parent of a partition and its bound.
@@ -444,13 +493,33 @@ pub enum TableElement {
     Column(ColumnDef),
     /// A table constraint.
     Constraint(ConstraintDef),
-    /// `LIKE other [INCLUDING DEFAULTS]`: the other table's columns, NOT NULL included.
+    /// `LIKE other [INCLUDING ... | EXCLUDING ...]`: the other relation's (or composite
+    /// type's) columns, NOT NULL included, and what the options copy.
     Like {
-        /// The table whose columns are copied.
+        /// The relation or composite type whose columns are copied.
         table: QualifiedName,
-        /// `INCLUDING DEFAULTS` given.
-        defaults: bool,
+        /// What else is copied.
+        including: LikeOptions,
     },
+}
+
+/// What `LIKE ... INCLUDING` copies beside names, types and NOT NULL (`INCLUDING ALL` is every
+/// one; `EXCLUDING` takes one back). `STATISTICS`, `STORAGE` and `COMPRESSION` do not change
+/// the shape.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LikeOptions {
+    /// Column comments.
+    pub comments: bool,
+    /// CHECK constraints, under their names.
+    pub constraints: bool,
+    /// Column defaults.
+    pub defaults: bool,
+    /// Generation expressions.
+    pub generated: bool,
+    /// Identity specifications (with sequences of the new table's).
+    pub identity: bool,
+    /// Indexes, primary keys, unique and exclusion constraints, named for the new table.
+    pub indexes: bool,
 }
 
 /// A column definition.
@@ -535,16 +604,23 @@ pub enum ConstraintKind {
         /// The index.
         index: String,
     },
-    /// A constraint kind the fold does not model (`EXCLUDE`, ...).
+    /// `EXCLUDE [USING method] (key WITH operator, ...)`: named like an index on the keys.
+    Exclude {
+        /// The keys, columns or expressions.
+        keys: Vec<IndexKey>,
+    },
+    /// A constraint kind the fold does not model (a key on an expression, ...).
     Other {
         /// What it is, for the warning.
         what: String,
     },
 }
 
-/// `ALTER TABLE name action, action, ...`.
+/// `ALTER TABLE name action, action, ...` (and the other forms that take its actions).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlterTable {
+    /// How the statement was written (`ALTER VIEW`); set from the command.
+    pub form: RelationKindWritten,
     /// Table name.
     pub name: QualifiedName,
     /// `IF EXISTS` given.

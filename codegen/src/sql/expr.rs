@@ -136,6 +136,14 @@ pub enum Expr {
     },
     /// A parenthesised expression.
     Nested(Box<Expr>),
+    /// `(value).field`: a field of a composite value (`(b).a`, `(f(x)).col`); `field` is `*`
+    /// for every field (`(b).*`, which a select list expands).
+    Field {
+        /// The composite value.
+        expr: Box<Expr>,
+        /// The field's name, folded.
+        field: String,
+    },
     /// `value[index]`: an array element (or a `jsonb` member).
     Subscript {
         /// The array.
@@ -249,6 +257,7 @@ impl Expr {
             | Expr::Unary { expr, .. }
             | Expr::Postfix { expr, .. }
             | Expr::Extract { expr, .. }
+            | Expr::Field { expr, .. }
             | Expr::Nested(expr) => expr.walk(f),
             Expr::Function { args, .. } | Expr::Array(args) => args.iter().for_each(|a| a.walk(f)),
             Expr::Binary { left, right, .. }
@@ -306,6 +315,7 @@ impl Expr {
             | Expr::Unary { expr, .. }
             | Expr::Postfix { expr, .. }
             | Expr::Extract { expr, .. }
+            | Expr::Field { expr, .. }
             | Expr::Nested(expr) => expr.walk_mut(f),
             Expr::Function { args, .. } | Expr::Array(args) => args.iter_mut().for_each(|a| a.walk_mut(f)),
             Expr::Binary { left, right, .. }

@@ -175,6 +175,8 @@ pub enum FromItem {
         using: Vec<String>,
         /// `NATURAL JOIN`.
         natural: bool,
+        /// `USING (columns) AS alias`: the name the merged columns are reached by.
+        using_alias: Option<String>,
         /// The `ON` condition.
         on: Option<Expr>,
     },

@@ -109,6 +109,17 @@ impl fmt::Display for Expr {
             Expr::Extract { field, expr } => write!(f, "EXTRACT({field} FROM {expr})"),
             Expr::Nested(e) => write!(f, "({e})"),
             Expr::Subscript { expr, index } => write!(f, "{expr}[{index}]"),
+            Expr::Field { expr, field } => {
+                let field = if field == "*" {
+                    "*".to_string()
+                } else {
+                    quote_ident(field)
+                };
+                match expr.as_ref() {
+                    Expr::Nested(_) => write!(f, "{expr}.{field}"),
+                    _ => write!(f, "({expr}).{field}"),
+                }
+            }
             Expr::Raw(text) | Expr::Subquery { text, .. } => f.write_str(text),
         }
     }
@@ -144,6 +155,12 @@ pub(super) fn canonical(e: &Expr, out: &mut String) {
             out.push('[');
             canonical(index, out);
             out.push(']');
+        }
+        Expr::Field { expr, field } => {
+            out.push('(');
+            canonical(expr, out);
+            out.push_str(").");
+            out.push_str(field);
         }
         Expr::Column { name, .. } => out.push_str(name),
         // Literals compare by their text: PostgreSQL stores `-1` as `'-1'::integer`.

@@ -53,6 +53,7 @@ pub(super) fn alter_relation(c: &mut Cursor) -> Option<Ddl> {
         actions.extend(table_action(&tokens, c.cx)?);
     }
     Some(Ddl::AlterTable(AlterTable {
+        form: RelationKindWritten::Table,
         name,
         if_exists,
         only,
@@ -321,14 +322,27 @@ pub(super) fn alter_type(c: &mut Cursor) -> Option<Ddl> {
     if c.eat(&["OWNER", "TO"]) || c.eat(&["SET"]) {
         return Some(Ddl::Skipped);
     }
-    // Composite attributes: `ADD|DROP|ALTER ATTRIBUTE`, `RENAME ATTRIBUTE a TO b`.
+    // Composite attributes: `ADD|DROP|ALTER ATTRIBUTE` (several, comma-separated),
+    // `RENAME ATTRIBUTE a TO b`.
+    let mut actions = Vec::new();
+    while !c.at_end() {
+        let tokens = c.until_comma();
+        let mut a = Cursor {
+            tokens,
+            pos: 0,
+            cx: c.cx,
+        };
+        actions.push(attribute_action(&mut a)?);
+    }
+    (!actions.is_empty()).then_some(Ddl::AlterType { name, actions })
+}
+
+/// One attribute action of `ALTER TYPE`.
+fn attribute_action(c: &mut Cursor) -> Option<TypeAction> {
     let action = if c.eat(&["ADD", "ATTRIBUTE"]) {
-        let name_ = c.ident()?;
+        let name = c.ident()?;
         let data_type = attribute_type(c)?;
-        TypeAction::AddAttribute {
-            name: name_,
-            data_type,
-        }
+        TypeAction::AddAttribute { name, data_type }
     } else if c.eat(&["DROP", "ATTRIBUTE"]) {
         let if_exists = c.eat(&["IF", "EXISTS"]);
         TypeAction::DropAttribute {
@@ -336,14 +350,11 @@ pub(super) fn alter_type(c: &mut Cursor) -> Option<Ddl> {
             if_exists,
         }
     } else if c.eat(&["ALTER", "ATTRIBUTE"]) {
-        let name_ = c.ident()?;
+        let name = c.ident()?;
         c.eat(&["SET", "DATA"]);
         c.expect(&["TYPE"])?;
         let data_type = attribute_type(c)?;
-        TypeAction::AlterAttribute {
-            name: name_,
-            data_type,
-        }
+        TypeAction::AlterAttribute { name, data_type }
     } else if c.eat(&["RENAME", "ATTRIBUTE"]) {
         let from = c.ident()?;
         c.expect(&["TO"])?;
@@ -351,7 +362,7 @@ pub(super) fn alter_type(c: &mut Cursor) -> Option<Ddl> {
     } else {
         return None;
     };
-    Some(Ddl::AlterType { name, action })
+    Some(action)
 }
 
 /// `ALTER DOMAIN name action`.

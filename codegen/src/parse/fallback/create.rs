@@ -7,7 +7,7 @@ use sqlparser::tokenizer::{Span, Token, TokenWithSpan};
 
 use super::super::lower::{self, Context};
 use super::super::lower_expr::{folded, type_name};
-use super::cursor::{Cursor, at_eof, parser};
+use super::cursor::{Cursor, at_eof, expression, parser};
 use crate::sql::ddl::{CommentTarget, Ddl, Routine, RoutineResult};
 
 /// `CREATE FUNCTION` with a body sqlparser cannot read: the routine exists, and whether its
@@ -281,4 +281,69 @@ pub(super) fn create_rule(c: &mut Cursor) -> Ddl {
         };
     }
     Ddl::Skipped
+}
+
+/// `CREATE DOMAIN name [AS] type [COLLATE c] [DEFAULT expr] [[CONSTRAINT n] {NOT NULL | NULL |
+/// CHECK (expr)}] ...`, with its clauses in any order (sqlparser wants `AS` and a fixed order).
+pub(super) fn create_domain(c: &mut Cursor) -> Option<Ddl> {
+    c.expect(&["CREATE", "DOMAIN"])?;
+    let name = c.name()?;
+    c.eat(&["AS"]);
+    let type_tokens = domain_part(c);
+    let mut p = parser(&type_tokens);
+    let data_type = type_name(&p.parse_data_type().ok()?);
+    if !at_eof(&mut p) {
+        return None;
+    }
+    let (mut not_null, mut default, mut checks) = (false, None, Vec::new());
+    let mut constraint = None;
+    while !c.at_end() {
+        if c.eat(&["COLLATE"]) {
+            c.pos += 1;
+        } else if c.eat(&["DEFAULT"]) {
+            let tokens = domain_part(c);
+            default = Some(expression(&tokens, c.cx)?);
+        } else if c.eat(&["CONSTRAINT"]) {
+            constraint = Some(c.ident()?);
+            continue;
+        } else if c.eat(&["NOT", "NULL"]) {
+            not_null = true;
+        } else if c.eat(&["NULL"]) {
+            not_null = false;
+        } else if c.eat(&["CHECK"]) {
+            let group = c.group()?;
+            checks.push((constraint.take(), expression(&group, c.cx)?));
+            // `NOT VALID` only skips checking existing values.
+            c.eat(&["NOT", "VALID"]);
+        } else {
+            return None;
+        }
+        constraint = None;
+    }
+    Some(Ddl::CreateDomain {
+        name,
+        data_type,
+        not_null,
+        default,
+        checks,
+    })
+}
+
+/// Words that start a clause of `CREATE DOMAIN` after its type.
+const DOMAIN_CLAUSES: &[&str] = &["COLLATE", "DEFAULT", "CONSTRAINT", "NOT", "NULL", "CHECK"];
+
+/// The tokens up to the next clause of `CREATE DOMAIN` (outside parentheses).
+fn domain_part<'a>(c: &mut Cursor<'a>) -> Vec<&'a TokenWithSpan> {
+    let start = c.pos;
+    let mut depth = 0i32;
+    while let Some(t) = c.peek() {
+        match t {
+            Token::LParen | Token::LBracket => depth += 1,
+            Token::RParen | Token::RBracket => depth -= 1,
+            _ if depth == 0 && c.pos > start && DOMAIN_CLAUSES.iter().any(|k| c.is(k)) => break,
+            _ => {}
+        }
+        c.pos += 1;
+    }
+    c.tokens[start..c.pos].to_vec()
 }

@@ -17,6 +17,7 @@ mod alter;
 mod create;
 mod cursor;
 mod session;
+mod table;
 
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
@@ -24,7 +25,7 @@ use super::commands::Command;
 use super::lower::Context;
 use crate::sql::ddl::Ddl;
 use alter::{alter_domain, alter_extension, alter_relation, alter_schema, alter_sequence, alter_type};
-use create::{comment, create_rule, create_type, index_on_only, routine, table_as_with_names};
+use create::{comment, create_domain, create_rule, create_type, index_on_only, routine, table_as_with_names};
 use cursor::Cursor;
 use session::{reset, set, transaction};
 
@@ -69,6 +70,8 @@ pub(super) fn statement(tokens: &[TokenWithSpan], command: Command, cx: &Context
         },
         "CREATE RULE" => create_rule(&mut c),
         "CREATE INDEX" => index_on_only(tokens, cx)?,
+        "CREATE TABLE" | "CREATE FOREIGN TABLE" => table::create_table(&mut c)?,
+        "CREATE DOMAIN" => create_domain(&mut c)?,
         "CREATE TABLE AS" => table_as_with_names(tokens, cx)?,
         _ => return None,
     };
