@@ -15,6 +15,7 @@ mod fallback;
 pub(crate) mod lower;
 pub(crate) mod lower_expr;
 mod plpgsql;
+mod grammar;
 pub(crate) mod reach;
 pub mod script;
 mod syntax;
@@ -173,7 +174,7 @@ fn parse_statement(
             ));
         }
     };
-    let tokens = with_field_stars(tokens);
+    let tokens = grammar::respell(tokens);
     let words = leading_words(&tokens, 8);
     let (as_query, into_table) = query_markers(&tokens);
     let Some(command) = commands::classify(&words, as_query, into_table) else {
@@ -326,27 +327,6 @@ fn schema_with_elements(
         ddl: Ddl::CreateSchema { name, elements },
         ..header
     })
-}
-
-/// `(x).*` (every field of a composite value), which sqlparser does not read, spelled as the
-/// field access `(x)."*"`, which it does; lowering reads the field `*` back as every field.
-fn with_field_stars(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
-    let significant: Vec<usize> = (0..tokens.len())
-        .filter(|&i| !is_trivia(&tokens[i].token))
-        .collect();
-    for w in significant.windows(3) {
-        if tokens[w[0]].token == Token::RParen
-            && tokens[w[1]].token == Token::Period
-            && tokens[w[2]].token == Token::Mul
-        {
-            tokens[w[2]].token = Token::Word(sqlparser::tokenizer::Word {
-                value: "*".into(),
-                quote_style: Some('"'),
-                keyword: sqlparser::keywords::Keyword::NoKeyword,
-            });
-        }
-    }
-    tokens
 }
 
 /// Whether a `CREATE TABLE`'s element list has a `LIKE` element (an unquoted `LIKE` right

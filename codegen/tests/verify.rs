@@ -128,6 +128,7 @@ async fn verify_reports_a_wrong_static_catalog() {
         name: "made_up".into(),
         expression: "true".into(),
         allowed_values: None,
+        no_inherit: false,
     });
     teams.indexes[0].columns = vec!["slug DESC".into()];
     teams.indexes.push(Index {

@@ -383,6 +383,7 @@ impl Fold {
                         .or(parent.checks.last())
                         .cloned();
                     if let Some(check) = added
+                        && !check.no_inherit
                         && !self.catalog.tables[child]
                             .checks
                             .iter()
@@ -582,6 +583,13 @@ impl Fold {
                 .inheritance
                 .insert(to.to_string(), inheritance);
         }
+        let old = (schema, table_name, from.to_string());
+        for view in self.dependents_of(&(old.0.clone(), old.1.clone())) {
+            let star = &mut self.shadows[view].star_columns;
+            if star.remove(&old) {
+                star.insert((old.0.clone(), old.1.clone(), to.to_string()));
+            }
+        }
     }
 
     /// Renames a relation. Constraint, index and sequence names stay as they were (as in
@@ -630,6 +638,10 @@ impl Fold {
             for dep in self.shadows[i].depends_on.iter_mut().filter(|d| **d == me) {
                 dep.1 = to.to_string();
             }
+            self.shadows[i].star_columns = std::mem::take(&mut self.shadows[i].star_columns)
+                .into_iter()
+                .map(|(s, t, c)| if (&s, &t) == (&me.0, &me.1) { (s, to.to_string(), c) } else { (s, t, c) })
+                .collect();
         }
     }
 

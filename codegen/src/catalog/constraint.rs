@@ -81,7 +81,7 @@ impl Fold {
             }
         };
         match &def.kind {
-            ConstraintKind::Check { expr } => {
+            ConstraintKind::Check { expr, no_inherit } => {
                 let vars = expr.columns();
                 let name = def.name.clone().unwrap_or_else(|| {
                     let only = (vars.len() == 1).then(|| vars[0].as_str());
@@ -109,6 +109,7 @@ impl Fold {
                     name: name.clone(),
                     expression: expr.to_string(),
                     allowed_values,
+                    no_inherit: *no_inherit,
                 });
                 self.shadows[table].checks.insert(name, expr.clone());
             }
@@ -219,7 +220,7 @@ impl Fold {
             }
             ConstraintKind::Exclude { keys } => {
                 let name = def.name.clone().unwrap_or_else(|| {
-                    let addition = crate::catalog::index::index_name_addition(keys);
+                    let addition = crate::catalog::index::index_name_addition(keys, &[]);
                     choose_name(&table_name, Some(&addition), "excl", |n| {
                         self.relation_name_taken(&schema, n) || self.constraint_name_taken(&schema, n)
                     })

@@ -203,7 +203,11 @@ impl Fold {
             .filter(|(i, s)| {
                 *i != table
                     && s.depends_on.contains(&me)
-                    && column.is_none_or(|c| s.uses_columns.contains(c) || s.uses_columns.contains("*"))
+                    && column.is_none_or(|c| {
+                        s.uses_columns.contains(c)
+                            || s.uses_columns.contains("*")
+                            || s.star_columns.contains(&(me.0.clone(), me.1.clone(), c.to_string()))
+                    })
             })
             .map(|(i, _)| self.table_ref(i))
             .collect();
@@ -269,11 +273,21 @@ impl Fold {
             );
             return;
         }
+        // Each relation goes as DROP ... CASCADE takes it, with what depends on it elsewhere
+        // (views in other schemas, foreign keys into it).
         loop {
             let Some(i) = self.catalog.tables.iter().position(|r| r.schema == schema) else {
                 break;
             };
-            self.remove_relation(i);
+            let r = &self.catalog.tables[i];
+            let (name, kind) = (
+                QualifiedName {
+                    schema: Some(schema.to_string()),
+                    name: r.name.clone(),
+                },
+                r.kind,
+            );
+            self.drop_relation(&name, kind, true, true);
         }
         self.catalog.enums.retain(|e| e.schema != schema);
         self.catalog.domains.retain(|d| d.schema != schema);

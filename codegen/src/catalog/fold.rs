@@ -36,6 +36,10 @@ use crate::sql::expr::Expr;
 /// that exists in a fresh database).
 pub const DEFAULT_SCHEMA: &str = "public";
 
+/// The session's own schema for temporary objects (PostgreSQL's alias for `pg_temp_N`):
+/// searched first for relations and types, emptied when the session (the file) ends.
+pub const TEMP_SCHEMA: &str = "pg_temp";
+
 /// What the fold knows about a relation beyond [`Relation`], kept at the same index.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Shadow {
@@ -51,6 +55,9 @@ pub(crate) struct Shadow {
     pub depends_on: Vec<(String, String)>,
     /// For views: the column names the query mentions (`*` when it selects all columns).
     pub uses_columns: BTreeSet<String>,
+    /// For views: the columns a `*` stood for when the view was made, by (schema, relation,
+    /// column); columns added later are not the view's.
+    pub star_columns: BTreeSet<(String, String, String)>,
     /// Per column: how many parents it is inherited from, and whether it is also defined by
     /// the table itself (PostgreSQL's `attinhcount` and `attislocal`).
     pub inheritance: BTreeMap<String, (u32, bool)>,
@@ -58,12 +65,17 @@ pub(crate) struct Shadow {
     pub inherited_checks: BTreeSet<String>,
     /// For a typed table (`CREATE TABLE t OF type`): the type, which it goes with.
     pub of_type: Option<(String, String)>,
+    /// Indexes of the partitioned parent that a primary key or unique constraint of this
+    /// partition stands in for (PostgreSQL attaches the constraint's index).
+    pub attached_constraint_indexes: BTreeSet<String>,
 }
 
 /// The parts of an index that refer to columns.
 #[derive(Debug, Clone)]
 pub(crate) struct IndexShape {
     pub keys: Vec<IndexKey>,
+    /// `INCLUDE (columns)`: carried, not keys.
+    pub include: Vec<String>,
     pub predicate: Option<Expr>,
     /// For an index a partitioned table's index made on a partition: the parent index.
     pub parent: Option<String>,
@@ -116,7 +128,7 @@ impl Fold {
             other_types: BTreeSet::new(),
             extensions: BTreeMap::new(),
             // Every database has these; `public` is the one migrations create objects in.
-            schemas: [DEFAULT_SCHEMA, "pg_catalog", "information_schema"]
+            schemas: [DEFAULT_SCHEMA, "pg_catalog", "information_schema", TEMP_SCHEMA]
                 .map(String::from)
                 .into(),
             ddl_functions: BTreeMap::new(),
@@ -151,6 +163,24 @@ impl Fold {
         }
         self.path = path.to_path_buf();
         self.session.reset();
+        self.drop_temporary_objects();
+    }
+
+    /// The session ended: its temporary objects are gone.
+    fn drop_temporary_objects(&mut self) {
+        loop {
+            let Some(i) = self.catalog.tables.iter().position(|r| r.schema == TEMP_SCHEMA) else {
+                break;
+            };
+            let r = &self.catalog.tables[i];
+            let name = QualifiedName {
+                schema: Some(TEMP_SCHEMA.to_string()),
+                name: r.name.clone(),
+            };
+            let kind = r.kind;
+            self.drop_relation(&name, kind, true, true);
+        }
+        self.catalog.sequences.retain(|s| s.schema != TEMP_SCHEMA);
     }
 
     /// Applies one statement of the migration file `path`.
@@ -273,6 +303,7 @@ impl Fold {
             }
             Ddl::Do(block) => self.do_block(block),
             Ddl::TableToView { table, query } => self.table_to_view(table, query),
+            Ddl::AttachIndex { parent, child } => self.attach_index(parent, child),
             Ddl::Skipped => *self.skipped.entry(statement.command).or_default() += 1,
             Ddl::Unsupported { reason, reach } => self.doubt(reach, reason),
             Ddl::Unread { reason, reach, at } => self.doubt_at(*at, reach, reason),
@@ -300,6 +331,7 @@ impl Fold {
             self.warn("the last file ended inside a transaction; PostgreSQL rolled it back");
             self.rollback();
         }
+        self.drop_temporary_objects();
         self.catalog.sort();
         self.finish_doubts();
         (self.catalog, self.diagnostics)
@@ -381,6 +413,9 @@ impl Fold {
                 let mut path = self.session.search_path();
                 if !path.iter().any(|s| s == "pg_catalog") {
                     path.insert(0, "pg_catalog".to_string());
+                }
+                if !path.iter().any(|s| s == TEMP_SCHEMA) {
+                    path.insert(0, TEMP_SCHEMA.to_string());
                 }
                 path.retain(|s| self.schemas.contains(s));
                 path

@@ -1,5 +1,6 @@
 //! Indexes: `CREATE [UNIQUE] INDEX`, `DROP INDEX`, `ALTER INDEX ... RENAME`.
 
+use crate::catalog::class::Class;
 use crate::catalog::fold::{Fold, IndexShape};
 use crate::catalog::model::{Index, RelationKind};
 use crate::catalog::names::{choose_name, columns_addition, figure_column_name, unique_index_column_names};
@@ -28,14 +29,16 @@ pub(crate) fn render_key(key: &IndexKey) -> String {
 }
 
 /// The column part of an index name PostgreSQL chooses (`ChooseIndexNameAddition`): key
-/// column names, `expr` (or the expression's own name) for expressions, joined with `_`.
-pub(crate) fn index_name_addition(keys: &[IndexKey]) -> String {
+/// column names, `expr` (or the expression's own name) for expressions, then the `INCLUDE`
+/// columns, joined with `_`.
+pub(crate) fn index_name_addition(keys: &[IndexKey], include: &[String]) -> String {
     let names = keys
         .iter()
         .map(|k| match k.expr.unnested() {
             Expr::Column { name, .. } => name.clone(),
             other => figure_column_name(other).unwrap_or_else(|| "expr".into()),
         })
+        .chain(include.iter().cloned())
         .collect();
     columns_addition(&unique_index_column_names(names))
 }
@@ -94,7 +97,7 @@ impl Fold {
                 name.clone()
             }
             None => {
-                let addition = index_name_addition(&i.keys);
+                let addition = index_name_addition(&i.keys, &i.include);
                 choose_name(&table_name, Some(&addition), "idx", |n| {
                     self.relation_name_taken(&schema, n)
                 })
@@ -108,6 +111,7 @@ impl Fold {
         });
         let shape = IndexShape {
             keys: i.keys.clone(),
+            include: i.include.clone(),
             predicate: i.predicate.clone(),
             parent: None,
         };
@@ -168,6 +172,36 @@ impl Fold {
             None => self.reject(
                 Proof::absent(Condition::UndefinedObject, name),
                 format!("index {name} does not exist"),
+            ),
+        }
+    }
+
+    /// `ALTER INDEX parent ATTACH PARTITION child`: the partition's index (or the index of
+    /// one of its key constraints) becomes the copy of the partitioned table's.
+    pub(crate) fn attach_index(&mut self, parent: &QualifiedName, child: &QualifiedName) {
+        let Some(Class::Index { name: parent_name, .. }) = self.find_class(parent) else {
+            self.reject(
+                Proof::absent(Condition::UndefinedObject, parent),
+                format!("index {parent} does not exist"),
+            );
+            return;
+        };
+        match self.find_class(child) {
+            Some(Class::Index {
+                table,
+                name,
+                constraint: false,
+            }) => {
+                if let Some(shape) = self.shadows[table].indexes.get_mut(&name) {
+                    shape.parent = Some(parent_name);
+                }
+            }
+            Some(Class::Index { table, .. }) => {
+                self.shadows[table].attached_constraint_indexes.insert(parent_name);
+            }
+            _ => self.reject(
+                Proof::absent(Condition::UndefinedObject, child),
+                format!("index {child} does not exist"),
             ),
         }
     }

@@ -56,7 +56,7 @@ impl Fold {
             );
         }
         let checks: Vec<Check> = self.catalog.tables[parent].checks.clone();
-        for check in checks {
+        for check in checks.into_iter().filter(|c| !c.no_inherit) {
             if self.catalog.tables[child]
                 .checks
                 .iter()
@@ -163,12 +163,29 @@ impl Fold {
         for option in &c.options {
             match option {
                 ColumnOption::NotNull => column.nullable = false,
+                ColumnOption::Null => {}
                 ColumnOption::Default(e) => self.set_default(table, &mut column, e),
                 ColumnOption::Constraint(def) => pending.push(PendingConstraint {
                     def: def.clone(),
                     column: Some(c.name.clone()),
                 }),
-                _ => {}
+                // The child's own identity or generation wins over what it inherits.
+                ColumnOption::Identity { always } => {
+                    column.identity = Some(if *always {
+                        crate::catalog::model::Identity::Always
+                    } else {
+                        crate::catalog::model::Identity::ByDefault
+                    });
+                    column.nullable = false;
+                    let data_type = column.data_type.clone();
+                    self.create_owned_sequence(table, &c.name, &data_type);
+                }
+                ColumnOption::Generated(e) => {
+                    column.generated = Some(e.to_string());
+                    column.default = None;
+                    self.shadows[table].generated.insert(c.name.clone(), e.clone());
+                    self.shadows[table].defaults.remove(&c.name);
+                }
             }
         }
         self.catalog.tables[table].columns[index] = column;
@@ -244,7 +261,7 @@ impl Fold {
             let Some(shape) = self.shadows[from].indexes.get(&index.name).cloned() else {
                 continue;
             };
-            let names = index_name_addition(&shape.keys);
+            let names = index_name_addition(&shape.keys, &shape.include);
             let name = self.choose_index_name_from(table, &names, "idx");
             self.catalog.tables[table].indexes.push(Index {
                 name: name.clone(),
@@ -293,15 +310,56 @@ impl Fold {
     }
 
     /// A partition's copy of an index of the partitioned table, and its partitions' copies.
+    /// An equivalent index the partition has already (same keys, included columns,
+    /// uniqueness and predicate, not attached elsewhere; a primary key or unique constraint
+    /// on the same columns for a unique index) is attached instead, as PostgreSQL does.
     pub(crate) fn clone_index(&mut self, partition: usize, index: &Index, shape: &IndexShape) {
-        if self.shadows[partition]
-            .indexes
-            .values()
-            .any(|s| s.parent.as_deref() == Some(index.name.as_str()))
+        let shadow = &self.shadows[partition];
+        if shadow.indexes.values().any(|s| s.parent.as_deref() == Some(index.name.as_str()))
+            || shadow.attached_constraint_indexes.contains(&index.name)
         {
             return;
         }
-        let names = index_name_addition(&shape.keys);
+        let keys: Vec<String> = shape.keys.iter().map(render_key).collect();
+        let equivalent = self.catalog.tables[partition]
+            .indexes
+            .iter()
+            .find(|i| {
+                i.unique == index.unique
+                    && i.columns == keys
+                    && i.predicate == index.predicate
+                    && shadow
+                        .indexes
+                        .get(&i.name)
+                        .is_some_and(|s| s.parent.is_none() && s.include == shape.include)
+            })
+            .map(|i| i.name.clone());
+        if let Some(name) = equivalent {
+            if let Some(s) = self.shadows[partition].indexes.get_mut(&name) {
+                s.parent = Some(index.name.clone());
+            }
+            return;
+        }
+        let relation = &self.catalog.tables[partition];
+        let plain_keys: Option<Vec<String>> = shape
+            .keys
+            .iter()
+            .map(|k| match (k.expr.unnested(), k.descending, k.nulls_first) {
+                (crate::sql::expr::Expr::Column { name, .. }, false, None) => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        let constraint_matches = index.unique
+            && index.predicate.is_none()
+            && shape.include.is_empty()
+            && plain_keys.is_some_and(|k| relation.primary_key == k || relation.unique.iter().any(|u| u.columns == k));
+        if constraint_matches {
+            self.shadows[partition]
+                .attached_constraint_indexes
+                .insert(index.name.clone());
+            return;
+        }
+        let names = index_name_addition(&shape.keys, &shape.include);
         let name = self.choose_index_name_from(partition, &names, "idx");
         let copy = Index {
             name: name.clone(),
@@ -378,7 +436,7 @@ impl Fold {
             }
         }
         let checks = self.catalog.tables[parent].checks.clone();
-        for check in checks {
+        for check in checks.into_iter().filter(|c| !c.no_inherit) {
             if !self.catalog.tables[child]
                 .checks
                 .iter()
@@ -388,6 +446,10 @@ impl Fold {
             }
         }
         self.clone_partition_parts(parent, child);
+        // A partitioned table attached gives its own partitions the keys too.
+        if self.catalog.tables[child].partition_by.is_some() {
+            self.sync_partitions(child);
+        }
     }
 
     /// `ALTER TABLE parent DETACH PARTITION t`: the partition keeps its columns, keys and

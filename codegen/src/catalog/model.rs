@@ -216,6 +216,9 @@ pub struct Check {
     /// which makes that column a Rust enum.
     #[serde(skip)]
     pub allowed_values: Option<AllowedValues>,
+    /// `NO INHERIT`: the table's children do not get it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_inherit: bool,
 }
 
 /// A column limited by a CHECK to a fixed list of strings.

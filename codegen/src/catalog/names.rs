@@ -127,6 +127,9 @@ fn figure(expr: &Expr) -> (Option<String>, u8) {
         Expr::Keyword(k) => (Some(k.to_ascii_lowercase()), 2),
         Expr::Array(_) => (Some("array".into()), 2),
         Expr::Nested(inner) => figure(inner),
+        // An indirection is named after its last field, else after what it indexes.
+        Expr::Field { field, .. } if field != "*" => (Some(field.clone()), 2),
+        Expr::Field { expr, .. } | Expr::Subscript { expr, .. } => figure(expr),
         Expr::Cast { expr, data_type } => {
             let (name, strength) = figure(expr);
             if strength <= 1 {

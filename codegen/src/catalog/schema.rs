@@ -149,6 +149,16 @@ impl Fold {
             for dep in self.shadows[i].depends_on.iter_mut().filter(|d| **d == me) {
                 *dep = (new.schema.clone(), new.name.clone());
             }
+            self.shadows[i].star_columns = std::mem::take(&mut self.shadows[i].star_columns)
+                .into_iter()
+                .map(|(s, t, c)| {
+                    if (&s, &t) == (&me.0, &me.1) {
+                        (new.schema.clone(), new.name.clone(), c)
+                    } else {
+                        (s, t, c)
+                    }
+                })
+                .collect();
         }
     }
 

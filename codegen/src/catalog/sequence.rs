@@ -220,6 +220,31 @@ impl Fold {
             );
             return;
         }
+        // Views that read the sequence go with it under CASCADE.
+        let me = (sequence.schema.clone(), sequence.name.clone());
+        let views: Vec<crate::catalog::model::TableRef> =
+            self.dependents_of(&me).into_iter().map(|i| self.table_ref(i)).collect();
+        if let Some(view) = views.first()
+            && !cascade
+        {
+            self.reject(
+                Proof::Known(
+                    Condition::DependentObjectsStillExist,
+                    vec![
+                        crate::catalog::proof::Subject {
+                            schema: me.0.clone(),
+                            name: me.1.clone(),
+                        },
+                        crate::catalog::proof::Subject {
+                            schema: view.schema.clone(),
+                            name: view.name.clone(),
+                        },
+                    ],
+                ),
+                format!("cannot drop sequence {name}: view {} reads it; drop the view first or add CASCADE", view.name),
+            );
+            return;
+        }
         for (t, c) in users {
             self.shadows[t].defaults.remove(&c);
             if let Some(col) = self.catalog.tables[t]
@@ -228,6 +253,16 @@ impl Fold {
                 .find(|col| col.name == c)
             {
                 col.default = None;
+            }
+        }
+        for view in views {
+            if let Some(i) = self.find_table_ref(&view) {
+                let kind = self.catalog.tables[i].kind;
+                let qualified = QualifiedName {
+                    schema: Some(view.schema.clone()),
+                    name: view.name.clone(),
+                };
+                self.drop_relation(&qualified, kind, true, true);
             }
         }
         self.catalog.sequences.remove(index);

@@ -1,5 +1,6 @@
 //! Views: `CREATE [OR REPLACE] [MATERIALIZED] VIEW`, with columns inferred from the query.
 
+use crate::catalog::class::Class;
 use crate::catalog::fold::{Fold, Shadow};
 use crate::catalog::model::{Column, Relation, RelationKind};
 use crate::catalog::proof::{Condition, Proof};
@@ -11,7 +12,16 @@ use crate::sql::query::Query;
 impl Fold {
     /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW name [(columns)] AS query`.
     pub(crate) fn create_view(&mut self, v: &CreateView) {
-        let schema = self.schema_of(&v.name);
+        // A view over a temporary relation is temporary itself.
+        let reads_temporary = v.query.relations().iter().any(|name| {
+            self.find_relation(name)
+                .is_some_and(|i| self.catalog.tables[i].schema == crate::catalog::fold::TEMP_SCHEMA)
+        });
+        let schema = if reads_temporary && v.name.schema.is_none() {
+            crate::catalog::fold::TEMP_SCHEMA.to_string()
+        } else {
+            self.schema_of(&v.name)
+        };
         let kind = if v.materialized {
             RelationKind::MaterializedView
         } else {
@@ -113,24 +123,28 @@ impl Fold {
                 generated: None,
             });
         }
+        // What the query reads: relations, and sequences read as relations.
         let depends_on: Vec<(String, String)> = v
             .query
             .relations()
             .iter()
-            .filter_map(|name| self.find_relation(name))
-            .map(|i| {
-                (
-                    self.catalog.tables[i].schema.clone(),
-                    self.catalog.tables[i].name.clone(),
-                )
+            .filter_map(|name| match self.find_class(name)? {
+                class @ (Class::Relation(_) | Class::Sequence(_)) => Some(self.class_name(&class)),
+                Class::Index { .. } => None,
             })
             .collect();
         // `*` is expanded when the view is made: columns added later are not the view's.
         let mut uses_columns = v.query.used_columns();
+        let mut star_columns = std::collections::BTreeSet::new();
         if uses_columns.remove("*") {
             for (schema, name) in &depends_on {
                 if let Some(i) = self.catalog.tables.position(schema, name) {
-                    uses_columns.extend(self.catalog.tables[i].columns.iter().map(|c| c.name.clone()));
+                    star_columns.extend(
+                        self.catalog.tables[i]
+                            .columns
+                            .iter()
+                            .map(|c| (schema.clone(), name.clone(), c.name.clone())),
+                    );
                 }
             }
         }
@@ -141,6 +155,7 @@ impl Fold {
             Some(i) => {
                 self.shadows[i].depends_on = depends_on;
                 self.shadows[i].uses_columns = uses_columns;
+                self.shadows[i].star_columns = star_columns;
                 // CREATE OR REPLACE keeps the view (and its comments) and may add columns.
                 let relation = &mut self.catalog.tables[i];
                 for c in &mut columns {
@@ -160,6 +175,7 @@ impl Fold {
                     Shadow {
                         depends_on,
                         uses_columns,
+                        star_columns,
                         ..Shadow::default()
                     },
                 );

@@ -496,6 +496,7 @@ mod tests {
                 column: column.into(),
                 values: values.iter().map(|v| (*v).into()).collect(),
             }),
+            no_inherit: false,
         });
         relation
     }

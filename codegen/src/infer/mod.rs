@@ -102,6 +102,9 @@ impl Ty {
     /// The type a view column ends up with.
     pub fn finish(self) -> Result<String, String> {
         match self {
+            // PostgreSQL resolves `unknown` (an untyped literal, or one cast to `unknown`) to
+            // `text` in a view's or new table's columns.
+            Ty::Known(t) if t == "unknown" => Ok("text".into()),
             Ty::Known(t) => Ok(t),
             Ty::Unknown => Ok("text".into()),
             Ty::Unresolved(why) => Err(why),

@@ -185,7 +185,7 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
                 .collect(),
         },
         S::CreateView(v) => Ddl::CreateView(CreateView {
-            name: object_name(&v.name),
+            name: temporary_if(object_name(&v.name), v.temporary),
             materialized: v.materialized,
             or_replace: v.or_replace,
             if_not_exists: v.if_not_exists,
@@ -245,6 +245,7 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
             },
         },
         S::CreateIndex(ci) => Ddl::CreateIndex(CreateIndex {
+            include: ci.include.iter().map(folded).collect(),
             name: ci.name.as_ref().map(|n| object_name(n).name),
             table: object_name(&ci.table_name),
             unique: ci.unique,
@@ -308,10 +309,10 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
         S::CreateSequence {
             name,
             if_not_exists,
-            temporary: false,
+            temporary,
             sequence_options,
         } => Ddl::CreateSequence {
-            name: object_name(&name),
+            name: temporary_if(object_name(&name), temporary),
             if_not_exists,
             options: sequence_options
                 .iter()
@@ -336,7 +337,6 @@ pub(crate) fn statement(statement: sql::Statement, cx: &Context) -> Ddl {
                 })
                 .collect(),
         },
-        S::CreateSequence { .. } => Ddl::Skipped,
         S::Set(sql::Set::SingleAssignment { variable, .. })
             if variable.to_string().eq_ignore_ascii_case("search_path") =>
         {
@@ -478,11 +478,8 @@ fn top_level_query(q: &sql::Query, cx: &Context) -> Ddl {
             }
             _ => return Ddl::Skipped,
         };
-        if into.temporary {
-            return Ddl::Skipped;
-        }
         return Ddl::CreateTableAs {
-            name,
+            name: temporary_if(name, into.temporary),
             if_not_exists: false,
             columns: Vec::new(),
             query: query(q, cx),
@@ -600,12 +597,21 @@ fn first_words(text: &str) -> String {
     words.join(" ")
 }
 
-fn create_table(ct: sql::CreateTable, cx: &Context) -> Ddl {
-    let name = object_name(&ct.name);
-    if ct.temporary {
-        // Temporary tables vanish with the session that applies the migration.
-        return Ddl::Skipped;
+/// A temporary object's name: in `pg_temp`, the session's own schema, whose objects vanish
+/// with the session (the fold drops them when the file ends) and never reach the catalog.
+pub(crate) fn temporary_if(name: QualifiedName, temporary: bool) -> QualifiedName {
+    if temporary {
+        QualifiedName {
+            schema: Some(crate::catalog::fold::TEMP_SCHEMA.to_string()),
+            name: name.name,
+        }
+    } else {
+        name
     }
+}
+
+fn create_table(ct: sql::CreateTable, cx: &Context) -> Ddl {
+    let name = temporary_if(object_name(&ct.name), ct.temporary);
     if let Some(q) = &ct.query {
         return Ddl::CreateTableAs {
             name,
@@ -751,6 +757,7 @@ pub(super) fn column_def(column: &sql::ColumnDef, cx: &Context) -> ColumnDef {
             SqlColumnOption::ForeignKey(fk) => options.push(constraint(foreign_key(fk, Vec::new()))),
             SqlColumnOption::Check(c) => options.push(constraint(ConstraintKind::Check {
                 expr: expr(&c.expr, cx),
+                no_inherit: c.no_inherit,
             })),
             SqlColumnOption::Generated {
                 generated_as,
@@ -837,6 +844,7 @@ pub(super) fn table_constraint(constraint: &TableConstraint, cx: &Context) -> Co
             c.name.as_ref(),
             ConstraintKind::Check {
                 expr: expr(&c.expr, cx),
+                no_inherit: c.no_inherit,
             },
         ),
         TableConstraint::PrimaryKeyUsingIndex(c) | TableConstraint::UniqueUsingIndex(c) => (

@@ -706,6 +706,19 @@ fn alias(a: &Option<sql::TableAlias>) -> Option<Alias> {
 
 fn table_factor(t: &TableFactor, cx: &Context) -> FromItem {
     match t {
+        // `current_date`, `localtimestamp` and the like are reserved words that call a
+        // function, also in FROM.
+        TableFactor::Table {
+            name,
+            alias: a,
+            args: None,
+            ..
+        } if sql_value_function(name).is_some() => FromItem::Function {
+            name: vec![sql_value_function(name).unwrap_or_default().to_string()],
+            args: Vec::new(),
+            ordinality: false,
+            alias: alias(a),
+        },
         TableFactor::Table {
             name,
             alias: a,
@@ -775,13 +788,57 @@ fn table_factor(t: &TableFactor, cx: &Context) -> FromItem {
             table_with_joins: inner,
             alias: None,
         } => table_with_joins(inner, cx),
-        TableFactor::TableFunction { alias: a, .. } | TableFactor::NestedJoin { alias: a, .. } => {
+        // `(a JOIN b USING (x)) j`: the join's columns under one name, as `SELECT *` of the
+        // join would give them.
+        TableFactor::NestedJoin {
+            table_with_joins: inner,
+            alias: a @ Some(_),
+        } => FromItem::Subquery {
+            query: Box::new(Query::Select(Box::new(Select {
+                items: vec![SelectItem::Wildcard],
+                from: vec![table_with_joins(inner, cx)],
+                filter: None,
+                having: None,
+                grouped: false,
+                limit: None,
+                offset: None,
+            }))),
+            alias: alias(a),
+        },
+        TableFactor::TableFunction { alias: a, .. } => {
             FromItem::Other {
                 alias: a.as_ref().map(|a| folded(&a.name)),
             }
         }
         _ => FromItem::Other { alias: None },
     }
+}
+
+/// The SQL-standard value function an unqualified, unquoted name in FROM calls
+/// (`func_expr_common_subexpr` in PostgreSQL's grammar: `current_date`, `localtime`, ...).
+fn sql_value_function(name: &sql::ObjectName) -> Option<&'static str> {
+    let [part] = name.0.as_slice() else {
+        return None;
+    };
+    let ident = part.as_ident()?;
+    if ident.quote_style.is_some() {
+        return None;
+    }
+    const FUNCTIONS: &[&str] = &[
+        "current_date",
+        "current_time",
+        "current_timestamp",
+        "localtime",
+        "localtimestamp",
+        "current_role",
+        "current_user",
+        "session_user",
+        "user",
+        "current_catalog",
+        "current_schema",
+    ];
+    let lower = ident.value.to_ascii_lowercase();
+    FUNCTIONS.iter().find(|f| **f == lower).copied()
 }
 
 /// Arguments of a function in FROM, named or not.

@@ -209,6 +209,14 @@ pub enum Ddl {
         /// What it now selects.
         query: Query,
     },
+    /// `ALTER INDEX parent ATTACH PARTITION child`: a partition's index becomes the copy of
+    /// its partitioned table's index.
+    AttachIndex {
+        /// The partitioned table's index.
+        parent: QualifiedName,
+        /// The partition's index.
+        child: QualifiedName,
+    },
     /// A `DO` block, read as far as static reading can see.
     Do(PlBlock),
     /// A statement that cannot change the relational shape (functions, triggers, grants, DML,
@@ -356,6 +364,11 @@ impl Ddl {
             }
             Ddl::CreateView(v) => Reach::table(&v.name),
             Ddl::TableToView { table, .. } => Reach::table(table),
+            Ddl::AttachIndex { parent, child } => {
+                let mut reach = Reach::object(parent);
+                reach.objects.push(child.clone());
+                reach
+            }
             Ddl::CreateIndex(i) => {
                 let mut reach = Reach::object(&i.table);
                 match &i.name {
@@ -591,10 +604,12 @@ pub enum ConstraintKind {
         /// `cascade`, `set null`, `set default`, `restrict` or `no action`.
         on_delete: String,
     },
-    /// `CHECK (expr)`.
+    /// `CHECK (expr) [NO INHERIT]`.
     Check {
         /// The condition.
         expr: Expr,
+        /// `NO INHERIT`: children of the table do not get it.
+        no_inherit: bool,
     },
     /// `[PRIMARY KEY | UNIQUE] USING INDEX idx`: an existing unique index becomes the
     /// constraint (and takes the constraint's name).
@@ -891,6 +906,8 @@ pub struct CreateIndex {
     pub if_not_exists: bool,
     /// Key columns or expressions in order.
     pub keys: Vec<IndexKey>,
+    /// `INCLUDE (columns)`.
+    pub include: Vec<String>,
     /// `WHERE` of a partial index.
     pub predicate: Option<Expr>,
     /// `ON ONLY table`: not made on the table's partitions.

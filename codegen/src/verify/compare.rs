@@ -248,7 +248,8 @@ fn relation(d: &mut Differences, e: &Relation, l: &Relation) {
                 "condition",
                 normalize_expr(&a.expression),
                 normalize_expr(&b.expression),
-            )
+            );
+            d.check(s, "NO INHERIT", a.no_inherit, b.no_inherit);
         },
     );
     named(

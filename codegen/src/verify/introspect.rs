@@ -103,7 +103,8 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog, sqlx::Error>
                         JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.num
                        ORDER BY k.ord) AS ref_columns,
                 c.confdeltype::text AS on_delete,
-                pg_get_expr(c.conbin, c.conrelid) AS expr
+                pg_get_expr(c.conbin, c.conrelid) AS expr,
+                c.connoinherit AS no_inherit
            FROM pg_constraint c
            LEFT JOIN pg_class fc ON fc.oid = c.confrelid
            LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
@@ -153,6 +154,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog, sqlx::Error>
                 name,
                 expression: row.try_get::<Option<String>, _>("expr")?.unwrap_or_default(),
                 allowed_values: None,
+                no_inherit: row.try_get("no_inherit")?,
             }),
         }
     }
@@ -422,6 +424,7 @@ async fn read_types(conn: &mut PgConnection, catalog: &mut Catalog) -> Result<()
                 name,
                 expression,
                 allowed_values: None,
+                no_inherit: false,
             })
             .collect();
     }

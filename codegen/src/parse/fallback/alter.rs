@@ -211,6 +211,10 @@ fn alter_index(c: &mut Cursor) -> Option<Ddl> {
             if_exists,
         });
     }
+    if c.eat(&["ATTACH", "PARTITION"]) {
+        let child = c.name()?;
+        return c.at_end().then_some(Ddl::AttachIndex { parent: name, child });
+    }
     Some(Ddl::Skipped)
 }
 

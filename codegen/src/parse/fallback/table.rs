@@ -45,6 +45,7 @@ pub(super) fn create_table(c: &mut Cursor) -> Option<Ddl> {
     c.expect(&["TABLE"])?;
     let if_not_exists = c.eat(&["IF", "NOT", "EXISTS"]);
     let name = c.name()?;
+    let name = super::super::lower::temporary_if(name, temporary);
     let mut of_type = None;
     let mut parent = None;
     if c.eat(&["OF"]) {
@@ -93,10 +94,6 @@ pub(super) fn create_table(c: &mut Cursor) -> Option<Ddl> {
             // `AS query` and anything else: not this form.
             return None;
         }
-    }
-    if temporary {
-        // Temporary tables vanish with the session that applies the migration.
-        return Some(Ddl::Skipped);
     }
     Some(Ddl::CreateTable(CreateTable {
         name,
