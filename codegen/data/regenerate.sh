@@ -3,7 +3,7 @@
 #
 #   bash codegen/data/regenerate.sh postgres://postgres@127.0.0.1:5432/postgres
 #
-# pg_functions, pg_operators, pg_types, pg_casts and pg_relations come from the server's own catalogs.
+# pg_procs, pg_operators, pg_types, pg_casts and pg_relations come from the server's own catalogs.
 # pg_extension_types comes from a scratch database (created and dropped here) in which every
 # extension the server offers is created; pg_alter_kinds from trying every ALTER form on every
 # kind of relation there (pg_alter_kinds.sql). Each table is written only when all of them were
@@ -17,7 +17,7 @@ scratch="stagely_pg_catalogs_$$"
 work=$(mktemp -d)
 trap 'psql "$url" -Xqc "DROP DATABASE IF EXISTS $scratch" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
-for table in functions operators types casts relations; do
+for table in procs operators types casts relations; do
   { echo "$header"; psql "$url" -X -v ON_ERROR_STOP=1 -At -F $'\t' -f "$here/pg_$table.sql"; } > "$work/pg_$table.tsv"
 done
 
@@ -41,7 +41,7 @@ extensions=$(psql "$url" -XAtc "SELECT name FROM pg_available_extensions ORDER B
 { echo "$header"; cat "$work/extension_rows"; } > "$work/pg_extension_types.tsv"
 { echo "$header"; cat "$work/alter_rows"; } > "$work/pg_alter_kinds.tsv"
 
-for table in functions operators types casts relations extension_types alter_kinds; do
+for table in procs operators types casts relations extension_types alter_kinds; do
   mv "$work/pg_$table.tsv" "$here/pg_$table.tsv"
 done
-echo "regenerated codegen/data/pg_{functions,operators,types,casts,relations,extension_types,alter_kinds}.tsv from PostgreSQL $version"
+echo "regenerated codegen/data/pg_{procs,operators,types,casts,relations,extension_types,alter_kinds}.tsv from PostgreSQL $version"

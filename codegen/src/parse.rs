@@ -12,10 +12,10 @@
 
 pub mod commands;
 mod fallback;
+mod grammar;
 pub(crate) mod lower;
 pub(crate) mod lower_expr;
 mod plpgsql;
-mod grammar;
 pub(crate) mod reach;
 pub mod script;
 mod syntax;

@@ -271,7 +271,7 @@ fn keeps_views_it_cannot_type_so_nothing_cascades() {
     let rendered = render(&diagnostics);
     assert!(
         rendered.contains("public.still_opaque is not generated: its columns are unknown")
-            && rendered.contains("001_views.sql:5:1"),
+            && rendered.contains("001_views.sql:6:1"),
         "{rendered}"
     );
 }

@@ -640,7 +640,13 @@ impl Fold {
             }
             self.shadows[i].star_columns = std::mem::take(&mut self.shadows[i].star_columns)
                 .into_iter()
-                .map(|(s, t, c)| if (&s, &t) == (&me.0, &me.1) { (s, to.to_string(), c) } else { (s, t, c) })
+                .map(|(s, t, c)| {
+                    if (&s, &t) == (&me.0, &me.1) {
+                        (s, to.to_string(), c)
+                    } else {
+                        (s, t, c)
+                    }
+                })
                 .collect();
         }
     }

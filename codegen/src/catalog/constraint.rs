@@ -163,6 +163,8 @@ impl Fold {
                 table: target,
                 referenced,
                 on_delete,
+                on_update,
+                details,
             } => {
                 let columns = own(columns);
                 if !self.check_columns(table, &columns, def) {
@@ -213,6 +215,8 @@ impl Fold {
                         columns: referenced,
                     },
                     on_delete: on_delete.clone(),
+                    on_update: on_update.clone(),
+                    details: details.clone(),
                 });
             }
             ConstraintKind::UsingIndex { primary, index } => {

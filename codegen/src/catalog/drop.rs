@@ -206,7 +206,8 @@ impl Fold {
                     && column.is_none_or(|c| {
                         s.uses_columns.contains(c)
                             || s.uses_columns.contains("*")
-                            || s.star_columns.contains(&(me.0.clone(), me.1.clone(), c.to_string()))
+                            || s.star_columns
+                                .contains(&(me.0.clone(), me.1.clone(), c.to_string()))
                     })
             })
             .map(|(i, _)| self.table_ref(i))

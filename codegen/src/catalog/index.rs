@@ -179,7 +179,10 @@ impl Fold {
     /// `ALTER INDEX parent ATTACH PARTITION child`: the partition's index (or the index of
     /// one of its key constraints) becomes the copy of the partitioned table's.
     pub(crate) fn attach_index(&mut self, parent: &QualifiedName, child: &QualifiedName) {
-        let Some(Class::Index { name: parent_name, .. }) = self.find_class(parent) else {
+        let Some(Class::Index {
+            name: parent_name, ..
+        }) = self.find_class(parent)
+        else {
             self.reject(
                 Proof::absent(Condition::UndefinedObject, parent),
                 format!("index {parent} does not exist"),
@@ -197,7 +200,9 @@ impl Fold {
                 }
             }
             Some(Class::Index { table, .. }) => {
-                self.shadows[table].attached_constraint_indexes.insert(parent_name);
+                self.shadows[table]
+                    .attached_constraint_indexes
+                    .insert(parent_name);
             }
             _ => self.reject(
                 Proof::absent(Condition::UndefinedObject, child),

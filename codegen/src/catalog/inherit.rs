@@ -288,11 +288,13 @@ impl Fold {
     /// A partition's copy of a foreign key: same name unless the partition already uses it.
     pub(crate) fn clone_foreign_key(&mut self, partition: usize, fk: &ForeignKey) {
         let relation = &self.catalog.tables[partition];
-        if relation
-            .foreign_keys
-            .iter()
-            .any(|o| o.columns == fk.columns && o.references == fk.references)
-        {
+        if relation.foreign_keys.iter().any(|o| {
+            o.columns == fk.columns
+                && o.references == fk.references
+                && o.on_delete == fk.on_delete
+                && o.on_update == fk.on_update
+                && o.details == fk.details
+        }) {
             return;
         }
         let name = if relation.foreign_keys.iter().any(|o| o.name == fk.name) {
@@ -315,7 +317,10 @@ impl Fold {
     /// on the same columns for a unique index) is attached instead, as PostgreSQL does.
     pub(crate) fn clone_index(&mut self, partition: usize, index: &Index, shape: &IndexShape) {
         let shadow = &self.shadows[partition];
-        if shadow.indexes.values().any(|s| s.parent.as_deref() == Some(index.name.as_str()))
+        if shadow
+            .indexes
+            .values()
+            .any(|s| s.parent.as_deref() == Some(index.name.as_str()))
             || shadow.attached_constraint_indexes.contains(&index.name)
         {
             return;
@@ -352,7 +357,8 @@ impl Fold {
         let constraint_matches = index.unique
             && index.predicate.is_none()
             && shape.include.is_empty()
-            && plain_keys.is_some_and(|k| relation.primary_key == k || relation.unique.iter().any(|u| u.columns == k));
+            && plain_keys
+                .is_some_and(|k| relation.primary_key == k || relation.unique.iter().any(|u| u.columns == k));
         if constraint_matches {
             self.shadows[partition]
                 .attached_constraint_indexes

@@ -203,6 +203,20 @@ pub struct ForeignKey {
     pub references: Reference,
     /// `cascade`, `set null`, `set default`, `restrict` or `no action`.
     pub on_delete: String,
+    /// The same for `ON UPDATE` (shown when it is not `no action`).
+    #[serde(default = "no_action", skip_serializing_if = "is_no_action")]
+    pub on_update: String,
+    /// `MATCH ...` and `DEFERRABLE ...` as written; not part of the JSON.
+    #[serde(skip)]
+    pub details: String,
+}
+
+fn no_action() -> String {
+    "no action".into()
+}
+
+fn is_no_action(action: &str) -> bool {
+    action == "no action"
 }
 
 /// A CHECK constraint.

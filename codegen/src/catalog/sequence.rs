@@ -222,8 +222,11 @@ impl Fold {
         }
         // Views that read the sequence go with it under CASCADE.
         let me = (sequence.schema.clone(), sequence.name.clone());
-        let views: Vec<crate::catalog::model::TableRef> =
-            self.dependents_of(&me).into_iter().map(|i| self.table_ref(i)).collect();
+        let views: Vec<crate::catalog::model::TableRef> = self
+            .dependents_of(&me)
+            .into_iter()
+            .map(|i| self.table_ref(i))
+            .collect();
         if let Some(view) = views.first()
             && !cascade
         {
@@ -241,7 +244,10 @@ impl Fold {
                         },
                     ],
                 ),
-                format!("cannot drop sequence {name}: view {} reads it; drop the view first or add CASCADE", view.name),
+                format!(
+                    "cannot drop sequence {name}: view {} reads it; drop the view first or add CASCADE",
+                    view.name
+                ),
             );
             return;
         }

@@ -44,6 +44,9 @@ pub struct BuiltinType {
     pub category: char,
     /// For array types (also `int2vector` and `oidvector`): the element's `typname`.
     pub element: Option<&'static str>,
+    /// The preferred type of its category (`typispreferred`: `text`, `double precision`, ...),
+    /// which function resolution leans towards.
+    pub preferred: bool,
 }
 
 /// Every type of `pg_catalog` by `typname`.
@@ -55,8 +58,8 @@ fn catalog_types() -> &'static HashMap<&'static str, BuiltinType> {
             .filter(|l| !l.starts_with('#'))
             .filter_map(|l| {
                 let mut f = l.split('\t');
-                let (typname, format, typtype, category, element) =
-                    (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+                let (typname, format, typtype, category, element, preferred) =
+                    (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
                 Some((
                     typname,
                     BuiltinType {
@@ -65,6 +68,7 @@ fn catalog_types() -> &'static HashMap<&'static str, BuiltinType> {
                         typtype: typtype.chars().next()?,
                         category: category.chars().next()?,
                         element: (!element.is_empty()).then_some(element),
+                        preferred: preferred == "t",
                     },
                 ))
             })
@@ -102,6 +106,15 @@ pub fn builtin(name: &str) -> Option<&'static BuiltinType> {
     grammar_name(name)
         .and_then(|typname| types.get(typname))
         .or_else(|| types.get(name))
+}
+
+/// The `pg_catalog` type `format_type()` spells so (`integer`, `text[]`), if there is one.
+pub fn builtin_by_format(format: &str) -> Option<&'static BuiltinType> {
+    static TABLE: OnceLock<HashMap<&'static str, &'static BuiltinType>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| catalog_types().values().map(|b| (b.format, b)).collect())
+        .get(format)
+        .copied()
 }
 
 /// True for the name of a built-in type, in any spelling PostgreSQL accepts.

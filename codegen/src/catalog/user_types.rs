@@ -157,7 +157,7 @@ impl Fold {
             name: constraint,
             expression: e.to_string(),
             allowed_values: None,
-                no_inherit: false,
+            no_inherit: false,
         });
     }
 

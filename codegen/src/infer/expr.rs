@@ -204,7 +204,7 @@ impl Infer<'_> {
         if let Expr::Column { qualifier, name } = e.unnested()
             && qualifier.is_empty()
             && let Some(entry) = scope.entry(name)
-            && matches!(scope.lookup(&[], name).ty, Ty::Known(ref t) if t == "record")
+            && matches!(scope.lookup(&[], name).ty, Ty::Known(ref t) if Some(t) == entry.row_type.as_ref() || t == "record")
         {
             return entry.qualified_star();
         }

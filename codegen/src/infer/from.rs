@@ -3,7 +3,7 @@
 //! that declare their columns (`XMLTABLE`), and joins with `USING`/`NATURAL` merging.
 
 use super::expr::qualified;
-use super::rules::{builtin_function, common, function_type};
+use super::rules::{common, function_type};
 use super::scope::{Entry, Scope};
 use super::{Infer, OutputColumn, Ty, Typed};
 use crate::sql::TypeName;
@@ -23,23 +23,36 @@ impl Infer<'_> {
     pub(super) fn item_entries(&self, item: &FromItem, scope: &Scope) -> Result<Vec<Entry>, String> {
         match item {
             FromItem::Table { name, alias } => {
-                let (columns, system_columns) = match scope.cte(&name.name).filter(|_| name.schema.is_none())
-                {
-                    Some(columns) => (columns.to_vec(), false),
-                    None => {
-                        let Some(relation) = self.schema.relation(name) else {
-                            return Err(format!("relation {name} does not exist"));
-                        };
-                        let columns = relation
-                            .columns
-                            .iter()
-                            .map(|c| column(&c.name, Ty::Known(c.data_type.clone()), c.nullable))
-                            .collect();
-                        (columns, relation.kind != crate::catalog::RelationKind::View)
-                    }
-                };
+                let (columns, system_columns, row_type) =
+                    match scope.cte(&name.name).filter(|_| name.schema.is_none()) {
+                        Some(columns) => (columns.to_vec(), false, None),
+                        None => {
+                            let Some(relation) = self.schema.relation(name) else {
+                                return Err(format!("relation {name} does not exist"));
+                            };
+                            let columns = relation
+                                .columns
+                                .iter()
+                                .map(|c| column(&c.name, Ty::Known(c.data_type.clone()), c.nullable))
+                                .collect();
+                            // A whole-row reference to it has the relation's row type.
+                            let row_type = if crate::catalog::system::SYSTEM_SCHEMAS
+                                .contains(&relation.schema.as_str())
+                            {
+                                crate::sql::quote_ident(&relation.name)
+                            } else {
+                                crate::catalog::types::format_user_type(&relation.schema, &relation.name)
+                            };
+                            (
+                                columns,
+                                relation.kind != crate::catalog::RelationKind::View,
+                                Some(row_type),
+                            )
+                        }
+                    };
                 let mut entry = aliased(Some(name.name.clone()), columns, alias, false)?;
                 entry.system_columns = system_columns;
+                entry.row_type = row_type;
                 Ok(vec![entry])
             }
             FromItem::Subquery { query, alias } => {
@@ -60,6 +73,7 @@ impl Infer<'_> {
                         columns: None,
                         merged: Default::default(),
                         system_columns: false,
+                        row_type: None,
                     }]);
                 };
                 if *ordinality {
@@ -107,6 +121,7 @@ impl Infer<'_> {
                 columns: None,
                 merged: Default::default(),
                 system_columns: false,
+                row_type: None,
             }]),
         }
     }
@@ -225,6 +240,14 @@ impl Infer<'_> {
                 },
             };
         }
+        // `current_date`, `localtimestamp(3)`: SQL value functions (not in pg_proc) give one
+        // value, of the type their keyword has.
+        if let Ty::Known(t) = super::rules::keyword_type(&last.to_ascii_uppercase()) {
+            return Some(FunctionColumns {
+                columns: vec![column(last, Ty::Known(t), false)],
+                scalar: true,
+            });
+        }
         if let Some(columns) = set_returning(last, args) {
             return Some(FunctionColumns {
                 scalar: columns.len() == 1,
@@ -275,8 +298,16 @@ fn set_returning(name: &str, args: &[Typed]) -> Option<Vec<OutputColumn>> {
         }
         "regexp_matches" => vec![column(name, Ty::known("text[]"), true)],
         _ => {
-            let f = builtin_function(name).filter(|f| f.set)?;
-            vec![column(name, Ty::known(f.result), true)]
+            let types: Vec<Ty> = args.iter().map(|a| a.ty.clone()).collect();
+            let call = super::functions::resolve(name, &types).filter(|c| c.set)?;
+            if call.out.is_empty() {
+                vec![column(name, call.result, true)]
+            } else {
+                call.out
+                    .iter()
+                    .map(|(n, t)| column(n, Ty::known(t), true))
+                    .collect()
+            }
         }
     })
 }

@@ -23,6 +23,7 @@
 
 mod expr;
 mod from;
+mod functions;
 mod modify;
 mod params;
 mod query;

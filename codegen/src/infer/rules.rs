@@ -199,13 +199,8 @@ pub(super) fn function_type(name: &str, args: &[Typed], star: bool, window: bool
         | "lower"
         | "upper"
         | "initcap"
-        | "btrim"
-        | "ltrim"
-        | "rtrim"
         | "trim"
         | "replace"
-        | "substr"
-        | "substring"
         | "to_char"
         | "format"
         | "md5"
@@ -274,13 +269,17 @@ pub(super) fn function_type(name: &str, args: &[Typed], star: bool, window: bool
             Some("real" | "double precision") => Ty::known("double precision"),
             _ => Ty::known("numeric"),
         },
-        _ => match builtin_function(name) {
-            Some(f) if !f.set => {
-                let nullable = !f.strict || args.iter().any(|a| a.nullable) || args.is_empty();
-                return Typed::new(Ty::known(f.result), nullable || window);
+        _ => {
+            let types: Vec<Ty> = args.iter().map(|a| a.ty.clone()).collect();
+            match super::functions::resolve(name, &types) {
+                Some(call) if !call.set && !matches!(call.result, Ty::Unresolved(_)) => {
+                    let nullable =
+                        !call.strict || call.aggregate || args.iter().any(|a| a.nullable) || args.is_empty();
+                    return Typed::new(call.result, nullable || window);
+                }
+                _ => Ty::Unresolved(format!("the result type of {name}() is not inferred")),
             }
-            _ => Ty::Unresolved(format!("the result type of {name}() is not inferred")),
-        },
+        }
     };
     let nullable = if star || never_null(name) {
         false
@@ -337,6 +336,7 @@ pub(super) fn binary_type(l: &Ty, op: &str, r: &Ty) -> Ty {
         | "?|"
         | "?&"
         | "&&"
+        | "OVERLAPS"
         | "@@" => return Ty::known("boolean"),
         _ => {}
     }
@@ -401,42 +401,6 @@ fn arithmetic(l: Option<&str>, op: &str, r: Option<&str>) -> Ty {
         }
         _ => Ty::Unresolved(format!("the type of {l} {op} {r} is not inferred")),
     }
-}
-
-/// A pg_catalog function whose overloads all return one concrete type.
-pub(super) struct BuiltinFunction {
-    /// The result type, as `format_type()` prints it.
-    pub(super) result: &'static str,
-    /// NULL in, NULL out.
-    pub(super) strict: bool,
-    /// Returns a set of rows.
-    pub(super) set: bool,
-}
-
-/// PostgreSQL's own functions, from `codegen/data/pg_functions.tsv` (`make pg-catalogs`).
-pub(super) fn builtin_function(name: &str) -> Option<&'static BuiltinFunction> {
-    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, BuiltinFunction>> =
-        std::sync::OnceLock::new();
-    TABLE
-        .get_or_init(|| {
-            include_str!("../../data/pg_functions.tsv")
-                .lines()
-                .filter(|l| !l.starts_with('#'))
-                .filter_map(|l| {
-                    let mut f = l.split('\t');
-                    let (name, result, strict, set) = (f.next()?, f.next()?, f.next()?, f.next()?);
-                    Some((
-                        name,
-                        BuiltinFunction {
-                            result,
-                            strict: strict == "t",
-                            set: set == "t",
-                        },
-                    ))
-                })
-                .collect()
-        })
-        .get(name)
 }
 
 /// The operator name PostgreSQL stores for an operator as written (`LIKE` is `~~`).

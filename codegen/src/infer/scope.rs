@@ -19,6 +19,9 @@ pub(super) struct Entry {
     /// The item is a table (or materialized view, foreign table, sequence): it has the
     /// system columns `ctid`, `xmin`, `tableoid`, ... beside its own.
     pub(super) system_columns: bool,
+    /// The row type a whole-row reference to the item has (a relation's, `format_type()`
+    /// spelling); `record` when `None`.
+    pub(super) row_type: Option<String>,
 }
 
 impl Entry {
@@ -29,6 +32,7 @@ impl Entry {
             columns: Some(columns),
             merged: BTreeSet::new(),
             system_columns: false,
+            row_type: None,
         }
     }
 
@@ -162,9 +166,11 @@ impl<'p> Scope<'p> {
                 ([], []) => level = scope.parent,
             }
         }
-        // A whole-row reference (`row_to_json(t)`): the FROM item itself.
-        if self.entry(name).is_some() {
-            return Typed::new(Ty::known("record"), true);
+        // A whole-row reference (`row_to_json(t)`): the FROM item itself, of its relation's row
+        // type (never NULL, unless on the outer side of a join).
+        if let Some(entry) = self.entry(name) {
+            let ty = entry.row_type.clone().unwrap_or_else(|| "record".into());
+            return Typed::new(Ty::Known(ty), true);
         }
         missing(&shown)
     }

@@ -6,6 +6,8 @@
 //! - `substring(x SIMILAR pattern ESCAPE escape)` is `substring(x, pattern, escape)`;
 //! - `normalize(x, NFKC)`: the form is a keyword (`NFC`, `NFD`, `NFKC`, `NFKD`) that PostgreSQL
 //!   passes as the string `'NFKC'`, not a column;
+//! - `ON DELETE SET NULL (a, b)`: the columns a referential action sets are left out (the
+//!   action is what the catalog keeps);
 //! - `(x).*`, every field of a composite value, is the field access `(x)."*"`, which
 //!   lowering reads back as every field.
 //!
@@ -19,9 +21,7 @@ pub(crate) fn respell(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     let significant: Vec<usize> = (0..tokens.len())
         .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
         .collect();
-    let word = |tokens: &[TokenWithSpan], i: usize, w: &str| {
-        matches!(&tokens[i].token, Token::Word(x) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w))
-    };
+    let word = |tokens: &[TokenWithSpan], i: usize, w: &str| matches!(&tokens[i].token, Token::Word(x) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w));
     let mut remove = Vec::new();
     for (k, &i) in significant.iter().enumerate() {
         let next = |n: usize| significant.get(k + n).copied();
@@ -42,8 +42,31 @@ pub(crate) fn respell(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
             tokens[i].token = plain("pg_collation_for");
             remove.push(f);
         }
+        // `ON DELETE SET NULL (a)`: which columns a referential action sets (PostgreSQL 15)
+        // does not change the shape; the action stays.
+        if word(&tokens, i, "ON")
+            && let (Some(event), Some(set), Some(what), Some(open)) = (next(1), next(2), next(3), next(4))
+            && (word(&tokens, event, "DELETE") || word(&tokens, event, "UPDATE"))
+            && word(&tokens, set, "SET")
+            && (word(&tokens, what, "NULL") || word(&tokens, what, "DEFAULT"))
+            && tokens[open].token == Token::LParen
+        {
+            let mut depth = 0;
+            for &j in &significant[k + 4..] {
+                match tokens[j].token {
+                    Token::LParen => depth += 1,
+                    Token::RParen => depth -= 1,
+                    _ => {}
+                }
+                remove.push(j);
+                if depth == 0 {
+                    break;
+                }
+            }
+        }
         // `substring(... SIMILAR ... ESCAPE ...)`, `normalize(x, NFKC)`
-        let is_call = |name: &str| word(&tokens, i, name) && next(1).is_some_and(|o| tokens[o].token == Token::LParen);
+        let is_call =
+            |name: &str| word(&tokens, i, name) && next(1).is_some_and(|o| tokens[o].token == Token::LParen);
         if is_call("SUBSTRING") || is_call("NORMALIZE") {
             let normalize = word(&tokens, i, "NORMALIZE");
             let mut depth = 0;
@@ -62,7 +85,8 @@ pub(crate) fn respell(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
                         if depth == 1
                             && !normalize
                             && w.quote_style.is_none()
-                            && (w.value.eq_ignore_ascii_case("SIMILAR") || w.value.eq_ignore_ascii_case("ESCAPE")) =>
+                            && (w.value.eq_ignore_ascii_case("SIMILAR")
+                                || w.value.eq_ignore_ascii_case("ESCAPE")) =>
                     {
                         tokens[j].token = Token::Comma;
                     }
@@ -71,7 +95,9 @@ pub(crate) fn respell(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
                             && normalize
                             && argument == 1
                             && w.quote_style.is_none()
-                            && ["NFC", "NFD", "NFKC", "NFKD"].iter().any(|f| w.value.eq_ignore_ascii_case(f)) =>
+                            && ["NFC", "NFD", "NFKC", "NFKD"]
+                                .iter()
+                                .any(|f| w.value.eq_ignore_ascii_case(f)) =>
                     {
                         tokens[j].token = Token::SingleQuotedString(w.value.to_ascii_uppercase());
                     }
@@ -111,20 +137,32 @@ mod tests {
     use super::*;
 
     fn respelled(sql: &str) -> String {
-        let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize_with_location().unwrap();
+        let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql)
+            .tokenize_with_location()
+            .unwrap();
         respell(tokens).iter().map(|t| t.token.to_string()).collect()
     }
 
     #[test]
     fn spells_special_syntax_as_postgresql_calls_it() {
-        assert_eq!(respelled("SELECT collation for ('x'::text)"), "SELECT pg_collation_for  ('x'::text)");
+        assert_eq!(
+            respelled("SELECT collation for ('x'::text)"),
+            "SELECT pg_collation_for  ('x'::text)"
+        );
         assert_eq!(
             respelled("SELECT substring('foo' similar 'f' escape '#')"),
             "SELECT substring('foo' , 'f' , '#')"
         );
-        assert_eq!(respelled("SELECT normalize(n, nfkc)"), "SELECT normalize(n, 'NFKC')");
+        assert_eq!(
+            respelled("SELECT normalize(n, nfkc)"),
+            "SELECT normalize(n, 'NFKC')"
+        );
         assert_eq!(respelled("SELECT normalize(nfkc)"), "SELECT normalize(nfkc)");
         assert_eq!(respelled("SELECT (a).* FROM a"), "SELECT (a).\"*\" FROM a");
         assert_eq!(respelled("SELECT a.* FROM a"), "SELECT a.* FROM a");
+        assert_eq!(
+            respelled("CREATE TABLE t (a int REFERENCES p ON DELETE SET NULL (a))"),
+            "CREATE TABLE t (a int REFERENCES p ON DELETE SET NULL )"
+        );
     }
 }

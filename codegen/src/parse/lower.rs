@@ -801,6 +801,17 @@ fn foreign_key(fk: &sql::ForeignKeyConstraint, columns: Vec<String>) -> Constrai
         table: object_name(&fk.foreign_table),
         referenced: fk.referred_columns.iter().map(folded).collect(),
         on_delete: on_delete(fk.on_delete),
+        on_update: on_delete(fk.on_update),
+        details: [
+            fk.match_kind.as_ref().map(|m| m.to_string().to_ascii_uppercase()),
+            fk.characteristics
+                .as_ref()
+                .map(|c| c.to_string().to_ascii_uppercase()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" "),
     }
 }
 

@@ -448,7 +448,52 @@ pub(crate) fn expr(e: &sql::Expr, cx: &Context) -> Expr {
             args.extend(substring_for.iter().map(|a| expr(a, cx)));
             call("substring", args)
         }
-        E::Trim { expr: x, .. } => call("btrim", vec![expr(x, cx)]),
+        // PostgreSQL's grammar calls btrim, ltrim or rtrim with the characters second.
+        E::Trim {
+            trim_where,
+            trim_what,
+            expr: x,
+            ..
+        } => {
+            let name = match trim_where {
+                Some(sql::TrimWhereField::Leading) => "ltrim",
+                Some(sql::TrimWhereField::Trailing) => "rtrim",
+                _ => "btrim",
+            };
+            let mut args = vec![expr(x, cx)];
+            args.extend(trim_what.iter().map(|w| expr(w, cx)));
+            call(name, args)
+        }
+        E::Overlay {
+            expr: x,
+            overlay_what,
+            overlay_from,
+            overlay_for,
+        } => {
+            let mut args = vec![expr(x, cx), expr(overlay_what, cx), expr(overlay_from, cx)];
+            args.extend(overlay_for.iter().map(|f| expr(f, cx)));
+            call("overlay", args)
+        }
+        E::IsNormalized {
+            expr: x,
+            form,
+            negated,
+        } => {
+            let mut args = vec![expr(x, cx)];
+            args.extend(
+                form.as_ref()
+                    .map(|f| Expr::String(f.to_string().to_ascii_uppercase())),
+            );
+            let test = call("is_normalized", args);
+            if *negated {
+                Expr::Unary {
+                    op: "NOT".into(),
+                    expr: Box::new(test),
+                }
+            } else {
+                test
+            }
+        }
         E::AtTimeZone { timestamp, time_zone } => {
             call("timezone", vec![expr(time_zone, cx), expr(timestamp, cx)])
         }
@@ -805,11 +850,9 @@ fn table_factor(t: &TableFactor, cx: &Context) -> FromItem {
             }))),
             alias: alias(a),
         },
-        TableFactor::TableFunction { alias: a, .. } => {
-            FromItem::Other {
-                alias: a.as_ref().map(|a| folded(&a.name)),
-            }
-        }
+        TableFactor::TableFunction { alias: a, .. } => FromItem::Other {
+            alias: a.as_ref().map(|a| folded(&a.name)),
+        },
         _ => FromItem::Other { alias: None },
     }
 }

@@ -603,6 +603,11 @@ pub enum ConstraintKind {
         referenced: Vec<String>,
         /// `cascade`, `set null`, `set default`, `restrict` or `no action`.
         on_delete: String,
+        /// The same for `ON UPDATE`.
+        on_update: String,
+        /// `MATCH ...` and `DEFERRABLE ...` as written (normalised): a partition's foreign key
+        /// stands in for its parent's only when these agree too.
+        details: String,
     },
     /// `CHECK (expr) [NO INHERIT]`.
     Check {

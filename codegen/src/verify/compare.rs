@@ -233,6 +233,7 @@ fn relation(d: &mut Differences, e: &Relation, l: &Relation) {
                 &b.references.columns,
             );
             d.check(s, "ON DELETE", &a.on_delete, &b.on_delete);
+            d.check(s, "ON UPDATE", &a.on_update, &b.on_update);
         },
     );
     named(

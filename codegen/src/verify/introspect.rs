@@ -103,6 +103,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog, sqlx::Error>
                         JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.num
                        ORDER BY k.ord) AS ref_columns,
                 c.confdeltype::text AS on_delete,
+                c.confupdtype::text AS on_update,
                 pg_get_expr(c.conbin, c.conrelid) AS expr,
                 c.connoinherit AS no_inherit
            FROM pg_constraint c
@@ -141,14 +142,9 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Catalog, sqlx::Error>
                     table: row.try_get::<Option<String>, _>("ref_table")?.unwrap_or_default(),
                     columns: row.try_get("ref_columns")?,
                 },
-                on_delete: match row.try_get::<String, _>("on_delete")?.as_str() {
-                    "c" => "cascade",
-                    "n" => "set null",
-                    "d" => "set default",
-                    "r" => "restrict",
-                    _ => "no action",
-                }
-                .to_string(),
+                on_delete: referential_action(&row.try_get::<String, _>("on_delete")?),
+                on_update: referential_action(&row.try_get::<String, _>("on_update")?),
+                details: String::new(),
             }),
             _ => relation.checks.push(Check {
                 name,
@@ -429,4 +425,16 @@ async fn read_types(conn: &mut PgConnection, catalog: &mut Catalog) -> Result<()
             .collect();
     }
     Ok(())
+}
+
+/// A referential action as `pg_constraint` codes it (`confdeltype`, `confupdtype`).
+fn referential_action(code: &str) -> String {
+    match code {
+        "c" => "cascade",
+        "n" => "set null",
+        "d" => "set default",
+        "r" => "restrict",
+        _ => "no action",
+    }
+    .to_string()
 }
