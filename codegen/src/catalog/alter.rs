@@ -301,8 +301,13 @@ impl Fold {
                 }
             }
             AlterAction::RenameConstraint { from, to } => self.rename_constraint(table, from, to),
-            AlterAction::AttachPartition { partition, .. } => self.attach_partition(table, partition),
-            AlterAction::DetachPartition { partition } => self.detach_partition(table, partition),
+            AlterAction::AttachPartition { partition, bound } => {
+                self.attach_partition(table, partition, bound)
+            }
+            AlterAction::DetachPartition {
+                partition,
+                concurrently,
+            } => self.detach_partition(table, partition, *concurrently),
             AlterAction::Inherit { parent } => self.add_parent(table, parent),
             AlterAction::NoInherit { parent } => self.remove_parent(table, parent),
             AlterAction::Skipped => {}

@@ -68,6 +68,8 @@ pub(crate) struct Shadow {
     /// Indexes of the partitioned parent that a primary key or unique constraint of this
     /// partition stands in for (PostgreSQL attaches the constraint's index).
     pub attached_constraint_indexes: BTreeSet<String>,
+    /// For a partition: its bound as written (`FOR VALUES FROM (0) TO (10)`, `DEFAULT`).
+    pub bound: Option<String>,
 }
 
 /// The parts of an index that refer to columns.

@@ -413,7 +413,7 @@ impl Fold {
     }
 
     /// `ALTER TABLE parent ATTACH PARTITION t FOR VALUES ...`.
-    pub(crate) fn attach_partition(&mut self, parent: usize, partition: &QualifiedName) {
+    pub(crate) fn attach_partition(&mut self, parent: usize, partition: &QualifiedName, bound: &str) {
         let Some(child) = self.require_relation(partition) else {
             self.reject(
                 Proof::absent(Condition::UndefinedTable, partition),
@@ -428,6 +428,7 @@ impl Fold {
             return;
         }
         self.catalog.tables[child].partition_of = Some(self.table_ref(parent));
+        self.shadows[child].bound = Some(bound.to_string());
         let columns = self.catalog.tables[parent].columns.clone();
         for column in columns {
             if let Some(c) = self.catalog.tables[child]
@@ -460,7 +461,7 @@ impl Fold {
 
     /// `ALTER TABLE parent DETACH PARTITION t`: the partition keeps its columns, keys and
     /// indexes as its own.
-    pub(crate) fn detach_partition(&mut self, parent: usize, partition: &QualifiedName) {
+    pub(crate) fn detach_partition(&mut self, parent: usize, partition: &QualifiedName, concurrently: bool) {
         let Some(child) = self.find_relation(partition) else {
             self.reject(
                 Proof::absent(Condition::UndefinedTable, partition),
@@ -482,6 +483,55 @@ impl Fold {
             shape.parent = None;
         }
         self.shadows[child].inherited_checks.clear();
+        let bound = self.shadows[child].bound.take();
+        if concurrently {
+            self.keep_partition_constraint(parent, child, bound.as_deref());
+        }
+    }
+
+    /// `DETACH PARTITION ... CONCURRENTLY` leaves the partition a CHECK constraint that
+    /// copies its bound (`((a IS NOT NULL) AND (a >= 0) AND (a < 10))`), named for its
+    /// column. Worked out for a RANGE or LIST bound on one column; any other is a doubt.
+    fn keep_partition_constraint(&mut self, parent: usize, child: usize, bound: Option<&str>) {
+        let key = self.catalog.tables[parent]
+            .partition_by
+            .clone()
+            .unwrap_or_default();
+        let condition = bound.and_then(|b| partition_condition(&key, b));
+        // PostgreSQL adds none when a check the partition has implies the bound; whether one
+        // does is left to PostgreSQL.
+        let implied_maybe = condition
+            .as_ref()
+            .is_some_and(|(column, _)| self.shadows[child].checks.values().any(|e| e.uses_column(column)));
+        let Some((column, text)) = condition.filter(|_| !implied_maybe) else {
+            let r = &self.catalog.tables[child];
+            let reach = crate::sql::ddl::Reach::object(&QualifiedName {
+                schema: Some(r.schema.clone()),
+                name: r.name.clone(),
+            });
+            self.doubt(
+                &reach,
+                "DETACH PARTITION ... CONCURRENTLY leaves a CHECK constraint copying the partition bound (unless one the partition has implies it), which the generator works out only for a RANGE or LIST bound on one column without such a check",
+            );
+            return;
+        };
+        let Ok(expr) = crate::parse::parse_expression(&text) else {
+            return;
+        };
+        let (schema, table_name) = {
+            let r = &self.catalog.tables[child];
+            (r.schema.clone(), r.name.clone())
+        };
+        let name = choose_name(&table_name, Some(&column), "check", |n| {
+            self.constraint_name_taken(&schema, n)
+        });
+        self.catalog.tables[child].checks.push(Check {
+            name: name.clone(),
+            expression: expr.to_string(),
+            allowed_values: None,
+            no_inherit: false,
+        });
+        self.shadows[child].checks.insert(name, expr);
     }
 
     /// `ALTER TABLE child INHERIT parent`.
@@ -557,4 +607,46 @@ impl Fold {
             }
         }
     }
+}
+
+/// The partition constraint of `bound` under the key `key` (`RANGE (a)`, `LIST (a)`), for a
+/// key on one plain column: that column, and the condition as PostgreSQL writes it.
+fn partition_condition(key: &str, bound: &str) -> Option<(String, String)> {
+    let (strategy, columns) = key.split_once(' ')?;
+    let column = columns.trim().strip_prefix('(')?.strip_suffix(')')?.trim();
+    if column.is_empty() || !column.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return None;
+    }
+    let upper = bound.to_ascii_uppercase();
+    let inner = |text: &str| -> Option<String> {
+        let text = text.trim();
+        Some(text.strip_prefix('(')?.strip_suffix(')')?.trim().to_string())
+    };
+    let condition = match strategy {
+        "RANGE" => {
+            let from = upper.find(" FROM ")?;
+            let to = upper.find(" TO ")?;
+            let low = inner(&bound[from + 6..to])?;
+            let high = inner(&bound[to + 4..])?;
+            if low.contains(',')
+                || high.contains(',')
+                || [&low, &high]
+                    .iter()
+                    .any(|v| v.eq_ignore_ascii_case("MINVALUE") || v.eq_ignore_ascii_case("MAXVALUE"))
+            {
+                return None;
+            }
+            format!("(({column} IS NOT NULL) AND ({column} >= {low}) AND ({column} < {high}))")
+        }
+        "LIST" => {
+            let start = upper.find(" IN ")?;
+            let values = inner(&bound[start + 4..])?;
+            if values.split(',').any(|v| v.trim().eq_ignore_ascii_case("NULL")) {
+                return None;
+            }
+            format!("(({column} IS NOT NULL) AND ({column} = ANY (ARRAY[{values}])))")
+        }
+        _ => return None,
+    };
+    Some((column.to_string(), condition))
 }

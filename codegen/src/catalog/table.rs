@@ -60,9 +60,10 @@ impl Fold {
         for &parent in &parents {
             self.inherit_columns(table, parent);
         }
-        if t.partition_of.is_some()
+        if let Some(of) = &t.partition_of
             && let Some(&parent) = parents.first()
         {
+            self.shadows[table].bound = Some(of.bound.clone());
             let parent = &self.catalog.tables[parent];
             self.catalog.tables[table].partition_of = Some(TableRef {
                 schema: parent.schema.clone(),

@@ -209,6 +209,15 @@ impl Infer<'_> {
             return entry.qualified_star();
         }
         let value = self.infer_expr(e, scope);
+        if let Ty::Record(fields) = &value.ty {
+            return Ok(fields
+                .iter()
+                .map(|f| super::OutputColumn {
+                    name: f.name.clone(),
+                    typed: Typed::new(f.typed.ty.clone(), f.typed.nullable || value.nullable),
+                })
+                .collect());
+        }
         let Ty::Known(ty) = &value.ty else {
             return Err(format!("the type of `{e}` is not inferred"));
         };

@@ -243,6 +243,14 @@ impl Infer<'_> {
         // `current_date`, `localtimestamp(3)`: SQL value functions (not in pg_proc) give one
         // value, of the type their keyword has.
         if let Ty::Known(t) = super::rules::keyword_type(&last.to_ascii_uppercase()) {
+            // `localtimestamp(3)`: the precision is the type's modifier.
+            let t = match arg_exprs {
+                [Expr::Number(p)] => match t.split_once(' ') {
+                    Some((head, tail)) => format!("{head}({p}) {tail}"),
+                    None => t,
+                },
+                _ => t,
+            };
             return Some(FunctionColumns {
                 columns: vec![column(last, Ty::Known(t), false)],
                 scalar: true,

@@ -93,6 +93,9 @@ pub enum Ty {
     Unknown,
     /// Could not be worked out; the reason says what.
     Unresolved(String),
+    /// An anonymous row (`record`) whose fields are known: a whole-row reference to a
+    /// subquery or `VALUES` list, a `ROW(...)`.
+    Record(Vec<OutputColumn>),
 }
 
 impl Ty {
@@ -108,6 +111,7 @@ impl Ty {
             Ty::Known(t) if t == "unknown" => Ok("text".into()),
             Ty::Known(t) => Ok(t),
             Ty::Unknown => Ok("text".into()),
+            Ty::Record(_) => Ok("record".into()),
             Ty::Unresolved(why) => Err(why),
         }
     }
@@ -136,7 +140,7 @@ impl Typed {
 }
 
 /// One named output column of a query.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputColumn {
     /// The column name PostgreSQL gives it.
     pub name: String,

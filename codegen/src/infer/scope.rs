@@ -169,8 +169,13 @@ impl<'p> Scope<'p> {
         // A whole-row reference (`row_to_json(t)`): the FROM item itself, of its relation's row
         // type (never NULL, unless on the outer side of a join).
         if let Some(entry) = self.entry(name) {
-            let ty = entry.row_type.clone().unwrap_or_else(|| "record".into());
-            return Typed::new(Ty::Known(ty), true);
+            let ty = match (&entry.row_type, &entry.columns) {
+                (Some(t), _) => Ty::Known(t.clone()),
+                // A subquery's or VALUES list's row: a record whose fields are known.
+                (None, Some(columns)) => Ty::Record(columns.clone()),
+                (None, None) => Ty::known("record"),
+            };
+            return Typed::new(ty, true);
         }
         missing(&shown)
     }

@@ -973,8 +973,9 @@ pub(super) fn alter_action(op: AlterTableOperation, cx: &Context) -> Vec<AlterAc
             partition: object_name(&partition),
             bound: for_values.to_string(),
         },
-        O::DetachPartitionOf { partition, .. } => AlterAction::DetachPartition {
+        O::DetachPartitionOf { partition, mode } => AlterAction::DetachPartition {
             partition: object_name(&partition),
+            concurrently: matches!(mode, Some(sql::DetachPartitionMode::Concurrently)),
         },
         O::Inherit { parent } => AlterAction::Inherit {
             parent: object_name(&parent),

@@ -773,6 +773,55 @@ fn table_factor(t: &TableFactor, cx: &Context) -> FromItem {
             name: object_name(name),
             alias: alias(a),
         },
+        // `FROM cast(x AS type) AS c` (sqlparser reads it as a call of `cast` with a named
+        // argument): one column of that type, named after the alias.
+        TableFactor::Table {
+            name,
+            alias: Some(a),
+            args: Some(args),
+            ..
+        } if name.to_string().eq_ignore_ascii_case("cast")
+            && matches!(
+                args.args.as_slice(),
+                [FunctionArg::Unnamed(FunctionArgExpr::Expr(
+                    sql::Expr::Named { .. }
+                ))]
+            ) =>
+        {
+            let [
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(sql::Expr::Named {
+                    expr: value,
+                    name: ty,
+                })),
+            ] = args.args.as_slice()
+            else {
+                return FromItem::Other { alias: None };
+            };
+            let written = sql::DataType::Custom(sql::ObjectName::from(vec![ty.clone()]), Vec::new());
+            let data_type = type_name(&written);
+            let column = folded(&a.name);
+            FromItem::Subquery {
+                query: Box::new(Query::Select(Box::new(Select {
+                    items: vec![SelectItem::Expr {
+                        expr: Expr::Cast {
+                            expr: boxed(value, cx),
+                            data_type,
+                        },
+                        alias: Some(column.clone()),
+                    }],
+                    from: Vec::new(),
+                    filter: None,
+                    having: None,
+                    grouped: false,
+                    limit: None,
+                    offset: None,
+                }))),
+                alias: Some(Alias {
+                    name: column,
+                    columns: Vec::new(),
+                }),
+            }
+        }
         TableFactor::Table {
             name,
             alias: a,

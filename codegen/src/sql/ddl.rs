@@ -322,7 +322,9 @@ impl Ddl {
                             name: a.name.name.clone(),
                         }),
                         AlterAction::AttachPartition { partition, .. }
-                        | AlterAction::DetachPartition { partition } => reach.objects.push(partition.clone()),
+                        | AlterAction::DetachPartition { partition, .. } => {
+                            reach.objects.push(partition.clone())
+                        }
                         _ => {}
                     }
                 }
@@ -767,10 +769,12 @@ pub enum AlterAction {
         /// Its bound, as written.
         bound: String,
     },
-    /// `DETACH PARTITION t`.
+    /// `DETACH PARTITION t [CONCURRENTLY | FINALIZE]`.
     DetachPartition {
         /// The partition.
         partition: QualifiedName,
+        /// `CONCURRENTLY`: the partition keeps a CHECK constraint copying its bound.
+        concurrently: bool,
     },
     /// `INHERIT parent`.
     Inherit {

@@ -103,7 +103,11 @@ fn own_table_action(c: &mut Cursor) -> Option<AlterAction> {
     }
     if c.eat(&["DETACH", "PARTITION"]) {
         let partition = c.name()?;
-        return Some(AlterAction::DetachPartition { partition });
+        let concurrently = c.eat(&["CONCURRENTLY"]);
+        return Some(AlterAction::DetachPartition {
+            partition,
+            concurrently,
+        });
     }
     if c.eat(&["NO", "INHERIT"]) {
         let parent = c.name()?;
