@@ -88,9 +88,10 @@ fn meta_reach(name: &str) -> Reach {
 /// Parses one SQL expression, as PostgreSQL prints stored ones (`pg_get_expr`), for `verify`.
 pub fn parse_expression(sql: &str) -> Result<Expr, String> {
     let dialect = PostgreSqlDialect {};
-    let mut parser = Parser::new(&dialect)
-        .try_with_sql(sql)
+    let tokens = Tokenizer::new(&dialect, sql)
+        .tokenize_with_location()
         .map_err(|e| e.to_string())?;
+    let mut parser = Parser::new(&dialect).with_tokens_with_locations(grammar::respell(tokens));
     let expr = parser.parse_expr().map_err(|e| e.to_string())?;
     if parser.peek_token().token != Token::EOF {
         return Err(format!("unexpected text after expression: {sql}"));

@@ -199,10 +199,15 @@ fn emit_laid_out(
                 1 => String::new(),
                 n => format!(" and {} more column{}", n - 1, if n == 2 { "" } else { "s" }),
             };
+            let whose = if crate::catalog::types::builtin_by_format(base).is_some() {
+                "PostgreSQL's own type, which sqlx has no mapping for"
+            } else {
+                "an extension's type, or one made where the fold could not see"
+            };
             Diagnostic::warning(
                 migrations_dir,
                 format!(
-                    "type `{sql_type}` of {first}{more} has no Rust mapping the generator knows (an extension's type, or one made where the fold could not see): it is a String, read as `::text` and written as `::{sql_type}`; to map it, add `\"{base}\" = \"<Rust type>\"` under [types] in stagely-codegen.toml"
+                    "type `{sql_type}` of {first}{more} has no Rust mapping the generator knows ({whose}): it is a String, read as `::text` and written as `::text::{sql_type}`; to map it, add `\"{base}\" = \"<Rust type>\"` under [types] in stagely-codegen.toml"
                 ),
             )
         })

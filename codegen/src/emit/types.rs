@@ -68,11 +68,13 @@ impl RustType {
         Self {
             tokens: quote! { ::std::string::String },
             read_as: Some("text".into()),
-            write_as: Some(sql_type.to_string()),
+            // Sent as text and turned into the type by its input function, whatever type the
+            // parameter is given.
+            write_as: Some(format!("text::{sql_type}")),
             copy: false,
             serde: Serde::Derive,
             note: Some(format!(
-                "Travels as text ({why}): read as `::text`, written as `::{sql_type}`, so the value is PostgreSQL's text form."
+                "Travels as text ({why}): read as `::text`, written as `::text::{sql_type}`, so the value is PostgreSQL's text form."
             )),
             unknown: false,
         }
@@ -205,7 +207,10 @@ fn rust_type_at(catalog: &Catalog, names: &Names, sql_type: &str, depth: usize) 
         return RustType {
             tokens: quote! { ::std::vec::Vec<#tokens> },
             read_as: inner.read_as.map(|t| format!("{t}[]")),
-            write_as: inner.write_as.map(|t| format!("{t}[]")),
+            write_as: inner.write_as.map(|t| match t.strip_prefix("text::") {
+                Some(element) => format!("text[]::{element}[]"),
+                None => format!("{t}[]"),
+            }),
             copy: false,
             serde: inner.serde,
             note: inner.note,
@@ -355,10 +360,12 @@ fn fallback(sql_type: &str, bare: &str) -> RustType {
         _ if bare.ends_with("multirange") => "sqlx has no multirange type",
         _ if bare.starts_with("reg") => "sqlx has no type for object identifiers by name",
         _ => {
-            let mut unknown = RustType::text(
-                sql_type,
-                "the migrations do not define this type (an extension's type, or one made where the fold could not see)",
-            );
+            let why = if crate::catalog::types::builtin_by_format(bare).is_some() {
+                "PostgreSQL's own type, which sqlx has no mapping for"
+            } else {
+                "the migrations do not define this type (an extension's type, or one made where the fold could not see)"
+            };
+            let mut unknown = RustType::text(sql_type, why);
             unknown.unknown = true;
             return unknown;
         }
@@ -445,15 +452,15 @@ mod tests {
         let catalog = Catalog::default();
         let names = Names::default();
         for (sql, read, write) in [
-            ("tsvector", "text", "tsvector"),
-            ("bit(1)", "text", "bit(1)"),
-            ("bit varying(8)", "text", "bit varying(8)"),
-            ("macaddr", "text", "macaddr"),
-            ("xml", "text", "xml"),
-            ("int4multirange", "text", "int4multirange"),
-            ("tsvector[]", "text[]", "tsvector[]"),
-            ("integer[][]", "text", "integer[][]"),
-            ("geometry", "text", "geometry"),
+            ("tsvector", "text", "text::tsvector"),
+            ("bit(1)", "text", "text::bit(1)"),
+            ("bit varying(8)", "text", "text::bit varying(8)"),
+            ("macaddr", "text", "text::macaddr"),
+            ("xml", "text", "text::xml"),
+            ("int4multirange", "text", "text::int4multirange"),
+            ("tsvector[]", "text[]", "text[]::tsvector[]"),
+            ("integer[][]", "text", "text::integer[][]"),
+            ("geometry", "text", "text::geometry"),
         ] {
             let t = rust_type(&catalog, &names, sql);
             assert!(t.is_string() || sql.ends_with("[]"), "{sql}");
