@@ -10,6 +10,7 @@
 //! migration_list = false                # "auto" (default), true or false
 //! skip = ["audit", "public.schema_migrations"]   # schemas, or schema.table
 //! derives = ["Eq", "Hash"]              # extra derives on row and insert structs
+//! strict = true                         # warnings fail generate and check (--strict)
 //!
 //! [types]                               # per SQL type, as format_type() spells it
 //! "tsvector" = "crate::Search"          # values still travel as the default mapping says
@@ -49,6 +50,8 @@ pub struct Config {
     pub skip: Vec<String>,
     /// Extra derives for row and insert structs (`Eq`, `Hash`, `::my::Trait`).
     pub derives: Vec<String>,
+    /// Warnings fail `generate` and `check` as errors do (`--strict`).
+    pub strict: bool,
     /// Rust types per SQL type.
     pub types: BTreeMap<String, String>,
     /// Rust types per column (`schema.table.column`).
@@ -128,9 +131,15 @@ impl Config {
                     "derives" => {
                         config.derives = value.strings().ok_or_else(|| wrong("an array of strings"))?
                     }
+                    "strict" => {
+                        config.strict = match value {
+                            Value::Bool(b) => b,
+                            _ => return Err(wrong("true or false")),
+                        }
+                    }
                     other => {
                         return Err(format!(
-                            "{line_no}: unknown key `{other}`; the keys are migrations, out, migration_list, skip, derives and the tables [types], [columns], [rename]"
+                            "{line_no}: unknown key `{other}`; the keys are migrations, out, migration_list, skip, derives, strict and the tables [types], [columns], [rename]"
                         ));
                     }
                 },

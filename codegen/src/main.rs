@@ -25,7 +25,8 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Regenerate the models: writes only files whose contents change, removes generated
-    /// files no longer produced, and writes nothing at all when there is an error.
+    /// files no longer produced, and writes nothing at all when there is an error (or, with
+    /// --strict, a warning).
     #[command(long_about = GENERATE_ABOUT)]
     Generate(Paths),
     /// Write nothing; print a unified diff of what `generate` would change and exit 1 when
@@ -157,6 +158,11 @@ const GENERATE_ABOUT: &str = "\
 Regenerate the models: writes only files whose contents change, removes generated files no
 longer produced, and writes nothing at all when there is an error.
 
+An error is only what PostgreSQL would reject (a column that does not exist on a table whose
+every statement was read, a name taken twice, ...). What the generator cannot read or map is a
+warning at its line, the objects it names are marked uncertain (`schema` shows them), and the
+output is written: --strict (or `strict = true`) makes warnings fail instead.
+
 Configuration (optional; our repository has none): stagely-codegen.toml in the migrations folder
 or its parent, or --config PATH. Every key is optional; paths are relative to the file:
 
@@ -165,6 +171,7 @@ or its parent, or --config PATH. Every key is optional; paths are relative to th
   migration_list = false             # emit migrations.rs: \"auto\" (default), true, false
   skip = [\"audit\", \"public.logs\"]  # schemas, or schema.table, to leave out
   derives = [\"Eq\", \"Hash\"]         # extra derives on row and insert structs
+  strict = true                      # warnings fail generate and check, as --strict
 
   [types]                            # a Rust type per SQL type (format_type spelling)
   \"tsvector\" = \"crate::Search\"
@@ -222,6 +229,10 @@ struct Paths {
     /// parent, when there is one; none is needed].
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
+    /// Fail on warnings too (a statement the generator could not read, a type without a Rust
+    /// mapping), and write nothing; the config key `strict = true` does the same.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// The folders and options of a run: flags first, then the configuration, then our defaults.
@@ -229,6 +240,8 @@ struct Resolved {
     migrations: PathBuf,
     out: PathBuf,
     options: stagely_codegen::emit::Options,
+    /// `strict = true` in the configuration.
+    strict: bool,
 }
 
 /// Reads the configuration (named, or beside the migrations) and settles the folders.
@@ -252,6 +265,7 @@ fn resolve(migrations: Option<&Path>, out: Option<&Path>, config: Option<&Path>)
         migrations,
         out,
         options: stagely_codegen::emit::Options::from_config(&config),
+        strict: config.strict,
     })
 }
 
@@ -341,12 +355,23 @@ fn errors_summary(diagnostics: &[Diagnostic]) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// Under `--strict` (or `strict = true`), warnings stop the run as errors do.
+fn strict_failure(strict: bool, diagnostics: &[Diagnostic]) -> Option<ExitCode> {
+    let warnings = diagnostics.iter().filter(|d| !d.is_error()).count();
+    (strict && warnings > 0).then(|| {
+        eprintln!("stagely-codegen: {warnings} warning(s) and strict is on; nothing was written");
+        ExitCode::FAILURE
+    })
+}
+
 fn generate(paths: &Paths) -> ExitCode {
     let started = Instant::now();
+    let strict_flag = paths.strict;
     let paths = match resolved(paths) {
         Ok(paths) => paths,
         Err(code) => return code,
     };
+    let strict = strict_flag || paths.strict;
     let (generated, diagnostics) = stagely_codegen::generate_with(
         &paths.migrations,
         &stagely_codegen::queries::default_dir(&paths.migrations),
@@ -357,6 +382,9 @@ fn generate(paths: &Paths) -> ExitCode {
     let Ok(generated) = generated else {
         return errors_summary(&diagnostics);
     };
+    if let Some(code) = strict_failure(strict, &diagnostics) {
+        return code;
+    }
     match generated.files.write(&paths.out) {
         Ok(summary) => {
             println!(
@@ -398,10 +426,12 @@ fn removed_note(removed: usize) -> String {
 }
 
 fn check(paths: &Paths) -> ExitCode {
+    let strict_flag = paths.strict;
     let paths = match resolved(paths) {
         Ok(paths) => paths,
         Err(code) => return code,
     };
+    let strict = strict_flag || paths.strict;
     let (generated, diagnostics) = stagely_codegen::generate_with(
         &paths.migrations,
         &stagely_codegen::queries::default_dir(&paths.migrations),
@@ -412,6 +442,9 @@ fn check(paths: &Paths) -> ExitCode {
     let Ok(generated) = generated else {
         return errors_summary(&diagnostics);
     };
+    if let Some(code) = strict_failure(strict, &diagnostics) {
+        return code;
+    }
     match generated.files.diff(&paths.out) {
         Ok(None) => {
             println!(

@@ -159,6 +159,13 @@ fn rejects_duplicate_versions() {
 }
 
 #[test]
+fn folds_what_postgresql_accepts() {
+    // Types of pg_catalog, ALTER TABLE on a sequence, normalize's form, temporary tables,
+    // row expansion, a down file without its up file: none stops the generator.
+    folds("postgres_accepts");
+}
+
+#[test]
 fn reads_down_sections_without_up_as_their_tools_do() {
     // A Down without an Up, a `.down.sql` without its `.up.sql`, two Up markers in one file:
     // the tools run them (nothing, nothing, both Up sections), so PostgreSQL sees no error.

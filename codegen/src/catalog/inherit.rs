@@ -88,7 +88,7 @@ impl Fold {
         {
             if existing.data_type != column.data_type {
                 let (a, b) = (existing.data_type.clone(), column.data_type.clone());
-                let proof = self.on_relation(Condition::DatatypeMismatch, child);
+                let proof = self.on_family(Condition::DatatypeMismatch, child);
                 self.reject(
                     proof,
                     format!(
@@ -147,7 +147,7 @@ impl Fold {
         };
         if self.catalog.tables[table].columns[index].data_type != resolved {
             let inherited = self.catalog.tables[table].columns[index].data_type.clone();
-            let proof = self.on_relation(Condition::DatatypeMismatch, table);
+            let proof = self.on_family(Condition::DatatypeMismatch, table);
             self.reject_at(
                 c.location,
                 proof,

@@ -41,7 +41,12 @@ pub fn outline(catalog: &Catalog) -> String {
     for e in &catalog.enums {
         let _ = writeln!(out, "enum {}.{} ({})", e.schema, e.name, e.values.join(", "));
     }
-    for u in catalog.uncertain.iter().filter(|u| u.kind == "name") {
+    // Names PostgreSQL derives from a table's (`t_*`) are in the JSON only.
+    for u in catalog
+        .uncertain
+        .iter()
+        .filter(|u| u.kind == "name" && !u.name.as_deref().is_some_and(|n| n.ends_with('*')))
+    {
         let name = match (&u.schema, &u.name) {
             (Some(s), Some(n)) => format!("{s}.{n}"),
             (None, Some(n)) => n.clone(),

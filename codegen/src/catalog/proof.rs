@@ -343,6 +343,19 @@ impl Fold {
         )
     }
 
+    /// A proof resting on the relation at `table` and the tables it inherits from (or is a
+    /// partition of) being as the fold has them: what it inherited comes from them.
+    pub(crate) fn on_family(&self, condition: Condition, table: usize) -> Proof {
+        let r = &self.catalog.tables[table];
+        Proof::Known(
+            condition,
+            std::iter::once((r.schema.clone(), r.name.clone()))
+                .chain(r.inherits.iter().chain(&r.partition_of).map(|p| (p.schema.clone(), p.name.clone())))
+                .map(|(schema, name)| Subject { schema, name })
+                .collect(),
+        )
+    }
+
     /// Reports a statement PostgreSQL would reject, at the statement: an error when the proof
     /// holds, else nothing but a count on the doubt that undoes it.
     pub(crate) fn reject(&mut self, proof: Proof, message: impl Into<String>) {

@@ -251,8 +251,8 @@ impl Fold {
 }
 
 impl crate::infer::Schema for Fold {
-    /// Along the search path with `pg_catalog` first unless the path places it (as PostgreSQL
-    /// searches); a sequence reads as its state (`last_value`, `log_cnt`, `is_called`).
+    /// Along the search path with the session's temporary schema and `pg_catalog` first unless
+    /// the path places them (as PostgreSQL searches); a sequence reads as its state (`last_value`, `log_cnt`, `is_called`).
     fn relation(&self, name: &QualifiedName) -> Option<&Relation> {
         use crate::catalog::system::{SYSTEM_SCHEMAS, sequence_relation, system_relation};
         let schemas = match &name.schema {
@@ -261,6 +261,9 @@ impl crate::infer::Schema for Fold {
                 let mut path = self.session.search_path();
                 if !path.iter().any(|s| s == "pg_catalog") {
                     path.insert(0, "pg_catalog".to_string());
+                }
+                if !path.iter().any(|s| s == crate::catalog::fold::TEMP_SCHEMA) {
+                    path.insert(0, crate::catalog::fold::TEMP_SCHEMA.to_string());
                 }
                 path
             }

@@ -151,7 +151,7 @@ impl Scan<'_> {
         }
         if self.eat(&["materialized", "view"]) || self.eat(&["view"]) {
             self.eat(&["if", "not", "exists"]);
-            return self.name().map_or_else(Reach::anything, |n| Reach::table(&n));
+            return self.name().map_or_else(Reach::anything, |n| Reach::object(&n));
         }
         for kind in ["sequence", "type", "domain", "function", "procedure", "aggregate"] {
             if self.eat(&[kind]) {

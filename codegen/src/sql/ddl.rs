@@ -364,7 +364,7 @@ impl Ddl {
                 }
                 reach
             }
-            Ddl::CreateView(v) => Reach::table(&v.name),
+            Ddl::CreateView(v) => Reach::object(&v.name),
             Ddl::TableToView { table, .. } => Reach::table(table),
             Ddl::AttachIndex { parent, child } => {
                 let mut reach = Reach::object(parent);
