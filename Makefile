@@ -9,7 +9,7 @@ NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 # The server `make corpus` verifies on (scratch databases are created and dropped there).
 VERIFY_DATABASE_URL ?= $(if $(TEST_DATABASE_URL),$(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 # Real migration histories of other projects, beside the checkout.
-CORPUS_DIRS ?= $(wildcard ../shared/corpus/*/ ../shared/corpus2/*/)
+CORPUS_DIRS ?= $(wildcard ../shared/corpus/*/ ../shared/corpus2/*/ ../shared/corpus-pg/*/)
 # The service's migrate commands, run through cargo so they always use the current code.
 CORE    := $(CARGO) run --quiet -p stagely-core --
 # The Compose database (docker-compose.yml), used by `make run` when Docker answers.
@@ -53,7 +53,7 @@ codegen: ## Regenerate stagely-models from schema/migrations
 codegen-check: ## Fail with a diff when the generated code is stale
 	$(CARGO) run --quiet -p stagely-codegen -- check
 
-pg-catalogs: ## Regenerate codegen/data/*.tsv (PostgreSQL's types, casts, operators, functions, extension types) from the server (VERIFY_DATABASE_URL)
+pg-catalogs: ## Regenerate codegen/data/pg_*.tsv (types, casts, operators, functions, system relations, ALTER forms, extension types) from the server (VERIFY_DATABASE_URL)
 	bash codegen/data/regenerate.sh "$(VERIFY_DATABASE_URL)"
 
 corpus: ## Verify every shared corpus folder on PostgreSQL: a line each (exact columns, warnings) and a pooled figure

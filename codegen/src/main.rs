@@ -240,7 +240,7 @@ struct Resolved {
     migrations: PathBuf,
     out: PathBuf,
     options: stagely_codegen::emit::Options,
-    /// `strict = true` in the configuration.
+    /// Warnings fail the run: `--strict`, or `strict = true` in the configuration.
     strict: bool,
 }
 
@@ -275,6 +275,10 @@ fn resolved(paths: &Paths) -> Result<Resolved, ExitCode> {
         paths.out.as_deref(),
         paths.config.as_deref(),
     )
+    .map(|resolved| Resolved {
+        strict: resolved.strict || paths.strict,
+        ..resolved
+    })
     .map_err(|message| {
         eprintln!("stagely-codegen: {message}");
         ExitCode::from(2)
@@ -366,12 +370,10 @@ fn strict_failure(strict: bool, diagnostics: &[Diagnostic]) -> Option<ExitCode> 
 
 fn generate(paths: &Paths) -> ExitCode {
     let started = Instant::now();
-    let strict_flag = paths.strict;
     let paths = match resolved(paths) {
         Ok(paths) => paths,
         Err(code) => return code,
     };
-    let strict = strict_flag || paths.strict;
     let (generated, diagnostics) = stagely_codegen::generate_with(
         &paths.migrations,
         &stagely_codegen::queries::default_dir(&paths.migrations),
@@ -382,7 +384,7 @@ fn generate(paths: &Paths) -> ExitCode {
     let Ok(generated) = generated else {
         return errors_summary(&diagnostics);
     };
-    if let Some(code) = strict_failure(strict, &diagnostics) {
+    if let Some(code) = strict_failure(paths.strict, &diagnostics) {
         return code;
     }
     match generated.files.write(&paths.out) {
@@ -426,12 +428,10 @@ fn removed_note(removed: usize) -> String {
 }
 
 fn check(paths: &Paths) -> ExitCode {
-    let strict_flag = paths.strict;
     let paths = match resolved(paths) {
         Ok(paths) => paths,
         Err(code) => return code,
     };
-    let strict = strict_flag || paths.strict;
     let (generated, diagnostics) = stagely_codegen::generate_with(
         &paths.migrations,
         &stagely_codegen::queries::default_dir(&paths.migrations),
@@ -442,7 +442,7 @@ fn check(paths: &Paths) -> ExitCode {
     let Ok(generated) = generated else {
         return errors_summary(&diagnostics);
     };
-    if let Some(code) = strict_failure(strict, &diagnostics) {
+    if let Some(code) = strict_failure(paths.strict, &diagnostics) {
         return code;
     }
     match generated.files.diff(&paths.out) {

@@ -168,3 +168,48 @@ fn the_cli_reads_the_file_beside_the_migrations_and_reports_bad_ones() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn strict_makes_warnings_fail_and_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("stagely-codegen-strict-{}", std::process::id()));
+    let migrations = dir.join("db");
+    std::fs::create_dir_all(&migrations).unwrap();
+    std::fs::write(
+        migrations.join("001_init.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n\
+         CREATE VIEW pairs AS SELECT id, (id, 2) <> ALL (VALUES (1, 2), (3, 4)) AS odd FROM users;\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_stagely-codegen"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let db = migrations.to_str().unwrap();
+    let out = dir.join("models");
+    let out_arg = out.to_str().unwrap();
+
+    // Without strict the unread statement is a warning and the output is written.
+    let output = run(&["generate", "--migrations", db, "--out", out_arg]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("warning"), "{stderr}");
+    assert!(out.join("users.rs").is_file());
+    std::fs::remove_dir_all(&out).unwrap();
+
+    // With --strict, or strict = true, the same warning fails the run and nothing is written.
+    let output = run(&["generate", "--migrations", db, "--out", out_arg, "--strict"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("strict is on; nothing was written"), "{stderr}");
+    assert!(!out.exists());
+
+    std::fs::write(dir.join("stagely-codegen.toml"), "strict = true\n").unwrap();
+    let output = run(&["generate", "--migrations", db, "--out", out_arg]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!out.exists());
+    let output = run(&["check", "--migrations", db, "--out", out_arg]);
+    assert_eq!(output.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -149,7 +149,12 @@ fn every_error_kind_is_an_error_when_proved() {
         let diagnostics = fold(&sql);
         let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
         assert_eq!(errors.len(), 1, "{}: {diagnostics:#?}", case.sqlstate);
-        assert!(errors[0].message.contains(case.says), "{}: {}", case.sqlstate, errors[0]);
+        assert!(
+            errors[0].message.contains(case.says),
+            "{}: {}",
+            case.sqlstate,
+            errors[0]
+        );
         assert_eq!(errors[0].code, Some(case.sqlstate), "{}", errors[0]);
     }
 }
@@ -189,7 +194,11 @@ fn a_doubt_covers_only_what_the_statement_names() {
     let diagnostics = fold(
         "CREATE TABLE a (x int); CREATE TABLE b (y int);\nALTER TABLE a FROBNICATE;\nALTER TABLE a DROP COLUMN z;\nALTER TABLE b DROP COLUMN z;",
     );
-    let errors: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+    let errors: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(errors, ["m.sql:4:1: column z of b does not exist"]);
 }
 
@@ -198,7 +207,11 @@ fn an_object_made_again_from_scratch_is_certain_again() {
     let diagnostics = fold(
         "CREATE TABLE t (a int);\nALTER TABLE t FROBNICATE;\nDROP TABLE t;\nCREATE TABLE t (b int);\nALTER TABLE t DROP COLUMN a;",
     );
-    let errors: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+    let errors: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(errors, ["m.sql:5:1: column a of t does not exist"]);
 }
 
@@ -210,13 +223,18 @@ fn one_unreadable_view_is_one_warning_not_a_cascade() {
     assert!(!diagnostics[0].is_error());
     assert!(
         rendered[0].contains("v is uncertain from here on")
-            && rendered[0].contains("5 later statements depend on it and were not applied, the first at 001_views.sql:6:1"),
+            && rendered[0].contains(
+                "5 later statements depend on it and were not applied, the first at 001_views.sql:6:1"
+            ),
         "{}",
         rendered[0]
     );
     // `schema` marks what is uncertain, and why.
     let outline = stagely_codegen::catalog::outline(&schema.catalog);
     for name in ["v", "w", "w2", "ww"] {
-        assert!(outline.contains(&format!("uncertain {name} (since 001_views.sql:5:")), "{outline}");
+        assert!(
+            outline.contains(&format!("uncertain {name} (since 001_views.sql:5:")),
+            "{outline}"
+        );
     }
 }

@@ -350,7 +350,12 @@ impl Fold {
         Proof::Known(
             condition,
             std::iter::once((r.schema.clone(), r.name.clone()))
-                .chain(r.inherits.iter().chain(&r.partition_of).map(|p| (p.schema.clone(), p.name.clone())))
+                .chain(
+                    r.inherits
+                        .iter()
+                        .chain(&r.partition_of)
+                        .map(|p| (p.schema.clone(), p.name.clone())),
+                )
                 .map(|(schema, name)| Subject { schema, name })
                 .collect(),
         )

@@ -217,6 +217,10 @@ fn emit_laid_out(
     let mut modules = Vec::new();
     for relation in &catalog.tables {
         if let Some(why) = &relation.unknown {
+            // An uncertain view's own warning, at its line, already says it is left out.
+            if catalog.uncertainty(&relation.schema, &relation.name).is_some() {
+                continue;
+            }
             warnings.push(Diagnostic::warning(
                 migrations_dir,
                 format!(
