@@ -15,7 +15,7 @@ CORE    := $(CARGO) run --quiet -p stagely-core --
 # The Compose database (docker-compose.yml), used by `make run` when Docker answers.
 COMPOSE_DATABASE_URL := postgres://stagely:stagely@127.0.0.1:5432/stagely
 
-.PHONY: help build run test lint fmt codegen codegen-check corpus corpus-check pg-catalogs migrate-up migrate-down migrate-status up down bench clean workspace-hack
+.PHONY: help build run test lint fmt codegen codegen-check corpus corpus-check difftest pg-catalogs migrate-up migrate-down migrate-status up down bench clean workspace-hack
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -59,6 +59,11 @@ pg-catalogs: ## Regenerate codegen/data/pg_*.tsv (types, casts, operators, funct
 corpus: ## Verify every shared corpus folder on PostgreSQL: a line each (exact columns, warnings) and a pooled figure
 	@test -n "$(CORPUS_DIRS)" || { echo "make corpus: no folders; set CORPUS_DIRS or put ../shared/corpus beside the checkout" >&2; exit 2; }
 	$(CARGO) run --quiet -p stagely-codegen -- corpus --database-url "$(VERIFY_DATABASE_URL)" $(CORPUS_DIRS)
+
+# make difftest: how many cases, of which seed (empty: from the clock), one CASE of it, a BUDGET in seconds.
+N ?= 200
+difftest: ## Random histories and queries judged by PostgreSQL: N=200 SEED= CASE= BUDGET= (VERIFY_DATABASE_URL)
+	$(CARGO) run --quiet -p stagely-difftest --bin difftest -- --database-url "$(VERIFY_DATABASE_URL)" --cases $(N) $(if $(SEED),--seed $(SEED)) $(if $(CASE),--case $(CASE)) $(if $(BUDGET),--budget $(BUDGET))
 
 corpus-check: ## Generate MIGRATIONS=DIR into a scratch crate, clippy it, round-trip a row through every table (TEST_DATABASE_URL)
 	@test -n "$(MIGRATIONS)" || { echo "make corpus-check: name a folder: make corpus-check MIGRATIONS=DIR" >&2; exit 2; }

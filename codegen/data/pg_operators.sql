@@ -1,5 +1,5 @@
--- The result type of every pg_catalog binary operator whose operand and result types are all
--- concrete: name, left type, right type, result type (format_type() spellings).
+-- Every pg_catalog binary operator: name, left type, right type, result type (format_type()
+-- spellings; polymorphic ones, such as anyrange * anyrange, included).
 -- Regenerate with `make pg-catalogs` against the PostgreSQL major version we target (15).
 SELECT o.oprname,
        format_type(o.oprleft, NULL),
@@ -8,7 +8,5 @@ SELECT o.oprname,
 FROM pg_operator o
 JOIN pg_namespace n ON n.oid = o.oprnamespace
 WHERE n.nspname = 'pg_catalog'
-  AND o.oprleft <> 0 AND o.oprright <> 0
-  AND NOT EXISTS (SELECT 1 FROM pg_type t
-                  WHERE t.oid IN (o.oprleft, o.oprright, o.oprresult) AND t.typtype = 'p')
+  AND o.oprkind = 'b'
 ORDER BY 1, 2, 3;

@@ -99,6 +99,19 @@ pub fn parse_expression(sql: &str) -> Result<Expr, String> {
     Ok(lower_expr::expr(&expr, &lower::Context::detached()))
 }
 
+/// Parses the statements of a query (one annotated query of a query file), with PostgreSQL's
+/// special forms respelled as for migrations; the error is sqlparser's, with its location.
+pub fn parse_statements(sql: &str) -> Result<Vec<sqlparser::ast::Statement>, String> {
+    let dialect = PostgreSqlDialect {};
+    let tokens = Tokenizer::new(&dialect, sql)
+        .tokenize_with_location()
+        .map_err(|e| format!("sql parser error: {e}"))?;
+    Parser::new(&dialect)
+        .with_tokens_with_locations(grammar::respell(tokens))
+        .parse_statements()
+        .map_err(|e| e.to_string())
+}
+
 /// Parses a type name as PostgreSQL prints it (`format_type`), for `verify`.
 pub fn parse_type(sql: &str) -> Result<TypeName, String> {
     let dialect = PostgreSqlDialect {};

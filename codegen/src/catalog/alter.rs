@@ -526,6 +526,9 @@ impl Fold {
             c.name = to.to_string();
         }
         rename(&mut relation.primary_key);
+        if let Some(key) = &relation.partition_by {
+            relation.partition_by = Some(renamed_in_partition_key(key, from, to));
+        }
         for u in &mut relation.unique {
             rename(&mut u.columns);
         }
@@ -783,5 +786,27 @@ fn form_kind(form: RelationKindWritten) -> char {
         RelationKindWritten::MaterializedView => 'm',
         RelationKindWritten::ForeignTable => 'f',
         RelationKindWritten::Sequence => 'S',
+    }
+}
+
+/// A partition key as `pg_get_partkeydef` prints it (`RANGE (a, lower(b))`) with column
+/// `from` renamed to `to`; unchanged when it does not read as a key list.
+fn renamed_in_partition_key(key: &str, from: &str, to: &str) -> String {
+    let Some((strategy, list)) = key.split_once(' ') else {
+        return key.to_string();
+    };
+    // The list reads as the arguments of a call.
+    match crate::parse::parse_expression(&format!("key{list}")) {
+        Ok(Expr::Function { mut args, .. }) => {
+            let keys: Vec<String> = args
+                .iter_mut()
+                .map(|a| {
+                    a.rename_column(from, to);
+                    a.to_string()
+                })
+                .collect();
+            format!("{strategy} ({})", keys.join(", "))
+        }
+        _ => key.to_string(),
     }
 }

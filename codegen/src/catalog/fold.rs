@@ -327,6 +327,11 @@ impl Fold {
         }
     }
 
+    /// The catalog folded so far (before [`Fold::finish`] sorts it and settles its doubts).
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
     /// The catalog in its stable order, and everything the fold had to say.
     pub fn finish(mut self) -> (Catalog, Vec<Diagnostic>) {
         if self.session.in_transaction() {

@@ -16,7 +16,8 @@
 //!   backing constraints must avoid both).
 
 use crate::sql::TypeName;
-use crate::sql::expr::Expr;
+use crate::sql::expr::{Expr, SubqueryKind};
+use crate::sql::query::{Query, SelectItem};
 
 /// NAMEDATALEN - 1: the longest name PostgreSQL stores, in bytes.
 pub const MAX_NAME_BYTES: usize = 63;
@@ -140,6 +141,14 @@ fn figure(expr: &Expr) -> (Option<String>, u8) {
         }
         // `INTERVAL '1 day'` is a cast of a string constant to PostgreSQL.
         Expr::Typed { data_type, .. } => (Some(internal_type_name(data_type)), 1),
+        // PostgreSQL names a sublink after the subquery has been analysed: EXISTS and ARRAY
+        // by their keyword, a scalar subquery after its one column (`?column?` included).
+        Expr::Subquery { kind, query, .. } => match kind {
+            SubqueryKind::Exists => (Some("exists".into()), 2),
+            SubqueryKind::Array => (Some("array".into()), 2),
+            SubqueryKind::Scalar => (first_column_name(query), 2),
+            SubqueryKind::In => (None, 0),
+        },
         Expr::Case { otherwise, .. } => {
             let (name, strength) = otherwise.as_deref().map_or((None, 0), figure);
             if strength <= 1 {
@@ -149,6 +158,25 @@ fn figure(expr: &Expr) -> (Option<String>, u8) {
             }
         }
         _ => (None, 0),
+    }
+}
+
+/// The name of a query's first result column, when the select list names it (not `*`).
+fn first_column_name(query: &Query) -> Option<String> {
+    match query {
+        Query::Select(select) => match select.items.first()? {
+            SelectItem::Expr {
+                alias: Some(alias), ..
+            } => Some(alias.clone()),
+            SelectItem::Expr { expr, alias: None } => {
+                Some(figure_column_name(expr).unwrap_or_else(|| "?column?".into()))
+            }
+            SelectItem::Wildcard | SelectItem::QualifiedWildcard(_) => None,
+        },
+        Query::SetOperation { left, .. } => first_column_name(left),
+        Query::With { body, .. } => first_column_name(body),
+        Query::Values(_) => Some("column1".into()),
+        _ => None,
     }
 }
 

@@ -568,6 +568,7 @@ pub(crate) fn nextval(sequence: &str) -> Expr {
         star: false,
         distinct: false,
         window: false,
+        clauses: Vec::new(),
     }
 }
 

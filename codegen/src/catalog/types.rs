@@ -47,6 +47,9 @@ pub struct BuiltinType {
     /// The preferred type of its category (`typispreferred`: `text`, `double precision`, ...),
     /// which function resolution leans towards.
     pub preferred: bool,
+    /// For range and multirange types: the subtype (`format_type()` spelling: `integer` for
+    /// `int4range`).
+    pub range_subtype: Option<&'static str>,
 }
 
 /// Every type of `pg_catalog` by `typname`.
@@ -58,8 +61,15 @@ fn catalog_types() -> &'static HashMap<&'static str, BuiltinType> {
             .filter(|l| !l.starts_with('#'))
             .filter_map(|l| {
                 let mut f = l.split('\t');
-                let (typname, format, typtype, category, element, preferred) =
-                    (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+                let (typname, format, typtype, category, element, preferred, subtype) = (
+                    f.next()?,
+                    f.next()?,
+                    f.next()?,
+                    f.next()?,
+                    f.next()?,
+                    f.next()?,
+                    f.next()?,
+                );
                 Some((
                     typname,
                     BuiltinType {
@@ -69,6 +79,7 @@ fn catalog_types() -> &'static HashMap<&'static str, BuiltinType> {
                         category: category.chars().next()?,
                         element: (!element.is_empty()).then_some(element),
                         preferred: preferred == "t",
+                        range_subtype: (!subtype.is_empty()).then_some(subtype),
                     },
                 ))
             })

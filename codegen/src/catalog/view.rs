@@ -299,6 +299,28 @@ impl crate::infer::Schema for Fold {
             .find_map(|schema| self.routines.get(&(schema, name.name.clone())))
     }
 
+    fn domain_base(&self, ty: &str) -> Option<String> {
+        let written = crate::parse::parse_type(ty).ok()?;
+        if written.array_dims > 0 {
+            return None;
+        }
+        let name = QualifiedName {
+            schema: written.schema.clone(),
+            name: written.name.clone(),
+        };
+        let schema = self.find_type_schema(&name)?;
+        let domain = self
+            .catalog
+            .domains
+            .iter()
+            .find(|d| d.schema == schema && d.name == name.name)?;
+        // A domain over a domain: down to the base type.
+        Some(
+            self.domain_base(&domain.data_type)
+                .unwrap_or_else(|| domain.data_type.clone()),
+        )
+    }
+
     fn row_type(&self, written: &crate::sql::TypeName) -> Option<Vec<(String, String)>> {
         if written.array_dims > 0 {
             return None;

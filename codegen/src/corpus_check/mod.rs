@@ -1,9 +1,10 @@
 //! `corpus-check`: does the generated code compile, and does it work, for any history?
 //!
-//! 1. Read -> fold -> emit the migrations into a scratch crate (`<target>/corpus-check/<name>`,
-//!    beside the build output, built with the workspace's `Cargo.lock`, profiles, dependency
-//!    features and target directory, so no dependency is built again): the generated models
-//!    as its library, and a round-trip program ([`harness`]) as its binary.
+//! 1. Read -> fold -> emit the migrations (and the queries beside them, `../queries`) into a
+//!    scratch crate (`<target>/corpus-check/<name>`, beside the build output, built with the
+//!    workspace's `Cargo.lock`, profiles, dependency features and target directory, so no
+//!    dependency is built again): the generated models and query functions as its library, and
+//!    a round-trip program ([`harness`]) as its binary.
 //! 2. Build it with `cargo clippy --all-targets -- -D warnings`.
 //! 3. Apply the migrations to a scratch database on the server (as `verify` does), then drop
 //!    every CHECK and FOREIGN KEY constraint (domains' CHECKs too), every trigger and every rule
@@ -92,7 +93,9 @@ pub enum CheckError {
 /// Runs the whole check, printing progress to stderr and the round trip's lines to stdout.
 /// `Err` only when nothing could be checked; the outcome says how far it got otherwise.
 pub async fn run(options: &Options) -> Result<Outcome, CheckError> {
-    let (schema, mut diagnostics) = crate::load(&options.migrations);
+    // The queries beside the migrations are generated (and so compiled) too.
+    let queries_dir = crate::queries::default_dir(&options.migrations);
+    let (schema, queries, mut diagnostics) = crate::load_with_queries(&options.migrations, &queries_dir);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(CheckError::Generate {
             diagnostics,
@@ -103,7 +106,7 @@ pub async fn run(options: &Options) -> Result<Outcome, CheckError> {
     let generated = match crate::emit::emit_with(
         &schema.catalog,
         &schema.migrations,
-        &[],
+        &queries,
         &options.migrations,
         &label,
         &options.emit,

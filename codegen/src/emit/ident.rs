@@ -214,20 +214,20 @@ pub fn row_name(stem: &str, singular_form: bool) -> String {
 }
 
 /// Field names for columns in order, unique: when two columns become one name (`created_at`
-/// and `createdAt`), the column already spelled that way keeps it and the others get their
-/// position appended (`created_at_7`).
+/// and `createdAt`, or a query's two `id` columns), the first column already spelled that way
+/// keeps it and the others get their position appended (`created_at_7`).
 pub fn field_names<'a>(columns: impl Iterator<Item = &'a str>) -> Vec<String> {
     let columns: Vec<&str> = columns.collect();
     let plain: Vec<String> = columns.iter().map(|c| field_name(c)).collect();
     let mut out = Vec::with_capacity(columns.len());
-    for (i, (column, name)) in columns.iter().zip(&plain).enumerate() {
+    for (i, name) in plain.iter().enumerate() {
         let shared = plain.iter().filter(|n| *n == name).count() > 1;
-        let keeps = name.trim_start_matches("r#") == *column
-            || !columns
-                .iter()
-                .zip(&plain)
-                .any(|(c, n)| n == name && n.trim_start_matches("r#") == *c)
-                && plain.iter().position(|n| n == name) == Some(i);
+        // The first column spelled exactly so keeps the name; when none is, the first of them.
+        let exact = columns
+            .iter()
+            .zip(&plain)
+            .position(|(c, n)| n == name && n.trim_start_matches("r#") == *c);
+        let keeps = exact.unwrap_or_else(|| plain.iter().position(|n| n == name).unwrap_or(i)) == i;
         if shared && !keeps {
             let mut candidate = format!("{}_{}", name.trim_start_matches("r#"), i + 1);
             while plain.contains(&candidate) || out.contains(&candidate) {

@@ -13,7 +13,7 @@ use quote::{format_ident, quote};
 
 use crate::catalog::{Catalog, Relation};
 use crate::emit::docs::doc_lines;
-use crate::emit::ident::{const_name, field_name, ident, type_name};
+use crate::emit::ident::{const_name, field_name, field_names, ident, type_name};
 use crate::emit::names::Names;
 use crate::emit::types::base_type;
 use crate::queries::{Command, TypedQuery};
@@ -185,11 +185,21 @@ fn query_items(catalog: &Catalog, names: &Names, q: &TypedQuery, file: &str) -> 
         let row = format_ident!("{}Row", type_name(name));
         let doc = format!(" A row of [`{}`].", field_name(name));
         let mut fields = Vec::new();
-        for c in &q.columns {
+        let field_names = field_names(q.columns.iter().map(|c| c.name.as_str()));
+        // Two result columns of one name (PostgreSQL allows it) cannot be read by name: the
+        // row is read by position instead.
+        let by_position = q
+            .columns
+            .iter()
+            .enumerate()
+            .any(|(i, c)| q.columns[..i].iter().any(|o| o.name == c.name));
+        let mut reads = Vec::new();
+        for (i, (c, name)) in q.columns.iter().zip(&field_names).enumerate() {
             let sql_type = c.typed.ty.clone().finish()?;
             let ty = rust_type(catalog, names, &sql_type, c.typed.nullable)?;
-            let field = ident(&field_name(&c.name));
-            let rename = (field_name(&c.name) != c.name).then(|| {
+            let field = ident(name);
+            reads.push(quote! { #field: ::sqlx::Row::try_get(row, #i)?, });
+            let rename = (!by_position && *name != c.name).then(|| {
                 let original = &c.name;
                 quote! { #[sqlx(rename = #original)] }
             });
@@ -200,14 +210,26 @@ fn query_items(catalog: &Catalog, names: &Names, q: &TypedQuery, file: &str) -> 
             );
             fields.push(quote! { #[doc = #doc] #rename pub #field: #ty, });
         }
-        (
-            quote! { #row },
+        let item = if by_position {
+            quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                pub struct #row { #(#fields)* }
+
+                impl<'r> ::sqlx::FromRow<'r, ::sqlx::postgres::PgRow> for #row {
+                    fn from_row(row: &'r ::sqlx::postgres::PgRow) -> ::std::result::Result<Self, ::sqlx::Error> {
+                        ::std::result::Result::Ok(Self { #(#reads)* })
+                    }
+                }
+            }
+        } else {
             quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, PartialEq, ::sqlx::FromRow, ::serde::Serialize, ::serde::Deserialize)]
                 pub struct #row { #(#fields)* }
-            },
-        )
+            }
+        };
+        (quote! { #row }, item)
     };
 
     let error = quote! { super::super::error::Error };

@@ -37,9 +37,18 @@ impl Infer<'_> {
                 args,
                 star,
                 window,
+                clauses,
                 ..
             } => {
-                let typed_args: Vec<Typed> = args.iter().map(|a| self.infer_expr(a, scope)).collect();
+                // FILTER, OVER and ORDER BY do not change the type, but may type parameters.
+                for clause in clauses {
+                    self.infer_expr(clause, scope);
+                }
+                // A domain argument is taken as its base type, as PostgreSQL resolves calls.
+                let typed_args: Vec<Typed> = args
+                    .iter()
+                    .map(|a| self.as_base(self.infer_expr(a, scope)))
+                    .collect();
                 let last = name.last().map_or("", String::as_str);
                 if matches!(last, "coalesce" | "greatest" | "least" | "nullif") {
                     let exprs: Vec<&Expr> = args.iter().collect();
@@ -66,16 +75,22 @@ impl Infer<'_> {
                 }
             }
             Expr::Binary { left, op, right } => {
-                let l = self.infer_expr(left, scope);
-                let r = self.infer_expr(right, scope);
-                // An untyped operand is taken to be of the other operand's type.
+                // Domain operands are taken as their base types, as PostgreSQL resolves operators.
+                let l = self.as_base(self.infer_expr(left, scope));
+                let r = self.as_base(self.infer_expr(right, scope));
                 let text_op = op.contains("LIKE") || op.contains("SIMILAR") || op.starts_with('~');
+                // An untyped operand (a parameter) takes the type the chosen operator takes
+                // there; failing that, the other operand's type.
                 let untyped = |other: &Ty| match other {
                     Ty::Known(t) => Ty::Known(untyped_operand(op, t)),
                     other => other.clone(),
                 };
+                let chosen = super::rules::operator(&l.ty, op, &r.ty)
+                    .filter(|o| o.operands.iter().all(|t| !t.starts_with("any")));
                 let (lt, rt) = if text_op {
                     (Ty::known("text"), Ty::known("text"))
+                } else if let Some(o) = chosen {
+                    (Ty::Known(o.operands[0].clone()), Ty::Known(o.operands[1].clone()))
                 } else {
                     (untyped(&r.ty), untyped(&l.ty))
                 };
@@ -100,7 +115,7 @@ impl Infer<'_> {
                         self.expect(b, &at.ty, Self::name_of(a));
                     }
                 }
-                let nullable = l.nullable || r.nullable;
+                let nullable = l.nullable || r.nullable || super::rules::operator_may_return_null(op, &l.ty);
                 Typed::new(binary_type(&l.ty, op, &r.ty), nullable)
             }
             Expr::Postfix { expr, .. } => {
@@ -141,7 +156,10 @@ impl Infer<'_> {
                     self.boolean_over(&compared, scope);
                 }
                 for (condition, _) in whens {
-                    self.expect(condition, &Ty::known("boolean"), None);
+                    if operand.is_none() {
+                        self.infer_expr(condition, scope);
+                        self.expect(condition, &Ty::known("boolean"), None);
+                    }
                 }
                 let branches: Vec<&Expr> = whens.iter().map(|(_, r)| r).chain(otherwise.as_deref()).collect();
                 let types: Vec<Ty> = branches.iter().map(|b| self.infer_expr(b, scope).ty).collect();
@@ -158,7 +176,20 @@ impl Infer<'_> {
             Expr::Extract { expr, .. } => {
                 Typed::new(Ty::known("numeric"), self.infer_expr(expr, scope).nullable)
             }
-            Expr::Subquery { kind, query, .. } => self.subquery(*kind, query, scope),
+            Expr::Subquery {
+                kind, query, tested, ..
+            } => {
+                let typed = self.subquery(*kind, query, scope);
+                // `x IN (SELECT c ...)`: x and c are compared, so each may type the other.
+                if let Some(tested) = tested {
+                    let value = self.infer_expr(tested, scope);
+                    if let Ok([column]) = self.infer_query(query, Some(scope)).as_deref() {
+                        self.expect(tested, &column.typed.ty, Self::name_of(tested));
+                        return Typed::new(typed.ty, value.nullable || column.typed.nullable);
+                    }
+                }
+                typed
+            }
             Expr::Field { expr, field } => match self.fields(expr, scope) {
                 Ok(fields) => match fields.into_iter().find(|c| &c.name == field) {
                     Some(c) => c.typed,
@@ -280,6 +311,17 @@ impl Infer<'_> {
                 _ => Ty::known("record"),
             },
         })
+    }
+
+    /// `typed` with a domain type replaced by the domain's base type.
+    pub(super) fn as_base(&self, typed: Typed) -> Typed {
+        match &typed.ty {
+            Ty::Known(t) => match self.schema.domain_base(t) {
+                Some(base) => Typed::new(Ty::Known(base), typed.nullable),
+                None => typed,
+            },
+            _ => typed,
+        }
     }
 
     /// A written type as `format_type()` spells it.

@@ -103,6 +103,8 @@ pub(super) struct Call {
     pub(super) aggregate: bool,
     /// `OUT` columns (name, type) of a function returning `record`.
     pub(super) out: Vec<(String, String)>,
+    /// The parameter types of the overload chosen.
+    pub(super) params: Vec<&'static str>,
 }
 
 /// The polymorphic pseudo-types a parameter may have.
@@ -177,33 +179,137 @@ fn params_for(p: &Proc, n: usize) -> Option<Vec<&'static str>> {
     }
 }
 
+/// One candidate of an overloaded call: a function's overload or an operator.
+struct Candidate<'p> {
+    kind: char,
+    params: Vec<&'static str>,
+    result: &'static str,
+    set: bool,
+    strict: bool,
+    out: &'p [(&'static str, &'static str)],
+}
+
 /// The call `name(args)` resolved among `pg_catalog`'s overloads, when one (or several with
 /// the same result) is left.
 pub(super) fn resolve(name: &str, args: &[Ty]) -> Option<Call> {
-    let types: Vec<Option<String>> = args
+    let candidates = procs(name)
         .iter()
+        .filter(|p| p.kind != 'p')
+        .filter_map(|p| {
+            Some(Candidate {
+                kind: p.kind,
+                params: params_for(p, args.len())?,
+                result: p.result,
+                set: p.set,
+                strict: p.strict,
+                out: &p.out,
+            })
+        })
+        .collect();
+    choose(candidates, &known_types(args))
+}
+
+/// A `pg_catalog` binary operator's (left, right, result) types.
+type Signature = (&'static str, &'static str, &'static str);
+
+/// Every `pg_catalog` binary operator by name.
+fn operators(name: &str) -> &'static [Signature] {
+    static TABLE: OnceLock<HashMap<&'static str, Vec<Signature>>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            let mut table: HashMap<&'static str, Vec<_>> = HashMap::new();
+            for line in include_str!("../../data/pg_operators.tsv")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+            {
+                if let [name, left, right, result] = line.split('\t').collect::<Vec<_>>()[..] {
+                    table.entry(name).or_default().push((left, right, result));
+                }
+            }
+            table
+        })
+        .get(name)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// The result type of `left op right` resolved among `pg_catalog`'s operators as PostgreSQL
+/// does ("Type Conversion: Operators"): an exact match first, an untyped operand taken to be
+/// of the other's type for it; then the best candidate as for functions. Operand types are
+/// given without modifiers and domains as their base types.
+pub(super) fn resolve_operator(op: &str, left: &Ty, right: &Ty) -> Option<Operator> {
+    let types = known_types(&[left.clone(), right.clone()]);
+    let table = operators(op);
+    let exact = match (&types[0], &types[1]) {
+        (Some(l), Some(r)) => Some((l.as_str(), r.as_str())),
+        (Some(t), None) | (None, Some(t)) => Some((t.as_str(), t.as_str())),
+        (None, None) => None,
+    };
+    if let Some((l, r)) = exact
+        && let Some((a, b, result)) = table.iter().find(|(a, b, _)| *a == l && *b == r)
+    {
+        return Some(Operator {
+            result: Ty::known(result),
+            operands: [a.to_string(), b.to_string()],
+        });
+    }
+    let candidates = table
+        .iter()
+        .map(|(l, r, result)| Candidate {
+            kind: 'o',
+            params: vec![*l, *r],
+            result,
+            set: false,
+            strict: true,
+            out: &[],
+        })
+        .collect();
+    let call = choose(candidates, &types)?;
+    Some(Operator {
+        result: call.result,
+        operands: [call.params[0].to_string(), call.params[1].to_string()],
+    })
+}
+
+/// A binary operator chosen: its result and the operand types it takes.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Operator {
+    /// The result type (polymorphic results resolved).
+    pub(super) result: Ty,
+    /// The types its left and right operands are taken as (pseudo-types for polymorphic ones).
+    pub(super) operands: [String; 2],
+}
+
+fn known_types(args: &[Ty]) -> Vec<Option<String>> {
+    args.iter()
         .map(|a| match a {
             Ty::Known(t) => Some(without_modifier(t)),
             _ => None,
         })
-        .collect();
-    let mut candidates: Vec<(&Proc, Vec<&'static str>, Vec<Fit>)> = procs(name)
-        .iter()
-        .filter(|p| p.kind != 'p')
-        .filter_map(|p| {
-            let params = params_for(p, args.len())?;
+        .collect()
+}
+
+/// The one candidate PostgreSQL chooses for arguments of `types` (`None`: untyped), following
+/// `func_select_candidate`; `None` when none fits or several with different results are left.
+fn choose(all: Vec<Candidate<'_>>, types: &[Option<String>]) -> Option<Call> {
+    let mut candidates: Vec<(Candidate<'_>, Vec<Fit>)> = all
+        .into_iter()
+        .filter_map(|c| {
             let fits = types
                 .iter()
-                .zip(&params)
+                .zip(&c.params)
                 .map(|(a, param)| fit(a.as_deref(), param))
                 .collect::<Option<Vec<Fit>>>()?;
-            Some((p, params, fits))
+            Some((c, fits))
         })
         .collect();
-    let keep_best = |candidates: &mut Vec<(&Proc, Vec<&'static str>, Vec<Fit>)>,
+    let keep_best = |candidates: &mut Vec<(Candidate<'_>, Vec<Fit>)>,
                      score: &dyn Fn(&[&str], &[Fit]) -> usize| {
-        let best = candidates.iter().map(|(_, p, f)| score(p, f)).max().unwrap_or(0);
-        candidates.retain(|(_, p, f)| score(p, f) == best);
+        let best = candidates
+            .iter()
+            .map(|(c, f)| score(&c.params, f))
+            .max()
+            .unwrap_or(0);
+        candidates.retain(|(c, f)| score(&c.params, f) == best);
     };
     if candidates.len() > 1 {
         keep_best(&mut candidates, &|_, fits| {
@@ -219,10 +325,11 @@ pub(super) fn resolve(name: &str, args: &[Ty]) -> Option<Call> {
                 .count()
         });
     }
+    let untyped: Vec<usize> = (0..types.len()).filter(|&i| types[i].is_none()).collect();
     if candidates.len() > 1 {
-        for position in (0..args.len()).filter(|&i| types[i].is_none()) {
+        for &position in &untyped {
             let category = |params: &[&str]| builtin_by_format(params[position]).map(|b| b.category);
-            let categories: Vec<Option<char>> = candidates.iter().map(|(_, p, _)| category(p)).collect();
+            let categories: Vec<Option<char>> = candidates.iter().map(|(c, _)| category(&c.params)).collect();
             let chosen = if categories.contains(&Some('S')) {
                 Some('S')
             } else if categories.windows(2).all(|w| w[0] == w[1]) {
@@ -231,26 +338,43 @@ pub(super) fn resolve(name: &str, args: &[Ty]) -> Option<Call> {
                 None
             };
             if let Some(chosen) = chosen {
-                candidates.retain(|(_, p, _)| category(p) == Some(chosen));
+                candidates.retain(|(c, _)| category(&c.params) == Some(chosen));
                 let preferred =
                     |params: &[&str]| builtin_by_format(params[position]).is_some_and(|b| b.preferred);
-                if candidates.iter().any(|(_, p, _)| preferred(p)) {
-                    candidates.retain(|(_, p, _)| preferred(p));
+                if candidates.iter().any(|(c, _)| preferred(&c.params)) {
+                    candidates.retain(|(c, _)| preferred(&c.params));
                 }
             }
         }
     }
-    let (first, params, _) = candidates.first()?;
-    let result = resolved_result(first.result, params, &types);
+    // Untyped and typed arguments, the typed all of one type: the untyped are taken to be of
+    // that type, and only candidates that accept it there are kept (when any does).
+    let known: Vec<&String> = types.iter().flatten().collect();
+    if candidates.len() > 1
+        && !untyped.is_empty()
+        && !known.is_empty()
+        && known.windows(2).all(|w| w[0] == w[1])
+    {
+        let accepts = |c: &Candidate<'_>| {
+            untyped
+                .iter()
+                .all(|&i| fit(Some(known[0]), c.params[i]).is_some())
+        };
+        if candidates.iter().any(|(c, _)| accepts(c)) {
+            candidates.retain(|(c, _)| accepts(c));
+        }
+    }
+    let (first, _) = candidates.first()?;
+    let result = resolved_result(first.result, &first.params, types);
     if candidates
         .iter()
-        .any(|(p, params, _)| resolved_result(p.result, params, &types) != result || p.set != first.set)
+        .any(|(c, _)| resolved_result(c.result, &c.params, types) != result || c.set != first.set)
     {
         return None;
     }
     Some(Call {
         result,
-        strict: candidates.iter().all(|(p, _, _)| p.strict),
+        strict: candidates.iter().all(|(c, _)| c.strict),
         set: first.set,
         aggregate: matches!(first.kind, 'a' | 'w'),
         out: first
@@ -258,6 +382,7 @@ pub(super) fn resolve(name: &str, args: &[Ty]) -> Option<Call> {
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
             .collect(),
+        params: first.params.clone(),
     })
 }
 
@@ -265,6 +390,15 @@ pub(super) fn resolve(name: &str, args: &[Ty]) -> Option<Call> {
 fn resolved_result(result: &str, params: &[&str], types: &[Option<String>]) -> Ty {
     if !is_polymorphic(result) {
         return Ty::known(result);
+    }
+    // An argument of the result's own pseudo-type binds it whole (`anyrange * anyrange`).
+    if let Some(t) = params
+        .iter()
+        .zip(types)
+        .find_map(|(p, t)| (*p == result).then_some(t.as_deref()).flatten())
+        && !result.starts_with("anycompatible")
+    {
+        return Ty::known(t);
     }
     let compatible = result.starts_with("anycompatible");
     // The element type each polymorphic argument binds.
@@ -276,10 +410,13 @@ fn resolved_result(result: &str, params: &[&str], types: &[Option<String>]) -> T
         })
         .filter_map(|(p, t)| {
             let t = t.as_deref()?;
-            Some(if matches!(*p, "anyarray" | "anycompatiblearray") {
-                Ty::known(t.strip_suffix("[]")?)
-            } else {
-                Ty::known(t)
+            Some(match *p {
+                "anyarray" | "anycompatiblearray" => Ty::known(t.strip_suffix("[]")?),
+                // A range binds its subtype (a range the migrations made is not known here).
+                "anyrange" | "anycompatiblerange" | "anymultirange" | "anycompatiblemultirange" => {
+                    Ty::known(builtin_by_format(t)?.range_subtype?)
+                }
+                _ => Ty::known(t),
             })
         })
         .collect();

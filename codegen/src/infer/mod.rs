@@ -49,6 +49,9 @@ pub trait Schema {
     /// The fields (name and `format_type()` spelling) of a row type: a table's, a view's or a
     /// composite type's; `None` for any other type.
     fn row_type(&self, written: &TypeName) -> Option<Vec<(String, String)>>;
+    /// The base type (`format_type()` spelling) of a domain spelled `ty`; `None` for any other
+    /// type.
+    fn domain_base(&self, ty: &str) -> Option<String>;
 }
 
 /// True when inference failed on something PostgreSQL itself rejects (a missing relation or

@@ -126,6 +126,92 @@ fn never_null(name: &str) -> bool {
     )
 }
 
+/// Functions that may return NULL for arguments none of which is NULL: being strict (NULL in,
+/// NULL out) says nothing about that. From PostgreSQL 15's documentation, by section:
+/// - Array Functions: `array_length`, `array_lower`, `array_upper`, `array_ndims`, `array_dims`
+///   of an empty array (or a missing dimension), `array_position` when not found;
+/// - JSON Functions: the field and element extractors (the functions behind `->`, `->>`, `#>`,
+///   `#>>`) for a missing key or index, `jsonb_path_query_first` with no item, `jsonb_path_match`
+///   for a non-boolean result;
+/// - String Functions: `substring(text FROM pattern)` (not `FROM start`), `regexp_match` and `regexp_substr`
+///   without a match;
+/// - Range Functions: `lower` and `upper` of an empty range or an infinite bound;
+/// - System Information and Administration: `current_setting(name, true)` for a missing
+///   setting, the `to_reg*` lookups for a missing object, `obj_description`,
+///   `col_description` and `shobj_description` without a comment, `pg_get_expr` and the other
+///   `pg_get_*` and size functions for an object that does not exist, `txid_status`.
+pub(super) fn may_return_null(name: &str, args: &[Typed]) -> bool {
+    // lower() and upper() of text never return NULL; of a range they may.
+    let of_range = || match args.first().map(|a| &a.ty) {
+        Some(Ty::Known(t)) => !is_string(t),
+        _ => false,
+    };
+    if matches!(name, "lower" | "upper") {
+        return of_range();
+    }
+    matches!(
+        name,
+        "array_length"
+            | "array_lower"
+            | "array_upper"
+            | "array_ndims"
+            | "array_dims"
+            | "array_position"
+            | "json_extract_path"
+            | "json_extract_path_text"
+            | "jsonb_extract_path"
+            | "jsonb_extract_path_text"
+            | "json_object_field"
+            | "json_object_field_text"
+            | "json_array_element"
+            | "json_array_element_text"
+            | "jsonb_object_field"
+            | "jsonb_object_field_text"
+            | "jsonb_array_element"
+            | "jsonb_array_element_text"
+            | "jsonb_path_query_first"
+            | "jsonb_path_query_first_tz"
+            | "jsonb_path_match"
+            | "jsonb_path_match_tz"
+            | "regexp_match"
+            | "regexp_substr"
+            | "current_setting"
+            | "to_regclass"
+            | "to_regcollation"
+            | "to_regnamespace"
+            | "to_regoper"
+            | "to_regoperator"
+            | "to_regproc"
+            | "to_regprocedure"
+            | "to_regrole"
+            | "to_regtype"
+            | "obj_description"
+            | "col_description"
+            | "shobj_description"
+            | "pg_get_expr"
+            | "pg_get_viewdef"
+            | "pg_get_constraintdef"
+            | "pg_get_indexdef"
+            | "pg_get_functiondef"
+            | "pg_get_triggerdef"
+            | "pg_get_ruledef"
+            | "pg_get_serial_sequence"
+            | "pg_relation_size"
+            | "pg_total_relation_size"
+            | "pg_table_size"
+            | "pg_indexes_size"
+            | "txid_status"
+    ) || (name == "substring"
+        && args.len() == 2
+        && !matches!(&args[1].ty, Ty::Known(t) if numeric_rank(t).is_some()))
+}
+
+/// Operators that may return NULL for operands that are not NULL: the JSON extractors, for a
+/// missing key or index, and `@@` on `jsonb` for a path whose result is not boolean.
+pub(super) fn operator_may_return_null(op: &str, left: &Ty) -> bool {
+    matches!(op, "->" | "->>" | "#>" | "#>>") || op == "@@" && matches!(left, Ty::Known(t) if t == "jsonb")
+}
+
 /// Aggregates (and window functions) that return NULL for an empty group.
 fn aggregate(name: &str) -> bool {
     matches!(
@@ -160,7 +246,11 @@ pub(super) fn function_type(name: &str, args: &[Typed], star: bool, window: bool
         _ => None,
     };
     let first_base = arg_text(0).map(|t| without_modifier(&t));
+    // lower() and upper() of a range (or multirange) are its bounds, not text.
+    let range_bound =
+        matches!(name, "lower" | "upper") && first_base.as_deref().is_some_and(|t| !is_string(t));
     let ty = match name {
+        _ if range_bound => return resolved_call(name, args, window),
         "count" => Ty::known("bigint"),
         "sum" => match first_base.as_deref() {
             Some("smallint" | "integer") => Ty::known("bigint"),
@@ -269,17 +359,7 @@ pub(super) fn function_type(name: &str, args: &[Typed], star: bool, window: bool
             Some("real" | "double precision") => Ty::known("double precision"),
             _ => Ty::known("numeric"),
         },
-        _ => {
-            let types: Vec<Ty> = args.iter().map(|a| a.ty.clone()).collect();
-            match super::functions::resolve(name, &types) {
-                Some(call) if !call.set && !matches!(call.result, Ty::Unresolved(_)) => {
-                    let nullable =
-                        !call.strict || call.aggregate || args.iter().any(|a| a.nullable) || args.is_empty();
-                    return Typed::new(call.result, nullable || window);
-                }
-                _ => Ty::Unresolved(format!("the result type of {name}() is not inferred")),
-            }
-        }
+        _ => return resolved_call(name, args, window),
     };
     let nullable = if star || never_null(name) {
         false
@@ -287,13 +367,34 @@ pub(super) fn function_type(name: &str, args: &[Typed], star: bool, window: bool
         true
     } else if matches!(name, "coalesce") {
         args.iter().all(|a| a.nullable)
-    } else if matches!(name, "nullif") {
+    } else if matches!(name, "nullif") || may_return_null(name, args) {
         true
     } else {
         // Ordinary functions are strict: NULL in, NULL out; no NULL in, no NULL out.
         args.iter().any(|a| a.nullable) || args.is_empty()
     };
     Typed::new(ty, nullable)
+}
+
+/// A call of a `pg_catalog` function resolved among its overloads (see
+/// [`super::functions::resolve`]): NULL when it is not strict, aggregates, may return NULL for
+/// non-NULL input, or takes a NULL.
+fn resolved_call(name: &str, args: &[Typed], window: bool) -> Typed {
+    let types: Vec<Ty> = args.iter().map(|a| a.ty.clone()).collect();
+    match super::functions::resolve(name, &types) {
+        Some(call) if !call.set && !matches!(call.result, Ty::Unresolved(_)) => {
+            let nullable = !call.strict
+                || call.aggregate
+                || may_return_null(name, args)
+                || args.iter().any(|a| a.nullable)
+                || args.is_empty();
+            Typed::new(call.result, nullable || window)
+        }
+        _ => Typed::new(
+            Ty::Unresolved(format!("the result type of {name}() is not inferred")),
+            true,
+        ),
+    }
 }
 
 /// The result type of a binary operator.
@@ -342,6 +443,11 @@ pub(super) fn binary_type(l: &Ty, op: &str, r: &Ty) -> Ty {
     }
     if let (Ty::Unresolved(why), _) | (_, Ty::Unresolved(why)) = (l, r) {
         return Ty::Unresolved(why.clone());
+    }
+    if let Some(chosen) = operator(l, op, r)
+        && matches!(chosen.result, Ty::Known(_))
+    {
+        return chosen.result;
     }
     let lb = l.text().map(without_modifier);
     let rb = r.text().map(without_modifier);
@@ -401,6 +507,16 @@ fn arithmetic(l: Option<&str>, op: &str, r: Option<&str>) -> Ty {
         }
         _ => Ty::Unresolved(format!("the type of {l} {op} {r} is not inferred")),
     }
+}
+
+/// The `pg_catalog` operator `l op r` resolves to, when both operands are typed or untyped
+/// literals (see [`super::functions::resolve_operator`]).
+pub(super) fn operator(l: &Ty, op: &str, r: &Ty) -> Option<super::functions::Operator> {
+    let plain = |t: &Ty| matches!(t, Ty::Known(_) | Ty::Unknown);
+    if !plain(l) || !plain(r) {
+        return None;
+    }
+    super::functions::resolve_operator(operator_name(op), l, r)
 }
 
 /// The operator name PostgreSQL stores for an operator as written (`LIKE` is `~~`).

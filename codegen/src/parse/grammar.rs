@@ -110,6 +110,47 @@ pub(crate) fn respell(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     for i in remove.into_iter().rev() {
         tokens.remove(i);
     }
+    parenthesize_insert_query(tokens)
+}
+
+/// `INSERT INTO t [(cols)] SELECT ... ON CONFLICT ...`: sqlparser reads a select without FROM
+/// up to `ON` as its own clause, so the query is put in parentheses (the same statement).
+fn parenthesize_insert_query(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let word = |t: &TokenWithSpan, w: &str| matches!(&t.token, Token::Word(x) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w));
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    if !significant.first().is_some_and(|&i| word(&tokens[i], "INSERT")) {
+        return tokens;
+    }
+    let (mut depth, mut query, mut conflict) = (0i32, None, None);
+    for (k, &i) in significant.iter().enumerate() {
+        match tokens[i].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            _ if depth != 0 => {}
+            _ if query.is_none() && (word(&tokens[i], "SELECT") || word(&tokens[i], "WITH")) => {
+                query = Some(i)
+            }
+            _ if query.is_some()
+                && word(&tokens[i], "ON")
+                && significant
+                    .get(k + 1)
+                    .is_some_and(|&n| word(&tokens[n], "CONFLICT")) =>
+            {
+                conflict = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    if let (Some(start), Some(end)) = (query, conflict) {
+        let paren = |token: Token, at: &TokenWithSpan| TokenWithSpan { token, span: at.span };
+        let close = paren(Token::RParen, &tokens[end]);
+        tokens.insert(end, close);
+        let open = paren(Token::LParen, &tokens[start]);
+        tokens.insert(start, open);
+    }
     tokens
 }
 

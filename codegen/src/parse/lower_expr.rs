@@ -219,6 +219,28 @@ fn function_args(args: &FunctionArguments, cx: &Context) -> (Vec<Expr>, bool, bo
     }
 }
 
+/// The expressions of a call's FILTER, OVER, WITHIN GROUP and argument ORDER BY clauses.
+fn function_clauses(f: &sql::Function, cx: &Context) -> Vec<Expr> {
+    let mut out: Vec<Expr> = f.filter.iter().map(|e| expr(e, cx)).collect();
+    if let Some(sql::WindowType::WindowSpec(spec)) = &f.over {
+        out.extend(spec.partition_by.iter().map(|e| expr(e, cx)));
+        out.extend(spec.order_by.iter().map(|o| expr(&o.expr, cx)));
+    }
+    out.extend(f.within_group.iter().map(|o| expr(&o.expr, cx)));
+    if let FunctionArguments::List(list) = &f.args {
+        for clause in &list.clauses {
+            match clause {
+                sql::FunctionArgumentClause::OrderBy(order) => {
+                    out.extend(order.iter().map(|o| expr(&o.expr, cx)));
+                }
+                sql::FunctionArgumentClause::Where(e) => out.push(expr(e, cx)),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 fn call(name: &str, args: Vec<Expr>) -> Expr {
     Expr::Function {
         name: vec![name.to_string()],
@@ -226,6 +248,7 @@ fn call(name: &str, args: Vec<Expr>) -> Expr {
         star: false,
         distinct: false,
         window: false,
+        clauses: Vec::new(),
     }
 }
 
@@ -305,6 +328,7 @@ pub(crate) fn expr(e: &sql::Expr, cx: &Context) -> Expr {
                 star,
                 distinct,
                 window: f.over.is_some(),
+                clauses: function_clauses(f, cx),
             }
         }
         E::UnaryOp { op, expr: inner } => Expr::Unary {
@@ -501,9 +525,20 @@ pub(crate) fn expr(e: &sql::Expr, cx: &Context) -> Expr {
         E::Exists { subquery, .. } => subquery_expr(SubqueryKind::Exists, subquery, e, cx),
         E::Subquery(q) => subquery_expr(SubqueryKind::Scalar, q, e, cx),
         E::In {
+            expr: tested,
             target: sql::InTarget::Subquery(q),
             ..
-        } => subquery_expr(SubqueryKind::In, q, e, cx),
+        } => match subquery_expr(SubqueryKind::In, q, e, cx) {
+            Expr::Subquery {
+                kind, query, text, ..
+            } => Expr::Subquery {
+                kind,
+                query,
+                text,
+                tested: Some(boxed(tested, cx)),
+            },
+            other => other,
+        },
         _ => Expr::Raw(e.to_string()),
     }
 }
@@ -513,6 +548,7 @@ fn subquery_expr(kind: SubqueryKind, q: &sql::Query, whole: &sql::Expr, cx: &Con
         kind,
         query: Box::new(query(q, cx)),
         text: whole.to_string(),
+        tested: None,
     }
 }
 

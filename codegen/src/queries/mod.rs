@@ -8,15 +8,13 @@ use std::path::Path;
 
 use serde::Serialize;
 use sqlparser::ast::Statement;
-use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::infer::{self, OutputColumn};
 use crate::parse::lower_expr;
 use crate::sql::query::Query;
-pub use read::{Command, QueryDef, read_queries};
+pub use read::{Command, QueryDef, read_queries, split_file};
 
 /// A query with what it takes and returns.
 #[derive(Debug, Clone)]
@@ -126,18 +124,6 @@ fn check_one(
             nullable: p.nullable,
         });
     }
-    let mut seen = std::collections::BTreeSet::new();
-    for c in &inferred.columns {
-        if !seen.insert(c.name.as_str()) {
-            return Err((
-                def.locate(&c.name),
-                format!(
-                    "two result columns are named {}; give one an alias (AS ...)",
-                    c.name
-                ),
-            ));
-        }
-    }
     Ok((params, inferred.columns))
 }
 
@@ -147,8 +133,7 @@ fn parse(def: &QueryDef) -> Result<Statement, (Location, String)> {
         line: def.sql_line,
         column: 1,
     };
-    let mut statements = Parser::parse_sql(&PostgreSqlDialect {}, &def.positional).map_err(|e| {
-        let message = e.to_string();
+    let mut statements = crate::parse::parse_statements(&def.positional).map_err(|message| {
         let at = parser_location(&message).map_or(here, |(line, column)| Location {
             line: def.sql_line + line - 1,
             column,

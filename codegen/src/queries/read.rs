@@ -145,8 +145,9 @@ pub fn read_queries(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<QueryD
     out
 }
 
-/// The queries of one file.
-fn split_file(path: &Path, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<QueryDef> {
+/// The queries of one file's text, `path` naming the file in what they report (tools that
+/// write queries in memory, such as the differential tester, read them here).
+pub fn split_file(path: &Path, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<QueryDef> {
     let mut out = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
     let headers: Vec<usize> = (0..lines.len())

@@ -61,6 +61,10 @@ pub enum Expr {
         distinct: bool,
         /// Has an `OVER` clause.
         window: bool,
+        /// The expressions of its `FILTER (WHERE ...)`, `OVER (PARTITION BY ... ORDER BY ...)`,
+        /// `WITHIN GROUP (ORDER BY ...)` and argument `ORDER BY`: they do not change its type,
+        /// but read columns and may hold parameters. Not part of its rendering.
+        clauses: Vec<Expr>,
     },
     /// A prefix operator (`NOT x`, `-x`).
     Unary {
@@ -161,6 +165,8 @@ pub enum Expr {
         query: Box<Query>,
         /// The whole expression as normalised SQL.
         text: String,
+        /// For `x [NOT] IN (SELECT ...)`, the tested value `x` (of the outer scope).
+        tested: Option<Box<Expr>>,
     },
     /// Anything else (JSON paths, row constructors, ...), kept as normalised text.
     Raw(String),
@@ -251,15 +257,19 @@ impl Expr {
             | Expr::Param(_)
             | Expr::Keyword(_)
             | Expr::Typed { .. }
-            | Expr::Subquery { .. }
+            | Expr::Subquery { tested: None, .. }
             | Expr::Raw(_) => {}
             Expr::Cast { expr, .. }
             | Expr::Unary { expr, .. }
             | Expr::Postfix { expr, .. }
             | Expr::Extract { expr, .. }
             | Expr::Field { expr, .. }
+            | Expr::Subquery {
+                tested: Some(expr), ..
+            }
             | Expr::Nested(expr) => expr.walk(f),
-            Expr::Function { args, .. } | Expr::Array(args) => args.iter().for_each(|a| a.walk(f)),
+            Expr::Function { args, clauses, .. } => args.iter().chain(clauses).for_each(|a| a.walk(f)),
+            Expr::Array(args) => args.iter().for_each(|a| a.walk(f)),
             Expr::Binary { left, right, .. }
             | Expr::AnyAll { left, right, .. }
             | Expr::Subscript {
@@ -317,7 +327,10 @@ impl Expr {
             | Expr::Extract { expr, .. }
             | Expr::Field { expr, .. }
             | Expr::Nested(expr) => expr.walk_mut(f),
-            Expr::Function { args, .. } | Expr::Array(args) => args.iter_mut().for_each(|a| a.walk_mut(f)),
+            Expr::Function { args, clauses, .. } => {
+                args.iter_mut().chain(clauses).for_each(|a| a.walk_mut(f))
+            }
+            Expr::Array(args) => args.iter_mut().for_each(|a| a.walk_mut(f)),
             Expr::Binary { left, right, .. }
             | Expr::AnyAll { left, right, .. }
             | Expr::Subscript {

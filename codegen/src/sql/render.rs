@@ -41,6 +41,7 @@ impl fmt::Display for Expr {
                 star,
                 distinct,
                 window,
+                ..
             } => {
                 let name: Vec<String> = name.iter().map(|n| quote_ident(n)).collect();
                 write!(f, "{}(", name.join("."))?;
@@ -176,6 +177,7 @@ pub(super) fn canonical(e: &Expr, out: &mut String) {
             star,
             distinct,
             window,
+            ..
         } => {
             // `pg_catalog.now()` and `now()` are the same function.
             let base = name.last().map_or("", String::as_str);

@@ -4,10 +4,12 @@
 //! (statement by statement over the simple protocol, autocommitted, as psql would), the live
 //! catalog is read back from `pg_catalog` into the same [`Catalog`] model, the scratch
 //! database is dropped (also when anything failed), and the two catalogs are compared
-//! ([`compare`]).
+//! ([`compare`]), after the static catalog's typed constants are spelled as the server prints
+//! them ([`literals`]).
 
 mod compare;
 mod introspect;
+pub mod literals;
 mod queries;
 
 use std::path::Path;
@@ -91,15 +93,17 @@ pub async fn verify_with_queries(
         apply(&scratch, &migrations, &preamble).await?;
         let mut conn = PgConnection::connect_with(&scratch.connect_options()).await?;
         let live = introspect(&mut conn).await?;
+        let mut expected = expected;
+        literals::settle(&mut conn, &mut expected, false).await?;
         let query_differences = queries::prove(&mut conn, &typed).await?;
         conn.close().await?;
-        Ok::<_, VerifyError>((live, query_differences))
+        Ok::<_, VerifyError>((expected, live, query_differences))
     }
     .await;
     let options = scratch.connect_options();
     scratch.drop_now().await?;
     roles.drop_new(&options).await?;
-    let (live, query_differences) = applied?;
+    let (expected, live, query_differences) = applied?;
     let (uncertain, mut differences): (Vec<Difference>, Vec<Difference>) = compare(&expected, &live)
         .into_iter()
         .partition(|d| d.uncertain.is_some());

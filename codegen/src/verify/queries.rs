@@ -1,6 +1,7 @@
 //! Proving the typed queries on the scratch database: each is prepared, and the parameter and
 //! result types PostgreSQL reports must equal the inferred ones (compared without type
-//! modifiers, which a prepared statement does not report); a result column inferred NOT NULL
+//! modifiers, which a prepared statement does not report, and a result column of a domain
+//! type as its base type, which is what PostgreSQL describes); a result column inferred NOT NULL
 //! that PostgreSQL traces to a table column (a plain column reference: the row description
 //! names its table and column) must be NOT NULL in the live catalog.
 
@@ -41,7 +42,7 @@ pub async fn prove(conn: &mut PgConnection, queries: &[TypedQuery]) -> Result<Ve
             }
             for (i, (p, live)) in q.params.iter().zip(params).enumerate() {
                 let live = type_name(conn, live).await?;
-                if without_modifier(&p.ty) != live {
+                if without_modifier(&p.ty) != without_modifier(&live) {
                     out.push(differ(format!(
                         "parameter ${} ({}): type is \"{}\" in the query but \"{live}\" in the database",
                         i + 1,
@@ -71,7 +72,9 @@ pub async fn prove(conn: &mut PgConnection, queries: &[TypedQuery]) -> Result<Ve
                     live.name()
                 )));
             }
-            if without_modifier(&inferred) != live_type {
+            // A result column of a domain type is described as the domain's base type.
+            let inferred_base = base_type(conn, &inferred).await?;
+            if without_modifier(&inferred_base) != without_modifier(&live_type) {
                 out.push(differ(format!(
                     "result column {}: type is \"{inferred}\" in the query but \"{live_type}\" in the database",
                     c.name
@@ -92,18 +95,34 @@ pub async fn prove(conn: &mut PgConnection, queries: &[TypedQuery]) -> Result<Ve
     Ok(out)
 }
 
-/// True when the table column is declared NOT NULL.
+/// Whether the column is declared NOT NULL, when it is a table's (a view's columns are never
+/// declared so, whatever they read, so they prove nothing).
 async fn attribute_not_null(
     conn: &mut PgConnection,
     table: sqlx::postgres::types::Oid,
     column: i16,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT attnotnull FROM pg_attribute WHERE attrelid = $1 AND attnum = $2")
-        .bind(table)
-        .bind(column)
-        .fetch_optional(&mut *conn)
-        .await
-        .map(|found| found.unwrap_or(false))
+    sqlx::query_scalar(
+        "SELECT a.attnotnull OR c.relkind NOT IN ('r', 'p', 'f') FROM pg_attribute a \
+         JOIN pg_class c ON c.oid = a.attrelid WHERE a.attrelid = $1 AND a.attnum = $2",
+    )
+    .bind(table)
+    .bind(column)
+    .fetch_optional(&mut *conn)
+    .await
+    .map(|found| found.unwrap_or(false))
+}
+
+/// The base type of a domain (as `format_type()` prints it), or the type itself.
+async fn base_type(conn: &mut PgConnection, ty: &str) -> Result<String, sqlx::Error> {
+    let base: Option<String> = sqlx::query_scalar(
+        "SELECT format_type(t.typbasetype, NULL) FROM pg_type t \
+         WHERE t.oid = to_regtype($1) AND t.typtype = 'd'",
+    )
+    .bind(ty)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(base.unwrap_or_else(|| ty.to_string()))
 }
 
 /// The `format_type()` spelling of a type PostgreSQL reported.
